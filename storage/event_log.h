@@ -1,0 +1,175 @@
+// EventLog: one node's append-only, hash-chained event log in RocksDB.
+// Start here for storage/; the byte formats are in storage/README.md.
+//
+// Contract
+// - Sequences are gapless per node, from 1. Each event belongs to a stream
+//   whose versions count from 1. An append is all or none: every event of
+//   one AppendRequest commits in one RocksDB write, or none does.
+// - An append is acknowledged (Append returns) only once it is durable
+//   (WAL synced), unless Options::sync is false. Concurrent appenders share
+//   syncs (group commit).
+// - Idempotency: a command id that was appended before is answered with the
+//   original result (same sequences, duplicate = true); nothing is appended.
+//   This holds across restarts (the command index is in RocksDB).
+// - Optimistic concurrency: each entry of AppendRequest::expected_versions
+//   must equal the stream's current version, else ABORTED naming stream,
+//   expected and actual version, and nothing is written.
+// - Readers only ever see durable events: Head() and every Read* stop at
+//   the last acknowledged sequence.
+// - Stored envelope bytes are never re-encoded.
+//
+// Thread safety: all methods may be called concurrently from any thread.
+// Lifetime: Close() (or the destructor) waits for in-flight appends.
+#ifndef REPORTING_STORAGE_EVENT_LOG_H_
+#define REPORTING_STORAGE_EVENT_LOG_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace reporting::storage {
+
+// Limits; refusals name them. Documented in storage/README.md.
+inline constexpr size_t kMaxPayloadBytes = 64 * 1024;
+inline constexpr size_t kMaxEventsPerAppend = 10000;
+inline constexpr size_t kMaxStreamIdBytes = 256;
+inline constexpr size_t kHashBytes = 32;
+
+// Expected version meaning "the stream must not exist yet".
+inline constexpr uint64_t kNoStream = 0;
+
+struct EventLogOptions {
+  // Node whose log this is (written into every envelope), e.g. "371302".
+  std::string node_id;
+  // Sync the WAL before acknowledging. Turning it off is for benchmarks and
+  // bulk loads only: an OS crash can then lose acknowledged events. Open
+  // logs a loud warning when it is off.
+  bool sync = true;
+  // Open creates the log when the directory is empty.
+  bool create_if_missing = true;
+  // Number of most recent events whose hashes Open recomputes.
+  uint64_t verify_tail_on_open = 1024;
+  // Clock for recorded_at when the request does not give one
+  // (microseconds since the Unix epoch). Default: absl::Now().
+  std::function<int64_t()> now_us;
+};
+
+// One event to append.
+struct NewEvent {
+  std::string stream_id;   // non-empty, <= kMaxStreamIdBytes, no NUL byte
+  std::string event_type;  // a message of events.proto (full name)
+  std::string payload;     // serialized message; 1..kMaxPayloadBytes bytes
+};
+
+struct AppendRequest {
+  std::string command_id;      // required; idempotency key
+  std::string actor;           // required; who records it
+  int64_t recorded_at_us = 0;  // 0: the log's clock
+  std::vector<NewEvent> events;  // 1..kMaxEventsPerAppend
+  // stream id -> version the stream must have before this append
+  // (kNoStream: must not exist). Streams not named are not checked.
+  std::map<std::string, uint64_t> expected_versions;
+};
+
+struct AppendResult {
+  uint64_t first_sequence = 0;
+  uint64_t last_sequence = 0;
+  // New version of every stream the append touched.
+  std::map<std::string, uint64_t> stream_versions;
+  // True when the command id had been appended before; the rest of the
+  // result is the original one.
+  bool duplicate = false;
+};
+
+// An event as stored: exact envelope bytes and their hash.
+struct StoredEvent {
+  uint64_t sequence = 0;
+  std::string envelope;  // serialized reporting.v1.EventEnvelope
+  std::string hash;      // kHashBytes bytes
+};
+
+struct Head {
+  uint64_t sequence = 0;  // 0 for an empty log
+  std::string hash;       // kHashBytes zero bytes for an empty log
+};
+
+// Bounds for a forward read; whichever limit is hit first ends the batch
+// (at least one event is returned when any is available).
+struct ReadLimits {
+  size_t max_events = 1000;
+  size_t max_bytes = 4 << 20;
+};
+
+// Progress of a long operation: done so far, and the total.
+using ProgressFn = std::function<void(uint64_t done, uint64_t total)>;
+
+class EventLog {
+ public:
+  // Opens (or creates) the log in `dir`. Checks the chain's tail: a stored
+  // event whose bytes no longer match its hash yields DATA_LOSS naming its
+  // sequence.
+  static absl::StatusOr<std::unique_ptr<EventLog>> Open(
+      const std::string& dir, EventLogOptions options);
+
+  virtual ~EventLog() = default;
+
+  // Appends the request's events as one atomic, durable unit.
+  // INVALID_ARGUMENT for a malformed request (before anything is written),
+  // ABORTED for a version mismatch.
+  virtual absl::StatusOr<AppendResult> Append(const AppendRequest& request) = 0;
+
+  // The last durable event's sequence and hash.
+  virtual Head GetHead() const = 0;
+
+  // Events with sequence >= from (from >= 1), in order, within limits.
+  // Empty when from > head.
+  virtual absl::StatusOr<std::vector<StoredEvent>> Read(
+      uint64_t from, ReadLimits limits = {}) const = 0;
+
+  // One event; NOT_FOUND past the head.
+  virtual absl::StatusOr<StoredEvent> ReadOne(uint64_t sequence) const = 0;
+
+  // Events of one stream with stream_version >= from_version, in order.
+  virtual absl::StatusOr<std::vector<StoredEvent>> ReadStream(
+      absl::string_view stream_id, uint64_t from_version = 1,
+      ReadLimits limits = {}) const = 0;
+
+  // Current version of a stream (kNoStream when it has no events).
+  virtual absl::StatusOr<uint64_t> StreamVersion(
+      absl::string_view stream_id) const = 0;
+
+  // Events of one type with from_us <= recorded_at_us < to_us, ordered by
+  // (recorded_at_us, sequence). Resume after the last event returned with
+  // after_sequence (0 to start); uses the type index.
+  virtual absl::StatusOr<std::vector<StoredEvent>> ReadByType(
+      absl::string_view event_type, int64_t from_us, int64_t to_us,
+      uint64_t after_sequence = 0, ReadLimits limits = {}) const = 0;
+
+  // The original result of a command id; NOT_FOUND if never appended.
+  virtual absl::StatusOr<AppendResult> LookupCommand(
+      absl::string_view command_id) const = 0;
+
+  // Blocks until the head is > after_sequence or the timeout passes; returns
+  // the head. Lets followers (the replicator) wake on append without polling.
+  virtual Head WaitForAppend(uint64_t after_sequence,
+                             absl::Duration timeout) const = 0;
+
+  // Recomputes the whole chain from sequence 1; DATA_LOSS naming the first
+  // bad sequence. Calls progress now and then.
+  virtual absl::Status Verify(const ProgressFn& progress = nullptr) const = 0;
+
+  // Flushes and closes; later calls fail with FAILED_PRECONDITION.
+  virtual absl::Status Close() = 0;
+};
+
+}  // namespace reporting::storage
+
+#endif  // REPORTING_STORAGE_EVENT_LOG_H_
