@@ -1,0 +1,23 @@
+#include "services/common/logging.h"
+
+#include <memory>
+
+#include "spdlog/sinks/stdout_sinks.h"
+#include "spdlog/spdlog.h"
+
+namespace reporting::services {
+
+void InitLogging(const std::string& program, const std::string& level) {
+  auto logger = spdlog::stderr_logger_mt(program);
+  // Level as one letter (I, W, E...), then the program, then the message.
+  logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %L %n: %v");
+  spdlog::level::level_enum lvl = spdlog::level::from_str(level);
+  // from_str maps unknown names to "off"; an operator who mistypes the
+  // level should still see the log.
+  if (lvl == spdlog::level::off && level != "off") lvl = spdlog::level::info;
+  logger->set_level(lvl);
+  logger->flush_on(spdlog::level::warn);
+  spdlog::set_default_logger(std::move(logger));
+}
+
+}  // namespace reporting::services

@@ -1,0 +1,83 @@
+#include "services/common/server.h"
+
+#include <signal.h>
+
+#include <chrono>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server_builder.h"
+#include "spdlog/spdlog.h"
+
+namespace reporting::services {
+namespace {
+
+sigset_t ShutdownSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
+  return set;
+}
+
+}  // namespace
+
+void BlockShutdownSignals() {
+  sigset_t set = ShutdownSignals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int WaitForShutdownSignal() {
+  sigset_t set = ShutdownSignals();
+  for (;;) {
+    int sig = 0;
+    if (sigwait(&set, &sig) != 0) continue;
+    if (sig == SIGHUP) {
+      spdlog::warn("SIGHUP ignored: configuration reload is not supported");
+      continue;
+    }
+    spdlog::info("received {}, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    return sig;
+  }
+}
+
+absl::StatusOr<StartedServer> StartServer(const ServerOptions& options) {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+
+  grpc::ServerBuilder builder;
+  StartedServer started;
+  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
+                           &started.port);
+  for (grpc::Service* service : options.services) {
+    builder.RegisterService(service);
+  }
+  started.server = builder.BuildAndStart();
+  if (started.server == nullptr || started.port == 0) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot listen on ", options.listen,
+        ": address in use or not a valid host:port"));
+  }
+  // The overall status ("") is SERVING by default; the default service
+  // reports the per-service status of every registered name only once set.
+  grpc::HealthCheckServiceInterface* health =
+      started.server->GetHealthCheckService();
+  if (health != nullptr) health->SetServingStatus(true);
+  return started;
+}
+
+void StopServer(grpc::Server& server, absl::Duration grace) {
+  grpc::HealthCheckServiceInterface* health = server.GetHealthCheckService();
+  // Tell load balancers and probes first, then drain.
+  if (health != nullptr) health->Shutdown();
+  server.Shutdown(std::chrono::system_clock::now() +
+                  absl::ToChronoMilliseconds(grace));
+  server.Wait();
+}
+
+}  // namespace reporting::services

@@ -1,0 +1,61 @@
+// Server start-up shared by the binaries: a gRPC server with the health
+// service and server reflection on (so generic clients such as grpcurl and
+// grpc_health_probe work), and a graceful stop on SIGTERM / SIGINT.
+//
+// Usage in main (order matters):
+//   services::BlockShutdownSignals();          // before any thread starts
+//   ... open storage, build services ...
+//   auto server = services::StartServer(listen, {&commands, &clerk});
+//   services::WaitForShutdownSignal();         // blocks until TERM / INT
+//   services::StopServer(*server, absl::Seconds(10));
+//
+// Signals are taken synchronously with sigwait(): they are blocked in every
+// thread (threads inherit the mask of the thread that created them), so no
+// handler runs at an arbitrary point; the waiting thread receives them as
+// ordinary return values. Nothing async-signal-unsafe can happen.
+#ifndef REPORTING_SERVICES_COMMON_SERVER_H_
+#define REPORTING_SERVICES_COMMON_SERVER_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "grpcpp/server.h"
+#include "grpcpp/impl/codegen/service_type.h"
+
+namespace reporting::services {
+
+// Blocks SIGTERM, SIGINT and SIGHUP in the calling thread and, through
+// inheritance, in every thread it starts afterwards. Call first in main.
+void BlockShutdownSignals();
+
+// Waits for SIGTERM or SIGINT (SIGHUP is swallowed and logged: reload is not
+// supported) and returns the signal number.
+int WaitForShutdownSignal();
+
+struct ServerOptions {
+  // "host:port"; port 0 picks a free port (see StartedServer::port).
+  std::string listen = "127.0.0.1:0";
+  // Services to register; not owned, must outlive the server.
+  std::vector<grpc::Service*> services;
+};
+
+struct StartedServer {
+  std::unique_ptr<grpc::Server> server;
+  int port = 0;  // the bound port
+};
+
+// Builds and starts the server with health checking (every service reported
+// SERVING) and reflection. UNAVAILABLE when the address cannot be bound.
+absl::StatusOr<StartedServer> StartServer(const ServerOptions& options);
+
+// Marks the server NOT_SERVING, stops accepting calls, lets in-flight calls
+// finish for up to `grace` (then cancels them), and waits for the server's
+// threads.
+void StopServer(grpc::Server& server, absl::Duration grace);
+
+}  // namespace reporting::services
+
+#endif  // REPORTING_SERVICES_COMMON_SERVER_H_

@@ -1,0 +1,142 @@
+#include "services/county/command_context.h"
+
+#include <utility>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "services/common/grpc_status.h"
+#include "storage/status_macros.h"
+
+namespace reporting::county {
+
+absl::Status ValidateMeta(const v1::CommandMeta& meta) {
+  const std::string& id = meta.command_id();
+  if (id.empty() || id.size() > kMaxCommandIdChars) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "meta.command_id must have 1 to ", kMaxCommandIdChars,
+        " characters (has ", id.size(),
+        "): give each intended action its own id, e.g. a UUID"));
+  }
+  for (char c : id) {
+    if (c < 0x21 || c > 0x7e) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "meta.command_id \"", absl::CEscape(id),
+          "\" must be printable ASCII without spaces"));
+    }
+  }
+  if (meta.actor().empty()) {
+    return absl::InvalidArgumentError(
+        "meta.actor is required: who records this, e.g. clerk:wang.li@371302");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Stream> ReadWholeStream(const storage::EventLog& log,
+                                       absl::string_view stream_id) {
+  Stream stream;
+  stream.id = std::string(stream_id);
+  uint64_t from = 1;
+  for (;;) {
+    ASSIGN_OR_RETURN(std::vector<storage::StoredEvent> batch,
+                     log.ReadStream(stream_id, from));
+    if (batch.empty()) break;
+    for (const storage::StoredEvent& stored : batch) {
+      v1::EventEnvelope envelope;
+      if (!envelope.ParseFromString(stored.envelope)) {
+        return absl::DataLossError(absl::StrCat(
+            "stream ", stream_id, ": stored event at sequence ",
+            stored.sequence, " does not parse as an envelope"));
+      }
+      stream.events.push_back(std::move(envelope));
+    }
+    stream.version = stream.events.back().stream_version();
+    from = stream.version + 1;
+  }
+  return stream;
+}
+
+absl::StatusOr<Stream> CommandContext::Read(absl::string_view stream_id) {
+  ASSIGN_OR_RETURN(Stream stream, ReadWholeStream(*env_.log, stream_id));
+  read_set_[stream.id] = stream.version;
+  return stream;
+}
+
+absl::StatusOr<Stream> CommandContext::ReadMain(absl::string_view stream_id) {
+  ASSIGN_OR_RETURN(Stream stream, Read(stream_id));
+  main_stream_ = stream.id;
+  if (meta_.has_expected_version() &&
+      meta_.expected_version() != stream.version) {
+    return absl::AbortedError(absl::StrCat(
+        stream.id, ": expected version ", meta_.expected_version(),
+        ", found ", stream.version,
+        ": it changed since you read it; read it again and retry"));
+  }
+  return stream;
+}
+
+void CommandContext::Emit(absl::string_view stream_id,
+                          const google::protobuf::Message& event) {
+  storage::NewEvent e;
+  e.stream_id = std::string(stream_id);
+  e.event_type = std::string(event.GetDescriptor()->full_name());
+  e.payload = event.SerializeAsString();
+  events_.push_back(std::move(e));
+}
+
+absl::Status CommandContext::Commit(v1::CommandResult* result) {
+  if (events_.empty()) {
+    return absl::InternalError("command decided nothing to record");
+  }
+  storage::AppendRequest request;
+  request.command_id = meta_.command_id();
+  request.actor = meta_.actor();
+  request.events = std::move(events_);
+  request.expected_versions = std::move(read_set_);
+  if (meta_.has_expected_version()) {
+    // Without a ReadMain the main stream is the first one written to.
+    const std::string& main =
+        main_stream_.empty() ? request.events.front().stream_id : main_stream_;
+    request.expected_versions[main] = meta_.expected_version();
+  }
+  ASSIGN_OR_RETURN(storage::AppendResult appended,
+                   env_.log->Append(request));
+  ToCommandResult(appended, result);
+  return absl::OkStatus();
+}
+
+void ToCommandResult(const storage::AppendResult& in, v1::CommandResult* out) {
+  out->Clear();
+  out->set_first_sequence(in.first_sequence);
+  out->set_last_sequence(in.last_sequence);
+  for (const auto& [stream, version] : in.stream_versions) {
+    v1::StreamVersion* sv = out->add_stream_versions();
+    sv->set_stream_id(stream);
+    sv->set_version(version);
+  }
+  out->set_duplicate(in.duplicate);
+}
+
+grpc::Status RunCommand(const NodeEnv& env, const v1::CommandMeta& meta,
+                        v1::CommandResult* result,
+                        absl::FunctionRef<absl::Status(CommandContext&)> body) {
+  absl::Status status = ValidateMeta(meta);
+  if (!status.ok()) return services::ToGrpcStatus(status);
+
+  absl::StatusOr<storage::AppendResult> earlier =
+      env.log->LookupCommand(meta.command_id());
+  if (earlier.ok()) {
+    ToCommandResult(*earlier, result);
+    result->set_duplicate(true);
+    return grpc::Status::OK;
+  }
+  if (earlier.status().code() != absl::StatusCode::kNotFound) {
+    return services::ToGrpcStatus(earlier.status());
+  }
+
+  CommandContext ctx(env, meta);
+  status = body(ctx);
+  if (status.ok()) status = ctx.Commit(result);
+  return services::ToGrpcStatus(status);
+}
+
+}  // namespace reporting::county

@@ -1,0 +1,116 @@
+// CommandContext: the one path every command takes from request to log.
+//
+//   RunCommand(env, meta, result, [&](CommandContext& ctx) {
+//     ASSIGN_OR_RETURN(Stream unit, ctx.Read(UnitStream(unit_id)));
+//     ASSIGN_OR_RETURN(Stream eval, ctx.ReadMain(EvaluationStream(...)));
+//     ... fold, decide (pure domain code) ...
+//     ctx.Emit(eval.id, event);
+//     return absl::OkStatus();
+//   });
+//
+// 1. CommandMeta is checked: command_id 1..128 printable ASCII, actor
+//    non-empty (INVALID_ARGUMENT).
+// 2. Idempotency: a command id the log has seen is answered with the
+//    original CommandResult (duplicate = true) before anything else, even
+//    when the request would be refused now.
+// 3. The body reads the streams it needs (on demand: no state is kept
+//    between commands), decides, and emits events.
+// 4. Commit appends the events in one atomic append whose expected versions
+//    name every stream read (the read set: a concurrent change to anything
+//    the decision looked at gives ABORTED, so the caller re-reads and
+//    retries), and meta.expected_version for the main stream.
+//
+// A CommandContext lives for one call on one thread; NodeEnv is shared and
+// constant.
+#ifndef REPORTING_SERVICES_COUNTY_COMMAND_CONTEXT_H_
+#define REPORTING_SERVICES_COUNTY_COMMAND_CONTEXT_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "google/protobuf/message.h"
+#include "grpcpp/support/status.h"
+#include "reporting/v1/command.pb.h"
+#include "reporting/v1/envelope.pb.h"
+#include "storage/event_log.h"
+
+namespace reporting::county {
+
+// What every handler of one node needs. Constant after construction.
+struct NodeEnv {
+  std::string node_id;               // e.g. "371302"
+  storage::EventLog* log = nullptr;  // not owned; outlives the services
+  // The node's clock, microseconds since the Unix epoch (tests pin it).
+  std::function<int64_t()> now_us;
+};
+
+// One stream as read: its events (parsed envelopes) and its version.
+struct Stream {
+  std::string id;
+  uint64_t version = 0;  // storage::kNoStream when it has no events
+  std::vector<v1::EventEnvelope> events;
+};
+
+inline constexpr size_t kMaxCommandIdChars = 128;
+
+// INVALID_ARGUMENT unless the meta is well-formed (see above).
+absl::Status ValidateMeta(const v1::CommandMeta& meta);
+
+// Reads a whole stream (every event, in order). Used by commands through
+// CommandContext and by the read API directly.
+absl::StatusOr<Stream> ReadWholeStream(const storage::EventLog& log,
+                                       absl::string_view stream_id);
+
+class CommandContext {
+ public:
+  CommandContext(const NodeEnv& env, const v1::CommandMeta& meta)
+      : env_(env), meta_(meta) {}
+  CommandContext(const CommandContext&) = delete;
+  CommandContext& operator=(const CommandContext&) = delete;
+
+  const NodeEnv& env() const { return env_; }
+  const std::string& node_id() const { return env_.node_id; }
+  int64_t now_us() const { return env_.now_us(); }
+
+  // Reads a stream and adds it to the read set at the version read.
+  absl::StatusOr<Stream> Read(absl::string_view stream_id);
+  // Same, for the command's main stream: when meta.expected_version is set
+  // and differs from the version read, ABORTED at once.
+  absl::StatusOr<Stream> ReadMain(absl::string_view stream_id);
+
+  // Queues an event (the message's type and bytes) for `stream_id`.
+  void Emit(absl::string_view stream_id,
+            const google::protobuf::Message& event);
+
+  // Appends the queued events; fills `result`. INTERNAL when nothing was
+  // emitted (a handler bug).
+  absl::Status Commit(v1::CommandResult* result);
+
+ private:
+  const NodeEnv& env_;
+  const v1::CommandMeta& meta_;
+  std::string main_stream_;
+  std::map<std::string, uint64_t> read_set_;
+  std::vector<storage::NewEvent> events_;
+};
+
+// Runs one command (steps 1-4 above) and converts the outcome to a gRPC
+// status. `body` reads, decides and emits; a non-OK status from it is the
+// refusal, and nothing is written.
+grpc::Status RunCommand(const NodeEnv& env, const v1::CommandMeta& meta,
+                        v1::CommandResult* result,
+                        absl::FunctionRef<absl::Status(CommandContext&)> body);
+
+// AppendResult -> CommandResult (stream versions in stream id order).
+void ToCommandResult(const storage::AppendResult& in, v1::CommandResult* out);
+
+}  // namespace reporting::county
+
+#endif  // REPORTING_SERVICES_COUNTY_COMMAND_CONTEXT_H_

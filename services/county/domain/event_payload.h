@@ -1,0 +1,33 @@
+// Reading typed payloads out of envelopes, for the folds in this folder.
+#ifndef REPORTING_SERVICES_COUNTY_DOMAIN_EVENT_PAYLOAD_H_
+#define REPORTING_SERVICES_COUNTY_DOMAIN_EVENT_PAYLOAD_H_
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "reporting/v1/envelope.pb.h"
+
+namespace reporting::county {
+
+// True when the envelope holds an event of type M.
+template <typename M>
+bool Is(const v1::EventEnvelope& event) {
+  return event.event_type() == M::descriptor()->full_name();
+}
+
+// The envelope's payload as M; INTERNAL (stored data the log accepted
+// should always parse) naming the sequence otherwise.
+template <typename M>
+absl::StatusOr<M> PayloadAs(const v1::EventEnvelope& event) {
+  M message;
+  if (!Is<M>(event) || !message.ParseFromString(event.payload())) {
+    return absl::InternalError(absl::StrCat(
+        "event ", event.sequence(), " in ", event.stream_id(), " is not a ",
+        M::descriptor()->full_name()));
+  }
+  return message;
+}
+
+}  // namespace reporting::county
+
+#endif  // REPORTING_SERVICES_COUNTY_DOMAIN_EVENT_PAYLOAD_H_
