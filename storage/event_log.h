@@ -28,11 +28,11 @@
 #include <map>
 #include <memory>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace reporting::storage {
@@ -165,6 +165,11 @@ class EventLog {
   // Recomputes the whole chain from sequence 1; DATA_LOSS naming the first
   // bad sequence. Calls progress now and then.
   virtual absl::Status Verify(const ProgressFn& progress = nullptr) const = 0;
+
+  // Online backup: writes a consistent copy of the log to `dir` (a RocksDB
+  // checkpoint; hard links where possible), openable with Open(). `dir`
+  // must not exist yet. The copy holds at least every acknowledged event.
+  virtual absl::Status Checkpoint(const std::string& dir) const = 0;
 
   // Flushes and closes; later calls fail with FAILED_PRECONDITION.
   virtual absl::Status Close() = 0;

@@ -1,0 +1,80 @@
+#include "storage/append_validation.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "proto/event_types.h"
+
+namespace reporting::storage {
+
+absl::Status ValidateStreamId(absl::string_view stream_id) {
+  if (stream_id.empty()) {
+    return absl::InvalidArgumentError("stream id is empty");
+  }
+  if (stream_id.size() > kMaxStreamIdBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("stream id is ", stream_id.size(), " bytes; the limit is ",
+                     kMaxStreamIdBytes));
+  }
+  if (stream_id.find('\0') != absl::string_view::npos) {
+    return absl::InvalidArgumentError("stream id contains a NUL byte");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateAppendRequest(absl::string_view node_id,
+                                   const AppendRequest& request) {
+  const std::string where =
+      absl::StrCat("event_log: append node=", node_id,
+                   " command=", request.command_id, ": ");
+  if (request.command_id.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        where, "command id is empty; every append needs a unique command id "
+               "so a retry is not recorded twice"));
+  }
+  if (request.actor.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, "actor is empty; say who records the events"));
+  }
+  if (request.events.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, "no events to append"));
+  }
+  if (request.events.size() > kMaxEventsPerAppend) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        where, request.events.size(), " events in one append; the limit is ",
+        kMaxEventsPerAppend, ": split the command"));
+  }
+  for (size_t i = 0; i < request.events.size(); ++i) {
+    const NewEvent& e = request.events[i];
+    const std::string event =
+        absl::StrCat(where, "event ", i + 1, " (stream \"", e.stream_id,
+                     "\", type ", e.event_type, "): ");
+    if (absl::Status s = ValidateStreamId(e.stream_id); !s.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(event, s.message()));
+    }
+    if (e.payload.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(event, "payload is empty; give the event's data"));
+    }
+    if (e.payload.size() > kMaxPayloadBytes) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(event, "payload is ", e.payload.size(),
+                       " bytes; the limit is ", kMaxPayloadBytes, " bytes"));
+    }
+    if (absl::Status s = events::ValidatePayload(e.event_type, e.payload);
+        !s.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(event, s.message()));
+    }
+  }
+  for (const auto& [stream, version] : request.expected_versions) {
+    if (absl::Status s = ValidateStreamId(stream); !s.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          where, "expected version for stream \"", stream, "\": ",
+          s.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace reporting::storage

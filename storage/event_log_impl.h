@@ -1,0 +1,106 @@
+// EventLogImpl: the RocksDB-backed EventLog (see event_log.h for the
+// contract, storage/README.md for the formats). Internal to storage/.
+//
+// Locking, in acquisition order:
+//   lifecycle_ (reader: every public call but WaitForAppend; writer: Close)
+//   append_mu_ (the append critical section: idempotency, versions,
+//               sequence assignment, hashing, the RocksDB write)
+//   GroupCommit's own mutex (durable head)
+// A public method takes lifecycle_ once; private *Locked helpers never take
+// it again (a reader lock is not re-entrant while Close waits).
+#ifndef REPORTING_STORAGE_EVENT_LOG_IMPL_H_
+#define REPORTING_STORAGE_EVENT_LOG_IMPL_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "storage/event_log.h"
+#include "storage/group_commit.h"
+#include "storage/rocks_db.h"
+
+namespace reporting::storage {
+
+class EventLogImpl : public EventLog {
+ public:
+  // Takes an open DB whose tail has been checked; head is its last event.
+  EventLogImpl(EventLogOptions options, std::unique_ptr<RocksDb> db,
+               Head head);
+  ~EventLogImpl() override;
+
+  absl::StatusOr<AppendResult> Append(const AppendRequest& request) override;
+  Head GetHead() const override;
+  absl::StatusOr<std::vector<StoredEvent>> Read(
+      uint64_t from, ReadLimits limits) const override;
+  absl::StatusOr<StoredEvent> ReadOne(uint64_t sequence) const override;
+  absl::StatusOr<std::vector<StoredEvent>> ReadStream(
+      absl::string_view stream_id, uint64_t from_version,
+      ReadLimits limits) const override;
+  absl::StatusOr<uint64_t> StreamVersion(
+      absl::string_view stream_id) const override;
+  absl::StatusOr<std::vector<StoredEvent>> ReadByType(
+      absl::string_view event_type, int64_t from_us, int64_t to_us,
+      uint64_t after_sequence, ReadLimits limits) const override;
+  absl::StatusOr<AppendResult> LookupCommand(
+      absl::string_view command_id) const override;
+  Head WaitForAppend(uint64_t after_sequence,
+                     absl::Duration timeout) const override;
+  absl::Status Verify(const ProgressFn& progress) const override;
+  absl::Status Checkpoint(const std::string& dir) const override;
+  absl::Status Close() override;
+
+  // For tests and metrics: WAL syncs run so far.
+  uint64_t sync_count() const { return commit_.sync_count(); }
+
+ private:
+  // First and last sequence of an append.
+  using Range = std::pair<uint64_t, uint64_t>;
+
+  absl::Status CheckOpen(absl::string_view op) const
+      ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
+  // Checks versions, assigns sequences, writes the batch (not yet synced).
+  absl::StatusOr<AppendResult> WriteLocked(const AppendRequest& request)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_)
+          ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
+  // The stream's version as written (durable or not).
+  absl::StatusOr<uint64_t> WrittenVersionLocked(
+      const std::string& stream_id,
+      std::map<std::string, uint64_t>* cache) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_)
+          ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
+  // The stored event; DATA_LOSS when it is missing or malformed.
+  absl::StatusOr<StoredEvent> GetEventLocked(uint64_t sequence) const
+      ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
+  // An append's result rebuilt from its stored events.
+  absl::StatusOr<AppendResult> ResultFromEventsLocked(Range range) const
+      ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
+  absl::StatusOr<bool> LookupCommandLocked(absl::string_view command_id,
+                                           Range* range) const
+      ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
+
+  // Constant after construction.
+  const EventLogOptions options_;
+  const std::unique_ptr<RocksDb> db_;  // closed (not freed) by Close()
+
+  GroupCommit commit_;  // internally synchronized
+
+  mutable absl::Mutex lifecycle_;
+  bool closed_ ABSL_GUARDED_BY(lifecycle_) = false;
+
+  mutable absl::Mutex append_mu_ ABSL_ACQUIRED_AFTER(lifecycle_);
+  // Last event written to RocksDB (durable or not).
+  Head written_ ABSL_GUARDED_BY(append_mu_);
+  // Command ids written but not yet durable -> their sequences.
+  std::map<std::string, Range, std::less<>> in_flight_
+      ABSL_GUARDED_BY(append_mu_);
+  // A failed write leaves RocksDB's state unknown: refuse further appends.
+  absl::Status write_error_ ABSL_GUARDED_BY(append_mu_);
+};
+
+}  // namespace reporting::storage
+
+#endif  // REPORTING_STORAGE_EVENT_LOG_IMPL_H_

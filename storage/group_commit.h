@@ -1,0 +1,74 @@
+// GroupCommit: makes appends durable with as few WAL syncs as possible, and
+// publishes the durable head.
+//
+// Appends write their batch to RocksDB with sync=false, in sequence order,
+// under the log's append mutex. Each then calls AwaitDurable(its last
+// sequence). If no sync is running, that thread becomes the leader: it reads
+// the head written so far, syncs the WAL once (covering every write that
+// returned before the sync began), and publishes that head as durable. Other
+// threads wait and are covered by the leader's sync, or lead the next one.
+// While one sync runs, the next group gathers, so N concurrent appenders
+// share about two syncs.
+//
+// Thread safety: all methods may be called concurrently. The callbacks are
+// called without GroupCommit's lock held.
+#ifndef REPORTING_STORAGE_GROUP_COMMIT_H_
+#define REPORTING_STORAGE_GROUP_COMMIT_H_
+
+#include <cstdint>
+#include <functional>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "storage/event_log.h"
+
+namespace reporting::storage {
+
+class GroupCommit {
+ public:
+  // The head written (not necessarily durable) so far.
+  using WrittenFn = std::function<Head()>;
+  // Makes everything written before the call durable (a WAL sync, or
+  // nothing when the log runs without sync).
+  using SyncFn = std::function<absl::Status()>;
+
+  GroupCommit(Head durable, WrittenFn written, SyncFn sync);
+  GroupCommit(const GroupCommit&) = delete;
+  GroupCommit& operator=(const GroupCommit&) = delete;
+
+  // Returns once the durable head is >= sequence (the sequence must have
+  // been written). A failed sync fails this and every later call: what is
+  // durable is then unknown, and the log must be reopened.
+  absl::Status AwaitDurable(uint64_t sequence);
+
+  Head durable() const;
+
+  // Blocks until the durable head is > after_sequence, the timeout passes,
+  // or Shutdown(); returns the durable head.
+  Head WaitForChange(uint64_t after_sequence, absl::Duration timeout) const;
+
+  // Wakes WaitForChange callers for good.
+  void Shutdown();
+
+  // Number of syncs run so far (for tests and metrics).
+  uint64_t sync_count() const;
+
+ private:
+  // Constant after construction.
+  const WrittenFn written_;
+  const SyncFn sync_;
+
+  mutable absl::Mutex mu_;
+  mutable absl::CondVar changed_;  // durable_, syncing_ or error_ changed
+  Head durable_ ABSL_GUARDED_BY(mu_);
+  bool syncing_ ABSL_GUARDED_BY(mu_) = false;
+  bool shutdown_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Status error_ ABSL_GUARDED_BY(mu_);
+  uint64_t sync_count_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace reporting::storage
+
+#endif  // REPORTING_STORAGE_GROUP_COMMIT_H_

@@ -1,0 +1,103 @@
+#include "storage/group_commit.h"
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "gtest/gtest.h"
+#include "storage/hash_chain.h"
+
+namespace reporting::storage {
+namespace {
+
+// A fake log: "writes" advance written; a sync takes a while, like fsync.
+class FakeLog {
+ public:
+  uint64_t Write() {
+    absl::MutexLock l(&mu_);
+    return ++written_;
+  }
+  Head written() {
+    absl::MutexLock l(&mu_);
+    return Head{written_, ZeroHash()};
+  }
+  absl::Status Sync() {
+    syncs_.fetch_add(1);
+    absl::SleepFor(absl::Milliseconds(2));
+    return fail_.load() ? absl::InternalError("disk on fire") : absl::OkStatus();
+  }
+  std::atomic<int> syncs_{0};
+  std::atomic<bool> fail_{false};
+
+ private:
+  absl::Mutex mu_;
+  uint64_t written_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+GroupCommit MakeCommit(FakeLog* log) {
+  return GroupCommit(
+      Head{0, ZeroHash()}, [log] { return log->written(); },
+      [log] { return log->Sync(); });
+}
+
+TEST(GroupCommit, ConcurrentWritersShareSyncs) {
+  FakeLog log;
+  GroupCommit commit = MakeCommit(&log);
+  constexpr int kThreads = 32, kEach = 20;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kEach; ++i) {
+        const uint64_t seq = log.Write();
+        ASSERT_TRUE(commit.AwaitDurable(seq).ok());
+        ASSERT_GE(commit.durable().sequence, seq);
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(commit.durable().sequence, uint64_t{kThreads * kEach});
+  // Far fewer syncs than appends.
+  EXPECT_LT(log.syncs_.load(), kThreads * kEach / 4);
+  EXPECT_EQ(commit.sync_count(), static_cast<uint64_t>(log.syncs_.load()));
+}
+
+TEST(GroupCommit, AlreadyDurableNeedsNoSync) {
+  FakeLog log;
+  GroupCommit commit = MakeCommit(&log);
+  ASSERT_TRUE(commit.AwaitDurable(log.Write()).ok());
+  EXPECT_EQ(log.syncs_.load(), 1);
+  ASSERT_TRUE(commit.AwaitDurable(1).ok());
+  EXPECT_EQ(log.syncs_.load(), 1);
+}
+
+TEST(GroupCommit, FailedSyncFailsThisAndLaterWaiters) {
+  FakeLog log;
+  GroupCommit commit = MakeCommit(&log);
+  log.fail_ = true;
+  EXPECT_EQ(commit.AwaitDurable(log.Write()).code(),
+            absl::StatusCode::kInternal);
+  log.fail_ = false;
+  EXPECT_EQ(commit.AwaitDurable(log.Write()).code(),
+            absl::StatusCode::kInternal);
+  EXPECT_EQ(commit.durable().sequence, 0u);
+}
+
+TEST(GroupCommit, WaitForChangeWakesOnDurableOrTimesOut) {
+  FakeLog log;
+  GroupCommit commit = MakeCommit(&log);
+  EXPECT_EQ(commit.WaitForChange(0, absl::Milliseconds(20)).sequence, 0u);
+  std::thread writer([&] {
+    absl::SleepFor(absl::Milliseconds(20));
+    ASSERT_TRUE(commit.AwaitDurable(log.Write()).ok());
+  });
+  EXPECT_EQ(commit.WaitForChange(0, absl::Seconds(10)).sequence, 1u);
+  writer.join();
+  commit.Shutdown();
+  const absl::Time start = absl::Now();
+  commit.WaitForChange(5, absl::Seconds(10));
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+}
+
+}  // namespace
+}  // namespace reporting::storage

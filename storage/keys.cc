@@ -1,0 +1,133 @@
+#include "storage/keys.h"
+
+#include "storage/event_log.h"
+
+namespace reporting::storage::keys {
+
+void PutBe64(std::string* dst, uint64_t v) {
+  char buf[8];
+  for (int i = 7; i >= 0; --i) {
+    buf[i] = static_cast<char>(v & 0xff);
+    v >>= 8;
+  }
+  dst->append(buf, 8);
+}
+
+uint64_t GetBe64(absl::string_view src) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) {
+    v = (v << 8) | static_cast<uint8_t>(src[i]);
+  }
+  return v;
+}
+
+std::string Be64(uint64_t v) {
+  std::string s;
+  PutBe64(&s, v);
+  return s;
+}
+
+uint64_t OrderedTime(int64_t us) {
+  return static_cast<uint64_t>(us) ^ (uint64_t{1} << 63);
+}
+
+int64_t FromOrderedTime(uint64_t ordered) {
+  return static_cast<int64_t>(ordered ^ (uint64_t{1} << 63));
+}
+
+std::string EventKey(uint64_t sequence) { return Be64(sequence); }
+
+bool DecodeEventKey(absl::string_view key, uint64_t* sequence) {
+  if (key.size() != 8) return false;
+  *sequence = GetBe64(key);
+  return true;
+}
+
+std::string EventValue(absl::string_view hash, absl::string_view envelope) {
+  std::string v;
+  v.reserve(hash.size() + envelope.size());
+  v.append(hash.data(), hash.size());
+  v.append(envelope.data(), envelope.size());
+  return v;
+}
+
+bool DecodeEventValue(absl::string_view value, absl::string_view* hash,
+                      absl::string_view* envelope) {
+  if (value.size() < kHashBytes) return false;
+  *hash = value.substr(0, kHashBytes);
+  *envelope = value.substr(kHashBytes);
+  return true;
+}
+
+std::string StreamIndexPrefix(absl::string_view stream_id) {
+  std::string k(stream_id);
+  k.push_back('\0');
+  return k;
+}
+
+std::string StreamIndexKey(absl::string_view stream_id, uint64_t version) {
+  std::string k = StreamIndexPrefix(stream_id);
+  PutBe64(&k, version);
+  return k;
+}
+
+bool DecodeStreamIndexKey(absl::string_view key, size_t prefix_size,
+                          uint64_t* version) {
+  if (key.size() != prefix_size + 8) return false;
+  *version = GetBe64(key.substr(prefix_size));
+  return true;
+}
+
+std::string TypeIndexPrefix(absl::string_view event_type) {
+  std::string k(event_type);
+  k.push_back('\0');
+  return k;
+}
+
+std::string TypeIndexKey(absl::string_view event_type, int64_t recorded_at_us,
+                         uint64_t sequence) {
+  std::string k = TypeIndexPrefix(event_type);
+  PutBe64(&k, OrderedTime(recorded_at_us));
+  PutBe64(&k, sequence);
+  return k;
+}
+
+bool DecodeTypeIndexKey(absl::string_view key, size_t prefix_size,
+                        int64_t* recorded_at_us, uint64_t* sequence) {
+  if (key.size() != prefix_size + 16) return false;
+  *recorded_at_us = FromOrderedTime(GetBe64(key.substr(prefix_size)));
+  *sequence = GetBe64(key.substr(prefix_size + 8));
+  return true;
+}
+
+std::string CommandValue(uint64_t first_sequence, uint64_t last_sequence) {
+  std::string v;
+  PutBe64(&v, first_sequence);
+  PutBe64(&v, last_sequence);
+  return v;
+}
+
+bool DecodeCommandValue(absl::string_view value, uint64_t* first_sequence,
+                        uint64_t* last_sequence) {
+  if (value.size() != 16) return false;
+  *first_sequence = GetBe64(value);
+  *last_sequence = GetBe64(value.substr(8));
+  return true;
+}
+
+std::string HeadValue(uint64_t sequence, absl::string_view hash) {
+  std::string v;
+  PutBe64(&v, sequence);
+  v.append(hash.data(), hash.size());
+  return v;
+}
+
+bool DecodeHeadValue(absl::string_view value, uint64_t* sequence,
+                     std::string* hash) {
+  if (value.size() != 8 + kHashBytes) return false;
+  *sequence = GetBe64(value);
+  hash->assign(value.data() + 8, kHashBytes);
+  return true;
+}
+
+}  // namespace reporting::storage::keys

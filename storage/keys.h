@@ -1,0 +1,75 @@
+// Byte encodings of the event log's keys and values, one function per
+// grammar rule of storage/README.md ("Column families"). Integers in keys are
+// big-endian so that RocksDB's bytewise order is numeric order.
+//
+//   events       : be64(sequence)                      -> hash[32] envelope
+//   streams      : stream_id                           -> be64(version)
+//   stream_index : stream_id 0x00 be64(version)        -> be64(sequence)
+//   type_index   : event_type 0x00 be64(ordered(recorded_at_us)) be64(sequence)
+//                                                      -> "" (empty)
+//   commands     : command_id                          -> be64(first) be64(last)
+//   meta         : "head"                              -> be64(sequence) hash[32]
+//
+//   ordered(t) = uint64(t) XOR 2^63   (sign bit flipped: signed order becomes
+//                                      unsigned bytewise order)
+//
+// Thread safety: pure functions.
+#ifndef REPORTING_STORAGE_KEYS_H_
+#define REPORTING_STORAGE_KEYS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace reporting::storage::keys {
+
+// meta key of the head record.
+inline constexpr absl::string_view kHeadKey = "head";
+
+// Appends v as 8 big-endian bytes.
+void PutBe64(std::string* dst, uint64_t v);
+// Reads 8 big-endian bytes; src.size() must be >= 8.
+uint64_t GetBe64(absl::string_view src);
+std::string Be64(uint64_t v);
+
+// recorded_at_us mapped so that bytewise order of be64 is signed order.
+uint64_t OrderedTime(int64_t us);
+int64_t FromOrderedTime(uint64_t ordered);
+
+// events
+std::string EventKey(uint64_t sequence);
+// False unless key is exactly 8 bytes.
+bool DecodeEventKey(absl::string_view key, uint64_t* sequence);
+std::string EventValue(absl::string_view hash, absl::string_view envelope);
+// Splits a stored value; false when shorter than a hash.
+bool DecodeEventValue(absl::string_view value, absl::string_view* hash,
+                      absl::string_view* envelope);
+
+// stream_index
+std::string StreamIndexPrefix(absl::string_view stream_id);
+std::string StreamIndexKey(absl::string_view stream_id, uint64_t version);
+// Version from a key that starts with StreamIndexPrefix (prefix_size bytes).
+bool DecodeStreamIndexKey(absl::string_view key, size_t prefix_size,
+                          uint64_t* version);
+
+// type_index
+std::string TypeIndexPrefix(absl::string_view event_type);
+std::string TypeIndexKey(absl::string_view event_type, int64_t recorded_at_us,
+                         uint64_t sequence);
+bool DecodeTypeIndexKey(absl::string_view key, size_t prefix_size,
+                        int64_t* recorded_at_us, uint64_t* sequence);
+
+// commands
+std::string CommandValue(uint64_t first_sequence, uint64_t last_sequence);
+bool DecodeCommandValue(absl::string_view value, uint64_t* first_sequence,
+                        uint64_t* last_sequence);
+
+// meta "head"
+std::string HeadValue(uint64_t sequence, absl::string_view hash);
+bool DecodeHeadValue(absl::string_view value, uint64_t* sequence,
+                     std::string* hash);
+
+}  // namespace reporting::storage::keys
+
+#endif  // REPORTING_STORAGE_KEYS_H_

@@ -1,0 +1,87 @@
+#include "storage/keys.h"
+
+#include <limits>
+
+#include "gtest/gtest.h"
+#include "storage/event_log.h"
+
+namespace reporting::storage::keys {
+namespace {
+
+TEST(Keys, Be64IsBigEndianAndRoundTrips) {
+  EXPECT_EQ(Be64(0x0102030405060708ull),
+            std::string("\x01\x02\x03\x04\x05\x06\x07\x08", 8));
+  for (uint64_t v : {uint64_t{0}, uint64_t{1}, uint64_t{255}, uint64_t{256},
+                     std::numeric_limits<uint64_t>::max()}) {
+    EXPECT_EQ(GetBe64(Be64(v)), v);
+  }
+}
+
+TEST(Keys, EventKeysSortNumerically) {
+  EXPECT_LT(EventKey(9), EventKey(10));
+  EXPECT_LT(EventKey(255), EventKey(256));
+  uint64_t seq = 0;
+  EXPECT_TRUE(DecodeEventKey(EventKey(42), &seq));
+  EXPECT_EQ(seq, 42u);
+  EXPECT_FALSE(DecodeEventKey("short", &seq));
+}
+
+TEST(Keys, OrderedTimeKeepsSignedOrder) {
+  const int64_t times[] = {std::numeric_limits<int64_t>::min(), -1000000, -1,
+                           0, 1, 1700000000000000,
+                           std::numeric_limits<int64_t>::max()};
+  for (size_t i = 0; i + 1 < sizeof(times) / sizeof(times[0]); ++i) {
+    EXPECT_LT(Be64(OrderedTime(times[i])), Be64(OrderedTime(times[i + 1])));
+    EXPECT_EQ(FromOrderedTime(OrderedTime(times[i])), times[i]);
+  }
+}
+
+TEST(Keys, StreamIndexKeysGroupByStreamThenVersion) {
+  EXPECT_EQ(StreamIndexKey("unit/1", 2),
+            std::string("unit/1\0\0\0\0\0\0\0\0\2", 15));
+  EXPECT_LT(StreamIndexKey("unit/1", 2), StreamIndexKey("unit/1", 10));
+  // A stream whose id extends another's sorts after all of the shorter
+  // one's versions.
+  EXPECT_LT(StreamIndexKey("unit/1", ~uint64_t{0}), StreamIndexKey("unit/10", 1));
+  uint64_t v = 0;
+  EXPECT_TRUE(DecodeStreamIndexKey(StreamIndexKey("s", 7), 2, &v));
+  EXPECT_EQ(v, 7u);
+}
+
+TEST(Keys, TypeIndexKeysSortByTimeThenSequence) {
+  const std::string t = "reporting.v1.UnitRegistered";
+  EXPECT_LT(TypeIndexKey(t, -5, 9), TypeIndexKey(t, 3, 1));
+  EXPECT_LT(TypeIndexKey(t, 3, 1), TypeIndexKey(t, 3, 2));
+  int64_t at = 0;
+  uint64_t seq = 0;
+  EXPECT_TRUE(DecodeTypeIndexKey(TypeIndexKey(t, -7, 12),
+                                 TypeIndexPrefix(t).size(), &at, &seq));
+  EXPECT_EQ(at, -7);
+  EXPECT_EQ(seq, 12u);
+}
+
+TEST(Keys, ValuesRoundTrip) {
+  const std::string hash(kHashBytes, 'h');
+  absl::string_view h, env;
+  const std::string value = EventValue(hash, "bytes");
+  ASSERT_TRUE(DecodeEventValue(value, &h, &env));
+  EXPECT_EQ(h, hash);
+  EXPECT_EQ(env, "bytes");
+  EXPECT_FALSE(DecodeEventValue("short", &h, &env));
+
+  uint64_t first = 0, last = 0;
+  ASSERT_TRUE(DecodeCommandValue(CommandValue(5, 9), &first, &last));
+  EXPECT_EQ(first, 5u);
+  EXPECT_EQ(last, 9u);
+  EXPECT_FALSE(DecodeCommandValue("x", &first, &last));
+
+  uint64_t seq = 0;
+  std::string got;
+  ASSERT_TRUE(DecodeHeadValue(HeadValue(77, hash), &seq, &got));
+  EXPECT_EQ(seq, 77u);
+  EXPECT_EQ(got, hash);
+  EXPECT_FALSE(DecodeHeadValue("x", &seq, &got));
+}
+
+}  // namespace
+}  // namespace reporting::storage::keys

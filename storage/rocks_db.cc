@@ -1,0 +1,154 @@
+#include "storage/rocks_db.h"
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "rocksdb/convenience.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/table.h"
+#include "rocksdb/utilities/checkpoint.h"
+
+namespace reporting::storage {
+namespace {
+
+// Tuning for an append-heavy log on a small machine (see storage/README.md,
+// "RocksDB tuning"):
+// - Every append is a few small puts to six column families, all in one
+//   WAL, so memtables are the write path: 64 MiB for events (the bulk of the
+//   bytes), 16 MiB for the rest.
+// - Point lookups on every append (command ids, stream versions) get bloom
+//   filters so a miss does not read SST blocks.
+// - events compress with LZ4 when this RocksDB has it (envelopes are mostly
+//   text; LZ4 costs little CPU), indexes stay uncompressed (tiny values,
+//   hot in scans).
+rocksdb::ColumnFamilyOptions CfOptions(Cf cf) {
+  rocksdb::ColumnFamilyOptions o;
+  rocksdb::BlockBasedTableOptions t;
+  t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  t.block_size = 16 * 1024;
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  o.compression = rocksdb::kNoCompression;
+  o.write_buffer_size = 16 << 20;
+  if (cf == Cf::kEvents) {
+    o.write_buffer_size = 64 << 20;
+    for (rocksdb::CompressionType c : rocksdb::GetSupportedCompressions()) {
+      if (c == rocksdb::kLZ4Compression) o.compression = c;
+    }
+  }
+  o.memtable_whole_key_filtering = cf == Cf::kCommands || cf == Cf::kStreams;
+  if (o.memtable_whole_key_filtering) o.memtable_prefix_bloom_size_ratio = 0.05;
+  return o;
+}
+
+absl::StatusCode CodeOf(const rocksdb::Status& s) {
+  switch (s.code()) {
+    case rocksdb::Status::kOk:
+      return absl::StatusCode::kOk;
+    case rocksdb::Status::kNotFound:
+      return absl::StatusCode::kNotFound;
+    case rocksdb::Status::kCorruption:
+      return absl::StatusCode::kDataLoss;
+    case rocksdb::Status::kNotSupported:
+      return absl::StatusCode::kUnimplemented;
+    case rocksdb::Status::kInvalidArgument:
+      return absl::StatusCode::kInvalidArgument;
+    case rocksdb::Status::kBusy:
+    case rocksdb::Status::kTryAgain:
+    case rocksdb::Status::kTimedOut:
+    case rocksdb::Status::kShutdownInProgress:
+      return absl::StatusCode::kUnavailable;
+    case rocksdb::Status::kAborted:
+      return absl::StatusCode::kAborted;
+    case rocksdb::Status::kIOError:
+      if (s.IsNoSpace()) return absl::StatusCode::kResourceExhausted;
+      return absl::StatusCode::kInternal;
+    default:
+      return absl::StatusCode::kInternal;
+  }
+}
+
+}  // namespace
+
+absl::Status ToStatus(const rocksdb::Status& s, absl::string_view context) {
+  if (s.ok()) return absl::OkStatus();
+  return absl::Status(CodeOf(s),
+                      absl::StrCat("event_log: ", context, ": ", s.ToString()));
+}
+
+absl::StatusOr<std::unique_ptr<RocksDb>> RocksDb::Open(const std::string& dir,
+                                                       bool create_if_missing) {
+  rocksdb::DBOptions o;
+  o.create_if_missing = create_if_missing;
+  o.create_missing_column_families = true;
+  o.max_background_jobs = 2;
+  o.bytes_per_sync = 1 << 20;
+  o.keep_log_file_num = 5;
+  // A torn WAL tail after a crash is cut at the last whole record, so the
+  // recovered log is a prefix of what was written: no gaps.
+  o.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (int i = 0; i < kCfCount; ++i) {
+    descriptors.emplace_back(kCfNames[i], CfOptions(static_cast<Cf>(i)));
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(o, dir, descriptors, &handles, &raw);
+  if (!s.ok()) return ToStatus(s, absl::StrCat("open ", dir));
+  std::unique_ptr<RocksDb> db(new RocksDb());
+  db->db_.reset(raw);
+  for (int i = 0; i < kCfCount; ++i) db->handles_[i] = handles[i];
+  return db;
+}
+
+RocksDb::~RocksDb() { Close().IgnoreError(); }
+
+absl::Status RocksDb::Write(rocksdb::WriteBatch* batch, bool sync) {
+  rocksdb::WriteOptions w;
+  w.sync = sync;
+  return ToStatus(db_->Write(w, batch), "write");
+}
+
+absl::Status RocksDb::SyncWal() { return ToStatus(db_->SyncWAL(), "sync wal"); }
+
+absl::StatusOr<bool> RocksDb::Get(Cf cf, absl::string_view key,
+                                  std::string* value) const {
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), handle(cf),
+               rocksdb::Slice(key.data(), key.size()), value);
+  if (s.IsNotFound()) return false;
+  if (!s.ok()) return ToStatus(s, absl::StrCat("get from ", kCfNames[static_cast<int>(cf)]));
+  return true;
+}
+
+std::unique_ptr<rocksdb::Iterator> RocksDb::NewIterator(
+    Cf cf, const rocksdb::ReadOptions& options) const {
+  return std::unique_ptr<rocksdb::Iterator>(
+      db_->NewIterator(options, handle(cf)));
+}
+
+absl::Status RocksDb::Checkpoint(const std::string& dir) const {
+  rocksdb::Checkpoint* raw = nullptr;
+  rocksdb::Status s = rocksdb::Checkpoint::Create(db_.get(), &raw);
+  if (!s.ok()) return ToStatus(s, "checkpoint");
+  std::unique_ptr<rocksdb::Checkpoint> cp(raw);
+  return ToStatus(cp->CreateCheckpoint(dir), absl::StrCat("checkpoint to ", dir));
+}
+
+absl::Status RocksDb::Close() {
+  if (db_ == nullptr) return absl::OkStatus();
+  absl::Status st = ToStatus(db_->SyncWAL(), "sync wal at close");
+  for (rocksdb::ColumnFamilyHandle*& h : handles_) {
+    if (h != nullptr) {
+      rocksdb::Status s = db_->DestroyColumnFamilyHandle(h);
+      if (st.ok()) st = ToStatus(s, "close column family");
+      h = nullptr;
+    }
+  }
+  rocksdb::Status s = db_->Close();
+  if (st.ok()) st = ToStatus(s, "close");
+  db_.reset();
+  return st;
+}
+
+}  // namespace reporting::storage
