@@ -1,0 +1,302 @@
+#include "services/county/domain/evaluation.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "services/county/domain/event_payload.h"
+#include "services/county/domain/text.h"
+#include "storage/status_macros.h"
+
+namespace reporting::county {
+namespace {
+
+std::string Subject(const std::string& member_id) {
+  return absl::StrCat("member ", member_id);
+}
+
+absl::Status CheckRating(const std::string& member_id, v1::Rating rating) {
+  if (rating != v1::RATING_UNSPECIFIED && v1::Rating_IsValid(rating)) {
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      Subject(member_id), ": rating is required: excellent, qualified, "
+                          "basically qualified or unqualified"));
+}
+
+// 实事求是地提出缺点和不足: at least one shortcoming, none blank.
+absl::Status CheckShortcomings(
+    const std::string& member_id,
+    const google::protobuf::RepeatedPtrField<std::string>& shortcomings) {
+  if (shortcomings.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        Subject(member_id),
+        ": an opinion must state at least one shortcoming of the member "
+        "(实事求是地提出缺点和不足); add the shortcomings and record it again"));
+  }
+  for (int i = 0; i < shortcomings.size(); ++i) {
+    if (IsBlank(shortcomings[i])) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          Subject(member_id), ": shortcoming ", i + 1,
+          " is empty; state each shortcoming in words or remove it"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RequireRecorded(const EvaluationState& state,
+                             const std::string& member_id,
+                             absl::string_view action) {
+  if (state.recorded()) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      Subject(member_id), ": cannot ", action,
+      ": no opinion has been recorded for this batch yet (RecordEvaluation "
+      "first)"));
+}
+
+// Why the opinion is not in the SHOWN phase, for refusals of sign/dispute.
+absl::Status NotShown(const EvaluationState& state,
+                      const std::string& member_id, absl::string_view action) {
+  const std::string prefix =
+      absl::StrCat(Subject(member_id), ": cannot ", action, ": ");
+  switch (state.phase) {
+    case EvaluationPhase::kNone:
+      return RequireRecorded(state, member_id, action);
+    case EvaluationPhase::kRecorded:
+      if (state.revisions > 0) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            prefix, "the revised opinion has not been shown to the member "
+                    "yet (ShowEvaluation first)"));
+      }
+      return absl::FailedPreconditionError(absl::StrCat(
+          prefix,
+          "it has not been shown to the member yet (ShowEvaluation first)"));
+    case EvaluationPhase::kDisputed:
+      return absl::FailedPreconditionError(absl::StrCat(
+          prefix, "the member disputed it (\"", state.dispute_reason,
+          "\"); revise it (ReviseEvaluation) and show it again first"));
+    case EvaluationPhase::kSigned:
+      return absl::FailedPreconditionError(absl::StrCat(
+          prefix, "the member already signed it on ", state.signed_on,
+          "; a signed opinion is final"));
+    case EvaluationPhase::kShown:
+      break;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+bool NeedsTransformation(v1::Rating rating) {
+  return rating == v1::RATING_BASICALLY_QUALIFIED ||
+         rating == v1::RATING_UNQUALIFIED;
+}
+
+std::string RatingName(v1::Rating rating) {
+  switch (rating) {
+    case v1::RATING_EXCELLENT: return "excellent";
+    case v1::RATING_QUALIFIED: return "qualified";
+    case v1::RATING_BASICALLY_QUALIFIED: return "basically qualified";
+    case v1::RATING_UNQUALIFIED: return "unqualified";
+    default: return "unrated";
+  }
+}
+
+absl::StatusOr<EvaluationState> FoldEvaluation(
+    const std::vector<v1::EventEnvelope>& events) {
+  EvaluationState s;
+  for (const v1::EventEnvelope& e : events) {
+    s.version = e.stream_version();
+    if (Is<v1::EvaluationRecorded>(e)) {
+      ASSIGN_OR_RETURN(v1::EvaluationRecorded r, PayloadAs<v1::EvaluationRecorded>(e));
+      s.phase = EvaluationPhase::kRecorded;
+      s.member_id = r.member_id();
+      s.unit_id = r.unit_id();
+      s.branch_id = r.branch_id();
+      s.batch = r.batch();
+      s.rating = r.rating();
+      s.shortcomings.assign(r.shortcomings().begin(), r.shortcomings().end());
+    } else if (Is<v1::EvaluationShown>(e)) {
+      s.phase = EvaluationPhase::kShown;
+      s.ever_shown = true;
+    } else if (Is<v1::EvaluationSigned>(e)) {
+      ASSIGN_OR_RETURN(v1::EvaluationSigned r, PayloadAs<v1::EvaluationSigned>(e));
+      s.phase = EvaluationPhase::kSigned;
+      s.signed_on = r.signed_on();
+    } else if (Is<v1::EvaluationDisputed>(e)) {
+      ASSIGN_OR_RETURN(v1::EvaluationDisputed r, PayloadAs<v1::EvaluationDisputed>(e));
+      s.phase = EvaluationPhase::kDisputed;
+      s.dispute_reason = r.reason();
+    } else if (Is<v1::EvaluationRevised>(e)) {
+      ASSIGN_OR_RETURN(v1::EvaluationRevised r, PayloadAs<v1::EvaluationRevised>(e));
+      s.phase = EvaluationPhase::kRecorded;
+      s.rating = r.rating();
+      s.shortcomings.assign(r.shortcomings().begin(), r.shortcomings().end());
+      ++s.revisions;
+    } else if (Is<v1::EvaluationFeedbackGiven>(e)) {
+      ++s.feedback_count;
+    } else if (Is<v1::TransformationMeasureAssigned>(e)) {
+      ASSIGN_OR_RETURN(v1::TransformationMeasureAssigned r,
+                       PayloadAs<v1::TransformationMeasureAssigned>(e));
+      s.measure = r.measure();
+      s.helper_name = r.helper_name();
+    } else if (Is<v1::TransformationMeasureCompleted>(e)) {
+      s.measure_completed = true;
+    }
+  }
+  return s;
+}
+
+absl::StatusOr<v1::EvaluationRecorded> DecideRecordEvaluation(
+    const EvaluationState& state, const RosterMember& member,
+    const v1::EvaluationRecorded& request) {
+  const std::string& id = member.member_id;
+  if (!request.unit_id().empty() && request.unit_id() != member.unit_id) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        Subject(id), ": unit_id ", request.unit_id(), " is not the member's unit ",
+        member.unit_id, " (leave it empty to derive it)"));
+  }
+  if (!request.branch_id().empty() && request.branch_id() != member.branch_id) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        Subject(id), ": branch_id ", request.branch_id(),
+        " is not the member's branch ", member.branch_id,
+        " (leave it empty to derive it)"));
+  }
+  if (request.batch() != v1::BATCH_UNSPECIFIED && request.batch() != member.batch) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        Subject(id), ": batch ", BatchNumber(request.batch()),
+        " is not the batch of unit ", member.unit_id, " (batch ",
+        BatchNumber(member.batch), "); leave it unspecified to derive it"));
+  }
+  RETURN_IF_ERROR(CheckRating(id, request.rating()));
+  RETURN_IF_ERROR(CheckShortcomings(id, request.shortcomings()));
+  if (state.recorded()) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        Subject(id), ": an opinion for batch ", BatchNumber(member.batch),
+        " is already recorded (rated ", RatingName(state.rating),
+        "); to change it, the member disputes it and the branch revises it "
+        "(ReviseEvaluation)"));
+  }
+  v1::EvaluationRecorded event = request;
+  event.set_unit_id(member.unit_id);
+  event.set_branch_id(member.branch_id);
+  event.set_batch(member.batch);
+  return event;
+}
+
+absl::StatusOr<v1::EvaluationShown> DecideShowEvaluation(
+    const EvaluationState& state, const v1::EvaluationShown& request) {
+  const std::string& id = request.member_id();
+  RETURN_IF_ERROR(RequireDate(Subject(id), "shown_on", request.shown_on()));
+  RETURN_IF_ERROR(RequireRecorded(state, id, "show the opinion"));
+  switch (state.phase) {
+    case EvaluationPhase::kShown:
+      return absl::FailedPreconditionError(absl::StrCat(
+          Subject(id), ": the opinion was already shown to the member; the "
+                       "member now signs it (SignEvaluation) or disputes it "
+                       "(DisputeEvaluation)"));
+    case EvaluationPhase::kDisputed:
+      return absl::FailedPreconditionError(absl::StrCat(
+          Subject(id), ": cannot show the opinion again: the member disputed "
+                       "it; revise it first (ReviseEvaluation)"));
+    case EvaluationPhase::kSigned:
+      return absl::FailedPreconditionError(absl::StrCat(
+          Subject(id), ": the member already signed the opinion on ",
+          state.signed_on, "; nothing more to show"));
+    default:
+      break;
+  }
+  return request;
+}
+
+absl::StatusOr<v1::EvaluationSigned> DecideSignEvaluation(
+    const EvaluationState& state, const v1::EvaluationSigned& request) {
+  const std::string& id = request.member_id();
+  RETURN_IF_ERROR(RequireDate(Subject(id), "signed_on", request.signed_on()));
+  RETURN_IF_ERROR(NotShown(state, id, "sign the opinion"));
+  return request;
+}
+
+absl::StatusOr<v1::EvaluationDisputed> DecideDisputeEvaluation(
+    const EvaluationState& state, const v1::EvaluationDisputed& request) {
+  const std::string& id = request.member_id();
+  RETURN_IF_ERROR(RequireText(Subject(id), "reason", request.reason(),
+                              "what the member disagrees with"));
+  RETURN_IF_ERROR(NotShown(state, id, "dispute the opinion"));
+  return request;
+}
+
+absl::StatusOr<v1::EvaluationRevised> DecideReviseEvaluation(
+    const EvaluationState& state, const v1::EvaluationRevised& request) {
+  const std::string& id = request.member_id();
+  RETURN_IF_ERROR(CheckRating(id, request.rating()));
+  RETURN_IF_ERROR(CheckShortcomings(id, request.shortcomings()));
+  RETURN_IF_ERROR(RequireRecorded(state, id, "revise the opinion"));
+  if (state.phase != EvaluationPhase::kDisputed) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        Subject(id), ": cannot revise the opinion: only a disputed opinion is "
+                     "revised, and this one is ",
+        state.phase == EvaluationPhase::kSigned ? "signed (final)"
+        : state.phase == EvaluationPhase::kShown
+            ? "shown and awaiting the member's signature or dispute"
+            : "not shown to the member yet (ShowEvaluation)"));
+  }
+  return request;
+}
+
+absl::StatusOr<v1::EvaluationFeedbackGiven> DecideGiveFeedback(
+    const EvaluationState& state, const v1::EvaluationFeedbackGiven& request) {
+  const std::string& id = request.member_id();
+  RETURN_IF_ERROR(RequireText(Subject(id), "feedback", request.feedback(),
+                              "what the branch tells the member"));
+  RETURN_IF_ERROR(RequireRecorded(state, id, "give feedback"));
+  if (!state.ever_shown) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        Subject(id), ": cannot give feedback on an opinion the member has not "
+                     "seen: show it first (ShowEvaluation)"));
+  }
+  return request;
+}
+
+absl::StatusOr<v1::TransformationMeasureAssigned> DecideAssignMeasure(
+    const EvaluationState& state,
+    const v1::TransformationMeasureAssigned& request) {
+  const std::string& id = request.member_id();
+  RETURN_IF_ERROR(RequireText(Subject(id), "measure", request.measure(),
+                              "the education-transformation measure"));
+  RETURN_IF_ERROR(RequireText(Subject(id), "helper_name", request.helper_name(),
+                              "the person responsible for helping (帮教责任人)"));
+  RETURN_IF_ERROR(RequireRecorded(state, id, "assign a transformation measure"));
+  if (!NeedsTransformation(state.rating)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        Subject(id), ": is rated ", RatingName(state.rating),
+        "; a transformation measure is only for basically qualified or "
+        "unqualified members"));
+  }
+  if (state.measure_completed) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        Subject(id), ": the transformation measure (helper ", state.helper_name,
+        ") is already completed; it cannot be reassigned"));
+  }
+  return request;
+}
+
+absl::StatusOr<v1::TransformationMeasureCompleted> DecideCompleteMeasure(
+    const EvaluationState& state,
+    const v1::TransformationMeasureCompleted& request) {
+  const std::string& id = request.member_id();
+  RETURN_IF_ERROR(RequireText(Subject(id), "outcome", request.outcome(),
+                              "what the measure achieved"));
+  RETURN_IF_ERROR(RequireRecorded(state, id, "complete a transformation measure"));
+  if (state.measure.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        Subject(id), ": cannot complete a transformation measure: none is "
+                     "assigned (AssignTransformationMeasure first)"));
+  }
+  if (state.measure_completed) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        Subject(id), ": the transformation measure is already completed"));
+  }
+  return request;
+}
+
+}  // namespace reporting::county

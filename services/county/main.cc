@@ -1,0 +1,127 @@
+// county-node: a county's (or district's, or city department's) node.
+// Parses flags and wires the event log, the services and the server; the
+// rules live in domain/, the command path in command_context.h. See
+// README.md.
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "services/common/logging.h"
+#include "services/common/server.h"
+#include "services/county/clerk_service.h"
+#include "services/county/command_service.h"
+#include "services/county/ids.h"
+#include "spdlog/spdlog.h"
+#include "storage/event_log.h"
+
+ABSL_FLAG(std::string, node_id, "",
+          "This node's id: its administrative code, e.g. 371302 (required)");
+ABSL_FLAG(std::string, data_dir, "",
+          "Directory of the node's event log; created when missing (required)");
+ABSL_FLAG(std::string, listen, "127.0.0.1:7100", "host:port to serve gRPC on");
+ABSL_FLAG(std::string, city, "",
+          "The city aggregator's host:port, for replication (stored; not "
+          "dialled by this version)");
+ABSL_FLAG(bool, sync, true,
+          "Sync the log's WAL before acknowledging a command. Off only for "
+          "bulk loads: an OS crash may then lose acknowledged commands");
+ABSL_FLAG(std::string, config, "",
+          "Optional file of flags, one per line (--node_id=371302); same as "
+          "absl's --flagfile. Flags given on the command line after it win");
+ABSL_FLAG(std::string, log_level, "info",
+          "trace, debug, info, warn, error, critical or off");
+ABSL_FLAG(int, shutdown_grace_ms, 10000,
+          "On SIGTERM/SIGINT, how long in-flight RPCs may take to finish");
+
+namespace {
+
+// --config=FILE / --config FILE becomes absl's --flagfile=FILE (kept in
+// place, so flags after it on the command line still win).
+std::vector<char*> RewriteConfig(int argc, char** argv,
+                                 std::vector<std::string>& storage) {
+  storage.reserve(argc);
+  for (int i = 0; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (absl::StartsWith(arg, "--config=")) {
+      storage.push_back(absl::StrCat("--flagfile=", arg.substr(9)));
+    } else if (arg == "--config" && i + 1 < argc) {
+      storage.push_back(absl::StrCat("--flagfile=", argv[++i]));
+    } else {
+      storage.push_back(arg);
+    }
+  }
+  std::vector<char*> out;
+  for (std::string& s : storage) out.push_back(s.data());
+  return out;
+}
+
+int Fail(const std::string& message) {
+  spdlog::critical("{}", message);
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace reporting;
+  // First: every thread started later inherits the blocked signals.
+  services::BlockShutdownSignals();
+  absl::SetProgramUsageMessage(
+      "county-node --node_id=371302 --data_dir=/var/lib/county "
+      "[--listen=127.0.0.1:7100] [--config=FILE]");
+  std::vector<std::string> args;
+  std::vector<char*> rewritten = RewriteConfig(argc, argv, args);
+  absl::ParseCommandLine(static_cast<int>(rewritten.size()), rewritten.data());
+  services::InitLogging("county-node", absl::GetFlag(FLAGS_log_level));
+
+  const std::string node_id = absl::GetFlag(FLAGS_node_id);
+  const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
+  if (absl::Status s = county::ValidateNodeId(node_id); !s.ok()) {
+    return Fail(absl::StrCat("--node_id: ", s.message()));
+  }
+  if (data_dir.empty()) return Fail("--data_dir is required");
+
+  storage::EventLogOptions options;
+  options.node_id = node_id;
+  options.sync = absl::GetFlag(FLAGS_sync);
+  auto log = storage::EventLog::Open(data_dir, options);
+  if (!log.ok()) {
+    return Fail(absl::StrCat("cannot open the event log in ", data_dir, ": ",
+                             log.status().ToString()));
+  }
+  const storage::Head head = (*log)->GetHead();
+
+  county::NodeEnv env;
+  env.node_id = node_id;
+  env.log = log->get();
+  env.now_us = [] { return absl::ToUnixMicros(absl::Now()); };
+  county::CommandServiceImpl commands(env);
+  county::ClerkServiceImpl clerk(env);
+
+  auto started = services::StartServer(
+      {absl::GetFlag(FLAGS_listen), {&commands, &clerk}});
+  if (!started.ok()) return Fail(std::string(started.status().message()));
+  spdlog::info("node {} serving on port {} (log {} at sequence {}, sync {}{})",
+               node_id, started->port, data_dir, head.sequence,
+               options.sync ? "on" : "OFF",
+               absl::GetFlag(FLAGS_city).empty()
+                   ? ""
+                   : absl::StrCat(", city ", absl::GetFlag(FLAGS_city)));
+
+  services::WaitForShutdownSignal();
+  services::StopServer(*started->server,
+                       absl::Milliseconds(absl::GetFlag(FLAGS_shutdown_grace_ms)));
+  const uint64_t last = (*log)->GetHead().sequence;
+  if (absl::Status s = (*log)->Close(); !s.ok()) {
+    spdlog::error("closing the event log: {}", s.ToString());
+    return 1;
+  }
+  spdlog::info("stopped; log closed at sequence {}", last);
+  return 0;
+}
