@@ -1,5 +1,7 @@
 #include "storage/rocks_db.h"
 
+#include <filesystem>
+#include <system_error>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -77,6 +79,17 @@ absl::Status ToStatus(const rocksdb::Status& s, absl::string_view context) {
 
 absl::StatusOr<std::unique_ptr<RocksDb>> RocksDb::Open(const std::string& dir,
                                                        bool create_if_missing) {
+  if (create_if_missing) {
+    // RocksDB creates only the last path component; a data dir such as
+    // /var/lib/reporting/371302 should just work.
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) {
+      return absl::InternalError(absl::StrCat("event_log: open ", dir,
+                                              ": cannot create directory: ",
+                                              ec.message()));
+    }
+  }
   rocksdb::DBOptions o;
   o.create_if_missing = create_if_missing;
   o.create_missing_column_families = true;
