@@ -69,6 +69,15 @@ absl::Status ApplyCensusEvent(CensusState& s, const v1::EventEnvelope& event) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<CensusState> FoldCensus(
+    const std::vector<v1::EventEnvelope>& events) {
+  CensusState s;
+  for (const v1::EventEnvelope& event : events) {
+    if (auto st = ApplyCensusEvent(s, event); !st.ok()) return st;
+  }
+  return s;
+}
+
 absl::StatusOr<v1::CensusReported> DecideReportCensus(
     const CensusState& s, absl::string_view unit_id,
     const v1::CensusReported& request) {

@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -50,6 +51,10 @@ struct CensusState {
 // not parse; other event types are ignored.
 absl::Status ApplyCensusEvent(CensusState& state,
                               const v1::EventEnvelope& event);
+
+// Folds a whole census stream (in stream order).
+absl::StatusOr<CensusState> FoldCensus(
+    const std::vector<v1::EventEnvelope>& events);
 
 // `unit_id` is the unit the stream belongs to (checked by the caller, also
 // that the unit is registered).

@@ -109,6 +109,15 @@ absl::Status ApplyRectificationEvent(RectificationState& s,
   return absl::OkStatus();
 }
 
+absl::StatusOr<RectificationState> FoldRectification(
+    const std::vector<v1::EventEnvelope>& events) {
+  RectificationState s;
+  for (const v1::EventEnvelope& event : events) {
+    if (auto st = ApplyRectificationEvent(s, event); !st.ok()) return st;
+  }
+  return s;
+}
+
 bool IsOverdue(const RectificationState& s, absl::string_view today) {
   // Valid dates compare as strings.
   return s.planned() && !s.closed() && !s.deadline.empty() &&

@@ -26,6 +26,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -70,6 +71,10 @@ struct RectificationState {
 // not parse; other event types are ignored.
 absl::Status ApplyRectificationEvent(RectificationState& state,
                                      const v1::EventEnvelope& event);
+
+// Folds a whole item stream (in stream order).
+absl::StatusOr<RectificationState> FoldRectification(
+    const std::vector<v1::EventEnvelope>& events);
 
 // Past the deadline on `today` and neither completed nor explained.
 bool IsOverdue(const RectificationState& state, absl::string_view today);
