@@ -1,11 +1,42 @@
 #include "storage/append_validation.h"
 
+#include <memory>
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/message.h"
 #include "proto/event_types.h"
 
 namespace reporting::storage {
+namespace {
+
+// events::ValidatePayload, minus a message allocation per call: each thread
+// keeps one parsed message per event type and parses into it again
+// (ParseFromArray clears it first). The registry of types is fixed at
+// build time, so a type found once stays known.
+absl::Status ValidatePayloadCached(const std::string& type,
+                                   const std::string& payload) {
+  thread_local absl::flat_hash_map<
+      std::string, std::unique_ptr<google::protobuf::Message>>
+      parsers;
+  auto it = parsers.find(type);
+  if (it == parsers.end()) {
+    absl::StatusOr<std::unique_ptr<google::protobuf::Message>> m =
+        events::ParsePayload(type, payload);
+    if (!m.ok()) return m.status();
+    parsers.emplace(type, std::move(*m));
+    return absl::OkStatus();
+  }
+  if (!it->second->ParseFromArray(payload.data(),
+                                  static_cast<int>(payload.size()))) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "payload of ", payload.size(), " bytes does not parse as ", type));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 absl::Status ValidateStreamId(absl::string_view stream_id) {
   if (stream_id.empty()) {
@@ -62,7 +93,7 @@ absl::Status ValidateAppendRequest(absl::string_view node_id,
           absl::StrCat(event, "payload is ", e.payload.size(),
                        " bytes; the limit is ", kMaxPayloadBytes, " bytes"));
     }
-    if (absl::Status s = events::ValidatePayload(e.event_type, e.payload);
+    if (absl::Status s = ValidatePayloadCached(e.event_type, e.payload);
         !s.ok()) {
       return absl::InvalidArgumentError(absl::StrCat(event, s.message()));
     }

@@ -204,6 +204,11 @@ absl::StatusOr<uint64_t> EventLogImpl::WrittenVersionLocked(
     std::map<std::string, uint64_t>* cache) const {
   auto it = cache->find(stream_id);
   if (it != cache->end()) return it->second;
+  auto cached = version_cache_.find(stream_id);
+  if (cached != version_cache_.end()) {
+    cache->emplace(stream_id, cached->second);
+    return cached->second;
+  }
   std::string value;
   ASSIGN_OR_RETURN(bool found, db_->Get(Cf::kStreams, stream_id, &value));
   uint64_t version = kNoStream;
@@ -297,6 +302,13 @@ absl::StatusOr<AppendResult> EventLogImpl::WriteLocked(
     return s;
   }
   written_ = Head{seq, std::move(prev)};
+  if (version_cache_.size() + result.stream_versions.size() >
+      kMaxCachedStreams) {
+    version_cache_.clear();
+  }
+  for (const auto& [stream, version] : result.stream_versions) {
+    version_cache_[stream] = version;
+  }
   return result;
 }
 

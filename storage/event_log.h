@@ -162,6 +162,31 @@ class EventLog {
   virtual Head WaitForAppend(uint64_t after_sequence,
                              absl::Duration timeout) const = 0;
 
+  // Replica ingest (the city's copy of a node's log, fed by replication;
+  // storage/README.md "Replicas"). `events` are consecutive stored events of
+  // this log's node, exact bytes and hashes as the node holds them. Events
+  // at or below the head must be byte-identical to the ones held (they are
+  // skipped; a batch wholly at or below the head is a no-op); the rest must
+  // start at head + 1 and continue the chain. Every new event is written with
+  // its indexes, the new head and `received_at_us` (when this copy received
+  // it, microseconds since the Unix epoch) in one synced write. Returns the
+  // durable head. Refusals change nothing:
+  //   INVALID_ARGUMENT     an envelope that does not decode, belongs to
+  //                        another node, disagrees with its sequence, or
+  //                        whose hash is not SHA-256(prev_hash || envelope);
+  //                        non-consecutive sequences; too many events
+  //   FAILED_PRECONDITION  a gap: the message names the expected sequence
+  //   DATA_LOSS            divergence: an event differs from the one held,
+  //                        or the first new event does not chain onto the
+  //                        head
+  virtual absl::StatusOr<Head> AppendReplicated(
+      const std::vector<StoredEvent>& events, int64_t received_at_us) = 0;
+
+  // When a replica received the event (the received_at_us given to
+  // AppendReplicated); NOT_FOUND past the head or for events appended with
+  // Append (a node's own log records no receive time).
+  virtual absl::StatusOr<int64_t> ReceivedAt(uint64_t sequence) const = 0;
+
   // Recomputes the whole chain from sequence 1; DATA_LOSS naming the first
   // bad sequence. Calls progress now and then.
   virtual absl::Status Verify(const ProgressFn& progress = nullptr) const = 0;

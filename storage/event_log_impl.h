@@ -18,7 +18,9 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
+#include "reporting/v1/envelope.pb.h"
 #include "storage/event_log.h"
 #include "storage/group_commit.h"
 #include "storage/rocks_db.h"
@@ -49,6 +51,9 @@ class EventLogImpl : public EventLog {
       absl::string_view command_id) const override;
   Head WaitForAppend(uint64_t after_sequence,
                      absl::Duration timeout) const override;
+  absl::StatusOr<Head> AppendReplicated(const std::vector<StoredEvent>& events,
+                                        int64_t received_at_us) override;
+  absl::StatusOr<int64_t> ReceivedAt(uint64_t sequence) const override;
   absl::Status Verify(const ProgressFn& progress) const override;
   absl::Status Checkpoint(const std::string& dir) const override;
   absl::Status Close() override;
@@ -66,7 +71,10 @@ class EventLogImpl : public EventLog {
   absl::StatusOr<AppendResult> WriteLocked(const AppendRequest& request)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_)
           ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
-  // The stream's version as written (durable or not).
+  static constexpr size_t kMaxCachedStreams = 1 << 20;
+
+  // The stream's version as written (durable or not): from `cache` (this
+  // append), version_cache_, or the streams column family.
   absl::StatusOr<uint64_t> WrittenVersionLocked(
       const std::string& stream_id,
       std::map<std::string, uint64_t>* cache) const
@@ -78,6 +86,13 @@ class EventLogImpl : public EventLog {
   // An append's result rebuilt from its stored events.
   absl::StatusOr<AppendResult> ResultFromEventsLocked(Range range) const
       ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
+  // AppendReplicated's checks against what is held, and its write
+  // (event_log_replica.cc). Returns the head written.
+  absl::StatusOr<Head> WriteReplicatedLocked(
+      const std::vector<StoredEvent>& events,
+      const std::vector<v1::EventEnvelope>& envelopes, int64_t received_at_us)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_)
+          ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
   absl::StatusOr<bool> LookupCommandLocked(absl::string_view command_id,
                                            Range* range) const
       ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
@@ -96,6 +111,11 @@ class EventLogImpl : public EventLog {
   Head written_ ABSL_GUARDED_BY(append_mu_);
   // Command ids written but not yet durable -> their sequences.
   std::map<std::string, Range, std::less<>> in_flight_
+      ABSL_GUARDED_BY(append_mu_);
+  // Written version of recently appended streams, so an append need not
+  // read the streams column family; cleared when it reaches
+  // kMaxCachedStreams entries (it is only a cache of that column family).
+  absl::flat_hash_map<std::string, uint64_t> version_cache_
       ABSL_GUARDED_BY(append_mu_);
   // A failed write leaves RocksDB's state unknown: refuse further appends.
   absl::Status write_error_ ABSL_GUARDED_BY(append_mu_);

@@ -31,11 +31,12 @@ enum class Cf : int {
   kTypeIndex = 4,    // event_type 0x00 be64(ordered time) be64(seq) -> ""
   kCommands = 5,     // command_id -> be64(first) be64(last)
   kMeta = 6,         // "head" -> be64(seq) hash
+  kReceivedAt = 7,   // be64(seq) -> be64(received_at_us); replicas only
 };
-inline constexpr int kCfCount = 7;
+inline constexpr int kCfCount = 8;
 inline constexpr std::array<const char*, kCfCount> kCfNames = {
     "default", "events", "streams", "stream_index",
-    "type_index", "commands", "meta"};
+    "type_index", "commands", "meta", "received_at"};
 
 // rocksdb::Status -> absl::Status, prefixed "event_log: <context>: ". The
 // only such conversion in the project.

@@ -1,0 +1,217 @@
+// The replica side of EventLogImpl: ingesting another node's stored events
+// (the city's copy of a county's log) and their receive times. Formats in
+// storage/README.md ("Replicas").
+//
+// AppendReplicated checks in two phases:
+//   1. without any lock, each event on its own: the envelope decodes, is
+//      this log's node's, carries its sequence, sequences are consecutive,
+//      hash == SHA-256(prev_hash || envelope) and, inside the batch,
+//      prev_hash is the previous event's hash (the CPU-heavy part);
+//   2. under append_mu_, against what is held: the held prefix is
+//      byte-identical, the first new event is head + 1 and chains onto the
+//      head's hash.
+// Then the same path as Append: one RocksDB write (sync=false) under
+// append_mu_, and GroupCommit makes it durable before returning.
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "reporting/v1/envelope.pb.h"
+#include "rocksdb/write_batch.h"
+#include "spdlog/spdlog.h"
+#include "storage/append_validation.h"
+#include "storage/event_log_impl.h"
+#include "storage/hash_chain.h"
+#include "storage/keys.h"
+#include "storage/status_macros.h"
+
+namespace reporting::storage {
+namespace {
+
+// Phase 1: the checks that need nothing but the batch. Fills `envelopes`.
+absl::Status CheckBatch(absl::string_view node_id,
+                        const std::vector<StoredEvent>& events,
+                        std::vector<v1::EventEnvelope>* envelopes) {
+  const auto bad = [&](uint64_t seq, absl::string_view problem) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "event_log: replicate node=", node_id, " sequence ", seq, ": ",
+        problem));
+  };
+  if (events.size() > kMaxEventsPerAppend) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "event_log: replicate node=", node_id, ": ", events.size(),
+        " events in one batch; at most ", kMaxEventsPerAppend));
+  }
+  envelopes->resize(events.size());
+  for (size_t i = 0; i < events.size(); ++i) {
+    const StoredEvent& e = events[i];
+    v1::EventEnvelope& env = (*envelopes)[i];
+    if (e.sequence == 0) return bad(0, "sequences start at 1");
+    if (i > 0 && e.sequence != events[i - 1].sequence + 1) {
+      return bad(e.sequence,
+                 absl::StrCat("not consecutive: follows sequence ",
+                              events[i - 1].sequence, " in the batch"));
+    }
+    if (e.hash.size() != kHashBytes) {
+      return bad(e.sequence, absl::StrCat("hash is ", e.hash.size(),
+                                          " bytes, not ", kHashBytes));
+    }
+    if (!env.ParseFromString(e.envelope)) {
+      return bad(e.sequence, "envelope bytes do not decode as an EventEnvelope");
+    }
+    if (env.node_id() != node_id) {
+      return bad(e.sequence, absl::StrCat("envelope belongs to node \"",
+                                          env.node_id(), "\""));
+    }
+    if (env.sequence() != e.sequence) {
+      return bad(e.sequence,
+                 absl::StrCat("envelope says sequence ", env.sequence()));
+    }
+    if (env.prev_hash().size() != kHashBytes) {
+      return bad(e.sequence, "envelope's prev_hash is not 32 bytes");
+    }
+    if (absl::Status s = ValidateStreamId(env.stream_id()); !s.ok()) {
+      return bad(e.sequence, s.message());
+    }
+    if (env.stream_version() == 0) {
+      return bad(e.sequence, "stream_version is 0; versions start at 1");
+    }
+    if (env.event_type().empty() ||
+        env.event_type().find('\0') != std::string::npos) {
+      return bad(e.sequence, "event type is empty or holds a NUL byte");
+    }
+    if (ChainHash(env.prev_hash(), e.envelope) != e.hash) {
+      return bad(e.sequence,
+                 "hash is not SHA-256(prev_hash || envelope): the event's "
+                 "bytes were altered or its hash is wrong");
+    }
+    if (i > 0 && env.prev_hash() != events[i - 1].hash) {
+      return bad(e.sequence,
+                 "prev_hash is not the previous event's hash in the batch");
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<Head> EventLogImpl::AppendReplicated(
+    const std::vector<StoredEvent>& events, int64_t received_at_us) {
+  std::vector<v1::EventEnvelope> envelopes;
+  RETURN_IF_ERROR(CheckBatch(options_.node_id, events, &envelopes));
+  absl::ReaderMutexLock life(&lifecycle_);
+  RETURN_IF_ERROR(CheckOpen("replicate"));
+  Head written;
+  {
+    absl::MutexLock l(&append_mu_);
+    RETURN_IF_ERROR(write_error_);
+    ASSIGN_OR_RETURN(written,
+                     WriteReplicatedLocked(events, envelopes, received_at_us));
+  }
+  // Acknowledge only once durable (also for a no-op batch: what it
+  // confirms may have been written by a call that is still syncing).
+  RETURN_IF_ERROR(commit_.AwaitDurable(written.sequence));
+  return written;
+}
+
+absl::StatusOr<Head> EventLogImpl::WriteReplicatedLocked(
+    const std::vector<StoredEvent>& events,
+    const std::vector<v1::EventEnvelope>& envelopes, int64_t received_at_us) {
+  const Head head = written_;
+  if (events.empty()) return head;
+  const std::string where =
+      absl::StrCat("event_log: replicate node=", options_.node_id, " ");
+  if (events.front().sequence > head.sequence + 1) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        where, "gap: batch starts at sequence ", events.front().sequence,
+        ", expected sequence ", head.sequence + 1,
+        " (this copy holds up to ", head.sequence, ")"));
+  }
+  // The part already held must be byte-identical: at-least-once delivery
+  // repeats events, but never different ones.
+  size_t i = 0;
+  for (; i < events.size() && events[i].sequence <= head.sequence; ++i) {
+    ASSIGN_OR_RETURN(StoredEvent held, GetEventLocked(events[i].sequence));
+    if (held.envelope != events[i].envelope || held.hash != events[i].hash) {
+      return absl::DataLossError(absl::StrCat(
+          where, "divergence at sequence ", events[i].sequence,
+          ": the copy holds hash ", HexHash(held.hash), ", received ",
+          HexHash(events[i].hash), "; nothing written"));
+    }
+  }
+  if (i == events.size()) return head;  // all held already: a no-op
+  if (envelopes[i].prev_hash() != head.hash) {
+    return absl::DataLossError(absl::StrCat(
+        where, "divergence at sequence ", events[i].sequence,
+        ": its prev_hash ", HexHash(envelopes[i].prev_hash()),
+        " is not the hash held for sequence ", head.sequence, " (",
+        HexHash(head.hash), "); nothing written"));
+  }
+
+  rocksdb::WriteBatch batch;
+  std::map<std::string, uint64_t> stream_versions;
+  const std::string received = keys::Be64(static_cast<uint64_t>(received_at_us));
+  for (; i < events.size(); ++i) {
+    const StoredEvent& e = events[i];
+    const v1::EventEnvelope& env = envelopes[i];
+    const std::string key = keys::EventKey(e.sequence);
+    batch.Put(db_->handle(Cf::kEvents), key, keys::EventValue(e.hash, e.envelope));
+    batch.Put(db_->handle(Cf::kStreamIndex),
+              keys::StreamIndexKey(env.stream_id(), env.stream_version()),
+              key);
+    batch.Put(db_->handle(Cf::kTypeIndex),
+              keys::TypeIndexKey(env.event_type(), env.recorded_at_us(),
+                                 e.sequence),
+              rocksdb::Slice());
+    batch.Put(db_->handle(Cf::kReceivedAt), key, received);
+    uint64_t& v = stream_versions[env.stream_id()];
+    if (env.stream_version() > v) v = env.stream_version();
+  }
+  for (const auto& [stream, version] : stream_versions) {
+    batch.Put(db_->handle(Cf::kStreams), stream, keys::Be64(version));
+  }
+  Head next{events.back().sequence, events.back().hash};
+  batch.Put(db_->handle(Cf::kMeta),
+            rocksdb::Slice(keys::kHeadKey.data(), keys::kHeadKey.size()),
+            keys::HeadValue(next.sequence, next.hash));
+  // As in WriteLocked: not synced here; GroupCommit syncs for every write
+  // made meanwhile, and the WAL holds batches in sequence order.
+  absl::Status s = db_->Write(&batch, /*sync=*/false);
+  if (!s.ok()) {
+    write_error_ = s;
+    spdlog::error("event_log: node={}: replica write failed; refusing "
+                  "appends until the log is reopened: {}",
+                  options_.node_id, s.ToString());
+    return s;
+  }
+  written_ = next;
+  return next;
+}
+
+absl::StatusOr<int64_t> EventLogImpl::ReceivedAt(uint64_t sequence) const {
+  absl::ReaderMutexLock life(&lifecycle_);
+  RETURN_IF_ERROR(CheckOpen("received at"));
+  const uint64_t head = commit_.durable().sequence;
+  std::string value;
+  bool found = false;
+  if (sequence >= 1 && sequence <= head) {
+    ASSIGN_OR_RETURN(found, db_->Get(Cf::kReceivedAt,
+                                     keys::EventKey(sequence), &value));
+  }
+  if (!found) {
+    return absl::NotFoundError(absl::StrCat(
+        "event_log: received at node=", options_.node_id, " sequence ",
+        sequence, ": no receive time (past the head ", head,
+        ", or not a replicated event)"));
+  }
+  if (value.size() != 8) {
+    return absl::DataLossError(absl::StrCat(
+        "event_log: received at node=", options_.node_id, " sequence ",
+        sequence, ": malformed receive time"));
+  }
+  return static_cast<int64_t>(keys::GetBe64(value));
+}
+
+}  // namespace reporting::storage
