@@ -101,47 +101,53 @@ std::string RatingName(v1::Rating rating) {
   }
 }
 
+absl::Status ApplyEvaluationEvent(EvaluationState& s,
+                                  const v1::EventEnvelope& e) {
+  s.version = e.stream_version();
+  if (Is<v1::EvaluationRecorded>(e)) {
+    ASSIGN_OR_RETURN(v1::EvaluationRecorded r, PayloadAs<v1::EvaluationRecorded>(e));
+    s.phase = EvaluationPhase::kRecorded;
+    s.member_id = r.member_id();
+    s.unit_id = r.unit_id();
+    s.branch_id = r.branch_id();
+    s.batch = r.batch();
+    s.rating = r.rating();
+    s.shortcomings.assign(r.shortcomings().begin(), r.shortcomings().end());
+  } else if (Is<v1::EvaluationShown>(e)) {
+    s.phase = EvaluationPhase::kShown;
+    s.ever_shown = true;
+  } else if (Is<v1::EvaluationSigned>(e)) {
+    ASSIGN_OR_RETURN(v1::EvaluationSigned r, PayloadAs<v1::EvaluationSigned>(e));
+    s.phase = EvaluationPhase::kSigned;
+    s.signed_on = r.signed_on();
+  } else if (Is<v1::EvaluationDisputed>(e)) {
+    ASSIGN_OR_RETURN(v1::EvaluationDisputed r, PayloadAs<v1::EvaluationDisputed>(e));
+    s.phase = EvaluationPhase::kDisputed;
+    s.dispute_reason = r.reason();
+  } else if (Is<v1::EvaluationRevised>(e)) {
+    ASSIGN_OR_RETURN(v1::EvaluationRevised r, PayloadAs<v1::EvaluationRevised>(e));
+    s.phase = EvaluationPhase::kRecorded;
+    s.rating = r.rating();
+    s.shortcomings.assign(r.shortcomings().begin(), r.shortcomings().end());
+    ++s.revisions;
+  } else if (Is<v1::EvaluationFeedbackGiven>(e)) {
+    ++s.feedback_count;
+  } else if (Is<v1::TransformationMeasureAssigned>(e)) {
+    ASSIGN_OR_RETURN(v1::TransformationMeasureAssigned r,
+                     PayloadAs<v1::TransformationMeasureAssigned>(e));
+    s.measure = r.measure();
+    s.helper_name = r.helper_name();
+  } else if (Is<v1::TransformationMeasureCompleted>(e)) {
+    s.measure_completed = true;
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<EvaluationState> FoldEvaluation(
     const std::vector<v1::EventEnvelope>& events) {
   EvaluationState s;
   for (const v1::EventEnvelope& e : events) {
-    s.version = e.stream_version();
-    if (Is<v1::EvaluationRecorded>(e)) {
-      ASSIGN_OR_RETURN(v1::EvaluationRecorded r, PayloadAs<v1::EvaluationRecorded>(e));
-      s.phase = EvaluationPhase::kRecorded;
-      s.member_id = r.member_id();
-      s.unit_id = r.unit_id();
-      s.branch_id = r.branch_id();
-      s.batch = r.batch();
-      s.rating = r.rating();
-      s.shortcomings.assign(r.shortcomings().begin(), r.shortcomings().end());
-    } else if (Is<v1::EvaluationShown>(e)) {
-      s.phase = EvaluationPhase::kShown;
-      s.ever_shown = true;
-    } else if (Is<v1::EvaluationSigned>(e)) {
-      ASSIGN_OR_RETURN(v1::EvaluationSigned r, PayloadAs<v1::EvaluationSigned>(e));
-      s.phase = EvaluationPhase::kSigned;
-      s.signed_on = r.signed_on();
-    } else if (Is<v1::EvaluationDisputed>(e)) {
-      ASSIGN_OR_RETURN(v1::EvaluationDisputed r, PayloadAs<v1::EvaluationDisputed>(e));
-      s.phase = EvaluationPhase::kDisputed;
-      s.dispute_reason = r.reason();
-    } else if (Is<v1::EvaluationRevised>(e)) {
-      ASSIGN_OR_RETURN(v1::EvaluationRevised r, PayloadAs<v1::EvaluationRevised>(e));
-      s.phase = EvaluationPhase::kRecorded;
-      s.rating = r.rating();
-      s.shortcomings.assign(r.shortcomings().begin(), r.shortcomings().end());
-      ++s.revisions;
-    } else if (Is<v1::EvaluationFeedbackGiven>(e)) {
-      ++s.feedback_count;
-    } else if (Is<v1::TransformationMeasureAssigned>(e)) {
-      ASSIGN_OR_RETURN(v1::TransformationMeasureAssigned r,
-                       PayloadAs<v1::TransformationMeasureAssigned>(e));
-      s.measure = r.measure();
-      s.helper_name = r.helper_name();
-    } else if (Is<v1::TransformationMeasureCompleted>(e)) {
-      s.measure_completed = true;
-    }
+    RETURN_IF_ERROR(ApplyEvaluationEvent(s, e));
   }
   return s;
 }

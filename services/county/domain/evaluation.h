@@ -85,6 +85,11 @@ struct EvaluationState {
 absl::StatusOr<EvaluationState> FoldEvaluation(
     const std::vector<v1::EventEnvelope>& events);
 
+// Folds one event of an evaluation stream into `state` (FoldEvaluation is
+// this over the stream), for followers that see one event at a time.
+absl::Status ApplyEvaluationEvent(EvaluationState& state,
+                                  const v1::EventEnvelope& event);
+
 // ---- Decisions: state + request -> the event to record, or a refusal
 // whose message names the member and says what to do.
 

@@ -38,20 +38,26 @@ absl::Status RequireAwaitingReview(const MaterialState& state,
 
 }  // namespace
 
+absl::Status ApplyMaterialEvent(MaterialState& s,
+                                const v1::EventEnvelope& e) {
+  s.version = e.stream_version();
+  if (Is<v1::PartySpiritMaterialSubmitted>(e)) {
+    s.phase = MaterialPhase::kSubmitted;
+    ++s.submissions;
+  } else if (Is<v1::PartySpiritMaterialReturned>(e)) {
+    s.phase = MaterialPhase::kReturned;
+    ++s.returns;
+  } else if (Is<v1::PartySpiritMaterialAccepted>(e)) {
+    s.phase = MaterialPhase::kAccepted;
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<MaterialState> FoldMaterial(
     const std::vector<v1::EventEnvelope>& events) {
   MaterialState s;
   for (const v1::EventEnvelope& e : events) {
-    s.version = e.stream_version();
-    if (Is<v1::PartySpiritMaterialSubmitted>(e)) {
-      s.phase = MaterialPhase::kSubmitted;
-      ++s.submissions;
-    } else if (Is<v1::PartySpiritMaterialReturned>(e)) {
-      s.phase = MaterialPhase::kReturned;
-      ++s.returns;
-    } else if (Is<v1::PartySpiritMaterialAccepted>(e)) {
-      s.phase = MaterialPhase::kAccepted;
-    }
+    RETURN_IF_ERROR(ApplyMaterialEvent(s, e));
   }
   return s;
 }

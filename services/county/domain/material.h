@@ -41,6 +41,11 @@ struct MaterialState {
 absl::StatusOr<MaterialState> FoldMaterial(
     const std::vector<v1::EventEnvelope>& events);
 
+// Folds one event of a material stream into `state` (FoldMaterial is this
+// over the stream), for followers that see one event at a time.
+absl::Status ApplyMaterialEvent(MaterialState& state,
+                                const v1::EventEnvelope& event);
+
 // Fills unit_id from the roster (a given value must match).
 absl::StatusOr<v1::PartySpiritMaterialSubmitted> DecideSubmitMaterial(
     const MaterialState& state, const RosterMember& member,

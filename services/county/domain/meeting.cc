@@ -7,20 +7,25 @@
 
 namespace reporting::county {
 
+absl::Status ApplyMeetingEvent(MeetingState& s, const v1::EventEnvelope& e) {
+  s.version = e.stream_version();
+  if (Is<v1::SpecialMeetingHeld>(e)) {
+    ASSIGN_OR_RETURN(s.meeting, PayloadAs<v1::SpecialMeetingHeld>(e));
+    s.held = true;
+  } else if (Is<v1::SpecialMeetingResultsCirculated>(e)) {
+    ASSIGN_OR_RETURN(v1::SpecialMeetingResultsCirculated c,
+                     PayloadAs<v1::SpecialMeetingResultsCirculated>(e));
+    s.circulated = true;
+    s.scope = c.scope();
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<MeetingState> FoldMeeting(
     const std::vector<v1::EventEnvelope>& events) {
   MeetingState s;
   for (const v1::EventEnvelope& e : events) {
-    s.version = e.stream_version();
-    if (Is<v1::SpecialMeetingHeld>(e)) {
-      ASSIGN_OR_RETURN(s.meeting, PayloadAs<v1::SpecialMeetingHeld>(e));
-      s.held = true;
-    } else if (Is<v1::SpecialMeetingResultsCirculated>(e)) {
-      ASSIGN_OR_RETURN(v1::SpecialMeetingResultsCirculated c,
-                       PayloadAs<v1::SpecialMeetingResultsCirculated>(e));
-      s.circulated = true;
-      s.scope = c.scope();
-    }
+    RETURN_IF_ERROR(ApplyMeetingEvent(s, e));
   }
   return s;
 }

@@ -35,6 +35,11 @@ struct MeetingState {
 absl::StatusOr<MeetingState> FoldMeeting(
     const std::vector<v1::EventEnvelope>& events);
 
+// Folds one event of a meeting stream into `state` (FoldMeeting is this
+// over the stream), for followers that see one event at a time.
+absl::Status ApplyMeetingEvent(MeetingState& state,
+                               const v1::EventEnvelope& event);
+
 // `unit_id`: the unit of the meeting id (checked by the caller); fills
 // unit_id when empty. Branch ids are checked against the roster.
 absl::StatusOr<v1::SpecialMeetingHeld> DecideHoldMeeting(

@@ -7,21 +7,26 @@
 
 namespace reporting::county {
 
+absl::Status ApplyRosterEvent(Roster& roster, const v1::EventEnvelope& e) {
+  roster.version = e.stream_version();
+  if (Is<v1::UnitRegistered>(e)) {
+    ASSIGN_OR_RETURN(roster.unit, PayloadAs<v1::UnitRegistered>(e));
+    roster.unit_registered = true;
+  } else if (Is<v1::BranchRegistered>(e)) {
+    ASSIGN_OR_RETURN(v1::BranchRegistered b, PayloadAs<v1::BranchRegistered>(e));
+    roster.branches[b.branch_id()] = b.name();
+  } else if (Is<v1::MemberRegistered>(e)) {
+    ASSIGN_OR_RETURN(v1::MemberRegistered m, PayloadAs<v1::MemberRegistered>(e));
+    std::string id = m.member_id();
+    roster.members[id] = std::move(m);
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<Roster> FoldRoster(const std::vector<v1::EventEnvelope>& events) {
   Roster roster;
   for (const v1::EventEnvelope& e : events) {
-    roster.version = e.stream_version();
-    if (Is<v1::UnitRegistered>(e)) {
-      ASSIGN_OR_RETURN(roster.unit, PayloadAs<v1::UnitRegistered>(e));
-      roster.unit_registered = true;
-    } else if (Is<v1::BranchRegistered>(e)) {
-      ASSIGN_OR_RETURN(v1::BranchRegistered b, PayloadAs<v1::BranchRegistered>(e));
-      roster.branches[b.branch_id()] = b.name();
-    } else if (Is<v1::MemberRegistered>(e)) {
-      ASSIGN_OR_RETURN(v1::MemberRegistered m, PayloadAs<v1::MemberRegistered>(e));
-      std::string id = m.member_id();
-      roster.members[id] = std::move(m);
-    }
+    RETURN_IF_ERROR(ApplyRosterEvent(roster, e));
   }
   return roster;
 }

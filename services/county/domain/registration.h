@@ -48,6 +48,11 @@ struct Roster {
 // Folds the roster events of a unit stream; other event types are skipped.
 absl::StatusOr<Roster> FoldRoster(const std::vector<v1::EventEnvelope>& events);
 
+// Folds one event of a unit stream into `roster` (FoldRoster is this over
+// the stream); for followers that see one event at a time (the city's
+// projector). INTERNAL for a payload that does not parse.
+absl::Status ApplyRosterEvent(Roster& roster, const v1::EventEnvelope& event);
+
 // A registered member, as commands about the member need it.
 struct RosterMember {
   std::string member_id;

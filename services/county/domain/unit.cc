@@ -398,6 +398,14 @@ absl::StatusOr<UnitState> FoldUnit(
   return s;
 }
 
+absl::Status ApplyUnitEvent(UnitState& s, const v1::EventEnvelope& event) {
+  RETURN_IF_ERROR(ApplyRosterEvent(s.roster, event));
+  if (s.roster.unit_registered && s.stage == v1::STAGE_UNSPECIFIED) {
+    s.stage = v1::STAGE_STUDY_MOBILISATION;
+  }
+  return ApplyTransitionEvent(s, event);
+}
+
 v1::TransitionStep NextStep(const UnitState& s) {
   if (!s.registered() || s.stage == v1::STAGE_COMPLETED ||
       s.stage == v1::STAGE_UNSPECIFIED) {

@@ -112,6 +112,11 @@ struct UnitState {
 absl::StatusOr<UnitState> FoldUnit(
     const std::vector<v1::EventEnvelope>& events);
 
+// Folds one event of the unit's stream into `state`, for followers that see
+// one event at a time (the city's projector). Applying a stream's events in
+// order gives what FoldUnit gives for the stream.
+absl::Status ApplyUnitEvent(UnitState& state, const v1::EventEnvelope& event);
+
 // The next transition step of the unit's current stage;
 // TRANSITION_STEP_UNSPECIFIED when unregistered or completed.
 v1::TransitionStep NextStep(const UnitState& state);

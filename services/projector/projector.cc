@@ -1,0 +1,439 @@
+#include "services/projector/projector.h"
+
+#include <utility>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "services/projector/figures.h"
+#include "services/projector/state_codec.h"
+#include "storage/status_macros.h"
+
+namespace reporting::projector {
+namespace {
+
+constexpr char kSep = '\0';
+
+enum class Kind { kNode, kUnit, kEvaluation, kMaterial, kMeeting, kItem,
+                  kCensus, kOther };
+
+// The aggregate kind of a stream id ("unit/371302-U0042" -> kUnit); the
+// stream layout is documented in events.proto.
+Kind KindOf(absl::string_view stream_id) {
+  const absl::string_view kind = stream_id.substr(0, stream_id.find('/'));
+  if (kind == "unit") return Kind::kUnit;
+  if (kind == "evaluation") return Kind::kEvaluation;
+  if (kind == "material") return Kind::kMaterial;
+  if (kind == "meeting") return Kind::kMeeting;
+  if (kind == "rectification") return Kind::kItem;
+  if (kind == "census") return Kind::kCensus;
+  if (kind == "node") return Kind::kNode;
+  return Kind::kOther;
+}
+
+absl::string_view NodeOfKey(absl::string_view key) {
+  return key.substr(0, key.find(kSep));
+}
+
+absl::string_view StreamOfKey(absl::string_view key) {
+  const size_t sep = key.find(kSep);
+  return sep == absl::string_view::npos ? absl::string_view()
+                                        : key.substr(sep + 1);
+}
+
+template <typename M>
+absl::Status ParseRow(absl::string_view key, absl::string_view value,
+                      M& message) {
+  if (!message.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+    return absl::DataLossError(
+        absl::StrCat("projector: stored row \"", absl::CEscape(key),
+                     "\" does not parse as ", M::descriptor()->full_name()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::string SerializeRow(const google::protobuf::Message& m) {
+  std::string out;
+  out.reserve(m.ByteSizeLong());
+  {
+    google::protobuf::io::StringOutputStream stream(&out);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    m.SerializeWithCachedSizes(&coded);
+  }
+  return out;
+}
+
+std::string StateKey(absl::string_view node_id, absl::string_view stream_id) {
+  std::string key;
+  key.reserve(node_id.size() + 1 + stream_id.size());
+  absl::StrAppend(&key, node_id, absl::string_view(&kSep, 1), stream_id);
+  return key;
+}
+
+std::string NodeRowKey(absl::string_view node_id) {
+  return absl::StrCat(kNodeRowPrefix, node_id);
+}
+
+std::string UnitRowKey(absl::string_view node_id, absl::string_view unit_id) {
+  return absl::StrCat(kUnitRowPrefix, node_id, absl::string_view(&kSep, 1),
+                      unit_id);
+}
+
+std::string RectRowKey(absl::string_view node_id, absl::string_view item_id) {
+  return absl::StrCat(kRectRowPrefix, node_id, absl::string_view(&kSep, 1),
+                      item_id);
+}
+
+Projector::NodeEntry& Projector::Node(const std::string& node_id) {
+  auto [it, inserted] = nodes_.try_emplace(node_id);
+  if (inserted) it->second.figures.set_node_id(node_id);
+  return it->second;
+}
+
+Projector::UnitEntry* Projector::UnitById(const std::string& node_id,
+                                          const std::string& unit_id) {
+  auto it = units_.find(StateKey(node_id, absl::StrCat("unit/", unit_id)));
+  return it == units_.end() ? nullptr : &it->second;
+}
+
+county::EvaluationState* Projector::EvaluationAt(const std::string& key) {
+  auto it = evaluation_refs_.find(key);
+  if (it == evaluation_refs_.end()) return nullptr;
+  if (it->second.unit == nullptr) return &orphan_evaluations_[key];
+  return &it->second.unit->evaluations[it->second.member_id];
+}
+
+uint64_t Projector::Checkpoint(absl::string_view node_id) const {
+  auto it = nodes_.find(std::string(node_id));
+  return it == nodes_.end() ? 0 : it->second.checkpoint.sequence();
+}
+
+std::map<std::string, v1::NodeCheckpoint> Projector::Checkpoints() const {
+  std::map<std::string, v1::NodeCheckpoint> out;
+  for (const auto& [id, node] : nodes_) out[id] = node.checkpoint;
+  return out;
+}
+
+std::map<std::string, v1::NodeFigures> Projector::AllNodeFigures() const {
+  std::map<std::string, v1::NodeFigures> out;
+  for (const auto& [id, node] : nodes_) out[id] = node.figures;
+  return out;
+}
+
+absl::Status Projector::ApplyBytes(absl::string_view envelope_bytes,
+                                   v1::EventEnvelope& scratch) {
+  if (!scratch.ParseFromArray(envelope_bytes.data(),
+                              static_cast<int>(envelope_bytes.size()))) {
+    return absl::InternalError(
+        "projector: a stored envelope does not parse as "
+        "reporting.v1.EventEnvelope");
+  }
+  return Apply(scratch);
+}
+
+absl::Status Projector::Apply(const v1::EventEnvelope& e) {
+  NodeEntry& node = Node(e.node_id());
+  const uint64_t checkpoint = node.checkpoint.sequence();
+  if (e.sequence() <= checkpoint) return absl::OkStatus();
+  if (e.sequence() != checkpoint + 1) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "projector: node ", e.node_id(), ": event ", e.sequence(),
+        " does not follow the checkpoint ", checkpoint,
+        "; events must be applied in log order without gaps"));
+  }
+  std::string key = StateKey(e.node_id(), e.stream_id());
+  switch (KindOf(e.stream_id())) {
+    case Kind::kUnit:
+      RETURN_IF_ERROR(ApplyUnit(node, key, e));
+      break;
+    case Kind::kEvaluation:
+      RETURN_IF_ERROR(ApplyEvaluation(node, key, e));
+      break;
+    case Kind::kMaterial: {
+      county::MaterialState& s = materials_[key];
+      AddMaterial(s, -1, *node.figures.mutable_materials());
+      RETURN_IF_ERROR(county::ApplyMaterialEvent(s, e));
+      AddMaterial(s, +1, *node.figures.mutable_materials());
+      dirty_state_.insert(std::move(key));
+      break;
+    }
+    case Kind::kMeeting: {
+      county::MeetingState& s = meetings_[key];
+      AddMeeting(s, -1, *node.figures.mutable_meetings());
+      RETURN_IF_ERROR(county::ApplyMeetingEvent(s, e));
+      SlimMeeting(s);
+      AddMeeting(s, +1, *node.figures.mutable_meetings());
+      dirty_state_.insert(std::move(key));
+      break;
+    }
+    case Kind::kItem: {
+      county::RectificationState& s = items_[key];
+      AddRectification(s, -1, *node.figures.mutable_rectifications());
+      RETURN_IF_ERROR(county::ApplyRectificationEvent(s, e));
+      SlimRectification(s);
+      AddRectification(s, +1, *node.figures.mutable_rectifications());
+      dirty_items_.insert(key);
+      dirty_state_.insert(std::move(key));
+      break;
+    }
+    case Kind::kCensus: {
+      county::CensusState& s = censuses_[key];
+      AddCensus(s, -1, *node.figures.mutable_census());
+      RETURN_IF_ERROR(county::ApplyCensusEvent(s, e));
+      SlimCensus(s);
+      AddCensus(s, +1, *node.figures.mutable_census());
+      dirty_state_.insert(std::move(key));
+      break;
+    }
+    case Kind::kNode:
+      if (e.event_type() == v1::NodeRegistered::descriptor()->full_name()) {
+        v1::NodeRegistered m;
+        if (!m.ParseFromString(e.payload())) {
+          return absl::InternalError(absl::StrCat(
+              "projector: node ", e.node_id(), " event ", e.sequence(),
+              ": payload does not parse as reporting.v1.NodeRegistered"));
+        }
+        node.figures.set_name(m.name());
+        node.figures.set_kind(m.kind());
+      }
+      break;
+    case Kind::kOther:
+      break;
+  }
+  node.figures.set_events_applied(node.figures.events_applied() + 1);
+  node.checkpoint.set_sequence(e.sequence());
+  node.checkpoint.set_last_recorded_at_us(e.recorded_at_us());
+  if (dirty_nodes_.count(e.node_id()) == 0) dirty_nodes_.insert(e.node_id());
+  return absl::OkStatus();
+}
+
+absl::Status Projector::ApplyUnit(NodeEntry& node, const std::string& key,
+                                  const v1::EventEnvelope& e) {
+  (void)node;
+  auto [it, inserted] = units_.try_emplace(key);
+  UnitEntry& unit = it->second;
+  if (inserted) {
+    unit.node_id = e.node_id();
+    unit.state_key = key;
+  }
+  // Names and free texts stay in memory until the next load; no row or
+  // figure depends on them (state_codec.h drops them when persisting).
+  RETURN_IF_ERROR(county::ApplyUnitEvent(unit.state, e));
+  if (!unit.dirty) {
+    unit.dirty = true;
+    dirty_units_.push_back(&unit);
+  }
+  dirty_state_.insert(key);
+  return absl::OkStatus();
+}
+
+absl::Status Projector::ApplyEvaluation(NodeEntry& node, const std::string& key,
+                                        const v1::EventEnvelope& e) {
+  v1::EvaluationFigures& figures = *node.figures.mutable_evaluations();
+  UnitEntry* unit = nullptr;
+  auto ref = evaluation_refs_.find(key);
+  if (ref == evaluation_refs_.end()) {
+    // The stream's first event (EvaluationRecorded) names the unit.
+    county::EvaluationState fresh;
+    RETURN_IF_ERROR(county::ApplyEvaluationEvent(fresh, e));
+    SlimEvaluation(fresh);
+    AddEvaluation(fresh, +1, figures);
+    unit = fresh.member_id.empty() ? nullptr
+                                   : UnitById(e.node_id(), fresh.unit_id);
+    EvaluationRef r{unit, fresh.member_id};
+    if (unit != nullptr) {
+      unit->evaluations[fresh.member_id] = std::move(fresh);
+    } else {
+      orphan_evaluations_[key] = std::move(fresh);
+    }
+    evaluation_refs_.emplace(key, std::move(r));
+  } else {
+    unit = ref->second.unit;
+    county::EvaluationState& s =
+        unit == nullptr ? orphan_evaluations_[key]
+                        : unit->evaluations[ref->second.member_id];
+    AddEvaluation(s, -1, figures);
+    RETURN_IF_ERROR(county::ApplyEvaluationEvent(s, e));
+    SlimEvaluation(s);
+    AddEvaluation(s, +1, figures);
+  }
+  if (unit != nullptr && !unit->dirty) {
+    unit->dirty = true;
+    dirty_units_.push_back(unit);
+  }
+  dirty_state_.insert(key);
+  return absl::OkStatus();
+}
+
+absl::Status Projector::Flush(size_t max_rows, const ChunkSink& sink) {
+  std::vector<RowChange> chunk;
+  auto emit = [&](Table table, std::string key,
+                  const google::protobuf::Message& m) -> absl::Status {
+    chunk.push_back(RowChange{table, std::move(key), SerializeRow(m)});
+    if (max_rows != 0 && chunk.size() >= max_rows) {
+      absl::Status st = sink(std::move(chunk));
+      chunk.clear();
+      return st;
+    }
+    return absl::OkStatus();
+  };
+
+  // Unit rows: recomputed once per flush for each unit touched (its own
+  // events or its members' opinions), and their figures moved.
+  for (UnitEntry* unit : dirty_units_) {
+    unit->dirty = false;
+    if (!unit->state.registered()) continue;
+    v1::UnitRow row =
+        MakeUnitRow(unit->node_id, unit->state, unit->evaluations);
+    v1::UnitFigures& figures = *Node(unit->node_id).figures.mutable_units();
+    if (unit->has_row) AddUnit(unit->row, -1, figures);
+    AddUnit(row, +1, figures);
+    unit->row = std::move(row);
+    unit->has_row = true;
+    RETURN_IF_ERROR(emit(Table::kRows,
+                         UnitRowKey(unit->node_id, unit->row.unit_id()),
+                         unit->row));
+  }
+  dirty_units_.clear();
+
+  v1::ProjectedAggregate aggregate;
+  for (const std::string& key : dirty_state_) {
+    aggregate.Clear();
+    const absl::string_view stream = StreamOfKey(key);
+    switch (KindOf(stream)) {
+      case Kind::kUnit:
+        *aggregate.mutable_unit() = ToProto(units_.at(key).state);
+        aggregate.mutable_unit()->set_node_id(
+            std::string(NodeOfKey(key)));
+        break;
+      case Kind::kEvaluation:
+        *aggregate.mutable_evaluation() = ToProto(*EvaluationAt(key));
+        break;
+      case Kind::kMaterial:
+        *aggregate.mutable_material() = ToProto(materials_.at(key));
+        break;
+      case Kind::kMeeting:
+        *aggregate.mutable_meeting() = ToProto(meetings_.at(key));
+        break;
+      case Kind::kItem:
+        *aggregate.mutable_rectification() = ToProto(items_.at(key));
+        break;
+      case Kind::kCensus:
+        *aggregate.mutable_census() = ToProto(censuses_.at(key));
+        break;
+      case Kind::kNode:
+      case Kind::kOther:
+        continue;
+    }
+    RETURN_IF_ERROR(emit(Table::kState, key, aggregate));
+  }
+  dirty_state_.clear();
+
+  for (const std::string& key : dirty_items_) {
+    const county::RectificationState& item = items_.at(key);
+    if (!item.identified()) continue;
+    const absl::string_view node_id = NodeOfKey(key);
+    RETURN_IF_ERROR(emit(Table::kRows, RectRowKey(node_id, item.item_id),
+                         MakeRectificationRow(node_id, item)));
+  }
+  dirty_items_.clear();
+
+  for (const std::string& node_id : dirty_nodes_) {
+    RETURN_IF_ERROR(
+        emit(Table::kRows, NodeRowKey(node_id), nodes_.at(node_id).figures));
+  }
+  for (const std::string& node_id : dirty_nodes_) {
+    RETURN_IF_ERROR(
+        emit(Table::kCheckpoint, node_id, nodes_.at(node_id).checkpoint));
+  }
+  dirty_nodes_.clear();
+  if (!chunk.empty()) return sink(std::move(chunk));
+  return absl::OkStatus();
+}
+
+std::vector<RowChange> Projector::FlushAll() {
+  std::vector<RowChange> all;
+  absl::Status st = Flush(0, [&](std::vector<RowChange>&& rows) {
+    all = std::move(rows);
+    return absl::OkStatus();
+  });
+  (void)st;  // the sink above never fails
+  return all;
+}
+
+absl::Status Projector::LoadRow(Table table, absl::string_view key,
+                                absl::string_view value) {
+  switch (table) {
+    case Table::kCheckpoint:
+      return ParseRow(key, value, Node(std::string(key)).checkpoint);
+    case Table::kRows:
+      if (key.substr(0, 2) == kNodeRowPrefix) {
+        return ParseRow(key, value, Node(std::string(key.substr(2))).figures);
+      }
+      // Unit and item rows are recomputed from the state in FinishLoad.
+      return absl::OkStatus();
+    case Table::kState:
+      break;
+  }
+  v1::ProjectedAggregate a;
+  RETURN_IF_ERROR(ParseRow(key, value, a));
+  const std::string k(key);
+  switch (a.kind_case()) {
+    case v1::ProjectedAggregate::kUnit: {
+      UnitEntry& unit = units_[k];
+      unit.node_id = std::string(NodeOfKey(key));
+      unit.state_key = k;
+      unit.state = FromProto(a.unit());
+      break;
+    }
+    case v1::ProjectedAggregate::kEvaluation:
+      loaded_.emplace_back(k, FromProto(a.evaluation()));
+      break;
+    case v1::ProjectedAggregate::kMaterial:
+      materials_[k] = FromProto(a.material());
+      break;
+    case v1::ProjectedAggregate::kMeeting:
+      meetings_[k] = FromProto(a.meeting());
+      break;
+    case v1::ProjectedAggregate::kRectification:
+      items_[k] = FromProto(a.rectification());
+      break;
+    case v1::ProjectedAggregate::kCensus:
+      censuses_[k] = FromProto(a.census());
+      break;
+    case v1::ProjectedAggregate::KIND_NOT_SET:
+      return absl::DataLossError(absl::StrCat(
+          "projector: state row \"", absl::CEscape(key), "\" is empty"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Projector::FinishLoad() {
+  for (auto& [key, s] : loaded_) {
+    const std::string node_id(NodeOfKey(key));
+    UnitEntry* unit =
+        s.member_id.empty() ? nullptr : UnitById(node_id, s.unit_id);
+    EvaluationRef ref{unit, s.member_id};
+    if (unit != nullptr) {
+      unit->evaluations[s.member_id] = std::move(s);
+    } else {
+      orphan_evaluations_[key] = std::move(s);
+    }
+    evaluation_refs_.emplace(key, std::move(ref));
+  }
+  loaded_.clear();
+  // The rows the figures were built from are those the last flush wrote;
+  // they are a function of the state loaded, so recompute them.
+  for (auto& [key, unit] : units_) {
+    if (!unit.state.registered()) continue;
+    unit.row = MakeUnitRow(unit.node_id, unit.state, unit.evaluations);
+    unit.has_row = true;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace reporting::projector

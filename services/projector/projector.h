@@ -1,0 +1,165 @@
+// Projector: the city's read models as a pure function of the nodes' logs
+// (ARCHITECTURE.md decision 5). Start here for services/projector/.
+//
+// (state, event) -> state: Apply() folds one event of one node's log with
+// the county's own domain code (services/county/domain/ Apply*Event), keeps
+// the node's figures up to date, and remembers what changed. Flush() turns
+// what changed into rows: the projector's state, the read-model rows and
+// the per-node checkpoint, to be written in ONE atomic write (the runner
+// does that; this class knows neither RocksDB nor gRPC, so audit "state as
+// of" and tests reuse it unchanged).
+//
+// Rows (tables and keys; the store's column families, storage/README.md):
+//
+//   kState      node_id 0x00 stream_id      -> ProjectedAggregate
+//   kRows       "n/" node_id                -> NodeFigures
+//               "u/" node_id 0x00 unit_id   -> UnitRow
+//               "r/" node_id 0x00 item_id   -> RectificationRow
+//   kCheckpoint node_id                     -> NodeCheckpoint
+//
+// Checkpoint: one position per node (each node is the only writer of its
+// log). Apply() skips an event at or below its node's checkpoint (so a
+// restart that re-reads a batch never double-counts) and refuses a gap.
+//
+// Thread-compatible: one thread applies and flushes.
+#ifndef REPORTING_SERVICES_PROJECTOR_PROJECTOR_H_
+#define REPORTING_SERVICES_PROJECTOR_PROJECTOR_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "reporting/v1/envelope.pb.h"
+#include "reporting/v1/projection.pb.h"
+#include "services/county/domain/census.h"
+#include "services/county/domain/evaluation.h"
+#include "services/county/domain/material.h"
+#include "services/county/domain/meeting.h"
+#include "services/county/domain/rectification.h"
+#include "services/county/domain/unit.h"
+
+namespace reporting::projector {
+
+// The version of the projection code: the rows' meaning. Bump it whenever
+// Apply or the rows change meaning; a store built by another version is
+// rebuilt from the logs on start.
+inline constexpr uint32_t kModelVersion = 1;
+
+enum class Table { kState, kRows, kCheckpoint };
+
+struct RowChange {
+  Table table;
+  std::string key;
+  std::string value;  // SerializeRow of the row's message
+};
+
+// Deterministic serialization (map entries sorted): equal rows are equal
+// bytes, so two stores can be compared byte for byte.
+std::string SerializeRow(const google::protobuf::Message& m);
+
+// Keys (the grammar above).
+std::string StateKey(absl::string_view node_id, absl::string_view stream_id);
+std::string NodeRowKey(absl::string_view node_id);
+std::string UnitRowKey(absl::string_view node_id, absl::string_view unit_id);
+std::string RectRowKey(absl::string_view node_id, absl::string_view item_id);
+inline constexpr char kNodeRowPrefix[] = "n/";
+inline constexpr char kUnitRowPrefix[] = "u/";
+inline constexpr char kRectRowPrefix[] = "r/";
+
+class Projector {
+ public:
+  Projector() = default;
+  Projector(const Projector&) = delete;
+  Projector& operator=(const Projector&) = delete;
+
+  // ---- Loading what an earlier Flush wrote (before any Apply).
+  absl::Status LoadRow(Table table, absl::string_view key,
+                       absl::string_view value);
+  // Links loaded opinions to their units; call once after the last LoadRow.
+  absl::Status FinishLoad();
+
+  // Folds one event. OK and nothing changes for an event at or below its
+  // node's checkpoint; FAILED_PRECONDITION for a gap (an event past
+  // checkpoint + 1); INTERNAL when a payload does not parse.
+  absl::Status Apply(const v1::EventEnvelope& event);
+  // Parses a stored envelope and applies it. `scratch` is reused.
+  absl::Status ApplyBytes(absl::string_view envelope_bytes,
+                          v1::EventEnvelope& scratch);
+
+  // Last sequence applied for the node (0 when none).
+  uint64_t Checkpoint(absl::string_view node_id) const;
+  std::map<std::string, v1::NodeCheckpoint> Checkpoints() const;
+
+  // True when something was applied since the last Flush.
+  bool HasChanges() const { return !dirty_nodes_.empty(); }
+
+  // Emits every row changed since the last Flush, then forgets the changes.
+  // Rows come in chunks of at most max_rows (0: one chunk), state first and
+  // checkpoints in the last chunk. For atomicity write everything in one
+  // chunk; a rebuild into a fresh store may use several.
+  using ChunkSink = std::function<absl::Status(std::vector<RowChange>&&)>;
+  absl::Status Flush(size_t max_rows, const ChunkSink& sink);
+  // Flush into one vector (tests, small batches).
+  std::vector<RowChange> FlushAll();
+
+  // Every node's figures as of the last Flush (units) and Apply (the rest).
+  std::map<std::string, v1::NodeFigures> AllNodeFigures() const;
+
+ private:
+  struct UnitEntry {
+    std::string node_id;
+    std::string state_key;
+    county::UnitState state;
+    // Member id -> opinion in the unit's batch (owned here so that
+    // BlockingReasons reads them in place).
+    county::EvaluationsByMember evaluations;
+    v1::UnitRow row;         // as last flushed; contributes to figures
+    bool has_row = false;
+    bool dirty = false;
+  };
+  struct NodeEntry {
+    v1::NodeFigures figures;
+    v1::NodeCheckpoint checkpoint;
+  };
+  // Where an evaluation stream's state lives.
+  struct EvaluationRef {
+    UnitEntry* unit = nullptr;  // null: the opinion's unit is unknown
+    std::string member_id;
+  };
+
+  NodeEntry& Node(const std::string& node_id);
+  absl::Status ApplyUnit(NodeEntry& node, const std::string& key,
+                         const v1::EventEnvelope& e);
+  absl::Status ApplyEvaluation(NodeEntry& node, const std::string& key,
+                               const v1::EventEnvelope& e);
+  county::EvaluationState* EvaluationAt(const std::string& key);
+  UnitEntry* UnitById(const std::string& node_id, const std::string& unit_id);
+
+  std::map<std::string, NodeEntry> nodes_;
+  std::unordered_map<std::string, UnitEntry> units_;  // by state key
+  std::unordered_map<std::string, EvaluationRef> evaluation_refs_;
+  std::unordered_map<std::string, county::EvaluationState> orphan_evaluations_;
+  std::unordered_map<std::string, county::MaterialState> materials_;
+  std::unordered_map<std::string, county::MeetingState> meetings_;
+  std::unordered_map<std::string, county::RectificationState> items_;
+  std::unordered_map<std::string, county::CensusState> censuses_;
+  // Loaded opinions waiting for FinishLoad: state key -> state.
+  std::vector<std::pair<std::string, county::EvaluationState>> loaded_;
+
+  std::unordered_set<std::string> dirty_state_;  // state keys
+  std::unordered_set<std::string> dirty_items_;  // state keys of items
+  std::vector<UnitEntry*> dirty_units_;
+  std::unordered_set<std::string> dirty_nodes_;
+};
+
+}  // namespace reporting::projector
+
+#endif  // REPORTING_SERVICES_PROJECTOR_PROJECTOR_H_
