@@ -54,6 +54,9 @@ absl::StatusOr<StartedServer> StartServer(const ServerOptions& options) {
   StartedServer started;
   builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
                            &started.port);
+  // No SO_REUSEPORT: a second server on a busy port must fail loudly, not
+  // silently share the port's traffic with the first.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   for (grpc::Service* service : options.services) {
     builder.RegisterService(service);
   }

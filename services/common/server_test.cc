@@ -18,13 +18,19 @@
 namespace reporting::services {
 namespace {
 
+ServerOptions Listen(const std::string& address) {
+  ServerOptions options;
+  options.listen = address;
+  return options;
+}
+
 std::shared_ptr<grpc::Channel> Dial(int port) {
   return grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
                              grpc::InsecureChannelCredentials());
 }
 
 TEST(ServerTest, HealthIsServingAndReflectionListsHealth) {
-  auto started = StartServer({"127.0.0.1:0", {}});
+  auto started = StartServer(Listen("127.0.0.1:0"));
   ASSERT_TRUE(started.ok()) << started.status();
   ASSERT_GT(started->port, 0);
   auto health = CheckHealth(Dial(started->port), "");
@@ -38,10 +44,10 @@ TEST(ServerTest, HealthIsServingAndReflectionListsHealth) {
 }
 
 TEST(ServerTest, UnbindableAddressIsUnavailable) {
-  auto first = StartServer({"127.0.0.1:0", {}});
+  auto first = StartServer(Listen("127.0.0.1:0"));
   ASSERT_TRUE(first.ok());
   auto second =
-      StartServer({absl::StrCat("127.0.0.1:", first->port), {}});
+      StartServer(Listen(absl::StrCat("127.0.0.1:", first->port)));
   EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
   StopServer(*first->server, absl::Seconds(1));
 }

@@ -104,8 +104,10 @@ int main(int argc, char** argv) {
   county::CommandServiceImpl commands(env);
   county::ClerkServiceImpl clerk(env);
 
-  auto started = services::StartServer(
-      {absl::GetFlag(FLAGS_listen), {&commands, &clerk}});
+  services::ServerOptions server_options;
+  server_options.listen = absl::GetFlag(FLAGS_listen);
+  server_options.services = {&commands, &clerk};
+  auto started = services::StartServer(server_options);
   if (!started.ok()) return Fail(std::string(started.status().message()));
   spdlog::info("node {} serving on port {} (log {} at sequence {}, sync {}{})",
                node_id, started->port, data_dir, head.sequence,

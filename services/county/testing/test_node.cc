@@ -1,5 +1,6 @@
 #include "services/county/testing/test_node.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "absl/time/clock.h"
@@ -41,8 +42,10 @@ void TestNode::Start() {
   NodeEnv env{options_.node_id, log_.get(), options_.now_us};
   command_service_ = std::make_unique<CommandServiceImpl>(env);
   clerk_service_ = std::make_unique<ClerkServiceImpl>(env);
-  auto started = services::StartServer(
-      {"127.0.0.1:0", {command_service_.get(), clerk_service_.get()}});
+  services::ServerOptions server_options;
+  server_options.listen = "127.0.0.1:0";
+  server_options.services = {command_service_.get(), clerk_service_.get()};
+  auto started = services::StartServer(server_options);
   if (!started.ok()) {
     ADD_FAILURE() << "start server: " << started.status();
     std::abort();
@@ -92,7 +95,10 @@ void TestNode::Register(const std::string& unit_id, int branches,
   unit.set_unit_id(unit_id);
   unit.set_name("unit " + unit_id);
   unit.set_batch(batch);
-  unit.set_member_count(static_cast<uint32_t>(branches * members_per_branch));
+  // A unit reports at least one member; Register(unit, 0, 0) gives a bare
+  // unit for roster tests.
+  unit.set_member_count(
+      static_cast<uint32_t>(std::max(1, branches * members_per_branch)));
   unit.set_category(batch == v1::BATCH_FIRST ? "机关" : "社区");
   grpc::Status s = Send(&Stub::RegisterUnit, unit);
   ASSERT_TRUE(s.ok()) << Describe(s);

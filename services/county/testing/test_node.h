@@ -83,7 +83,8 @@ class TestNode {
                                       result != nullptr ? result : &ignored);
   }
 
-  // Registers a unit (batch `batch`, member_count = branches * members)
+  // Registers a unit (batch `batch`, member_count = branches * members,
+  // at least 1)
   // with branches B01.. and, in each, members M0001.. numbered across the
   // unit. Asserts success.
   void Register(const std::string& unit_id, int branches, int members_per_branch,
