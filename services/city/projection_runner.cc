@@ -1,0 +1,444 @@
+#include "services/city/projection_runner.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <system_error>
+
+#include <unistd.h>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
+#include "spdlog/spdlog.h"
+#include "storage/status_macros.h"
+
+namespace reporting::city {
+namespace {
+
+using Family = storage::ReadModelStore::Family;
+
+constexpr char kCurrent[] = "CURRENT";
+constexpr char kVersionKey[] = "model_version";
+constexpr char kCompleteKey[] = "complete";
+// Rows per write when a rebuild writes its fresh store (not yet served, so
+// several writes are fine; "complete" is written last).
+constexpr size_t kRebuildChunkRows = 50000;
+
+std::string GenName(int generation) {
+  return absl::StrFormat("gen-%06d", generation);
+}
+
+Family FamilyOf(projector::Table t) {
+  switch (t) {
+    case projector::Table::kState:
+      return Family::kState;
+    case projector::Table::kRows:
+      return Family::kRows;
+    case projector::Table::kCheckpoint:
+      return Family::kCheckpoint;
+  }
+  return Family::kRows;
+}
+
+projector::Table TableOf(Family f) {
+  switch (f) {
+    case Family::kState:
+      return projector::Table::kState;
+    case Family::kCheckpoint:
+      return projector::Table::kCheckpoint;
+    default:
+      return projector::Table::kRows;
+  }
+}
+
+storage::ReadModelStore::WriteSet ToWriteSet(
+    std::vector<projector::RowChange>&& rows, bool sync) {
+  storage::ReadModelStore::WriteSet w;
+  w.sync = sync;
+  w.puts.reserve(rows.size());
+  for (projector::RowChange& r : rows) {
+    w.puts.push_back({FamilyOf(r.table), std::move(r.key), std::move(r.value)});
+  }
+  return w;
+}
+
+// Generation named by CURRENT; 0 when there is none.
+int ReadCurrent(const std::string& dir) {
+  std::ifstream in(dir + "/" + kCurrent);
+  std::string line;
+  int generation = 0;
+  absl::string_view name;
+  if (in >> line && (name = line, absl::ConsumePrefix(&name, "gen-")) &&
+      absl::SimpleAtoi(name, &generation)) {
+    return generation;
+  }
+  return 0;
+}
+
+absl::Status WriteCurrent(const std::string& dir, int generation) {
+  const std::string tmp = dir + "/CURRENT.tmp";
+  FILE* f = std::fopen(tmp.c_str(), "w");
+  if (f == nullptr) {
+    return absl::InternalError(absl::StrCat("read models: cannot write ", tmp));
+  }
+  const std::string line = GenName(generation) + "\n";
+  const bool ok = std::fwrite(line.data(), 1, line.size(), f) == line.size() &&
+                  std::fflush(f) == 0 && fsync(fileno(f)) == 0;
+  std::fclose(f);
+  std::error_code ec;
+  if (ok) std::filesystem::rename(tmp, dir + "/" + kCurrent, ec);
+  if (!ok || ec) {
+    return absl::InternalError(
+        absl::StrCat("read models: cannot switch CURRENT in ", dir));
+  }
+  return absl::OkStatus();
+}
+
+// True when the store is complete and of the code's model version.
+bool Usable(const storage::ReadModelStore& store) {
+  std::string version, complete;
+  auto v = store.Get(Family::kMeta, kVersionKey, &version);
+  auto c = store.Get(Family::kMeta, kCompleteKey, &complete);
+  return v.ok() && *v && c.ok() && *c && complete == "1" &&
+         version == absl::StrCat(projector::kModelVersion);
+}
+
+}  // namespace
+
+std::string FormatProgress(const RebuildProgress& p) {
+  const double pct =
+      p.events_total == 0 ? 100.0 : 100.0 * p.events_done / p.events_total;
+  return absl::StrFormat("rebuild: %d/%d events (%.1f%%), %.0f events/s, ETA %.1f s",
+                         p.events_done, p.events_total, pct,
+                         p.events_per_second, p.eta_seconds);
+}
+
+absl::StatusOr<RebuildStats> RebuildInto(
+    const std::map<std::string, storage::EventLog*>& logs,
+    projector::Projector& projector, storage::ReadModelStore& store,
+    const RebuildProgressFn& progress) {
+  const absl::Time start = absl::Now();
+  std::map<std::string, uint64_t> heads;
+  RebuildProgress p;
+  for (const auto& [node_id, log] : logs) {
+    heads[node_id] = log->GetHead().sequence;
+    p.events_total += heads[node_id];
+  }
+  absl::Time last_report = start;
+  v1::EventEnvelope scratch;
+  storage::ReadLimits limits;
+  limits.max_events = 8192;
+  limits.max_bytes = 16 << 20;
+  for (const auto& [node_id, log] : logs) {
+    uint64_t next = 1;
+    while (next <= heads[node_id]) {
+      ASSIGN_OR_RETURN(std::vector<storage::StoredEvent> events,
+                       log->Read(next, limits));
+      if (events.empty()) break;
+      for (const storage::StoredEvent& e : events) {
+        if (e.sequence > heads[node_id]) break;
+        absl::Status st = projector.ApplyBytes(e.envelope, scratch);
+        if (!st.ok()) {
+          return absl::Status(st.code(),
+                              absl::StrCat("rebuild: node ", node_id,
+                                           " sequence ", e.sequence, ": ",
+                                           st.message()));
+        }
+        ++p.events_done;
+      }
+      next = events.back().sequence + 1;
+      const absl::Time now = absl::Now();
+      if (progress && now - last_report >= absl::Seconds(1)) {
+        const double secs = absl::ToDoubleSeconds(now - start);
+        p.events_per_second = p.events_done / secs;
+        p.eta_seconds = p.events_per_second > 0
+                            ? (p.events_total - p.events_done) /
+                                  p.events_per_second
+                            : 0;
+        progress(p);
+        last_report = now;
+      }
+    }
+  }
+  RETURN_IF_ERROR(projector.Flush(
+      kRebuildChunkRows, [&](std::vector<projector::RowChange>&& rows) {
+        return store.Apply(ToWriteSet(std::move(rows), false));
+      }));
+  storage::ReadModelStore::WriteSet meta;
+  meta.sync = true;
+  meta.puts = {{Family::kMeta, kVersionKey,
+                absl::StrCat(projector::kModelVersion)},
+               {Family::kMeta, kCompleteKey, "1"}};
+  RETURN_IF_ERROR(store.Apply(meta));
+  RebuildStats stats;
+  stats.events = p.events_done;
+  stats.seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  if (progress) {
+    p.events_per_second = stats.seconds > 0 ? p.events_done / stats.seconds : 0;
+    p.eta_seconds = 0;
+    progress(p);
+  }
+  return stats;
+}
+
+ProjectionRunner::ProjectionRunner(RunnerOptions options)
+    : options_(std::move(options)) {}
+
+ProjectionRunner::~ProjectionRunner() { Stop(); }
+
+absl::StatusOr<std::unique_ptr<ProjectionRunner>> ProjectionRunner::Open(
+    RunnerOptions options) {
+  std::error_code ec;
+  std::filesystem::create_directories(options.dir, ec);
+  if (ec) {
+    return absl::InternalError(absl::StrCat("read models: cannot create ",
+                                            options.dir, ": ", ec.message()));
+  }
+  std::unique_ptr<ProjectionRunner> r(new ProjectionRunner(std::move(options)));
+  r->generation_ = ReadCurrent(r->options_.dir);
+  if (r->generation_ > 0) {
+    ASSIGN_OR_RETURN(std::unique_ptr<storage::ReadModelStore> store,
+                     storage::ReadModelStore::Open(absl::StrCat(
+                         r->options_.dir, "/", GenName(r->generation_))));
+    if (Usable(*store)) {
+      r->writing_ = std::move(store);
+      RETURN_IF_ERROR(r->LoadProjector());
+      absl::MutexLock l(&r->mu_);
+      r->serving_ = r->writing_;
+      r->projected_.clear();
+      for (const auto& [node, cp] : r->projector_->Checkpoints()) {
+        r->projected_[node] = cp.sequence();
+      }
+      return r;
+    }
+    spdlog::warn(
+        "read models in {}/{} are incomplete or of another model version "
+        "(code version {}); rebuilding them from the node copies",
+        r->options_.dir, GenName(r->generation_), projector::kModelVersion);
+  }
+  absl::MutexLock l(&r->mu_);
+  r->rebuild_requested_ = true;
+  return r;
+}
+
+absl::Status ProjectionRunner::LoadProjector() {
+  auto p = std::make_unique<projector::Projector>();
+  for (Family f : {Family::kState, Family::kRows, Family::kCheckpoint}) {
+    absl::Status load;
+    RETURN_IF_ERROR(writing_->Scan(
+        f, "", "", [&](absl::string_view k, absl::string_view v) {
+          load = p->LoadRow(TableOf(f), k, v);
+          return load.ok();
+        }));
+    RETURN_IF_ERROR(load);
+  }
+  RETURN_IF_ERROR(p->FinishLoad());
+  projector_ = std::move(p);
+  return absl::OkStatus();
+}
+
+void ProjectionRunner::Start() {
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void ProjectionRunner::Stop() {
+  {
+    absl::MutexLock l(&mu_);
+    stop_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void ProjectionRunner::Notify() {
+  absl::MutexLock l(&mu_);
+  notified_ = true;
+}
+
+void ProjectionRunner::RequestRebuild() {
+  absl::MutexLock l(&mu_);
+  rebuild_requested_ = true;
+}
+
+absl::StatusOr<std::shared_ptr<storage::ReadModelStore>>
+ProjectionRunner::Store() const {
+  absl::MutexLock l(&mu_);
+  if (serving_ != nullptr) return serving_;
+  if (rebuild_fraction_ >= 0) {
+    return absl::UnavailableError(absl::StrFormat(
+        "the read models are being rebuilt (%.0f%% done); retry in a few "
+        "seconds",
+        100 * rebuild_fraction_));
+  }
+  return absl::UnavailableError(
+      "the read models are not built yet; retry in a few seconds");
+}
+
+std::vector<v1::NodeFreshness> ProjectionRunner::Freshness(
+    const storage::ReadModelStore::View& view) const {
+  std::vector<v1::NodeFreshness> out;
+  for (const auto& [node_id, log] : options_.logs()) {
+    v1::NodeFreshness f;
+    f.set_node_id(node_id);
+    f.set_copy_sequence(log->GetHead().sequence);
+    std::string value;
+    auto found = view.Get(Family::kCheckpoint, node_id, &value);
+    v1::NodeCheckpoint cp;
+    if (found.ok() && *found && cp.ParseFromString(value)) {
+      f.set_projected_sequence(cp.sequence());
+      f.set_projected_recorded_at_us(cp.last_recorded_at_us());
+    }
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+bool ProjectionRunner::WaitProjected(const std::string& node_id,
+                                     uint64_t sequence,
+                                     absl::Duration timeout) const {
+  absl::MutexLock l(&mu_);
+  auto reached = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    auto it = projected_.find(node_id);
+    return it != projected_.end() && it->second >= sequence;
+  };
+  return mu_.AwaitWithTimeout(absl::Condition(&reached), timeout);
+}
+
+absl::Status ProjectionRunner::RebuildNow() { return Rebuild(); }
+
+absl::Status ProjectionRunner::Rebuild() {
+  const int generation = generation_ + 1;
+  const std::string dir = absl::StrCat(options_.dir, "/", GenName(generation));
+  RETURN_IF_ERROR(storage::ReadModelStore::Destroy(dir));  // a crashed try
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::ReadModelStore> fresh,
+                   storage::ReadModelStore::Open(dir));
+  auto projector = std::make_unique<projector::Projector>();
+  {
+    absl::MutexLock l(&mu_);
+    rebuild_fraction_ = 0;
+  }
+  RebuildProgressFn progress = [this](const RebuildProgress& p) {
+    if (options_.progress) {
+      options_.progress(p);
+    } else {
+      spdlog::info("{}", FormatProgress(p));
+    }
+    absl::MutexLock l(&mu_);
+    rebuild_fraction_ =
+        p.events_total == 0 ? 1.0 : double(p.events_done) / p.events_total;
+  };
+  absl::StatusOr<RebuildStats> stats =
+      RebuildInto(options_.logs(), *projector, *fresh, progress);
+  if (!stats.ok()) {
+    absl::MutexLock l(&mu_);
+    rebuild_fraction_ = -1;
+    return stats.status();
+  }
+  RETURN_IF_ERROR(WriteCurrent(options_.dir, generation));
+  const int old_generation = generation_;
+  std::shared_ptr<storage::ReadModelStore> old = std::move(writing_);
+  writing_ = std::move(fresh);
+  projector_ = std::move(projector);
+  generation_ = generation;
+  {
+    absl::MutexLock l(&mu_);
+    serving_ = writing_;
+    rebuild_fraction_ = -1;
+    projected_.clear();
+    for (const auto& [node, cp] : projector_->Checkpoints()) {
+      projected_[node] = cp.sequence();
+    }
+    failed_.clear();
+  }
+  spdlog::info("read models rebuilt: {} events in {:.1f} s into {}",
+               stats->events, stats->seconds, dir);
+  // Queries still holding the old store keep their files open until done.
+  old.reset();
+  if (old_generation > 0) {
+    RETURN_IF_ERROR(storage::ReadModelStore::Destroy(
+        absl::StrCat(options_.dir, "/", GenName(old_generation))));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> ProjectionRunner::Pass() {
+  bool applied = false;
+  v1::EventEnvelope scratch;
+  storage::ReadLimits limits;
+  limits.max_events = options_.max_batch_events;
+  for (const auto& [node_id, log] : options_.logs()) {
+    {
+      absl::MutexLock l(&mu_);
+      if (failed_.count(node_id) != 0) continue;
+    }
+    const uint64_t from = projector_->Checkpoint(node_id) + 1;
+    if (log->GetHead().sequence < from) continue;
+    ASSIGN_OR_RETURN(std::vector<storage::StoredEvent> events,
+                     log->Read(from, limits));
+    for (const storage::StoredEvent& e : events) {
+      absl::Status st = projector_->ApplyBytes(e.envelope, scratch);
+      if (!st.ok()) {
+        // Stop projecting this node (loudly) and drop what this pass did:
+        // the projector is reloaded from the last complete write.
+        spdlog::error(
+            "projection of node {} stopped at sequence {}: {}; its figures "
+            "stay at the last good event until the aggregator is fixed",
+            node_id, e.sequence, st.ToString());
+        {
+          absl::MutexLock l(&mu_);
+          failed_[node_id] = st.ToString();
+        }
+        RETURN_IF_ERROR(LoadProjector());
+        return true;
+      }
+      applied = true;
+    }
+  }
+  if (!applied) return false;
+  std::vector<projector::RowChange> rows = projector_->FlushAll();
+  RETURN_IF_ERROR(writing_->Apply(ToWriteSet(std::move(rows), false)));
+  absl::MutexLock l(&mu_);
+  for (const auto& [node, cp] : projector_->Checkpoints()) {
+    projected_[node] = cp.sequence();
+  }
+  return true;
+}
+
+void ProjectionRunner::Loop() {
+  for (;;) {
+    bool rebuild = false;
+    {
+      absl::MutexLock l(&mu_);
+      if (stop_) return;
+      rebuild = rebuild_requested_;
+      rebuild_requested_ = false;
+    }
+    if (rebuild) {
+      absl::Status st = Rebuild();
+      if (!st.ok()) {
+        spdlog::error("read-model rebuild failed: {}; retrying in 5 s",
+                      st.ToString());
+        absl::MutexLock l(&mu_);
+        rebuild_requested_ = true;
+        mu_.AwaitWithTimeout(absl::Condition(&stop_), absl::Seconds(5));
+        continue;
+      }
+    }
+    if (projector_ == nullptr) continue;
+    absl::StatusOr<bool> applied = Pass();
+    if (!applied.ok()) {
+      spdlog::error("projection pass failed: {}", applied.status().ToString());
+    }
+    if (applied.ok() && *applied) continue;  // more may be waiting
+    absl::MutexLock l(&mu_);
+    auto wake = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+      return stop_ || notified_ || rebuild_requested_;
+    };
+    mu_.AwaitWithTimeout(absl::Condition(&wake), options_.idle_wait);
+    notified_ = false;
+  }
+}
+
+}  // namespace reporting::city

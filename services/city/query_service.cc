@@ -1,0 +1,350 @@
+#include "services/city/query_service.h"
+
+#include <utility>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "services/common/grpc_status.h"
+#include "services/county/domain/dates.h"
+#include "services/projector/figures.h"
+#include "services/projector/projector.h"
+#include "storage/status_macros.h"
+
+namespace reporting::city {
+namespace {
+
+using Family = storage::ReadModelStore::Family;
+
+constexpr uint32_t kDefaultPageSize = 100;
+constexpr uint32_t kMaxPageSize = 1000;
+
+absl::StatusOr<uint32_t> PageSize(uint32_t requested) {
+  if (requested == 0) return kDefaultPageSize;
+  if (requested > kMaxPageSize) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "page_size ", requested, " is over the limit of ", kMaxPageSize));
+  }
+  return requested;
+}
+
+template <typename M>
+absl::Status ParseRow(absl::string_view key, absl::string_view value,
+                      M& out) {
+  if (!out.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+    return absl::DataLossError(absl::StrCat(
+        "read models: row \"", absl::CEscape(key), "\" does not parse"));
+  }
+  return absl::OkStatus();
+}
+
+// The smallest key after `key`.
+std::string After(absl::string_view key) {
+  return absl::StrCat(key, absl::string_view("\0", 1));
+}
+
+// Page tokens are opaque to clients: web-safe base64 of the resume point.
+std::string EncodeToken(absl::string_view raw) {
+  return absl::WebSafeBase64Escape(raw);
+}
+
+absl::StatusOr<std::string> DecodeToken(const std::string& token,
+                                        absl::string_view prefix) {
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(token, &raw) ||
+      raw.substr(0, prefix.size()) != prefix) {
+    return absl::InvalidArgumentError(
+        "page_token is not one this service returned for these filters; "
+        "start again with an empty page_token");
+  }
+  return raw;
+}
+
+std::string NodePrefix(absl::string_view row_prefix,
+                       const std::string& node_id) {
+  if (node_id.empty()) return std::string(row_prefix);
+  return absl::StrCat(row_prefix, node_id, absl::string_view("\0", 1));
+}
+
+absl::StatusOr<std::shared_ptr<storage::ReadModelStore>> StoreOf(
+    const ProjectionRunner* runner) {
+  return runner->Store();
+}
+
+}  // namespace
+
+namespace query {
+
+absl::StatusOr<std::string> Today(const std::string& requested) {
+  if (requested.empty()) {
+    return absl::FormatTime("%Y-%m-%d", absl::Now(), absl::LocalTimeZone());
+  }
+  if (!county::IsValidDate(requested)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "today \"", requested, "\" is not a date (YYYY-MM-DD)"));
+  }
+  return requested;
+}
+
+absl::Status CityOverview(const storage::ReadModelStore::View& view,
+                          const std::string& today, v1::CityOverview& out) {
+  absl::Status parse;
+  v1::NodeFigures* city = out.mutable_city();
+  RETURN_IF_ERROR(view.Scan(
+      Family::kRows, projector::kNodeRowPrefix, "",
+      [&](absl::string_view k, absl::string_view v) {
+        v1::NodeFigures* node = out.add_nodes();
+        parse = ParseRow(k, v, *node);
+        if (!parse.ok()) return false;
+        projector::AddFigures(*node, *city);
+        projector::FinishForDay(today, *node);
+        return true;
+      }));
+  RETURN_IF_ERROR(parse);
+  projector::FinishForDay(today, *city);
+  out.set_today(today);
+  return absl::OkStatus();
+}
+
+absl::Status ListUnits(const storage::ReadModelStore::View& view,
+                       const v1::ListUnitsRequest& request,
+                       v1::ListUnitsResponse& out) {
+  ASSIGN_OR_RETURN(const uint32_t page_size, PageSize(request.page_size()));
+  const std::string prefix =
+      NodePrefix(projector::kUnitRowPrefix, request.node_id());
+  std::string start;
+  if (!request.page_token().empty()) {
+    ASSIGN_OR_RETURN(std::string last, DecodeToken(request.page_token(), prefix));
+    start = After(last);
+  }
+  absl::Status parse;
+  std::string last_key;
+  bool more = false;
+  v1::UnitRow row;
+  RETURN_IF_ERROR(view.Scan(
+      Family::kRows, prefix, start,
+      [&](absl::string_view k, absl::string_view v) {
+        parse = ParseRow(k, v, row);
+        if (!parse.ok()) return false;
+        if (request.batch() != v1::BATCH_UNSPECIFIED &&
+            row.batch() != request.batch()) {
+          return true;
+        }
+        if (request.stage() != v1::STAGE_UNSPECIFIED &&
+            row.stage() != request.stage()) {
+          return true;
+        }
+        if (request.next_step() != v1::TRANSITION_STEP_UNSPECIFIED &&
+            row.next_step() != request.next_step()) {
+          return true;
+        }
+        if (request.blocked_reason() != v1::BLOCKING_REASON_CODE_UNSPECIFIED) {
+          bool has = false;
+          for (const auto& b : row.blocking()) {
+            has = has || b.code() == request.blocked_reason();
+          }
+          if (!has) return true;
+        }
+        if (static_cast<uint32_t>(out.units_size()) == page_size) {
+          more = true;
+          return false;
+        }
+        *out.add_units() = row;
+        last_key = std::string(k);
+        return true;
+      }));
+  RETURN_IF_ERROR(parse);
+  if (more) out.set_next_page_token(EncodeToken(last_key));
+  return absl::OkStatus();
+}
+
+absl::Status ListRectifications(const storage::ReadModelStore::View& view,
+                                const v1::ListRectificationsRequest& request,
+                                const std::string& today,
+                                v1::ListRectificationsResponse& out) {
+  ASSIGN_OR_RETURN(const uint32_t page_size, PageSize(request.page_size()));
+  const std::string prefix =
+      NodePrefix(projector::kRectRowPrefix, request.node_id());
+  // Two passes over the rows: overdue items (pass 0), then the rest
+  // (pass 1). A token is the pass digit followed by the last key returned.
+  int pass = 0;
+  std::string start;
+  if (!request.page_token().empty()) {
+    std::string raw;
+    if (!absl::WebSafeBase64Unescape(request.page_token(), &raw) ||
+        raw.empty() || (raw[0] != '0' && raw[0] != '1')) {
+      return absl::InvalidArgumentError(
+          "page_token is not one this service returned; start again with an "
+          "empty page_token");
+    }
+    pass = raw[0] - '0';
+    const absl::string_view last = absl::string_view(raw).substr(1);
+    if (last.substr(0, prefix.size()) != prefix) {
+      return absl::InvalidArgumentError(
+          "page_token is not one this service returned for these filters; "
+          "start again with an empty page_token");
+    }
+    start = After(last);
+  }
+  absl::Status parse;
+  std::string last_key;
+  int last_pass = pass;
+  bool more = false;
+  for (; pass < 2 && !more; ++pass) {
+    v1::RectificationRow row;
+    RETURN_IF_ERROR(view.Scan(
+        Family::kRows, prefix, start,
+        [&](absl::string_view k, absl::string_view v) {
+          parse = ParseRow(k, v, row);
+          if (!parse.ok()) return false;
+          if (request.kind() != v1::RECTIFICATION_KIND_UNSPECIFIED &&
+              row.kind() != request.kind()) {
+            return true;
+          }
+          if (request.class_() != v1::RECTIFICATION_CLASS_UNSPECIFIED &&
+              row.class_() != request.class_()) {
+            return true;
+          }
+          const bool overdue = projector::MarkOverdue(today, row);
+          if (overdue != (pass == 0)) return true;
+          if (static_cast<uint32_t>(out.items_size()) == page_size) {
+            more = true;
+            return false;
+          }
+          *out.add_items() = row;
+          last_key = std::string(k);
+          last_pass = pass;
+          return true;
+        }));
+    RETURN_IF_ERROR(parse);
+    start.clear();
+  }
+  if (more) {
+    out.set_next_page_token(
+        EncodeToken(absl::StrCat(last_pass == 0 ? "0" : "1", last_key)));
+  }
+  out.set_today(today);
+  return absl::OkStatus();
+}
+
+}  // namespace query
+
+QueryServiceImpl::QueryServiceImpl(const ProjectionRunner* runner,
+                                   ReplicationStatusFn replication)
+    : runner_(runner), replication_(std::move(replication)) {}
+
+grpc::Status QueryServiceImpl::GetCityOverview(
+    grpc::ServerContext*, const v1::GetCityOverviewRequest* request,
+    v1::CityOverview* response) {
+  absl::StatusOr<std::string> today = query::Today(request->today());
+  if (!today.ok()) return services::ToGrpcStatus(today.status());
+  auto store = StoreOf(runner_);
+  if (!store.ok()) return services::ToGrpcStatus(store.status());
+  return services::ToGrpcStatus(
+      query::CityOverview(*(*store)->NewView(), *today, *response));
+}
+
+grpc::Status QueryServiceImpl::GetNodeDetail(
+    grpc::ServerContext*, const v1::GetNodeDetailRequest* request,
+    v1::NodeDetail* response) {
+  if (request->node_id().empty()) {
+    return services::ToGrpcStatus(
+        absl::InvalidArgumentError("node_id is required"));
+  }
+  absl::StatusOr<std::string> today = query::Today(request->today());
+  if (!today.ok()) return services::ToGrpcStatus(today.status());
+  auto store = StoreOf(runner_);
+  if (!store.ok()) return services::ToGrpcStatus(store.status());
+  auto view = (*store)->NewView();
+  std::string value;
+  auto found = view->Get(Family::kRows, projector::NodeRowKey(request->node_id()),
+                         &value);
+  if (!found.ok()) return services::ToGrpcStatus(found.status());
+  if (!*found) {
+    return services::ToGrpcStatus(absl::NotFoundError(
+        absl::StrCat("node ", request->node_id(),
+                     " has no data at the city (no event of its log has "
+                     "been received and projected)")));
+  }
+  absl::Status st =
+      ParseRow(request->node_id(), value, *response->mutable_figures());
+  if (!st.ok()) return services::ToGrpcStatus(st);
+  projector::FinishForDay(*today, *response->mutable_figures());
+  for (v1::NodeFreshness& f : runner_->Freshness(*view)) {
+    if (f.node_id() == request->node_id()) *response->mutable_freshness() = f;
+  }
+  response->set_today(*today);
+  return grpc::Status::OK;
+}
+
+grpc::Status QueryServiceImpl::ListUnits(grpc::ServerContext*,
+                                         const v1::ListUnitsRequest* request,
+                                         v1::ListUnitsResponse* response) {
+  auto store = StoreOf(runner_);
+  if (!store.ok()) return services::ToGrpcStatus(store.status());
+  return services::ToGrpcStatus(
+      query::ListUnits(*(*store)->NewView(), *request, *response));
+}
+
+grpc::Status QueryServiceImpl::ListRectifications(
+    grpc::ServerContext*, const v1::ListRectificationsRequest* request,
+    v1::ListRectificationsResponse* response) {
+  absl::StatusOr<std::string> today = query::Today(request->today());
+  if (!today.ok()) return services::ToGrpcStatus(today.status());
+  auto store = StoreOf(runner_);
+  if (!store.ok()) return services::ToGrpcStatus(store.status());
+  return services::ToGrpcStatus(query::ListRectifications(
+      *(*store)->NewView(), *request, *today, *response));
+}
+
+grpc::Status QueryServiceImpl::GetCensusSummary(
+    grpc::ServerContext*, const v1::GetCensusSummaryRequest*,
+    v1::CensusSummary* response) {
+  auto store = StoreOf(runner_);
+  if (!store.ok()) return services::ToGrpcStatus(store.status());
+  absl::Status parse;
+  v1::NodeFigures node;
+  absl::Status st = (*store)->NewView()->Scan(
+      Family::kRows, projector::kNodeRowPrefix, "",
+      [&](absl::string_view k, absl::string_view v) {
+        parse = ParseRow(k, v, node);
+        if (!parse.ok()) return false;
+        (*response->mutable_by_node())[node.node_id()] = node.census();
+        projector::AddCensusFigures(node.census(), *response->mutable_city());
+        return true;
+      });
+  if (st.ok()) st = parse;
+  return services::ToGrpcStatus(st);
+}
+
+grpc::Status QueryServiceImpl::GetFreshness(grpc::ServerContext*,
+                                            const v1::GetFreshnessRequest*,
+                                            v1::FreshnessResponse* response) {
+  auto store = StoreOf(runner_);
+  if (!store.ok()) return services::ToGrpcStatus(store.status());
+  std::map<std::string, ReplicationFacts> replication;
+  if (replication_) {
+    for (ReplicationFacts& r : replication_()) {
+      replication[r.node_id] = std::move(r);
+    }
+  }
+  for (v1::NodeFreshness& f : runner_->Freshness(*(*store)->NewView())) {
+    auto it = replication.find(f.node_id());
+    if (it != replication.end()) {
+      const ReplicationFacts& r = it->second;
+      f.set_has_replication(true);
+      f.set_county_head(r.county_head);
+      f.set_lag_events(r.lag_events);
+      f.set_lag_seconds(r.lag_seconds);
+      f.set_last_contact_us(r.last_contact_us);
+      f.set_replication_state(r.state);
+      f.set_replication_detail(r.detail);
+    }
+    *response->add_nodes() = std::move(f);
+  }
+  response->set_as_of_us(absl::ToUnixMicros(absl::Now()));
+  return grpc::Status::OK;
+}
+
+}  // namespace reporting::city

@@ -1,0 +1,88 @@
+// QueryService (proto/reporting/v1/query.proto): the city office's read API
+// over the read models the ProjectionRunner keeps.
+//
+// Handlers are thin: validate the request, take one consistent View of the
+// current complete store, read rows, finish the day-dependent parts
+// (overdue, completion rate) with the projector's figures code, answer.
+// While no complete store exists they answer UNAVAILABLE with a retry hint.
+// Aggregates only: the rows carry no person-level data (projection.proto).
+//
+// Thread safety: handlers run concurrently on gRPC's threads.
+#ifndef REPORTING_SERVICES_CITY_QUERY_SERVICE_H_
+#define REPORTING_SERVICES_CITY_QUERY_SERVICE_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "reporting/v1/query.grpc.pb.h"
+#include "services/city/projection_runner.h"
+
+namespace reporting::city {
+
+// One node's replication status as the replication service reports it
+// (replication.proto NodeReplicationStatus, copied field by field by the
+// wiring: replication.pb.h and events.pb.h cannot share a translation unit,
+// both define reporting::v1::Batch).
+struct ReplicationFacts {
+  std::string node_id;
+  uint64_t county_head = 0;
+  uint64_t lag_events = 0;
+  double lag_seconds = 0;
+  int64_t last_contact_us = 0;
+  std::string state;  // "CONNECTED", "IDLE", "STALLED", "DIVERGED"
+  std::string detail;
+};
+using ReplicationStatusFn = std::function<std::vector<ReplicationFacts>()>;
+
+class QueryServiceImpl final : public v1::QueryService::Service {
+ public:
+  // `runner` must outlive the service; `replication` may be empty.
+  explicit QueryServiceImpl(const ProjectionRunner* runner,
+                            ReplicationStatusFn replication = nullptr);
+
+  grpc::Status GetCityOverview(grpc::ServerContext* context,
+                               const v1::GetCityOverviewRequest* request,
+                               v1::CityOverview* response) override;
+  grpc::Status GetNodeDetail(grpc::ServerContext* context,
+                             const v1::GetNodeDetailRequest* request,
+                             v1::NodeDetail* response) override;
+  grpc::Status ListUnits(grpc::ServerContext* context,
+                         const v1::ListUnitsRequest* request,
+                         v1::ListUnitsResponse* response) override;
+  grpc::Status ListRectifications(
+      grpc::ServerContext* context,
+      const v1::ListRectificationsRequest* request,
+      v1::ListRectificationsResponse* response) override;
+  grpc::Status GetCensusSummary(grpc::ServerContext* context,
+                                const v1::GetCensusSummaryRequest* request,
+                                v1::CensusSummary* response) override;
+  grpc::Status GetFreshness(grpc::ServerContext* context,
+                            const v1::GetFreshnessRequest* request,
+                            v1::FreshnessResponse* response) override;
+
+ private:
+  const ProjectionRunner* runner_;
+  ReplicationStatusFn replication_;
+};
+
+// The handlers' logic without gRPC, for tests and the benchmark. `view` is
+// one snapshot of a complete store.
+namespace query {
+absl::StatusOr<std::string> Today(const std::string& requested);
+absl::Status CityOverview(const storage::ReadModelStore::View& view,
+                          const std::string& today, v1::CityOverview& out);
+absl::Status ListUnits(const storage::ReadModelStore::View& view,
+                       const v1::ListUnitsRequest& request,
+                       v1::ListUnitsResponse& out);
+absl::Status ListRectifications(const storage::ReadModelStore::View& view,
+                                const v1::ListRectificationsRequest& request,
+                                const std::string& today,
+                                v1::ListRectificationsResponse& out);
+}  // namespace query
+
+}  // namespace reporting::city
+
+#endif  // REPORTING_SERVICES_CITY_QUERY_SERVICE_H_

@@ -1,0 +1,208 @@
+#include "storage/read_model_store.h"
+
+#include <array>
+#include <filesystem>
+#include <system_error>
+
+#include "absl/strings/str_cat.h"
+#include "rocksdb/db.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/table.h"
+#include "rocksdb/write_batch.h"
+#include "storage/rocks_db.h"
+
+namespace reporting::storage {
+namespace {
+
+using Family = ReadModelStore::Family;
+
+// Column family names are on disk: never rename one; add new ones at the
+// end. Index = 1 + Family (0 is RocksDB's "default", unused).
+constexpr int kFamilies = 4;
+constexpr std::array<const char*, kFamilies + 1> kNames = {
+    "default", "state", "rows", "checkpoint", "meta"};
+
+rocksdb::ColumnFamilyOptions FamilyOptions() {
+  rocksdb::ColumnFamilyOptions o;
+  rocksdb::BlockBasedTableOptions t;
+  t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  o.write_buffer_size = 32 << 20;
+  o.compression = rocksdb::kNoCompression;
+  return o;
+}
+
+std::string Context(absl::string_view what, const std::string& dir) {
+  return absl::StrCat("read_model_store: ", what, " ", dir);
+}
+
+// Shared by the store (no snapshot) and views (a snapshot).
+class Reader {
+ public:
+  Reader(rocksdb::DB* db, const std::array<rocksdb::ColumnFamilyHandle*,
+                                           kFamilies + 1>* handles)
+      : db_(db), handles_(handles) {}
+
+  absl::StatusOr<bool> Get(const rocksdb::Snapshot* snapshot, Family family,
+                           absl::string_view key, std::string* value) const {
+    rocksdb::ReadOptions r;
+    r.snapshot = snapshot;
+    rocksdb::Status s = db_->Get(r, Handle(family),
+                                 rocksdb::Slice(key.data(), key.size()), value);
+    if (s.IsNotFound()) return false;
+    if (!s.ok()) return ToStatus(s, "read_model_store: get");
+    return true;
+  }
+
+  absl::Status Scan(const rocksdb::Snapshot* snapshot, Family family,
+                    absl::string_view prefix, absl::string_view start,
+                    const ReadModelStore::Visitor& visit) const {
+    rocksdb::ReadOptions r;
+    r.snapshot = snapshot;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(r, Handle(family)));
+    const absl::string_view from = start.empty() || start < prefix ? prefix
+                                                                    : start;
+    for (it->Seek(rocksdb::Slice(from.data(), from.size())); it->Valid();
+         it->Next()) {
+      const rocksdb::Slice k = it->key();
+      const absl::string_view key(k.data(), k.size());
+      if (key.substr(0, prefix.size()) != prefix) break;
+      const rocksdb::Slice v = it->value();
+      if (!visit(key, absl::string_view(v.data(), v.size()))) break;
+    }
+    return ToStatus(it->status(), "read_model_store: scan");
+  }
+
+ private:
+  rocksdb::ColumnFamilyHandle* Handle(Family f) const {
+    return (*handles_)[1 + static_cast<int>(f)];
+  }
+
+  rocksdb::DB* db_;
+  const std::array<rocksdb::ColumnFamilyHandle*, kFamilies + 1>* handles_;
+};
+
+class ViewImpl : public ReadModelStore::View {
+ public:
+  ViewImpl(rocksdb::DB* db, const Reader* reader)
+      : db_(db), reader_(reader), snapshot_(db->GetSnapshot()) {}
+  ~ViewImpl() override { db_->ReleaseSnapshot(snapshot_); }
+
+  absl::StatusOr<bool> Get(Family family, absl::string_view key,
+                           std::string* value) const override {
+    return reader_->Get(snapshot_, family, key, value);
+  }
+  absl::Status Scan(Family family, absl::string_view prefix,
+                    absl::string_view start,
+                    const ReadModelStore::Visitor& visit) const override {
+    return reader_->Scan(snapshot_, family, prefix, start, visit);
+  }
+
+ private:
+  rocksdb::DB* db_;
+  const Reader* reader_;
+  const rocksdb::Snapshot* snapshot_;
+};
+
+class StoreImpl : public ReadModelStore {
+ public:
+  StoreImpl(std::string dir, std::unique_ptr<rocksdb::DB> db,
+            std::array<rocksdb::ColumnFamilyHandle*, kFamilies + 1> handles)
+      : dir_(std::move(dir)),
+        db_(std::move(db)),
+        handles_(handles),
+        reader_(db_.get(), &handles_) {}
+  ~StoreImpl() override { Close().IgnoreError(); }
+
+  absl::Status Apply(const WriteSet& writes) override {
+    if (db_ == nullptr) {
+      return absl::FailedPreconditionError(Context("closed:", dir_));
+    }
+    rocksdb::WriteBatch batch;
+    for (const Put& p : writes.puts) {
+      rocksdb::Status s = batch.Put(
+          handles_[1 + static_cast<int>(p.family)],
+          rocksdb::Slice(p.key.data(), p.key.size()),
+          rocksdb::Slice(p.value.data(), p.value.size()));
+      if (!s.ok()) return ToStatus(s, Context("batch", dir_));
+    }
+    rocksdb::WriteOptions w;
+    w.sync = writes.sync;
+    return ToStatus(db_->Write(w, &batch), Context("write", dir_));
+  }
+
+  std::unique_ptr<View> NewView() const override {
+    return std::make_unique<ViewImpl>(db_.get(), &reader_);
+  }
+
+  absl::StatusOr<bool> Get(Family family, absl::string_view key,
+                           std::string* value) const override {
+    return reader_.Get(nullptr, family, key, value);
+  }
+
+  absl::Status Scan(Family family, absl::string_view prefix,
+                    absl::string_view start,
+                    const Visitor& visit) const override {
+    return reader_.Scan(nullptr, family, prefix, start, visit);
+  }
+
+  absl::Status Close() override {
+    if (db_ == nullptr) return absl::OkStatus();
+    absl::Status st = ToStatus(db_->FlushWAL(true), Context("close", dir_));
+    for (rocksdb::ColumnFamilyHandle* h : handles_) {
+      if (h != nullptr) db_->DestroyColumnFamilyHandle(h);
+    }
+    handles_.fill(nullptr);
+    db_.reset();
+    return st;
+  }
+
+ private:
+  const std::string dir_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::array<rocksdb::ColumnFamilyHandle*, kFamilies + 1> handles_;
+  Reader reader_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ReadModelStore>> ReadModelStore::Open(
+    const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    return absl::InternalError(
+        absl::StrCat(Context("open", dir), ": cannot create: ", ec.message()));
+  }
+  rocksdb::DBOptions o;
+  o.create_if_missing = true;
+  o.create_missing_column_families = true;
+  o.max_background_jobs = 2;
+  o.keep_log_file_num = 3;
+  o.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const char* name : kNames) {
+    descriptors.emplace_back(name, FamilyOptions());
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(o, dir, descriptors, &handles, &raw);
+  if (!s.ok()) return ToStatus(s, Context("open", dir));
+  std::array<rocksdb::ColumnFamilyHandle*, kFamilies + 1> array{};
+  for (size_t i = 0; i < array.size(); ++i) array[i] = handles[i];
+  return std::unique_ptr<ReadModelStore>(
+      new StoreImpl(dir, std::unique_ptr<rocksdb::DB>(raw), array));
+}
+
+absl::Status ReadModelStore::Destroy(const std::string& dir) {
+  std::error_code ec;
+  if (!std::filesystem::exists(dir, ec)) return absl::OkStatus();
+  std::filesystem::remove_all(dir, ec);
+  if (ec) {
+    return absl::InternalError(absl::StrCat(Context("destroy", dir), ": ",
+                                            ec.message()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace reporting::storage

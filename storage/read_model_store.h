@@ -1,0 +1,88 @@
+// ReadModelStore: the city's read models in their own RocksDB directory
+// (ARCHITECTURE.md decision 5). Key grammar of each family: storage/README.md
+// "Read-model store"; what the rows mean: services/projector/projector.h.
+//
+// Contract
+// - Apply(WriteSet) is ONE atomic RocksDB write: the projector's state, the
+//   read-model rows and the checkpoint commit together or not at all.
+//   With sync the WAL is fsynced first; without, a process crash still
+//   keeps it (OS page cache) but a power loss may drop the latest writes,
+//   which the projector then re-applies from the node copies.
+// - Readers see whole writes only. A View pins one consistent snapshot
+//   across several reads.
+// - Destroy(dir) drops a store (rebuilds build a fresh directory, swap it
+//   in, then destroy the old one).
+//
+// Thread safety: all methods may be called concurrently; Close() and the
+// destructor must not race with other calls. A View must not outlive its
+// store.
+#ifndef REPORTING_STORAGE_READ_MODEL_STORE_H_
+#define REPORTING_STORAGE_READ_MODEL_STORE_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace reporting::storage {
+
+class ReadModelStore {
+ public:
+  // Column families; their names are on disk (storage/README.md).
+  enum class Family : int { kState = 0, kRows = 1, kCheckpoint = 2, kMeta = 3 };
+
+  struct Put {
+    Family family;
+    std::string key;
+    std::string value;
+  };
+  struct WriteSet {
+    std::vector<Put> puts;
+    bool sync = false;
+  };
+
+  // Visits key/value pairs in key order; return false to stop.
+  using Visitor =
+      std::function<bool(absl::string_view key, absl::string_view value)>;
+
+  // A consistent read-only snapshot.
+  class View {
+   public:
+    virtual ~View() = default;
+    // false when absent.
+    virtual absl::StatusOr<bool> Get(Family family, absl::string_view key,
+                                     std::string* value) const = 0;
+    // Keys with `prefix`, from the first key >= `start` (empty: from the
+    // prefix), in order.
+    virtual absl::Status Scan(Family family, absl::string_view prefix,
+                              absl::string_view start,
+                              const Visitor& visit) const = 0;
+  };
+
+  // Opens (creating when missing) the store in `dir`.
+  static absl::StatusOr<std::unique_ptr<ReadModelStore>> Open(
+      const std::string& dir);
+  // Deletes the store in `dir` and the directory; OK when absent.
+  static absl::Status Destroy(const std::string& dir);
+
+  virtual ~ReadModelStore() = default;
+
+  virtual absl::Status Apply(const WriteSet& writes) = 0;
+  // A snapshot of everything applied so far.
+  virtual std::unique_ptr<View> NewView() const = 0;
+  // Reads without a snapshot (each call sees the latest writes).
+  virtual absl::StatusOr<bool> Get(Family family, absl::string_view key,
+                                   std::string* value) const = 0;
+  virtual absl::Status Scan(Family family, absl::string_view prefix,
+                            absl::string_view start,
+                            const Visitor& visit) const = 0;
+  virtual absl::Status Close() = 0;
+};
+
+}  // namespace reporting::storage
+
+#endif  // REPORTING_STORAGE_READ_MODEL_STORE_H_
