@@ -170,7 +170,9 @@ absl::StatusOr<AppendResult> EventLogImpl::Append(
   bool duplicate = false;
   {
     absl::MutexLock l(&append_mu_);
+    // After a failed write or sync, what is durable is unknown: refuse.
     RETURN_IF_ERROR(write_error_);
+    RETURN_IF_ERROR(commit_.status());
     auto it = in_flight_.find(request.command_id);
     if (it != in_flight_.end()) {
       range = it->second;
@@ -200,41 +202,53 @@ absl::StatusOr<AppendResult> EventLogImpl::Append(
 }
 
 absl::StatusOr<uint64_t> EventLogImpl::WrittenVersionLocked(
-    const std::string& stream_id,
-    std::map<std::string, uint64_t>* cache) const {
-  auto it = cache->find(stream_id);
-  if (it != cache->end()) return it->second;
+    absl::string_view stream_id) const {
   auto cached = version_cache_.find(stream_id);
-  if (cached != version_cache_.end()) {
-    cache->emplace(stream_id, cached->second);
-    return cached->second;
-  }
+  if (cached != version_cache_.end()) return cached->second;
   std::string value;
   ASSIGN_OR_RETURN(bool found, db_->Get(Cf::kStreams, stream_id, &value));
-  uint64_t version = kNoStream;
-  if (found) {
-    if (value.size() != 8) {
-      return absl::DataLossError(
-          absl::StrCat("event_log: node=", options_.node_id, " stream=",
-                       stream_id, ": malformed version record"));
-    }
-    version = keys::GetBe64(value);
+  if (!found) return kNoStream;
+  if (value.size() != 8) {
+    return absl::DataLossError(
+        absl::StrCat("event_log: node=", options_.node_id, " stream=",
+                     stream_id, ": malformed version record"));
   }
-  cache->emplace(stream_id, version);
-  return version;
+  return keys::GetBe64(value);
+}
+
+void EventLogImpl::CacheVersionsLocked(
+    const std::map<std::string, uint64_t>& versions) {
+  if (version_cache_.size() + versions.size() > kMaxCachedStreams) {
+    version_cache_.clear();
+  }
+  for (const auto& [stream, version] : versions) {
+    version_cache_[stream] = version;
+  }
 }
 
 absl::StatusOr<AppendResult> EventLogImpl::WriteLocked(
     const AppendRequest& request) {
-  // Versions as written so far; appends are serialized by append_mu_, so
-  // a non-durable earlier append is already counted.
-  std::map<std::string, uint64_t> versions;
+  // Versions as written so far (appends are serialized by append_mu_, so
+  // an earlier append that is not durable yet is counted), keyed by views
+  // of the request's strings. `written` marks streams this append writes.
+  struct Version {
+    uint64_t version;
+    bool written;
+  };
+  absl::flat_hash_map<absl::string_view, Version> versions;
+  auto version_of = [&](absl::string_view stream) -> absl::StatusOr<Version*> {
+    auto [it, inserted] = versions.try_emplace(stream, Version{0, false});
+    if (inserted) {
+      ASSIGN_OR_RETURN(it->second.version, WrittenVersionLocked(stream));
+    }
+    return &it->second;
+  };
   for (const auto& [stream, expected] : request.expected_versions) {
-    ASSIGN_OR_RETURN(uint64_t found, WrittenVersionLocked(stream, &versions));
-    if (found != expected) {
+    ASSIGN_OR_RETURN(Version * found, version_of(stream));
+    if (found->version != expected) {
       return absl::AbortedError(absl::StrCat(
           "event_log: append node=", options_.node_id, " stream=", stream,
-          ": expected version ", expected, ", found ", found,
+          ": expected version ", expected, ", found ", found->version,
           " (it changed since it was read; read it again and retry)"));
     }
   }
@@ -247,41 +261,37 @@ absl::StatusOr<AppendResult> EventLogImpl::WriteLocked(
   uint64_t seq = written_.sequence;
   std::string prev = written_.hash;
   rocksdb::WriteBatch batch;
-  v1::EventEnvelope env;
-  env.set_node_id(options_.node_id);
-  env.set_recorded_at_us(recorded_at);
-  env.set_actor(request.actor);
-  env.set_command_id(request.command_id);
+  const EnvelopeEncoder encoder(options_.node_id, recorded_at, request.actor,
+                                request.command_id);
+  std::string value, stream_key, type_key;
   for (const NewEvent& e : request.events) {
-    ASSIGN_OR_RETURN(uint64_t version,
-                     WrittenVersionLocked(e.stream_id, &versions));
-    ++version;
-    versions[e.stream_id] = version;
-    result.stream_versions[e.stream_id] = version;
+    ASSIGN_OR_RETURN(Version * v, version_of(e.stream_id));
+    const uint64_t version = ++v->version;
+    v->written = true;
     ++seq;
 
-    env.set_sequence(seq);
-    env.set_stream_id(e.stream_id);
-    env.set_stream_version(version);
-    env.set_event_id(NewEventId());
-    env.set_event_type(e.event_type);
-    env.set_payload(e.payload);
-    env.set_prev_hash(prev);
-    env.ByteSizeLong();  // caches sizes for SerializeEnvelope
-    const std::string bytes = SerializeEnvelope(env);
-    std::string hash = ChainHash(prev, bytes);
+    // value := hash[32] envelope; the envelope is encoded once, in place,
+    // then hashed where it lies.
+    value.assign(kHashBytes, '\0');
+    encoder.Append(seq, e.stream_id, version, NewEventId(), e.event_type,
+                   e.payload, prev, &value);
+    std::string hash =
+        ChainHash(prev, absl::string_view(value).substr(kHashBytes));
+    value.replace(0, kHashBytes, hash);
 
-    batch.Put(db_->handle(Cf::kEvents), keys::EventKey(seq),
-              keys::EventValue(hash, bytes));
-    batch.Put(db_->handle(Cf::kStreamIndex),
-              keys::StreamIndexKey(e.stream_id, version), keys::Be64(seq));
-    batch.Put(db_->handle(Cf::kTypeIndex),
-              keys::TypeIndexKey(e.event_type, recorded_at, seq),
-              rocksdb::Slice());
+    stream_key = keys::StreamIndexKey(e.stream_id, version);
+    type_key = keys::TypeIndexKey(e.event_type, recorded_at, seq);
+    batch.Put(db_->handle(Cf::kEvents), keys::EventKey(seq), value);
+    batch.Put(db_->handle(Cf::kStreamIndex), stream_key, keys::Be64(seq));
+    batch.Put(db_->handle(Cf::kTypeIndex), type_key, rocksdb::Slice());
     prev = std::move(hash);
   }
-  for (const auto& [stream, version] : result.stream_versions) {
-    batch.Put(db_->handle(Cf::kStreams), stream, keys::Be64(version));
+  for (const auto& [stream, v] : versions) {
+    if (!v.written) continue;
+    result.stream_versions.emplace(std::string(stream), v.version);
+    batch.Put(db_->handle(Cf::kStreams),
+              rocksdb::Slice(stream.data(), stream.size()),
+              keys::Be64(v.version));
   }
   result.last_sequence = seq;
   batch.Put(db_->handle(Cf::kCommands), request.command_id,
@@ -302,13 +312,7 @@ absl::StatusOr<AppendResult> EventLogImpl::WriteLocked(
     return s;
   }
   written_ = Head{seq, std::move(prev)};
-  if (version_cache_.size() + result.stream_versions.size() >
-      kMaxCachedStreams) {
-    version_cache_.clear();
-  }
-  for (const auto& [stream, version] : result.stream_versions) {
-    version_cache_[stream] = version;
-  }
+  CacheVersionsLocked(result.stream_versions);
   return result;
 }
 

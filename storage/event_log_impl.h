@@ -73,13 +73,14 @@ class EventLogImpl : public EventLog {
           ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
   static constexpr size_t kMaxCachedStreams = 1 << 20;
 
-  // The stream's version as written (durable or not): from `cache` (this
-  // append), version_cache_, or the streams column family.
-  absl::StatusOr<uint64_t> WrittenVersionLocked(
-      const std::string& stream_id,
-      std::map<std::string, uint64_t>* cache) const
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_)
+  // The stream's version as written (durable or not): from
+  // version_cache_, else the streams column family.
+  absl::StatusOr<uint64_t> WrittenVersionLocked(absl::string_view stream_id)
+      const ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_)
           ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
+  // Records versions just written (by Append or AppendReplicated).
+  void CacheVersionsLocked(const std::map<std::string, uint64_t>& versions)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
   // The stored event; DATA_LOSS when it is missing or malformed.
   absl::StatusOr<StoredEvent> GetEventLocked(uint64_t sequence) const
       ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);

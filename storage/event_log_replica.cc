@@ -187,6 +187,7 @@ absl::StatusOr<Head> EventLogImpl::WriteReplicatedLocked(
     return s;
   }
   written_ = next;
+  CacheVersionsLocked(stream_versions);  // Append reads versions from there
   return next;
 }
 

@@ -42,6 +42,11 @@ Head GroupCommit::durable() const {
   return durable_;
 }
 
+absl::Status GroupCommit::status() const {
+  absl::MutexLock l(&mu_);
+  return error_;
+}
+
 Head GroupCommit::WaitForChange(uint64_t after_sequence,
                                 absl::Duration timeout) const {
   const absl::Time deadline = absl::Now() + timeout;

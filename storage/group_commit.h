@@ -45,6 +45,9 @@ class GroupCommit {
 
   Head durable() const;
 
+  // OK until a sync fails; then that sync's error for good.
+  absl::Status status() const;
+
   // Blocks until the durable head is > after_sequence, the timeout passes,
   // or Shutdown(); returns the durable head.
   Head WaitForChange(uint64_t after_sequence, absl::Duration timeout) const;

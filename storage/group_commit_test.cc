@@ -81,6 +81,7 @@ TEST(GroupCommit, FailedSyncFailsThisAndLaterWaiters) {
   EXPECT_EQ(commit.AwaitDurable(log.Write()).code(),
             absl::StatusCode::kInternal);
   EXPECT_EQ(commit.durable().sequence, 0u);
+  EXPECT_EQ(commit.status().code(), absl::StatusCode::kInternal);
 }
 
 TEST(GroupCommit, WaitForChangeWakesOnDurableOrTimesOut) {
