@@ -56,10 +56,12 @@ TEST_F(CensusRulesTest, ReportedOncePerUnit) {
 }
 
 TEST_F(CensusRulesTest, UnknownUnitNotFound) {
-  EXPECT_EQ(node_.Send(&Stub::ReportCensus, Census("371302-U0077")).error_code(),
-            StatusCode::NOT_FOUND);
-  EXPECT_EQ(node_.Send(&Stub::ReportCensus, Census("371311-U0042")).error_code(),
-            StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      node_.Send(&Stub::ReportCensus, Census("371302-U0077")).error_code(),
+      StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      node_.Send(&Stub::ReportCensus, Census("371311-U0042")).error_code(),
+      StatusCode::PERMISSION_DENIED);
 }
 
 TEST_F(CensusRulesTest, InconsistentFloatingNumbersRefusedBeforeWriting) {

@@ -97,12 +97,12 @@ grpc::Status ClerkServiceImpl::GetRectification(
     grpc::ServerContext*, const v1::GetRectificationRequest* request,
     v1::RectificationView* response) {
   absl::Status status = [&]() -> absl::Status {
-    RETURN_IF_ERROR(CheckId(IdKind::kItem, "item_id", request->item_id(),
-                            env_.node_id)
-                        .status());
-    ASSIGN_OR_RETURN(Stream item,
-                     ReadWholeStream(*env_.log,
-                                     RectificationStream(request->item_id())));
+    RETURN_IF_ERROR(
+        CheckId(IdKind::kItem, "item_id", request->item_id(), env_.node_id)
+            .status());
+    ASSIGN_OR_RETURN(
+        Stream item,
+        ReadWholeStream(*env_.log, RectificationStream(request->item_id())));
     ASSIGN_OR_RETURN(RectificationState state, FoldRectification(item.events));
     if (!state.identified()) {
       return absl::NotFoundError(

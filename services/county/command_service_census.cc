@@ -13,9 +13,9 @@ grpc::Status CommandServiceImpl::ReportCensus(
     v1::CommandResult* result) {
   return RunCommand(env_, request->meta(), result, [&](CommandContext& ctx) {
     const v1::CensusReported& body = request->body();
-    ASSIGN_OR_RETURN(std::string unit_id,
-                     CheckId(IdKind::kUnit, "unit_id", body.unit_id(),
-                             ctx.node_id()));
+    ASSIGN_OR_RETURN(
+        std::string unit_id,
+        CheckId(IdKind::kUnit, "unit_id", body.unit_id(), ctx.node_id()));
     ASSIGN_OR_RETURN(Stream census, ctx.ReadMain(CensusStream(unit_id)));
     ASSIGN_OR_RETURN(CensusState state, FoldCensus(census.events));
     // Read outside the read set: a registered unit stays registered, so the
@@ -44,9 +44,9 @@ grpc::Status CommandServiceImpl::ResolveCensusProblem(
     v1::CommandResult* result) {
   return RunCommand(env_, request->meta(), result, [&](CommandContext& ctx) {
     const v1::CensusProblemResolved& body = request->body();
-    ASSIGN_OR_RETURN(std::string unit_id,
-                     CheckId(IdKind::kUnit, "unit_id", body.unit_id(),
-                             ctx.node_id()));
+    ASSIGN_OR_RETURN(
+        std::string unit_id,
+        CheckId(IdKind::kUnit, "unit_id", body.unit_id(), ctx.node_id()));
     ASSIGN_OR_RETURN(Stream census, ctx.ReadMain(CensusStream(unit_id)));
     ASSIGN_OR_RETURN(CensusState state, FoldCensus(census.events));
     ASSIGN_OR_RETURN(v1::CensusProblemResolved event,

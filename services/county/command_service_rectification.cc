@@ -3,8 +3,8 @@
 //
 // The item id names its unit (ids.h), so no lookup is needed to find it;
 // identifying an item also reads the unit's stream to check the unit is
-// registered (outside the read set: registration is never undone). The node's date (unit_loader.h) fills completion and
-// publication dates left empty.
+// registered (outside the read set: registration is never undone). The node's
+// date (unit_loader.h) fills completion and publication dates left empty.
 #include "services/county/command_service.h"
 #include "services/county/domain/rectification.h"
 #include "services/county/domain/registration.h"
@@ -24,8 +24,9 @@ grpc::Status RunItemCommand(const NodeEnv& env, const Request& request,
     ASSIGN_OR_RETURN(std::string unit_id,
                      CheckId(IdKind::kItem, "item_id", request.body().item_id(),
                              ctx.node_id()));
-    ASSIGN_OR_RETURN(Stream item,
-                     ctx.ReadMain(RectificationStream(request.body().item_id())));
+    ASSIGN_OR_RETURN(
+        Stream item,
+        ctx.ReadMain(RectificationStream(request.body().item_id())));
     ASSIGN_OR_RETURN(RectificationState state, FoldRectification(item.events));
     ASSIGN_OR_RETURN(auto event, decide(ctx, unit_id, state));
     ctx.Emit(item.id, event);

@@ -26,12 +26,11 @@ grpc::Status RunUnitCommand(const NodeEnv& env, const Request& request,
     ASSIGN_OR_RETURN(std::string unit_id,
                      CheckId(IdKind::kUnit, "unit_id", request.body().unit_id(),
                              ctx.node_id()));
-    ASSIGN_OR_RETURN(
-        LoadedUnit unit,
-        LoadUnit(
-            unit_id, with_evaluations,
-            [&](absl::string_view id) { return ctx.ReadMain(id); },
-            [&](absl::string_view id) { return ctx.Read(id); }));
+    ASSIGN_OR_RETURN(LoadedUnit unit,
+                     LoadUnit(
+                         unit_id, with_evaluations,
+                         [&](absl::string_view id) { return ctx.ReadMain(id); },
+                         [&](absl::string_view id) { return ctx.Read(id); }));
     ASSIGN_OR_RETURN(auto event, decide(ctx, unit));
     ctx.Emit(unit.stream_id, event);
     return absl::OkStatus();
@@ -113,13 +112,12 @@ grpc::Status CommandServiceImpl::RecordApproval(
 grpc::Status CommandServiceImpl::HoldTransitionMeeting(
     grpc::ServerContext*, const v1::HoldTransitionMeetingRequest* request,
     v1::CommandResult* result) {
-  return RunUnitCommand(
-      env_, *request, result, /*with_evaluations=*/true,
-      [&](CommandContext& ctx, const LoadedUnit& unit) {
-        return DecideHoldTransitionMeeting(unit.state, unit.evaluations,
-                                           request->body(),
-                                           NodeToday(ctx.env()));
-      });
+  return RunUnitCommand(env_, *request, result, /*with_evaluations=*/true,
+                        [&](CommandContext& ctx, const LoadedUnit& unit) {
+                          return DecideHoldTransitionMeeting(
+                              unit.state, unit.evaluations, request->body(),
+                              NodeToday(ctx.env()));
+                        });
 }
 
 grpc::Status CommandServiceImpl::FileWorkSummary(

@@ -19,9 +19,8 @@ const char kUnit[] = "371302-U0042";
 const char kItem[] = "371302-U0042-R003";
 
 int64_t NoonOn(int y, int m, int d) {
-  return absl::ToUnixMicros(
-      absl::FromCivil(absl::CivilSecond(y, m, d, 12, 0, 0),
-                      absl::LocalTimeZone()));
+  return absl::ToUnixMicros(absl::FromCivil(
+      absl::CivilSecond(y, m, d, 12, 0, 0), absl::LocalTimeZone()));
 }
 
 class RectificationRulesTest : public ::testing::Test {
@@ -111,8 +110,9 @@ TEST_F(RectificationRulesTest, PlannedBeforeProgress) {
   grpc::Status early = Progress(30);
   EXPECT_EQ(early.error_code(), StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(early.error_message(), HasSubstr("not planned yet"));
-  EXPECT_EQ(Plan(v1::RECTIFICATION_CLASS_WITH_EFFORT, "2026-02-30").error_code(),
-            StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(
+      Plan(v1::RECTIFICATION_CLASS_WITH_EFFORT, "2026-02-30").error_code(),
+      StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(Plan(v1::RECTIFICATION_CLASS_UNSPECIFIED).error_code(),
             StatusCode::INVALID_ARGUMENT);
   ASSERT_TRUE(Plan(v1::RECTIFICATION_CLASS_WITH_EFFORT).ok());

@@ -23,11 +23,10 @@ using ::testing::HasSubstr;
 const char kOrgan[] = "371302-U0001";      // first batch: an organ (机关)
 const char kCommunity[] = "371302-U0101";  // second batch: a community (社区)
 
-#define OK(expr)                                  \
-  do {                                            \
-    grpc::Status ok_status_ = (expr);             \
-    ASSERT_TRUE(ok_status_.ok()) << #expr << ": " \
-                                 << Describe(ok_status_); \
+#define OK(expr)                                                           \
+  do {                                                                     \
+    grpc::Status ok_status_ = (expr);                                      \
+    ASSERT_TRUE(ok_status_.ok()) << #expr << ": " << Describe(ok_status_); \
   } while (0)
 
 std::vector<v1::BlockingReasonCode> Codes(
@@ -148,9 +147,9 @@ class Scenario {
               grpc::StatusCode::FAILED_PRECONDITION);
     OK(organ_.Show(m2));
     OK(organ_.Sign(m2));
-    EXPECT_THAT(Codes(organ_.Blocking()),
-                ElementsAre(
-                    v1::BLOCKING_REASON_CODE_TRANSFORMATION_MEASURE_MISSING));
+    EXPECT_THAT(
+        Codes(organ_.Blocking()),
+        ElementsAre(v1::BLOCKING_REASON_CODE_TRANSFORMATION_MEASURE_MISSING));
     OK(organ_.AssignMeasure(m3));
     EXPECT_EQ(organ_.Blocking().reasons_size(), 0);
     OK(organ_.CompleteSelfInspection());
@@ -250,10 +249,10 @@ class Scenario {
       EXPECT_EQ(view.next_step(), v1::TRANSITION_STEP_UNSPECIFIED);
       EXPECT_EQ(view.blocking_size(), 0);
     }
-    EXPECT_THAT(organ_.View().summaries_filed(),
-                ElementsAre(v1::STAGE_STUDY_MOBILISATION,
-                            v1::STAGE_ANALYSIS_EVALUATION,
-                            v1::STAGE_RECTIFICATION_IMPROVEMENT));
+    EXPECT_THAT(
+        organ_.View().summaries_filed(),
+        ElementsAre(v1::STAGE_STUDY_MOBILISATION, v1::STAGE_ANALYSIS_EVALUATION,
+                    v1::STAGE_RECTIFICATION_IMPROVEMENT));
   }
 
   TestNode& node_;

@@ -326,7 +326,8 @@ TEST_F(TransitionRulesTest, StageNamedInRequestMustBeCurrent) {
   EXPECT_THAT(s.error_message(), HasSubstr("in stage study and mobilisation"));
 }
 
-TEST_F(TransitionRulesTest, UnknownForeignAndMalformedUnitsRefusedBeforeWriting) {
+TEST_F(TransitionRulesTest,
+       UnknownForeignAndMalformedUnitsRefusedBeforeWriting) {
   const uint64_t head = Head();
   TransitionDriver unknown(node_, "371302-U0999");
   EXPECT_EQ(unknown.Check(v1::LOOK_BACK_CHECK_CRITICISM_DEPTH).error_code(),
@@ -338,9 +339,9 @@ TEST_F(TransitionRulesTest, UnknownForeignAndMalformedUnitsRefusedBeforeWriting)
   EXPECT_EQ(malformed.Meeting().error_code(), StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(unit_.Check(v1::LOOK_BACK_CHECK_UNSPECIFIED).error_code(),
             StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(unit_.Check(v1::LOOK_BACK_CHECK_CRITICISM_DEPTH, true, "  ")
-                .error_code(),
-            StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(
+      unit_.Check(v1::LOOK_BACK_CHECK_CRITICISM_DEPTH, true, "  ").error_code(),
+      StatusCode::INVALID_ARGUMENT);
   unknown.View();
   EXPECT_EQ(unknown.last_read().error_code(), StatusCode::NOT_FOUND);
   EXPECT_EQ(Head(), head);
@@ -354,10 +355,10 @@ TEST_F(TransitionRulesTest, RetriedCommandIsAnsweredOnce) {
   e.set_passed(true);
   const v1::CommandMeta meta = node_.Meta();
   v1::CommandResult first, again;
-  ASSERT_TRUE(node_.Send(&Stub::RecordSelfInspectionCheck, e, &first, &meta)
-                  .ok());
-  ASSERT_TRUE(node_.Send(&Stub::RecordSelfInspectionCheck, e, &again, &meta)
-                  .ok());
+  ASSERT_TRUE(
+      node_.Send(&Stub::RecordSelfInspectionCheck, e, &first, &meta).ok());
+  ASSERT_TRUE(
+      node_.Send(&Stub::RecordSelfInspectionCheck, e, &again, &meta).ok());
   EXPECT_TRUE(again.duplicate());
   EXPECT_EQ(again.first_sequence(), first.first_sequence());
   EXPECT_THAT(unit_.View().checks_passed(),
@@ -379,9 +380,9 @@ TEST_F(TransitionRulesTest, WorkSummaryNeedsSevenPartsOncePerReachedStage) {
   EXPECT_EQ(unit_.Summary(v1::STAGE_STUDY_MOBILISATION).error_code(),
             StatusCode::ALREADY_EXISTS);
   ASSERT_TRUE(unit_.Summary(v1::STAGE_ANALYSIS_EVALUATION).ok());
-  EXPECT_THAT(unit_.View().summaries_filed(),
-              ElementsAre(v1::STAGE_STUDY_MOBILISATION,
-                          v1::STAGE_ANALYSIS_EVALUATION));
+  EXPECT_THAT(
+      unit_.View().summaries_filed(),
+      ElementsAre(v1::STAGE_STUDY_MOBILISATION, v1::STAGE_ANALYSIS_EVALUATION));
 }
 
 }  // namespace

@@ -13,8 +13,7 @@ namespace reporting::county {
 
 absl::StatusOr<LoadedUnit> LoadUnit(absl::string_view unit_id,
                                     bool with_evaluations,
-                                    StreamReader read_main,
-                                    StreamReader read) {
+                                    StreamReader read_main, StreamReader read) {
   LoadedUnit loaded;
   ASSIGN_OR_RETURN(Stream unit, read_main(UnitStream(unit_id)));
   loaded.stream_id = unit.id;

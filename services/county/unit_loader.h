@@ -27,7 +27,8 @@ struct LoadedUnit {
   EvaluationsByMember evaluations;
 };
 
-using StreamReader = absl::FunctionRef<absl::StatusOr<Stream>(absl::string_view)>;
+using StreamReader =
+    absl::FunctionRef<absl::StatusOr<Stream>(absl::string_view)>;
 
 // Reads and folds unit `unit_id` (an id already checked with CheckId) with
 // `read_main`, and, when `with_evaluations` and the unit's rules need them,

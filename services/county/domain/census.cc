@@ -30,23 +30,27 @@ absl::Status CheckFloating(absl::string_view unit_id,
   const uint64_t relations =
       static_cast<uint64_t>(f.relation_transferred()) + f.temporary_relation();
   if (relations > total) {
-    return Invalid(unit_id, absl::StrCat(
-        "floating members with relation transferred (",
-        f.relation_transferred(), ") plus temporary relation (",
-        f.temporary_relation(), ") exceed the total (", total, ")"));
+    return Invalid(
+        unit_id,
+        absl::StrCat("floating members with relation transferred (",
+                     f.relation_transferred(), ") plus temporary relation (",
+                     f.temporary_relation(), ") exceed the total (", total,
+                     ")"));
   }
   if (f.with_certificate() > total) {
-    return Invalid(unit_id, absl::StrCat(
-        "floating members with a certificate (", f.with_certificate(),
-        ") exceed the total (", total, ")"));
+    return Invalid(
+        unit_id,
+        absl::StrCat("floating members with a certificate (",
+                     f.with_certificate(), ") exceed the total (", total, ")"));
   }
   const uint64_t reach =
       static_cast<uint64_t>(f.contactable()) + f.not_contactable();
   if (reach != total) {
-    return Invalid(unit_id, absl::StrCat(
-        "contactable (", f.contactable(), ") plus not contactable (",
-        f.not_contactable(), ") floating members must equal the total (",
-        total, ")"));
+    return Invalid(
+        unit_id,
+        absl::StrCat("contactable (", f.contactable(),
+                     ") plus not contactable (", f.not_contactable(),
+                     ") floating members must equal the total (", total, ")"));
   }
   return absl::OkStatus();
 }
@@ -84,10 +88,12 @@ absl::StatusOr<v1::CensusReported> DecideReportCensus(
   const auto condition = request.condition();
   if (condition == v1::ORGANISATION_CONDITION_UNSPECIFIED ||
       !v1::OrganisationCondition_IsValid(condition)) {
-    return Invalid(unit_id, absl::StrCat(
-        "the organisation's condition must be normal (1), weak and lax (2) "
-        "or paralysed (3), got ",
-        static_cast<int>(condition)));
+    return Invalid(
+        unit_id,
+        absl::StrCat(
+            "the organisation's condition must be normal (1), weak and lax (2) "
+            "or paralysed (3), got ",
+            static_cast<int>(condition)));
   }
   if (auto st = CheckFloating(unit_id, request.floating()); !st.ok()) {
     return st;
@@ -115,8 +121,8 @@ absl::StatusOr<v1::CensusReported> DecideReportCensus(
     }
   }
   if (!request.unit_id().empty() && request.unit_id() != unit_id) {
-    return Invalid(unit_id, absl::StrCat("body names unit ",
-                                         request.unit_id()));
+    return Invalid(unit_id,
+                   absl::StrCat("body names unit ", request.unit_id()));
   }
   if (s.reported) {
     return absl::AlreadyExistsError(absl::StrCat(
@@ -131,25 +137,26 @@ absl::StatusOr<v1::CensusReported> DecideReportCensus(
 absl::StatusOr<v1::CensusProblemResolved> DecideResolveCensusProblem(
     const CensusState& s, absl::string_view unit_id,
     const v1::CensusProblemResolved& request) {
-  if (IsBlank(request.problem_id())) return Invalid(unit_id, "problem_id is required");
+  if (IsBlank(request.problem_id()))
+    return Invalid(unit_id, "problem_id is required");
   if (IsBlank(request.resolution())) {
     return Invalid(unit_id, absl::StrCat("problem \"", request.problem_id(),
                                          "\": the resolution is required"));
   }
   if (!s.reported) {
-    return absl::NotFoundError(absl::StrCat(
-        "unit ", unit_id, " has not reported its census yet"));
+    return absl::NotFoundError(
+        absl::StrCat("unit ", unit_id, " has not reported its census yet"));
   }
   auto it = s.resolutions.find(request.problem_id());
   if (it == s.resolutions.end()) {
-    return absl::NotFoundError(absl::StrCat(
-        "census of unit ", unit_id, " has no problem \"",
-        request.problem_id(), "\""));
+    return absl::NotFoundError(absl::StrCat("census of unit ", unit_id,
+                                            " has no problem \"",
+                                            request.problem_id(), "\""));
   }
   if (!it->second.empty()) {
-    return absl::AlreadyExistsError(absl::StrCat(
-        "problem \"", request.problem_id(), "\" of unit ", unit_id,
-        " is already resolved"));
+    return absl::AlreadyExistsError(
+        absl::StrCat("problem \"", request.problem_id(), "\" of unit ", unit_id,
+                     " is already resolved"));
   }
   v1::CensusProblemResolved event = request;
   event.set_unit_id(std::string(unit_id));

@@ -19,7 +19,7 @@ absl::Status Parse(const v1::EventEnvelope& event, M& message) {
 }
 
 absl::Status RequireField(absl::string_view item_id, absl::string_view field,
-                         absl::string_view value) {
+                          absl::string_view value) {
   if (IsBlank(value)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "rectification item ", item_id, ": ", field, " is required"));
@@ -31,16 +31,17 @@ absl::Status CheckDate(absl::string_view item_id, absl::string_view field,
                        absl::string_view value, bool required) {
   if ((required || !value.empty()) && !IsValidDate(value)) {
     return absl::InvalidArgumentError(
-        absl::StrCat("rectification item ", item_id, ": ", field, " \"",
-                     value, "\" is not a date (YYYY-MM-DD)"));
+        absl::StrCat("rectification item ", item_id, ": ", field, " \"", value,
+                     "\" is not a date (YYYY-MM-DD)"));
   }
   return absl::OkStatus();
 }
 
-absl::Status CheckKnown(const RectificationState& s, absl::string_view item_id) {
+absl::Status CheckKnown(const RectificationState& s,
+                        absl::string_view item_id) {
   if (!s.identified()) {
-    return absl::NotFoundError(absl::StrCat(
-        "rectification item ", item_id, " is not identified on this node"));
+    return absl::NotFoundError(absl::StrCat("rectification item ", item_id,
+                                            " is not identified on this node"));
   }
   return absl::OkStatus();
 }
@@ -146,8 +147,8 @@ absl::StatusOr<v1::RectificationItemIdentified> DecideIdentifyRectification(
                      ", not ", request.unit_id()));
   }
   if (s.identified()) {
-    return absl::AlreadyExistsError(absl::StrCat(
-        "rectification item ", id, " is already identified"));
+    return absl::AlreadyExistsError(
+        absl::StrCat("rectification item ", id, " is already identified"));
   }
   v1::RectificationItemIdentified event = request;
   event.set_unit_id(std::string(unit_id));
@@ -165,8 +166,7 @@ absl::StatusOr<v1::RectificationItemPlanned> DecidePlanRectification(
       !st.ok()) {
     return st;
   }
-  if (auto st = CheckDate(id, "deadline", request.deadline(), true);
-      !st.ok()) {
+  if (auto st = CheckDate(id, "deadline", request.deadline(), true); !st.ok()) {
     return st;
   }
   const auto item_class = request.class_();

@@ -86,12 +86,11 @@ TEST_F(RectificationTest, IdentifyNeedsKindDescriptionAndOnce) {
 }
 
 TEST_F(RectificationTest, UnknownItemIsNotFound) {
-  EXPECT_EQ(
-      DecidePlanRectification(state_, Plan(v1::RECTIFICATION_CLASS_IMMEDIATE,
-                                           "2026-08-01"))
-          .status()
-          .code(),
-      absl::StatusCode::kNotFound);
+  EXPECT_EQ(DecidePlanRectification(
+                state_, Plan(v1::RECTIFICATION_CLASS_IMMEDIATE, "2026-08-01"))
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
 }
 
 TEST_F(RectificationTest, PlanNeedsAllFieldsAndRealDeadline) {

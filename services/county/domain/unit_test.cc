@@ -301,10 +301,9 @@ TEST_F(UnitTest, ReturnOrRejectionNeedsComments) {
   v1::SupervisoryReviewRecorded r;
   r.set_unit_id(kUnit);
   r.set_reviewer("督导组");
-  EXPECT_EQ(DecideRecordSupervisoryReview(state_, evaluations_, r)
-                .status()
-                .code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      DecideRecordSupervisoryReview(state_, evaluations_, r).status().code(),
+      absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(UnitTest, MeetingMovesToNextStageAndResetsTransition) {
@@ -388,21 +387,21 @@ TEST_F(UnitTest, AnalysisStageNeedsSignedOpinionsAndMeasures) {
   AddMember("371302-U0042-M0003");
   Evaluate("371302-U0042-M0001", EvaluationPhase::kSigned,
            v1::RATING_BASICALLY_QUALIFIED, true);
-  Evaluate("371302-U0042-M0002", EvaluationPhase::kSigned,
-           v1::RATING_EXCELLENT, false);
+  Evaluate("371302-U0042-M0002", EvaluationPhase::kSigned, v1::RATING_EXCELLENT,
+           false);
   Evaluate("371302-U0042-M0003", EvaluationPhase::kDisputed,
            v1::RATING_QUALIFIED, false);
   EXPECT_THAT(Complete().status().message(),
               HasSubstr("opinion disputed; revise it"));
-  Evaluate("371302-U0042-M0003", EvaluationPhase::kSigned,
-           v1::RATING_QUALIFIED, false);
+  Evaluate("371302-U0042-M0003", EvaluationPhase::kSigned, v1::RATING_QUALIFIED,
+           false);
   ApplyOk(Complete());
   // A member registered after self-inspection still blocks the way out.
   ApplyOk(Survey(20, 0));
   AddMember("371302-U0042-M0004");
   EXPECT_EQ(Report().status().code(), absl::StatusCode::kFailedPrecondition);
-  Evaluate("371302-U0042-M0004", EvaluationPhase::kSigned,
-           v1::RATING_QUALIFIED, false);
+  Evaluate("371302-U0042-M0004", EvaluationPhase::kSigned, v1::RATING_QUALIFIED,
+           false);
   EXPECT_TRUE(Report().ok());
 }
 
