@@ -24,8 +24,7 @@ namespace reporting::city {
 
 // One node's replication status as the replication service reports it
 // (replication.proto NodeReplicationStatus, copied field by field by the
-// wiring: replication.pb.h and events.pb.h cannot share a translation unit,
-// both define reporting::v1::Batch).
+// wiring, so this service does not depend on the replication protocol).
 struct ReplicationFacts {
   std::string node_id;
   uint64_t county_head = 0;

@@ -1,0 +1,268 @@
+// projection_bench: the city's read side (docs/PERFORMANCE.md, "Projection").
+//
+//   rebuild      RebuildInto (read every copy, fold each event with the
+//                projector, write the fresh store) against a bare loop over
+//                the same logs that parses each envelope and payload into a
+//                reused message; same run, same data.
+//   overview     query::CityOverview over 200 nodes and 10,000 units: p50/p99.
+//   visibility   an event appended to a copy until the runner's store
+//                reflects it (no notification hook: the runner's idle wake
+//                bounds it): p50/p99.
+//
+// Output: `bench: NAME system=X/s baseline=Y/s ratio=R` and latency lines.
+// Flags: --events=N (default 1000000), --quick (small smoke run for ctest).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
+#include "services/city/projection_runner.h"
+#include "services/city/query_service.h"
+#include "services/projector/history_generator.h"
+#include "services/projector/projector.h"
+#include "storage/event_log.h"
+#include "storage/read_model_store.h"
+#include "tests/testutil/temp_dir.h"
+
+namespace reporting {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+void Die(const absl::Status& st, const char* what) {
+  if (st.ok()) return;
+  std::fprintf(stderr, "projection_bench: %s: %s\n", what,
+               st.ToString().c_str());
+  std::exit(1);
+}
+
+double Percentile(std::vector<double> v, double p) {
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
+}
+
+struct Logs {
+  std::map<std::string, std::unique_ptr<storage::EventLog>> owned;
+  std::map<std::string, projector::HistoryGenerator> gens;
+  std::map<std::string, storage::EventLog*> Map() const {
+    std::map<std::string, storage::EventLog*> m;
+    for (const auto& [id, l] : owned) m[id] = l.get();
+    return m;
+  }
+};
+
+// Appends n generated events to the node's log, `batch` per append.
+void Fill(Logs& logs, const std::string& node, uint64_t n, size_t batch) {
+  storage::EventLog& log = *logs.owned.at(node);
+  projector::HistoryGenerator& gen = logs.gens.at(node);
+  storage::AppendRequest req;
+  req.actor = "clerk:bench";
+  for (uint64_t i = 0; i < n; ++i) {
+    v1::EventEnvelope e = gen.Next();
+    req.recorded_at_us = e.recorded_at_us();
+    req.events.push_back({e.stream_id(), e.event_type(), e.payload()});
+    if (req.events.size() == batch || i + 1 == n) {
+      req.command_id = absl::StrCat("bench-", node, "-", gen.sequence());
+      Die(log.Append(req).status(), "append");
+      req.events.clear();
+    }
+  }
+}
+
+void OpenLogs(Logs& logs, const testutil::TempDir& dir, int nodes,
+              projector::HistoryOptions options) {
+  for (int i = 0; i < nodes; ++i) {
+    const std::string id = absl::StrCat(371300 + i);
+    storage::EventLogOptions o;
+    o.node_id = id;
+    o.sync = false;
+    auto log = storage::EventLog::Open(dir.Sub("nodes/" + id), o);
+    Die(log.status(), "open log");
+    logs.owned[id] = std::move(*log);
+    logs.gens.emplace(id, projector::HistoryGenerator(id, 1000 + i, options));
+  }
+}
+
+// The bare loop: every stored event of every log, envelope and payload
+// parsed into reused messages.
+uint64_t BareLoop(const Logs& logs) {
+  const auto* pool = google::protobuf::DescriptorPool::generated_pool();
+  auto* factory = google::protobuf::MessageFactory::generated_factory();
+  std::map<std::string, std::unique_ptr<google::protobuf::Message>> payloads;
+  v1::EventEnvelope envelope;
+  uint64_t n = 0;
+  storage::ReadLimits limits;
+  limits.max_events = 8192;
+  limits.max_bytes = 16 << 20;
+  for (const auto& [id, log] : logs.owned) {
+    uint64_t next = 1;
+    for (;;) {
+      auto events = log->Read(next, limits);
+      Die(events.status(), "read");
+      if (events->empty()) break;
+      for (const storage::StoredEvent& e : *events) {
+        if (!envelope.ParseFromString(e.envelope)) Die(absl::InternalError("envelope"), "parse");
+        auto& m = payloads[envelope.event_type()];
+        if (m == nullptr) {
+          m.reset(factory
+                      ->GetPrototype(
+                          pool->FindMessageTypeByName(envelope.event_type()))
+                      ->New());
+        }
+        if (!m->ParseFromString(envelope.payload())) Die(absl::InternalError("payload"), "parse");
+        ++n;
+      }
+      next = events->back().sequence + 1;
+    }
+  }
+  return n;
+}
+
+void RebuildBench(uint64_t total_events) {
+  testutil::TempDir dir("projection-bench");
+  Logs logs;
+  const int nodes = 10;
+  projector::HistoryOptions o;
+  o.units = 100;
+  o.max_members_per_unit = 60;
+  OpenLogs(logs, dir, nodes, o);
+  auto t0 = Clock::now();
+  for (const auto& [id, log] : logs.owned) {
+    Fill(logs, id, total_events / nodes, 5000);
+  }
+  std::fprintf(stderr, "generated and appended %llu events in %.1f s\n",
+               static_cast<unsigned long long>(total_events),
+               Seconds(t0, Clock::now()));
+
+  BareLoop(logs);  // warm the page cache and block cache for both runs
+  t0 = Clock::now();
+  const uint64_t bare = BareLoop(logs);
+  const double bare_s = Seconds(t0, Clock::now());
+
+  auto store = storage::ReadModelStore::Open(dir.Sub("read_models"));
+  Die(store.status(), "open store");
+  projector::Projector p;
+  auto stats = city::RebuildInto(
+      logs.Map(), p, **store, [](const city::RebuildProgress& pr) {
+        std::fprintf(stderr, "%s\n", city::FormatProgress(pr).c_str());
+      });
+  Die(stats.status(), "rebuild");
+  const double sys_rate = stats->events / stats->seconds;
+  const double base_rate = bare / bare_s;
+  std::printf("bench: projection_rebuild system=%.0f/s baseline=%.0f/s ratio=%.2f\n",
+              sys_rate, base_rate, sys_rate / base_rate);
+  std::fflush(stdout);
+}
+
+void OverviewBench(int nodes, int units_per_node, int queries) {
+  testutil::TempDir dir("projection-bench-overview");
+  auto store = storage::ReadModelStore::Open(dir.Sub("read_models"));
+  Die(store.status(), "open store");
+  projector::Projector p;
+  projector::HistoryOptions o;
+  o.units = units_per_node;
+  o.max_members_per_unit = 3;
+  for (int i = 0; i < nodes; ++i) {
+    projector::HistoryGenerator gen(absl::StrCat(371300 + i), 7 + i, o);
+    // Enough events to register every unit and move the campaign along.
+    for (int n = 0; n < units_per_node * 12; ++n) Die(p.Apply(gen.Next()), "apply");
+  }
+  Die(p.Flush(0, [&](std::vector<projector::RowChange>&& rows) {
+        storage::ReadModelStore::WriteSet w;
+        for (auto& r : rows) {
+          w.puts.push_back({r.table == projector::Table::kState
+                                ? storage::ReadModelStore::Family::kState
+                                : r.table == projector::Table::kRows
+                                      ? storage::ReadModelStore::Family::kRows
+                                      : storage::ReadModelStore::Family::kCheckpoint,
+                            std::move(r.key), std::move(r.value)});
+        }
+        return (*store)->Apply(w);
+      }),
+      "flush");
+  std::vector<double> ms;
+  uint64_t units = 0;
+  for (int q = 0; q < queries; ++q) {
+    v1::CityOverview out;
+    const auto t0 = Clock::now();
+    Die(city::query::CityOverview(*(*store)->NewView(), "2024-09-01", out),
+        "overview");
+    ms.push_back(1000 * Seconds(t0, Clock::now()));
+    units = out.city().units().registered();
+  }
+  std::printf(
+      "bench: city_overview nodes=%d units=%llu p50=%.3fms p99=%.3fms "
+      "(target p99 <= 5 ms)\n",
+      nodes, static_cast<unsigned long long>(units), Percentile(ms, 0.5),
+      Percentile(ms, 0.99));
+  std::fflush(stdout);
+}
+
+void VisibilityBench(int samples) {
+  testutil::TempDir dir("projection-bench-visibility");
+  Logs logs;
+  projector::HistoryOptions o;
+  o.units = 50;
+  OpenLogs(logs, dir, 12, o);
+  for (const auto& [id, log] : logs.owned) Fill(logs, id, 2000, 500);
+  city::RunnerOptions ro;
+  ro.dir = dir.Sub("read_models");
+  ro.logs = [&logs] { return logs.Map(); };
+  ro.progress = [](const city::RebuildProgress&) {};
+  auto runner = city::ProjectionRunner::Open(ro);
+  Die(runner.status(), "runner");
+  (*runner)->Start();
+  for (const auto& [id, log] : logs.owned) {
+    if (!(*runner)->WaitProjected(id, log->GetHead().sequence, absl::Seconds(60))) {
+      Die(absl::DeadlineExceededError("initial projection"), "runner");
+    }
+  }
+  std::vector<double> ms;
+  std::vector<std::string> ids;
+  for (const auto& [id, log] : logs.owned) ids.push_back(id);
+  for (int i = 0; i < samples; ++i) {
+    const std::string& id = ids[i % ids.size()];
+    Fill(logs, id, 1, 1);
+    const auto t0 = Clock::now();
+    if (!(*runner)->WaitProjected(id, logs.owned[id]->GetHead().sequence,
+                                  absl::Seconds(5))) {
+      Die(absl::DeadlineExceededError("visibility"), "runner");
+    }
+    ms.push_back(1000 * Seconds(t0, Clock::now()));
+  }
+  (*runner)->Stop();
+  std::printf(
+      "bench: event_to_query_visibility samples=%d p50=%.1fms p99=%.1fms "
+      "(target p99 <= 100 ms)\n",
+      samples, Percentile(ms, 0.5), Percentile(ms, 0.99));
+  std::fflush(stdout);
+}
+
+}  // namespace
+}  // namespace reporting
+
+int main(int argc, char** argv) {
+  uint64_t events = 1000000;
+  bool quick = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--quick") quick = true;
+    if (a.rfind("--events=", 0) == 0) events = std::stoull(a.substr(9));
+  }
+  if (quick) events = 20000;
+  reporting::RebuildBench(events);
+  reporting::OverviewBench(quick ? 20 : 200, 50, quick ? 50 : 1000);
+  reporting::VisibilityBench(quick ? 20 : 300);
+  return 0;
+}
