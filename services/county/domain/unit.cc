@@ -58,33 +58,32 @@ void StepReasons(const UnitState& s, std::vector<BlockingReason>& out) {
         const auto check = static_cast<v1::LookBackCheck>(c);
         auto it = t.checks.find(check);
         if (it == t.checks.end()) {
-          out.push_back(Reason(
-              v1::BLOCKING_REASON_CODE_SELF_INSPECTION_INCOMPLETE,
-              absl::StrCat("look-back check ", c, " (", CheckName(check),
-                           ") is not recorded yet"),
-              v1::LookBackCheck_Name(check)));
+          out.push_back(
+              Reason(v1::BLOCKING_REASON_CODE_SELF_INSPECTION_INCOMPLETE,
+                     absl::StrCat("look-back check ", c, " (", CheckName(check),
+                                  ") is not recorded yet"),
+                     v1::LookBackCheck_Name(check)));
         } else if (!it->second) {
-          out.push_back(Reason(
-              v1::BLOCKING_REASON_CODE_SELF_INSPECTION_INCOMPLETE,
-              absl::StrCat("look-back check ", c, " (", CheckName(check),
-                           ") is recorded as not passed (",
-                           t.findings.at(check),
-                           "); record it again once it passes"),
-              v1::LookBackCheck_Name(check)));
+          out.push_back(
+              Reason(v1::BLOCKING_REASON_CODE_SELF_INSPECTION_INCOMPLETE,
+                     absl::StrCat("look-back check ", c, " (", CheckName(check),
+                                  ") is recorded as not passed (",
+                                  t.findings.at(check),
+                                  "); record it again once it passes"),
+                     v1::LookBackCheck_Name(check)));
         }
       }
       break;
     case v1::TRANSITION_STEP_SURVEY:
       if (t.surveys.empty()) {
-        out.push_back(Reason(
-            v1::BLOCKING_REASON_CODE_SURVEY_MISSING,
-            absl::StrCat("no satisfaction survey is recorded in stage ",
-                         StageName(s.stage),
-                         " yet; record the survey (step 2) first")));
+        out.push_back(
+            Reason(v1::BLOCKING_REASON_CODE_SURVEY_MISSING,
+                   absl::StrCat("no satisfaction survey is recorded in stage ",
+                                StageName(s.stage),
+                                " yet; record the survey (step 2) first")));
       } else {
         const SurveyRecord& last = t.surveys.back();
-        const std::string subject =
-            absl::StrCat("survey ", last.survey_number);
+        const std::string subject = absl::StrCat("survey ", last.survey_number);
         if (!last.remediation_recorded) {
           out.push_back(Reason(
               v1::BLOCKING_REASON_CODE_REMEDIATION_REQUIRED,
@@ -106,18 +105,18 @@ void StepReasons(const UnitState& s, std::vector<BlockingReason>& out) {
       break;
     case v1::TRANSITION_STEP_REPORT:
       if (t.sent_back == SentBack::kReviewReturned) {
-        out.push_back(Reason(
-            v1::BLOCKING_REASON_CODE_REPORT_RETURNED,
-            absl::StrCat("the supervisory group returned the transition "
-                         "report (",
-                         t.sent_back_comments,
-                         "); submit a revised report (step 3)")));
+        out.push_back(
+            Reason(v1::BLOCKING_REASON_CODE_REPORT_RETURNED,
+                   absl::StrCat("the supervisory group returned the transition "
+                                "report (",
+                                t.sent_back_comments,
+                                "); submit a revised report (step 3)")));
       } else if (t.sent_back == SentBack::kApprovalRejected) {
-        out.push_back(Reason(
-            v1::BLOCKING_REASON_CODE_APPROVAL_REJECTED,
-            absl::StrCat("the next level up rejected the transition (",
-                         t.sent_back_comments,
-                         "); submit a revised report (step 3)")));
+        out.push_back(
+            Reason(v1::BLOCKING_REASON_CODE_APPROVAL_REJECTED,
+                   absl::StrCat("the next level up rejected the transition (",
+                                t.sent_back_comments,
+                                "); submit a revised report (step 3)")));
       }
       break;
     case v1::TRANSITION_STEP_SUPERVISORY_REVIEW:
@@ -160,11 +159,12 @@ void RosterReasons(const UnitState& s, const EvaluationsByMember& evaluations,
   for (const auto& [member_id, info] : members) {
     auto it = evaluations.find(member_id);
     if (it == evaluations.end() || !it->second.recorded()) {
-      out.push_back(Reason(
-          v1::BLOCKING_REASON_CODE_EVALUATION_MISSING,
-          absl::StrCat("member ", member_id, ": no opinion is recorded for the ",
-                       BatchName(s.roster.unit.batch()), " batch"),
-          member_id));
+      out.push_back(
+          Reason(v1::BLOCKING_REASON_CODE_EVALUATION_MISSING,
+                 absl::StrCat("member ", member_id,
+                              ": no opinion is recorded for the ",
+                              BatchName(s.roster.unit.batch()), " batch"),
+                 member_id));
       continue;
     }
     const EvaluationState& e = it->second;
@@ -172,8 +172,9 @@ void RosterReasons(const UnitState& s, const EvaluationsByMember& evaluations,
       std::string what;
       switch (e.phase) {
         case EvaluationPhase::kDisputed:
-          what = "opinion disputed; revise it, show it again and have it "
-                 "signed";
+          what =
+              "opinion disputed; revise it, show it again and have it "
+              "signed";
           break;
         case EvaluationPhase::kShown:
           what = "opinion shown but not signed";
@@ -189,8 +190,7 @@ void RosterReasons(const UnitState& s, const EvaluationsByMember& evaluations,
     if (e.transformation_required() && !e.has_measure_with_helper()) {
       out.push_back(Reason(
           v1::BLOCKING_REASON_CODE_TRANSFORMATION_MEASURE_MISSING,
-          absl::StrCat("member ", member_id, " is rated ",
-                       RatingName(e.rating),
+          absl::StrCat("member ", member_id, " is rated ", RatingName(e.rating),
                        ": assign an education-transformation measure with a "
                        "named helper"),
           member_id));
@@ -209,9 +209,9 @@ absl::Status Refuse(absl::string_view unit_id, absl::string_view action,
     more = absl::StrCat("; and ", reasons.size() - kMaxReasonsInMessage,
                         " more (see GetBlockingReasons)");
   }
-  return absl::FailedPreconditionError(absl::StrCat(
-      "unit ", unit_id, " cannot ", action, ": ",
-      absl::StrJoin(messages, "; "), more));
+  return absl::FailedPreconditionError(
+      absl::StrCat("unit ", unit_id, " cannot ", action, ": ",
+                   absl::StrJoin(messages, "; "), more));
 }
 
 // The unit exists, is not completed, and `requested` (the stage named in
@@ -220,9 +220,9 @@ absl::Status CheckUnitAndStage(const UnitState& s, absl::string_view unit_id,
                                v1::Stage requested, absl::string_view action) {
   if (requested != v1::STAGE_UNSPECIFIED &&
       (!v1::Stage_IsValid(requested) || requested == v1::STAGE_COMPLETED)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "unit ", unit_id, ": stage ", static_cast<int>(requested),
-        " is not a stage a unit transitions out of (1..3)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("unit ", unit_id, ": stage ", static_cast<int>(requested),
+                     " is not a stage a unit transitions out of (1..3)"));
   }
   RETURN_IF_ERROR(RequireUnit(s.roster, unit_id));
   if (s.stage == v1::STAGE_COMPLETED) {
@@ -231,9 +231,9 @@ absl::Status CheckUnitAndStage(const UnitState& s, absl::string_view unit_id,
         ": it has completed all three stages; no transition is left"));
   }
   if (requested != v1::STAGE_UNSPECIFIED && requested != s.stage) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "unit ", unit_id, " cannot ", action, ": it is in stage ",
-        StageName(s.stage), ", not ", StageName(requested)));
+    return absl::FailedPreconditionError(
+        absl::StrCat("unit ", unit_id, " cannot ", action, ": it is in stage ",
+                     StageName(s.stage), ", not ", StageName(requested)));
   }
   return absl::OkStatus();
 }
@@ -247,15 +247,14 @@ absl::Status CheckStep(const UnitState& s,
   if (step < next) {
     return absl::FailedPreconditionError(absl::StrCat(
         "unit ", s.unit_id(), " cannot ", action, ": the ", StepName(step),
-        " is already done in stage ", StageName(s.stage), "; the next step is the ",
-        StepName(next)));
+        " is already done in stage ", StageName(s.stage),
+        "; the next step is the ", StepName(next)));
   }
   std::vector<BlockingReason> reasons = BlockingReasons(s, evaluations);
   if (reasons.empty()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("unit ", s.unit_id(), " cannot ", action,
-                     ": the next step is the ", StepName(next),
-                     "; take it first"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "unit ", s.unit_id(), " cannot ", action, ": the next step is the ",
+        StepName(next), "; take it first"));
   }
   return Refuse(s.unit_id(), action, reasons);
 }
@@ -272,7 +271,7 @@ absl::Status CheckRoster(const UnitState& s,
 }
 
 absl::Status RequireField(absl::string_view unit_id, absl::string_view field,
-                         absl::string_view value) {
+                          absl::string_view value) {
   if (IsBlank(value)) {
     return absl::InvalidArgumentError(
         absl::StrCat("unit ", unit_id, ": ", field, " is required"));
@@ -365,7 +364,6 @@ absl::Status ApplyTransitionEvent(UnitState& s,
   return absl::OkStatus();
 }
 
-
 }  // namespace
 
 bool OverTenPercent(const SurveyRecord& survey) {
@@ -454,9 +452,10 @@ absl::StatusOr<v1::SelfInspectionCheckRecorded> DecideRecordSelfInspectionCheck(
     return st;
   }
   if (NextStep(s) != v1::TRANSITION_STEP_SELF_INSPECTION) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "unit ", id, " cannot ", kAction, ": self-inspection (step 1) of stage ",
-        StageName(s.stage), " is already completed"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("unit ", id, " cannot ", kAction,
+                     ": self-inspection (step 1) of stage ", StageName(s.stage),
+                     " is already completed"));
   }
   v1::SelfInspectionCheckRecorded event = request;
   event.set_stage(s.stage);
@@ -489,22 +488,23 @@ absl::StatusOr<v1::SatisfactionSurveyRecorded> DecideRecordSurvey(
   const std::string& id = request.unit_id();
   const uint64_t respondents = request.respondents();
   if (respondents == 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "unit ", id, ": a survey needs at least one respondent"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("unit ", id, ": a survey needs at least one respondent"));
   }
   if (request.dissatisfied() > respondents) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "unit ", id, ": survey has ", request.dissatisfied(),
-        " dissatisfied but only ", respondents, " respondents"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("unit ", id, ": survey has ", request.dissatisfied(),
+                     " dissatisfied but only ", respondents, " respondents"));
   }
   const uint64_t answered = static_cast<uint64_t>(request.satisfied()) +
                             request.basically_satisfied() +
                             request.dissatisfied();
   if (answered > respondents) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "unit ", id, ": survey has satisfied + basically satisfied + "
-        "dissatisfied = ", answered, ", more than its ", respondents,
-        " respondents"));
+        "unit ", id,
+        ": survey has satisfied + basically satisfied + "
+        "dissatisfied = ",
+        answered, ", more than its ", respondents, " respondents"));
   }
   constexpr absl::string_view kAction = "record a satisfaction survey";
   if (auto st = CheckUnitAndStage(s, id, request.stage(), kAction); !st.ok()) {
@@ -526,9 +526,10 @@ absl::StatusOr<v1::SatisfactionSurveyRecorded> DecideRecordSurvey(
   const uint32_t number = static_cast<uint32_t>(surveys.size()) + 1;
   if (request.survey_number() != 0 && request.survey_number() != number) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "unit ", id, ": survey_number is assigned by the node; this would be "
-        "survey ", number, ", not ", request.survey_number(),
-        " (leave it 0)"));
+        "unit ", id,
+        ": survey_number is assigned by the node; this would be "
+        "survey ",
+        number, ", not ", request.survey_number(), " (leave it 0)"));
   }
   v1::SatisfactionSurveyRecorded event = request;
   event.set_stage(s.stage);
@@ -540,7 +541,8 @@ absl::StatusOr<v1::RemediationRecorded> DecideRecordRemediation(
     const UnitState& s, const EvaluationsByMember& evaluations,
     const v1::RemediationRecorded& request) {
   const std::string& id = request.unit_id();
-  if (auto st = RequireField(id, "the remediation measures", request.measures());
+  if (auto st =
+          RequireField(id, "the remediation measures", request.measures());
       !st.ok()) {
     return st;
   }
@@ -560,10 +562,10 @@ absl::StatusOr<v1::RemediationRecorded> DecideRecordRemediation(
         " yet; remediation follows a survey over 10% dissatisfied"));
   }
   if (surveys.back().remediation_recorded) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "unit ", id, " cannot ", kAction,
-        ": remediation is already recorded after survey ",
-        surveys.back().survey_number, "; record a new survey"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("unit ", id, " cannot ", kAction,
+                     ": remediation is already recorded after survey ",
+                     surveys.back().survey_number, "; record a new survey"));
   }
   if (auto st = CheckRoster(s, evaluations, kAction); !st.ok()) return st;
   v1::RemediationRecorded event = request;
@@ -580,7 +582,7 @@ absl::StatusOr<v1::TransitionReportSubmitted> DecideSubmitTransitionReport(
     return st;
   }
   if (auto st = RequireField(id, "the report's satisfaction result",
-                            request.satisfaction_result());
+                             request.satisfaction_result());
       !st.ok()) {
     return st;
   }
@@ -591,7 +593,7 @@ absl::StatusOr<v1::TransitionReportSubmitted> DecideSubmitTransitionReport(
   // Leaving stage 3 ends the campaign: there is no next stage to plan.
   if (s.stage != v1::STAGE_RECTIFICATION_IMPROVEMENT) {
     if (auto st = RequireField(id, "the report's plan for the next stage",
-                              request.next_stage_plan());
+                               request.next_stage_plan());
         !st.ok()) {
       return st;
     }
@@ -610,12 +612,13 @@ absl::StatusOr<v1::SupervisoryReviewRecorded> DecideRecordSupervisoryReview(
     const UnitState& s, const EvaluationsByMember& evaluations,
     const v1::SupervisoryReviewRecorded& request) {
   const std::string& id = request.unit_id();
-  if (auto st = RequireField(id, "the reviewer", request.reviewer()); !st.ok()) {
+  if (auto st = RequireField(id, "the reviewer", request.reviewer());
+      !st.ok()) {
     return st;
   }
   if (!request.passed()) {
     if (auto st = RequireField(id, "comments saying why the report is returned",
-                              request.comments());
+                               request.comments());
         !st.ok()) {
       return st;
     }
@@ -624,8 +627,8 @@ absl::StatusOr<v1::SupervisoryReviewRecorded> DecideRecordSupervisoryReview(
   if (auto st = CheckUnitAndStage(s, id, request.stage(), kAction); !st.ok()) {
     return st;
   }
-  if (auto st = CheckStep(s, evaluations, v1::TRANSITION_STEP_SUPERVISORY_REVIEW,
-                          kAction);
+  if (auto st = CheckStep(s, evaluations,
+                          v1::TRANSITION_STEP_SUPERVISORY_REVIEW, kAction);
       !st.ok()) {
     return st;
   }
@@ -639,13 +642,14 @@ absl::StatusOr<v1::TransitionApprovalRecorded> DecideRecordApproval(
     const UnitState& s, const EvaluationsByMember& evaluations,
     const v1::TransitionApprovalRecorded& request) {
   const std::string& id = request.unit_id();
-  if (auto st = RequireField(id, "the approving body", request.approving_body());
+  if (auto st =
+          RequireField(id, "the approving body", request.approving_body());
       !st.ok()) {
     return st;
   }
   if (!request.approved()) {
     if (auto st = RequireField(id, "comments saying why it is rejected",
-                              request.comments());
+                               request.comments());
         !st.ok()) {
       return st;
     }
@@ -670,7 +674,7 @@ absl::StatusOr<v1::TransitionMeetingHeld> DecideHoldTransitionMeeting(
     const v1::TransitionMeetingHeld& request, absl::string_view today) {
   const std::string& id = request.unit_id();
   if (auto st = RequireField(id, "the party secretary addressing the meeting",
-                            request.secretary_name());
+                             request.secretary_name());
       !st.ok()) {
     return st;
   }
@@ -731,16 +735,17 @@ absl::StatusOr<v1::StageWorkSummaryFiled> DecideFileWorkSummary(
   RETURN_IF_ERROR(RequireUnit(s.roster, id));
   if (stage == v1::STAGE_UNSPECIFIED) {
     if (s.stage == v1::STAGE_COMPLETED) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "unit ", id, " has completed the campaign; name the stage the "
-          "summary is for"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("unit ", id,
+                       " has completed the campaign; name the stage the "
+                       "summary is for"));
     }
     stage = s.stage;
   }
   if (stage > s.stage) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "unit ", id, " cannot file a work summary for stage ",
-        StageName(stage), ": it is still in stage ", StageName(s.stage)));
+        "unit ", id, " cannot file a work summary for stage ", StageName(stage),
+        ": it is still in stage ", StageName(s.stage)));
   }
   if (s.summaries.count(stage) != 0) {
     return absl::AlreadyExistsError(absl::StrCat(
