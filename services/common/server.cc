@@ -52,8 +52,25 @@ absl::StatusOr<StartedServer> StartServer(const ServerOptions& options) {
 
   grpc::ServerBuilder builder;
   StartedServer started;
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
+  builder.AddListeningPort(options.listen,
+                           options.credentials != nullptr
+                               ? options.credentials
+                               : grpc::InsecureServerCredentials(),
                            &started.port);
+  if (options.max_receive_message_bytes > 0) {
+    builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
+  }
+  for (const auto& [name, value] : options.int_args) {
+    builder.AddChannelArgument(name, value);
+  }
+  if (options.min_pollers > 0) {
+    builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS,
+                                options.min_pollers);
+  }
+  if (options.max_pollers > 0) {
+    builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
+                                options.max_pollers);
+  }
   // No SO_REUSEPORT: a second server on a busy port must fail loudly, not
   // silently share the port's traffic with the first.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);

@@ -18,12 +18,14 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grpcpp/server.h"
 #include "grpcpp/impl/codegen/service_type.h"
+#include "grpcpp/security/server_credentials.h"
 
 namespace reporting::services {
 
@@ -40,6 +42,23 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:0";
   // Services to register; not owned, must outlive the server.
   std::vector<grpc::Service*> services;
+  // Transport security (services/common/tls.h); null means plaintext.
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  // Largest request message accepted (gRPC's default is 4 MiB); a service
+  // that refuses large messages with its own message sets this above its
+  // limit. 0 keeps the default.
+  int max_receive_message_bytes = 0;
+  // Extra integer channel arguments, e.g. keepalive policy
+  // (GRPC_ARG_KEEPALIVE_TIME_MS, GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_...).
+  std::vector<std::pair<std::string, int>> int_args;
+  // Threads of the synchronous server kept waiting for calls. gRPC's
+  // default (1..2) lets a thread that finished a call exit whenever two
+  // others are polling, so handlers that block (a command waiting for its
+  // fsync) make the server create and destroy a thread per call. Keeping up
+  // to max_pollers threads alive lets many blocked handlers overlap, which
+  // is what group commit needs. 0 keeps gRPC's default.
+  int min_pollers = 0;
+  int max_pollers = 0;
 };
 
 struct StartedServer {
