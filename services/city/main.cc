@@ -1,0 +1,133 @@
+// city-aggregator: receives every node's log (ReplicationService) and keeps
+// an exact copy per node. Parses flags and wires the parts; see README.md.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "grpc/grpc.h"
+#include "services/city/node_copies.h"
+#include "services/city/projection_runner.h"
+#include "services/city/query_service.h"
+#include "services/city/replication_service.h"
+#include "services/common/logging.h"
+#include "services/common/server.h"
+#include "services/common/tls.h"
+#include "spdlog/spdlog.h"
+
+ABSL_FLAG(std::string, data_dir, "",
+          "Directory of the city's data: nodes/<node_id> holds each node's "
+          "copy (required)");
+ABSL_FLAG(std::string, listen, "127.0.0.1:7000", "host:port to serve gRPC on");
+ABSL_FLAG(std::string, tls_cert, "", "PEM certificate of the city");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of the city");
+ABSL_FLAG(std::string, tls_ca, "",
+          "PEM CA that signs the nodes' client certificates");
+ABSL_FLAG(bool, insecure, false,
+          "Plaintext and no client identity (the Hello's node id is "
+          "trusted): LOCAL DEVELOPMENT ONLY");
+ABSL_FLAG(bool, sync, true,
+          "Sync each copy's WAL before acknowledging (off only for "
+          "benchmarks)");
+ABSL_FLAG(std::string, log_level, "info",
+          "trace, debug, info, warn, error, critical or off");
+ABSL_FLAG(int, shutdown_grace_ms, 5000,
+          "On SIGTERM/SIGINT, how long open streams may take to finish");
+
+namespace {
+
+int Fail(const std::string& message) {
+  spdlog::critical("{}", message);
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace reporting;
+  services::BlockShutdownSignals();
+  absl::SetProgramUsageMessage(
+      "city-aggregator --data_dir=/var/lib/city [--listen=127.0.0.1:7000] "
+      "(--tls_cert=F --tls_key=F --tls_ca=F | --insecure)");
+  const std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  // `city-aggregator rebuild --data_dir=D`: drop and rebuild the read
+  // models from the node copies (aggregator stopped), with progress.
+  const bool rebuild = args.size() > 1 && std::string(args[1]) == "rebuild";
+  services::InitLogging("city-aggregator", absl::GetFlag(FLAGS_log_level));
+
+  const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
+  if (data_dir.empty()) return Fail("--data_dir is required");
+  services::TlsConfig tls{absl::GetFlag(FLAGS_tls_cert),
+                          absl::GetFlag(FLAGS_tls_key),
+                          absl::GetFlag(FLAGS_tls_ca),
+                          absl::GetFlag(FLAGS_insecure)};
+  if (absl::Status s = services::CheckTlsConfig(tls, "city-aggregator");
+      !s.ok()) {
+    return Fail(std::string(s.message()));
+  }
+  auto credentials = services::ServerCredentialsFor(tls);
+  if (!credentials.ok()) return Fail(std::string(credentials.status().message()));
+  if (tls.insecure) {
+    spdlog::warn("--insecure: PLAINTEXT, and every node id is taken on trust. "
+                 "For local development only");
+  }
+
+  city::NodeCopies copies(data_dir, absl::GetFlag(FLAGS_sync));
+  city::RunnerOptions projection;
+  projection.dir = data_dir + "/read_models";
+  projection.logs = [&copies] {
+    std::map<std::string, storage::EventLog*> logs;
+    for (const std::string& id : copies.Nodes()) {
+      if (auto log = copies.Get(id); log.ok()) logs[id] = *log;
+    }
+    return logs;
+  };
+  auto runner = city::ProjectionRunner::Open(projection);
+  if (!runner.ok()) return Fail(runner.status().ToString());
+  if (rebuild) {
+    absl::Status s = (*runner)->RebuildNow();
+    if (absl::Status c = copies.Close(); s.ok()) s = c;
+    if (!s.ok()) return Fail(s.ToString());
+    return 0;
+  }
+  (*runner)->Start();
+  city::QueryServiceImpl queries(runner->get());
+  city::ReplicationServiceOptions options;
+  options.identity_from_certificate = !tls.insecure;
+  city::ReplicationServiceImpl replication(&copies, options);
+
+  services::ServerOptions server;
+  server.listen = absl::GetFlag(FLAGS_listen);
+  server.services = {&replication, &queries};
+  server.credentials = *credentials;
+  // Oversized batches get the service's own RESOURCE_EXHAUSTED message.
+  server.max_receive_message_bytes = 4 * static_cast<int>(city::kMaxBatchBytes);
+  // Counties ping every few seconds to notice dead links (replicator.h);
+  // find dead county connections the same way.
+  server.int_args = {
+      {GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 1000},
+      {GRPC_ARG_HTTP2_MAX_PING_STRIKES, 0},
+      {GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1},
+      {GRPC_ARG_KEEPALIVE_TIME_MS, 5000},
+      {GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 5000},
+  };
+  auto started = services::StartServer(server);
+  if (!started.ok()) return Fail(std::string(started.status().message()));
+  spdlog::info("city aggregator serving on port {} ({}), data in {}",
+               started->port, tls.insecure ? "PLAINTEXT" : "mutual TLS",
+               data_dir);
+
+  services::WaitForShutdownSignal();
+  services::StopServer(*started->server, absl::Milliseconds(
+                                             absl::GetFlag(FLAGS_shutdown_grace_ms)));
+  (*runner)->Stop();
+  if (absl::Status s = copies.Close(); !s.ok()) {
+    spdlog::error("closing the node copies: {}", s.ToString());
+    return 1;
+  }
+  spdlog::info("stopped; node copies closed");
+  return 0;
+}

@@ -1,0 +1,404 @@
+#include "services/city/replication_service.h"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "services/common/grpc_status.h"
+#include "services/common/tls.h"
+#include "spdlog/spdlog.h"
+#include "storage/status_macros.h"
+
+namespace reporting::city {
+namespace {
+
+constexpr size_t kMaxHeadsSeen = 4096;
+
+// The node id grammar of events.proto: 1..16 ASCII letters or digits.
+absl::Status CheckNodeId(absl::string_view node_id) {
+  bool ok = !node_id.empty() && node_id.size() <= 16;
+  for (char c : node_id) ok = ok && absl::ascii_isalnum(c);
+  if (!ok) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "replication: node id \"", absl::CHexEscape(node_id),
+        "\" is malformed: 1..16 ASCII letters or digits, e.g. 371302"));
+  }
+  return absl::OkStatus();
+}
+
+std::string Hex(absl::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) {
+    out.push_back(kDigits[c >> 4]);
+    out.push_back(kDigits[c & 15]);
+  }
+  return out;
+}
+
+v1::PushResponse CursorResponse(const storage::Head& head, bool ack) {
+  v1::PushResponse r;
+  v1::Cursor* c = ack ? r.mutable_ack() : r.mutable_cursor();
+  c->set_sequence(head.sequence);
+  c->set_hash(head.hash);
+  return r;
+}
+
+ReplicationServiceOptions WithDefaults(ReplicationServiceOptions options) {
+  if (!options.now_us) {
+    options.now_us = [] { return absl::ToUnixMicros(absl::Now()); };
+  }
+  return options;
+}
+
+}  // namespace
+
+ReplicationServiceImpl::ReplicationServiceImpl(
+    NodeCopies* copies, ReplicationServiceOptions options)
+    : copies_(copies), options_(WithDefaults(std::move(options))) {}
+
+grpc::Status ReplicationServiceImpl::Push(
+    grpc::ServerContext* context,
+    grpc::ServerReaderWriter<v1::PushResponse, v1::PushRequest>* stream) {
+  uint64_t stream_id;
+  {
+    absl::MutexLock l(&mu_);
+    stream_id = next_stream_id_++;
+  }
+  std::string node;
+  absl::Status s = RunPush(context, stream, stream_id, &node);
+  if (!node.empty() && !Detach(node, stream_id)) {
+    // The client sees CANCELLED (the city cancelled the call); the log
+    // says why.
+    spdlog::info("replication: node {}: stream {} replaced by a newer one",
+                 node, stream_id);
+    return grpc::Status(grpc::StatusCode::CANCELLED,
+                        absl::StrCat("replication: node ", node,
+                                     ": replaced by a newer stream"));
+  }
+  if (!s.ok() && s.code() != absl::StatusCode::kCancelled) {
+    spdlog::warn("replication: push{}{} ended: {}", node.empty() ? "" : " node ",
+                 node, s.ToString());
+  }
+  return services::ToGrpcStatus(s);
+}
+
+absl::Status ReplicationServiceImpl::RunPush(
+    grpc::ServerContext* context,
+    grpc::ServerReaderWriter<v1::PushResponse, v1::PushRequest>* stream,
+    uint64_t stream_id, std::string* node_out) {
+  v1::PushRequest request;
+  if (!stream->Read(&request)) {
+    return absl::CancelledError("replication: stream closed before Hello");
+  }
+  if (!request.has_hello()) {
+    return absl::InvalidArgumentError(
+        "replication: the first message of a Push stream must be Hello");
+  }
+  const v1::Hello& hello = request.hello();
+  const std::string node = hello.node_id();
+  RETURN_IF_ERROR(CheckNodeId(node));
+  if (options_.identity_from_certificate) {
+    const std::string cn = services::PeerCommonName(*context);
+    if (cn.empty()) {
+      return absl::UnauthenticatedError(
+          "replication: no verified client certificate; a node pushes with "
+          "its own certificate (CN = node id)");
+    }
+    const std::string role = services::PeerRole(*context);
+    if (role != "county" && role != "city") {
+      return absl::PermissionDeniedError(absl::StrCat(
+          "replication: the client certificate's role (OU) is \"", role,
+          "\"; only node certificates (OU=county, or OU=city one level up) "
+          "may push a log"));
+    }
+    if (cn != node) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          "replication: the client certificate is node ", cn,
+          "'s; it may push only node ", cn, "'s log, not node ", node, "'s"));
+    }
+  }
+  if (std::optional<std::string> d = copies_->Divergence(node)) {
+    return absl::DataLossError(absl::StrCat(
+        "replication: node ", node,
+        ": replication is stopped because the city's copy diverged from the "
+        "node's log (",
+        *d, "); nothing is overwritten: an operator must investigate"));
+  }
+  ASSIGN_OR_RETURN(storage::EventLog * log, copies_->Get(node));
+  storage::Head head = log->GetHead();
+  Attach(node, stream_id, context, head.sequence);
+  *node_out = node;
+  NoteCountyHead(node, hello.head_sequence());
+
+  // A Hello head at or below the copy's head must match what the copy holds.
+  if (hello.head_sequence() > 0 && hello.head_sequence() <= head.sequence) {
+    ASSIGN_OR_RETURN(storage::StoredEvent held,
+                     log->ReadOne(hello.head_sequence()));
+    if (held.hash != hello.head_hash()) {
+      return Diverged(node, absl::StrCat(
+          "at sequence ", hello.head_sequence(), " the node's hash is ",
+          Hex(hello.head_hash()), " but the city's copy holds ",
+          Hex(held.hash)));
+    }
+  }
+  if (!stream->Write(CursorResponse(head, /*ack=*/false))) {
+    return absl::CancelledError("replication: stream closed");
+  }
+
+  std::vector<storage::StoredEvent> events;
+  while (stream->Read(&request)) {
+    switch (request.kind_case()) {
+      case v1::PushRequest::kBatch: {
+        v1::EventBatch* batch = request.mutable_batch();
+        NoteCountyHead(node, batch->head_sequence());
+        if (batch->events_size() == 0) {
+          return absl::InvalidArgumentError(
+              "replication: an empty Batch; send a Heartbeat when idle");
+        }
+        if (static_cast<size_t>(batch->events_size()) > kMaxBatchEvents) {
+          return absl::ResourceExhaustedError(absl::StrCat(
+              "replication: node ", node, ": a batch of ",
+              batch->events_size(), " events; at most ", kMaxBatchEvents,
+              " per batch"));
+        }
+        size_t bytes = 0;
+        for (const v1::StoredEvent& e : batch->events()) {
+          bytes += e.envelope().size();
+        }
+        if (bytes > kMaxBatchBytes) {
+          return absl::ResourceExhaustedError(absl::StrCat(
+              "replication: node ", node, ": a batch of ", bytes,
+              " envelope bytes; at most ", kMaxBatchBytes, " per batch"));
+        }
+        const uint64_t last =
+            batch->events(batch->events_size() - 1).sequence();
+        if (batch->head_sequence() < last) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "replication: node ", node, ": the batch carries sequence ",
+              last, " but reports the node's head as ",
+              batch->head_sequence(), ": out of range"));
+        }
+        events.clear();
+        events.reserve(batch->events_size());
+        for (v1::StoredEvent& e : *batch->mutable_events()) {
+          storage::StoredEvent& out = events.emplace_back();
+          out.sequence = e.sequence();
+          out.envelope = std::move(*e.mutable_envelope());
+          out.hash = std::move(*e.mutable_hash());
+        }
+        absl::StatusOr<storage::Head> written =
+            log->AppendReplicated(events, options_.now_us());
+        if (!written.ok()) {
+          if (written.status().code() == absl::StatusCode::kDataLoss) {
+            return Diverged(node, std::string(written.status().message()));
+          }
+          return written.status();
+        }
+        head = *written;
+        NoteCopyHead(node, head.sequence);
+        if (!stream->Write(CursorResponse(head, /*ack=*/true))) {
+          return absl::CancelledError("replication: stream closed");
+        }
+        break;
+      }
+      case v1::PushRequest::kHeartbeat: {
+        const v1::Heartbeat& hb = request.heartbeat();
+        NoteCountyHead(node, hb.head_sequence());
+        head = log->GetHead();
+        if (hb.head_sequence() > 0 && hb.head_sequence() <= head.sequence &&
+            !hb.head_hash().empty()) {
+          ASSIGN_OR_RETURN(storage::StoredEvent held,
+                           log->ReadOne(hb.head_sequence()));
+          if (held.hash != hb.head_hash()) {
+            return Diverged(node, absl::StrCat(
+                "at sequence ", hb.head_sequence(), " the node's hash is ",
+                Hex(hb.head_hash()), " but the city's copy holds ",
+                Hex(held.hash)));
+          }
+        }
+        if (!stream->Write(CursorResponse(head, /*ack=*/true))) {
+          return absl::CancelledError("replication: stream closed");
+        }
+        break;
+      }
+      case v1::PushRequest::kDivergence: {
+        const v1::Divergence& d = request.divergence();
+        return Diverged(node, absl::StrCat(
+            "reported by the node: at sequence ", d.sequence(),
+            " the node's hash is ", Hex(d.county_hash()),
+            ", the city's copy holds ", Hex(d.city_hash()), ": ", d.detail()));
+      }
+      case v1::PushRequest::kHello:
+        return absl::InvalidArgumentError(
+            "replication: Hello is only the first message of a stream");
+      default:
+        return absl::InvalidArgumentError(
+            "replication: an empty PushRequest (no hello, batch, heartbeat "
+            "or divergence)");
+    }
+  }
+  // The county closed its side, or the stream was cancelled (shut down,
+  // broken link, or replaced: Push tells which).
+  return context->IsCancelled()
+             ? absl::CancelledError("replication: stream cancelled")
+             : absl::OkStatus();
+}
+
+void ReplicationServiceImpl::Attach(const std::string& node,
+                                    uint64_t stream_id,
+                                    grpc::ServerContext* context,
+                                    uint64_t copy_head) {
+  absl::MutexLock l(&mu_);
+  NodeState& st = nodes_[node];
+  if (st.stream_context != nullptr) {
+    spdlog::info("replication: node {}: a new stream replaces the open one",
+                 node);
+    // Safe: the old handler detaches under mu_ before it returns.
+    st.stream_context->TryCancel();
+  }
+  st.stream_id = stream_id;
+  st.stream_context = context;
+  st.last_sequence = copy_head;
+  const int64_t now = options_.now_us();
+  st.last_contact_us = now;
+  st.last_progress_us = now;
+}
+
+bool ReplicationServiceImpl::Detach(const std::string& node,
+                                    uint64_t stream_id) {
+  absl::MutexLock l(&mu_);
+  NodeState& st = nodes_[node];
+  st.last_contact_us = options_.now_us();
+  if (st.stream_id != stream_id) return false;
+  st.stream_id = 0;
+  st.stream_context = nullptr;
+  return true;
+}
+
+void ReplicationServiceImpl::NoteCountyHead(const std::string& node,
+                                            uint64_t head) {
+  absl::MutexLock l(&mu_);
+  NodeState& st = nodes_[node];
+  const int64_t now = options_.now_us();
+  st.last_contact_us = now;
+  st.county_head = head;
+  if (head <= st.last_sequence) return;
+  if (!st.heads_seen.empty() && st.heads_seen.back().first >= head) return;
+  if (st.heads_seen.size() >= kMaxHeadsSeen) {
+    st.heads_seen.back().first = head;  // keep the earlier time
+  } else {
+    st.heads_seen.emplace_back(head, now);
+  }
+}
+
+void ReplicationServiceImpl::NoteCopyHead(const std::string& node,
+                                          uint64_t sequence) {
+  absl::MutexLock l(&mu_);
+  NodeState& st = nodes_[node];
+  const int64_t now = options_.now_us();
+  st.last_contact_us = now;
+  if (sequence > st.last_sequence) {
+    st.last_sequence = sequence;
+    st.last_progress_us = now;
+  }
+  while (!st.heads_seen.empty() && st.heads_seen.front().first <= sequence) {
+    st.heads_seen.pop_front();
+  }
+}
+
+absl::Status ReplicationServiceImpl::Diverged(const std::string& node,
+                                              const std::string& detail) {
+  absl::Status s = copies_->MarkDiverged(node, detail);
+  if (!s.ok()) {
+    spdlog::error("replication: node {}: could not record the divergence: {}",
+                  node, s.ToString());
+  }
+  return absl::DataLossError(absl::StrCat(
+      "replication: node ", node, ": the city's copy and the node's log "
+      "diverge (", detail, "); replication of this node is stopped and "
+      "nothing is overwritten: an operator must investigate"));
+}
+
+v1::NodeReplicationStatus ReplicationServiceImpl::StatusOf(
+    const std::string& node, const storage::Head& head) const {
+  v1::NodeReplicationStatus out;
+  out.set_node_id(node);
+  out.set_last_sequence(head.sequence);
+  out.set_last_hash(head.hash);
+  const int64_t now = options_.now_us();
+  NodeState st;
+  {
+    absl::MutexLock l(&mu_);
+    auto it = nodes_.find(node);
+    if (it != nodes_.end()) st = it->second;
+  }
+  out.set_county_head(st.county_head);
+  const uint64_t lag =
+      st.county_head > head.sequence ? st.county_head - head.sequence : 0;
+  out.set_lag_events(lag);
+  // The oldest report of a head above what the city holds.
+  double lag_seconds = 0;
+  for (const auto& [seen_head, at] : st.heads_seen) {
+    if (seen_head > head.sequence) {
+      lag_seconds = static_cast<double>(now - at) / 1e6;
+      break;
+    }
+  }
+  out.set_lag_seconds(lag > 0 ? std::max(lag_seconds, 0.0) : 0.0);
+  out.set_last_contact_us(st.last_contact_us);
+  const bool moving =
+      absl::Microseconds(now - st.last_progress_us) < options_.stall_after;
+  if (std::optional<std::string> d = copies_->Divergence(node)) {
+    out.set_state(v1::REPLICATION_STATE_DIVERGED);
+    out.set_detail(*d);
+  } else if (st.stream_id != 0) {
+    out.set_state(lag == 0 || moving ? v1::REPLICATION_STATE_CONNECTED
+                                     : v1::REPLICATION_STATE_STALLED);
+    if (lag > 0 && !moving) {
+      out.set_detail(absl::StrCat("connected but no progress for ",
+                                  (now - st.last_progress_us) / 1000000,
+                                  " s"));
+    }
+  } else if (lag > 0) {
+    out.set_state(v1::REPLICATION_STATE_STALLED);
+    out.set_detail("no stream open and behind the node's last reported head");
+  } else {
+    out.set_state(v1::REPLICATION_STATE_IDLE);
+  }
+  return out;
+}
+
+grpc::Status ReplicationServiceImpl::GetStatus(
+    grpc::ServerContext*, const v1::GetStatusRequest* request,
+    v1::GetStatusResponse* response) {
+  std::vector<std::string> nodes;
+  if (!request->node_id().empty()) {
+    if (absl::Status s = CheckNodeId(request->node_id()); !s.ok()) {
+      return services::ToGrpcStatus(s);
+    }
+    const std::vector<std::string> known = copies_->Nodes();
+    if (std::find(known.begin(), known.end(), request->node_id()) ==
+        known.end()) {
+      return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                          absl::StrCat("replication: no copy of node ",
+                                       request->node_id(),
+                                       " (it has never pushed)"));
+    }
+    nodes.push_back(request->node_id());
+  } else {
+    nodes = copies_->Nodes();
+  }
+  for (const std::string& node : nodes) {
+    absl::StatusOr<storage::EventLog*> log = copies_->Get(node);
+    if (!log.ok()) return services::ToGrpcStatus(log.status());
+    *response->add_nodes() = StatusOf(node, (*log)->GetHead());
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace reporting::city

@@ -1,0 +1,121 @@
+// ReplicationService on the city aggregator: counties push their logs here
+// (proto/reporting/v1/replication.proto; ARCHITECTURE.md decisions 2, 4, 7).
+//
+// Push (one stream per node log, sync API: one server thread per stream):
+//   1. The first message must be Hello; its node id must be well formed
+//      (1..16 ASCII letters or digits) and, with TLS, equal the CN of the
+//      client certificate (PERMISSION_DENIED otherwise). A node whose copy
+//      diverged is refused with DATA_LOSS.
+//   2. The city answers with its durable Cursor for the node. If the Hello's
+//      head is at or below the cursor, its hash must match the copy's, else
+//      the copy diverged (recorded, DATA_LOSS).
+//   3. Each Batch is checked (<= kMaxBatchEvents events and
+//      <= kMaxBatchBytes envelope bytes, else RESOURCE_EXHAUSTED; no event
+//      past the head the batch reports, INVALID_ARGUMENT), then written
+//      with NodeCopies' EventLog::AppendReplicated (contiguity, decoding,
+//      node, chain; batch + cursor in one synced write) and acknowledged
+//      with the durable cursor. A Heartbeat is acknowledged the same way, so
+//      the county knows the stream is alive while idle.
+//   Any refusal ends the stream with its status and leaves the copy as it
+//   was. DATA_LOSS from storage (an event differing from the one held) and
+//   a county's Divergence message are recorded durably (NodeCopies) and
+//   stop the node's replication until an operator intervenes.
+// One active stream per node: a new Hello for a node with an open stream
+// cancels the old one (its client sees CANCELLED), because a county that
+// reconnects after a broken link must not wait for the city to notice the
+// dead connection; the copy's checks make the overlap harmless.
+//
+// GetStatus reports per node what the copy holds, the county's last reported
+// head, lag (events, seconds), last contact and the state.
+//
+// Thread safety: the gRPC runtime calls the handlers from many threads;
+// per-node state is under mu_.
+#ifndef REPORTING_SERVICES_CITY_REPLICATION_SERVICE_H_
+#define REPORTING_SERVICES_CITY_REPLICATION_SERVICE_H_
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "reporting/v1/replication.grpc.pb.h"
+#include "services/city/node_copies.h"
+
+namespace reporting::city {
+
+inline constexpr size_t kMaxBatchEvents = 1000;
+inline constexpr size_t kMaxBatchBytes = 4 << 20;  // envelope bytes
+
+struct ReplicationServiceOptions {
+  // TLS: the pushing node's id is its client certificate's CN. False only
+  // for --insecure (local development): the Hello is trusted.
+  bool identity_from_certificate = true;
+  // Behind the county's head with no progress for this long: STALLED.
+  absl::Duration stall_after = absl::Seconds(10);
+  // City clock, microseconds since the Unix epoch. Default: absl::Now().
+  std::function<int64_t()> now_us;
+};
+
+class ReplicationServiceImpl final : public v1::ReplicationService::Service {
+ public:
+  // copies is not owned and must outlive the service.
+  ReplicationServiceImpl(NodeCopies* copies, ReplicationServiceOptions options);
+
+  grpc::Status Push(
+      grpc::ServerContext* context,
+      grpc::ServerReaderWriter<v1::PushResponse, v1::PushRequest>* stream)
+      override;
+  grpc::Status GetStatus(grpc::ServerContext* context,
+                         const v1::GetStatusRequest* request,
+                         v1::GetStatusResponse* response) override;
+
+ private:
+  struct NodeState {
+    uint64_t county_head = 0;
+    int64_t last_contact_us = 0;
+    // Last time the copy's head moved (or a stream started).
+    int64_t last_progress_us = 0;
+    uint64_t last_sequence = 0;
+    // Open stream: its id (0: none) and context (to cancel it).
+    uint64_t stream_id = 0;
+    grpc::ServerContext* stream_context = nullptr;
+    // (county head, city time it was first reported), increasing heads
+    // above last_sequence: the front's time is when the oldest event the
+    // city lacks was first known to exist.
+    std::deque<std::pair<uint64_t, int64_t>> heads_seen;
+  };
+
+  absl::Status RunPush(
+      grpc::ServerContext* context,
+      grpc::ServerReaderWriter<v1::PushResponse, v1::PushRequest>* stream,
+      uint64_t stream_id, std::string* node_out);
+  // Registers the stream as the node's active one, cancelling an older one.
+  void Attach(const std::string& node, uint64_t stream_id,
+              grpc::ServerContext* context, uint64_t copy_head);
+  // False when the stream was replaced by a newer one.
+  bool Detach(const std::string& node, uint64_t stream_id);
+  void NoteCountyHead(const std::string& node, uint64_t head);
+  void NoteCopyHead(const std::string& node, uint64_t sequence);
+  // Records divergence durably; returns the DATA_LOSS status to end with.
+  absl::Status Diverged(const std::string& node, const std::string& detail);
+  v1::NodeReplicationStatus StatusOf(const std::string& node,
+                                     const storage::Head& head) const;
+
+  // Constant after construction.
+  NodeCopies* const copies_;
+  const ReplicationServiceOptions options_;
+
+  mutable absl::Mutex mu_;
+  std::map<std::string, NodeState> nodes_ ABSL_GUARDED_BY(mu_);
+  uint64_t next_stream_id_ ABSL_GUARDED_BY(mu_) = 1;
+};
+
+}  // namespace reporting::city
+
+#endif  // REPORTING_SERVICES_CITY_REPLICATION_SERVICE_H_
