@@ -3,6 +3,7 @@
 // rules live in domain/, the command path in command_context.h. See
 // README.md.
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,8 @@
 #include "services/county/clerk_service.h"
 #include "services/county/command_service.h"
 #include "services/county/ids.h"
+#include "services/county/replicator.h"
+#include "services/common/tls.h"
 #include "spdlog/spdlog.h"
 #include "storage/event_log.h"
 
@@ -26,8 +29,14 @@ ABSL_FLAG(std::string, data_dir, "",
           "Directory of the node's event log; created when missing (required)");
 ABSL_FLAG(std::string, listen, "127.0.0.1:7100", "host:port to serve gRPC on");
 ABSL_FLAG(std::string, city, "",
-          "The city aggregator's host:port, for replication (stored; not "
-          "dialled by this version)");
+          "The city aggregator's host:port: the node pushes its log there "
+          "(services/county/replicator.h). Empty: no replication");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM client certificate of this node (CN = node id), for --city");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of this node");
+ABSL_FLAG(std::string, tls_ca, "", "PEM CA that signs the city's certificate");
+ABSL_FLAG(bool, insecure, false,
+          "Replicate over plaintext: LOCAL DEVELOPMENT ONLY");
 ABSL_FLAG(bool, sync, true,
           "Sync the log's WAL before acknowledging a command. Off only for "
           "bulk loads: an OS crash may then lose acknowledged commands");
@@ -104,6 +113,27 @@ int main(int argc, char** argv) {
   county::CommandServiceImpl commands(env);
   county::ClerkServiceImpl clerk(env);
 
+  std::unique_ptr<county::Replicator> replicator;
+  if (!absl::GetFlag(FLAGS_city).empty()) {
+    services::TlsConfig tls{absl::GetFlag(FLAGS_tls_cert),
+                            absl::GetFlag(FLAGS_tls_key),
+                            absl::GetFlag(FLAGS_tls_ca),
+                            absl::GetFlag(FLAGS_insecure)};
+    if (absl::Status s = services::CheckTlsConfig(tls, "county-node --city");
+        !s.ok()) {
+      return Fail(std::string(s.message()));
+    }
+    auto credentials = services::ChannelCredentialsFor(tls);
+    if (!credentials.ok()) {
+      return Fail(std::string(credentials.status().message()));
+    }
+    county::ReplicatorOptions replication;
+    replication.node_id = node_id;
+    replication.city = absl::GetFlag(FLAGS_city);
+    replication.credentials = *credentials;
+    replicator = std::make_unique<county::Replicator>(log->get(), replication);
+  }
+
   services::ServerOptions server_options;
   server_options.listen = absl::GetFlag(FLAGS_listen);
   server_options.services = {&commands, &clerk};
@@ -116,9 +146,12 @@ int main(int argc, char** argv) {
                    ? ""
                    : absl::StrCat(", city ", absl::GetFlag(FLAGS_city)));
 
+  if (replicator != nullptr) replicator->Start();
+
   services::WaitForShutdownSignal();
   services::StopServer(*started->server,
                        absl::Milliseconds(absl::GetFlag(FLAGS_shutdown_grace_ms)));
+  if (replicator != nullptr) replicator->Stop();
   const uint64_t last = (*log)->GetHead().sequence;
   if (absl::Status s = (*log)->Close(); !s.ok()) {
     spdlog::error("closing the event log: {}", s.ToString());

@@ -1,0 +1,111 @@
+// Replicator: pushes this node's log to the city aggregator
+// (proto/reporting/v1/replication.proto; ARCHITECTURE.md decision 4).
+//
+// One thread runs streams one after another:
+//   dial the city, Hello{node, head}, read the city's Cursor; check this
+//   log's hash at the cursor (a mismatch, or a city ahead of this log, is
+//   DIVERGENCE: send Divergence, stop for good, log loudly, state kDiverged);
+//   then stream batches from cursor + 1 (at most max_batch_events events and
+//   max_batch_bytes envelope bytes each) while up to max_in_flight batches
+//   wait for their acks (pipelining: catch-up is not paced by round trips);
+//   when caught up, wait for appends with EventLog::WaitForAppend (woken by
+//   the append, no polling) and send a Heartbeat after heartbeat_interval
+//   without traffic. A second thread per stream reads the Cursor and the
+//   acks.
+// A stream that fails, or gets no answer for response_timeout while the
+// city owes one, is dropped and redialled after a capped exponential
+// backoff with jitter; the next stream resumes from the city's cursor. The
+// city answering DATA_LOSS (it found the divergence) also stops replication.
+// gRPC keepalive pings detect a dead link even while a write is blocked.
+//
+// Thread safety: Start/Stop from one thread; GetStatus from any.
+#ifndef REPORTING_SERVICES_COUNTY_REPLICATOR_H_
+#define REPORTING_SERVICES_COUNTY_REPLICATOR_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/security/credentials.h"
+#include "storage/event_log.h"
+
+namespace reporting::county {
+
+struct ReplicatorOptions {
+  std::string node_id;
+  std::string city;  // host:port of the city aggregator
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
+  size_t max_batch_events = 1000;
+  size_t max_batch_bytes = 1 << 20;
+  size_t max_in_flight = 16;  // batches sent and not yet acknowledged
+  absl::Duration heartbeat_interval = absl::Seconds(1);
+  // No answer for this long while one is owed: the stream is dropped.
+  absl::Duration response_timeout = absl::Seconds(5);
+  absl::Duration min_backoff = absl::Milliseconds(100);
+  absl::Duration max_backoff = absl::Seconds(5);
+};
+
+enum class ReplicatorState {
+  kStopped,     // not started, or stopped
+  kConnecting,  // dialling / waiting to redial
+  kStreaming,   // a stream is open
+  kDiverged,    // the city's copy differs from this log: stopped for good
+};
+const char* ReplicatorStateName(ReplicatorState state);
+
+struct ReplicatorStatus {
+  ReplicatorState state = ReplicatorState::kStopped;
+  uint64_t acked_sequence = 0;  // last sequence the city confirmed durable
+  std::string detail;           // last error, or the divergence
+};
+
+class Replicator {
+ public:
+  // log is not owned and must stay open until Stop returns.
+  Replicator(storage::EventLog* log, ReplicatorOptions options);
+  ~Replicator();  // Stop()
+  Replicator(const Replicator&) = delete;
+  Replicator& operator=(const Replicator&) = delete;
+
+  void Start();
+  // Ends the open stream (half-close, then cancel) and joins; idempotent.
+  void Stop();
+
+  ReplicatorStatus GetStatus() const;
+
+ private:
+  enum class Outcome {
+    kRetry,           // failed before the city answered: back off more
+    kRetryConnected,  // streamed, then broke: back off from the minimum
+    kStop,            // divergence or Stop(): no more streams
+  };
+  void Run();
+  Outcome RunStream();
+  void SetStatus(ReplicatorState state, const std::string& detail);
+  // Sleeps up to d unless Stop() is called; false when stopping.
+  bool SleepUnlessStopped(absl::Duration d);
+  bool stopping() const;
+
+  // Constant after construction.
+  storage::EventLog* const log_;
+  const ReplicatorOptions options_;
+  const std::shared_ptr<grpc::Channel> channel_;
+
+  std::thread thread_;
+  mutable absl::Mutex mu_;
+  absl::CondVar stop_cv_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  ReplicatorStatus status_ ABSL_GUARDED_BY(mu_);
+  // The open stream's context, to cancel it from Stop().
+  grpc::ClientContext* context_ ABSL_GUARDED_BY(mu_) = nullptr;
+};
+
+}  // namespace reporting::county
+
+#endif  // REPORTING_SERVICES_COUNTY_REPLICATOR_H_
