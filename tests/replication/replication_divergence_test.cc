@@ -1,0 +1,187 @@
+// A county whose log was altered under a sequence the city already holds
+// (rewritten while the county was stopped, re-chained so the county still
+// opens it) is detected as divergence: the county stops replicating and
+// says so, the city records it durably, reports DIVERGED (also after a
+// restart) and keeps its copy exactly as it was.
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/create_channel.h"
+#include "gtest/gtest.h"
+#include "reporting/v1/envelope.pb.h"
+#include "rocksdb/write_batch.h"
+#include "storage/envelope.h"
+#include "storage/event_log.h"
+#include "storage/hash_chain.h"
+#include "storage/keys.h"
+#include "storage/rocks_db.h"
+#include "tests/replication/harness.h"
+#include "tests/testutil/temp_dir.h"
+
+namespace reporting::replication_test {
+namespace {
+
+// Rewrites events from..head of the log in dir (closed): event `from` gets
+// another actor, and every later event is re-chained, so the log is
+// internally consistent but differs from every copy made before.
+void RewriteTail(const std::string& dir, uint64_t from) {
+  auto db = storage::RocksDb::Open(dir, false);
+  ASSERT_TRUE(db.ok()) << db.status();
+  std::string value;
+  ASSERT_TRUE(*(*db)->Get(storage::Cf::kMeta, storage::keys::kHeadKey, &value));
+  uint64_t head = 0;
+  std::string head_hash;
+  ASSERT_TRUE(storage::keys::DecodeHeadValue(value, &head, &head_hash));
+  ASSERT_TRUE(*(*db)->Get(storage::Cf::kEvents,
+                          storage::keys::EventKey(from - 1), &value));
+  std::string prev(value.substr(0, storage::kHashBytes));
+  rocksdb::WriteBatch batch;
+  for (uint64_t seq = from; seq <= head; ++seq) {
+    ASSERT_TRUE(*(*db)->Get(storage::Cf::kEvents, storage::keys::EventKey(seq),
+                            &value));
+    v1::EventEnvelope env;
+    ASSERT_TRUE(env.ParseFromString(value.substr(storage::kHashBytes)));
+    if (seq == from) env.set_actor("clerk:someone-else");
+    env.set_prev_hash(prev);
+    const std::string bytes = storage::SerializeEnvelope(env);
+    std::string hash = storage::ChainHash(prev, bytes);
+    batch.Put((*db)->handle(storage::Cf::kEvents), storage::keys::EventKey(seq),
+              storage::keys::EventValue(hash, bytes));
+    prev = std::move(hash);
+  }
+  batch.Put((*db)->handle(storage::Cf::kMeta),
+            std::string(storage::keys::kHeadKey),
+            storage::keys::HeadValue(head, prev));
+  ASSERT_TRUE((*db)->Write(&batch, true).ok());
+  ASSERT_TRUE((*db)->Close().ok());
+}
+
+absl::StatusOr<v1::NodeReplicationStatus> WaitFor(
+    const std::shared_ptr<grpc::Channel>& channel, const std::string& node,
+    const std::function<bool(const v1::NodeReplicationStatus&)>& done) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  v1::NodeReplicationStatus last;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto s = CityStatus(channel, node);
+    if (s.ok() && s->nodes_size() == 1) {
+      last = s->nodes(0);
+      if (done(last)) return last;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return absl::DeadlineExceededError(
+      absl::StrCat("condition not reached; last status: ", last.DebugString()));
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// True once the county's log reports divergence at least `times` times.
+bool WaitForLog(const std::string& path, int times) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    const std::string log = ReadFile(path);
+    int found = 0;
+    for (size_t at = log.find("REPLICATION STOPPED"); at != std::string::npos;
+         at = log.find("REPLICATION STOPPED", at + 1)) {
+      ++found;
+    }
+    if (found >= times) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+TEST(ReplicationDivergenceTest, AlteredCountyLogIsDetectedAndNotIngested) {
+  const Binaries bin = Binaries::FromEnv();
+  testutil::TempDir dir("replication-divergence");
+  const std::string node = "371302";
+  City city(bin, dir.Sub("city"), {"--insecure"});
+  city.Start();
+  County county(bin, node, dir.Sub(node), city.address(), {"--insecure"});
+  county.Start();
+  auto city_channel =
+      grpc::CreateChannel(city.address(), grpc::InsecureChannelCredentials());
+  {
+    auto stub = v1::CommandService::NewStub(grpc::CreateChannel(
+        county.address(), grpc::InsecureChannelCredentials()));
+    for (uint64_t n = 0; n <= 20; ++n) {
+      ASSERT_TRUE(SendUnit(*stub, node, n).ok());
+    }
+  }
+  auto held = WaitFor(city_channel, node, [](const auto& s) {
+    return s.last_sequence() == 21;
+  });
+  ASSERT_TRUE(held.ok()) << held.status();
+  county.Stop();
+
+  // Alter event 15 under the city's copy (it holds 1..21).
+  RewriteTail(county.data_dir(), 15);
+  county.Start();
+  {
+    auto stub = v1::CommandService::NewStub(grpc::CreateChannel(
+        county.address(), grpc::InsecureChannelCredentials()));
+    for (uint64_t n = 21; n <= 25; ++n) {
+      ASSERT_TRUE(SendUnit(*stub, node, n).ok());
+    }
+  }
+  auto diverged = WaitFor(city_channel, node, [](const auto& s) {
+    return s.state() == v1::REPLICATION_STATE_DIVERGED;
+  });
+  ASSERT_TRUE(diverged.ok()) << diverged.status();
+  EXPECT_EQ(diverged->last_sequence(), 21u);
+  EXPECT_EQ(diverged->last_hash(), held->last_hash());
+  EXPECT_NE(diverged->detail().find("21"), std::string::npos)
+      << diverged->detail();
+  std::printf("city status: %s\n", diverged->ShortDebugString().c_str());
+
+  // The county says so loudly and stops replicating (it keeps serving).
+  const std::string county_log = county.data_dir() + ".log";
+  ASSERT_TRUE(WaitForLog(county_log, 1)) << ReadFile(county_log);
+  county.Stop();
+
+  // The record survives a restart of the city; the node stays refused, and
+  // a restarted county is told so and stops again.
+  city.Kill();
+  city.Start();
+  county.Start();
+  ASSERT_TRUE(WaitForLog(county_log, 2)) << ReadFile(county_log);
+  auto after = WaitFor(city_channel, node, [](const auto& s) {
+    return s.state() == v1::REPLICATION_STATE_DIVERGED;
+  });
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(after->last_sequence(), 21u);
+  EXPECT_EQ(after->last_hash(), held->last_hash());
+  county.Stop();
+  city.Stop();
+
+  // Nothing was overwritten: the copy still holds the original 1..21,
+  // which differ from the altered log from event 15 on.
+  storage::EventLogOptions o;
+  o.node_id = node;
+  o.create_if_missing = false;
+  o.sync = false;
+  auto copy = storage::EventLog::Open(city.data_dir() + "/nodes/" + node, o);
+  ASSERT_TRUE(copy.ok()) << copy.status();
+  auto altered = storage::EventLog::Open(county.data_dir(), o);
+  ASSERT_TRUE(altered.ok()) << altered.status();
+  EXPECT_EQ((*copy)->GetHead().sequence, 21u);
+  EXPECT_EQ((*altered)->GetHead().sequence, 26u);
+  EXPECT_TRUE((*copy)->Verify().ok());
+  for (uint64_t seq = 1; seq <= 21; ++seq) {
+    auto a = (*copy)->ReadOne(seq);
+    auto b = (*altered)->ReadOne(seq);
+    ASSERT_TRUE(a.ok() && b.ok());
+    EXPECT_EQ(a->hash == b->hash, seq < 15) << "sequence " << seq;
+  }
+}
+
+}  // namespace
+}  // namespace reporting::replication_test
