@@ -22,6 +22,14 @@
 
 namespace reporting::county {
 
+// Synchronous-server threads for a node (services::ServerOptions): every
+// command blocks until its append is durable, and group commit can only
+// share an fsync among commands that wait at the same time, so the server
+// keeps enough threads alive (gRPC's default of 1..2 pollers creates and
+// destroys a thread per blocked call). Measured in docs/PERFORMANCE.md.
+inline constexpr int kServerMinPollers = 8;
+inline constexpr int kServerMaxPollers = 256;
+
 class CommandServiceImpl final : public v1::CommandService::Service {
  public:
   // `env.log` must outlive the service.

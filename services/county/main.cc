@@ -137,6 +137,8 @@ int main(int argc, char** argv) {
   services::ServerOptions server_options;
   server_options.listen = absl::GetFlag(FLAGS_listen);
   server_options.services = {&commands, &clerk};
+  server_options.min_pollers = county::kServerMinPollers;
+  server_options.max_pollers = county::kServerMaxPollers;
   auto started = services::StartServer(server_options);
   if (!started.ok()) return Fail(std::string(started.status().message()));
   spdlog::info("node {} serving on port {} (log {} at sequence {}, sync {}{})",

@@ -45,6 +45,8 @@ void TestNode::Start() {
   services::ServerOptions server_options;
   server_options.listen = "127.0.0.1:0";
   server_options.services = {command_service_.get(), clerk_service_.get()};
+  server_options.min_pollers = kServerMinPollers;
+  server_options.max_pollers = kServerMaxPollers;
   auto started = services::StartServer(server_options);
   if (!started.ok()) {
     ADD_FAILURE() << "start server: " << started.status();
