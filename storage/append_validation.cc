@@ -55,54 +55,50 @@ absl::Status ValidateStreamId(absl::string_view stream_id) {
 
 absl::Status ValidateAppendRequest(absl::string_view node_id,
                                    const AppendRequest& request) {
-  const std::string where =
-      absl::StrCat("event_log: append node=", node_id,
-                   " command=", request.command_id, ": ");
+  // Messages are built only on refusal: this runs for every event appended.
+  auto refuse = [&](auto&&... parts) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("event_log: append node=", node_id,
+                     " command=", request.command_id, ": ", parts...));
+  };
   if (request.command_id.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        where, "command id is empty; every append needs a unique command id "
-               "so a retry is not recorded twice"));
+    return refuse("command id is empty; every append needs a unique command "
+                  "id so a retry is not recorded twice");
   }
   if (request.actor.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(where, "actor is empty; say who records the events"));
+    return refuse("actor is empty; say who records the events");
   }
-  if (request.events.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(where, "no events to append"));
-  }
+  if (request.events.empty()) return refuse("no events to append");
   if (request.events.size() > kMaxEventsPerAppend) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        where, request.events.size(), " events in one append; the limit is ",
-        kMaxEventsPerAppend, ": split the command"));
+    return refuse(request.events.size(),
+                  " events in one append; the limit is ", kMaxEventsPerAppend,
+                  ": split the command");
   }
   for (size_t i = 0; i < request.events.size(); ++i) {
     const NewEvent& e = request.events[i];
-    const std::string event =
-        absl::StrCat(where, "event ", i + 1, " (stream \"", e.stream_id,
-                     "\", type ", e.event_type, "): ");
+    auto refuse_event = [&](auto&&... parts) {
+      return refuse("event ", i + 1, " (stream \"", e.stream_id, "\", type ",
+                    e.event_type, "): ", parts...);
+    };
     if (absl::Status s = ValidateStreamId(e.stream_id); !s.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(event, s.message()));
+      return refuse_event(s.message());
     }
     if (e.payload.empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(event, "payload is empty; give the event's data"));
+      return refuse_event("payload is empty; give the event's data");
     }
     if (e.payload.size() > kMaxPayloadBytes) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(event, "payload is ", e.payload.size(),
-                       " bytes; the limit is ", kMaxPayloadBytes, " bytes"));
+      return refuse_event("payload is ", e.payload.size(),
+                          " bytes; the limit is ", kMaxPayloadBytes, " bytes");
     }
     if (absl::Status s = ValidatePayloadCached(e.event_type, e.payload);
         !s.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(event, s.message()));
+      return refuse_event(s.message());
     }
   }
   for (const auto& [stream, version] : request.expected_versions) {
     if (absl::Status s = ValidateStreamId(stream); !s.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          where, "expected version for stream \"", stream, "\": ",
-          s.message()));
+      return refuse("expected version for stream \"", stream, "\": ",
+                    s.message());
     }
   }
   return absl::OkStatus();

@@ -287,11 +287,12 @@ absl::StatusOr<AppendResult> EventLogImpl::WriteLocked(
     prev = std::move(hash);
   }
   for (const auto& [stream, v] : versions) {
-    if (!v.written) continue;
-    result.stream_versions.emplace(std::string(stream), v.version);
-    batch.Put(db_->handle(Cf::kStreams),
-              rocksdb::Slice(stream.data(), stream.size()),
-              keys::Be64(v.version));
+    if (v.written) result.stream_versions.emplace(std::string(stream), v.version);
+  }
+  // In key order: consecutive memtable inserts then reuse the skiplist
+  // position (hash order made each a random insert, ~25% of the write).
+  for (const auto& [stream, version] : result.stream_versions) {
+    batch.Put(db_->handle(Cf::kStreams), stream, keys::Be64(version));
   }
   result.last_sequence = seq;
   batch.Put(db_->handle(Cf::kCommands), request.command_id,

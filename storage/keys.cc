@@ -1,24 +1,34 @@
 #include "storage/keys.h"
 
+#include <cstring>
+
 #include "storage/event_log.h"
 
 namespace reporting::storage::keys {
 
+namespace {
+
+uint64_t ToBigEndian(uint64_t v) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  return v;
+#else
+  return __builtin_bswap64(v);
+#endif
+}
+
+}  // namespace
+
 void PutBe64(std::string* dst, uint64_t v) {
+  v = ToBigEndian(v);
   char buf[8];
-  for (int i = 7; i >= 0; --i) {
-    buf[i] = static_cast<char>(v & 0xff);
-    v >>= 8;
-  }
+  std::memcpy(buf, &v, 8);
   dst->append(buf, 8);
 }
 
 uint64_t GetBe64(absl::string_view src) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) {
-    v = (v << 8) | static_cast<uint8_t>(src[i]);
-  }
-  return v;
+  uint64_t v;
+  std::memcpy(&v, src.data(), 8);
+  return ToBigEndian(v);
 }
 
 std::string Be64(uint64_t v) {

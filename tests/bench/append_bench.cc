@@ -1,0 +1,383 @@
+// append_bench: EventLog::Append against a bare RocksDB WriteBatch loop that
+// writes the same keys and values to the same column families with the same
+// sync setting (the baseline is what the log costs at the very least).
+//
+//   append_bench [--quick] [--rounds=N] [--dir=PATH] [--only=SUBSTRING]
+//                [--verbose]
+//
+// For every scenario, system and baseline alternate for N rounds (default
+// 7), each round on fresh databases; the medians are reported, one line per
+// result. In the batch scenarios they alternate append by append within a
+// round (each timed on its own), so both see the same load of a shared
+// machine; the concurrent scenarios alternate whole runs.
+//
+//   bench: NAME system=X/s baseline=Y/s ratio=R      (events per second)
+//
+// Scenarios: batches of 1, 100 and 1000 events per append with sync on and
+// off; then 1, 8 and 64 concurrent appenders of single events with sync on
+// (baseline: the same number of threads each doing Write(sync=true)), and
+// the 64-vs-1 scaling of the log itself. --quick runs tiny sizes for ctest.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "proto/event_types.h"
+#include "reporting/v1/envelope.pb.h"
+#include "reporting/v1/events.pb.h"
+#include "rocksdb/write_batch.h"
+#include "spdlog/spdlog.h"
+#include "storage/envelope.h"
+#include "storage/event_log.h"
+#include "storage/hash_chain.h"
+#include "storage/keys.h"
+#include "storage/rocks_db.h"
+#include "tests/testutil/temp_dir.h"
+
+namespace reporting::storage {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Config {
+  bool quick = false;
+  int rounds = 7;
+  std::string dir;   // empty: a temp dir
+  std::string only;  // run only scenarios whose name contains this
+  bool verbose = false;  // every round's figures to stderr
+};
+
+const std::string& Payload() {
+  static const std::string* p = [] {
+    v1::UnitRegistered u;
+    u.set_unit_id("371302-U0042");
+    u.set_name("兰山区人民政府办公室机关党委");
+    u.set_batch(v1::BATCH_FIRST);
+    u.set_member_count(42);
+    u.set_category("机关");
+    return new std::string(u.SerializeAsString());
+  }();
+  return *p;
+}
+
+std::string StreamOf(uint64_t i) { return absl::StrCat("unit/371302-U", i % 1000); }
+
+// The stored bytes of an event like the log's (same fields and sizes).
+std::string TemplateEnvelope() {
+  v1::EventEnvelope env;
+  env.set_node_id("371302");
+  env.set_sequence(123456);
+  env.set_stream_id(StreamOf(42));
+  env.set_stream_version(17);
+  env.set_event_id(NewEventId());
+  env.set_event_type(events::TypeOf<v1::UnitRegistered>());
+  env.set_recorded_at_us(1700000000000000);
+  env.set_actor("bench:append");
+  env.set_command_id("bench-0-0000000");
+  env.set_payload(Payload());
+  env.set_prev_hash(ZeroHash());
+  env.ByteSizeLong();
+  return SerializeEnvelope(env);
+}
+
+// ---------------------------------------------------------------- system --
+
+std::unique_ptr<EventLog> OpenLog(const std::string& dir, bool sync) {
+  EventLogOptions o;
+  o.node_id = "371302";
+  o.sync = sync;
+  auto log = EventLog::Open(dir, std::move(o));
+  if (!log.ok()) {
+    std::fprintf(stderr, "append_bench: %s\n", log.status().ToString().c_str());
+    std::exit(1);
+  }
+  return std::move(*log);
+}
+
+void MustAppend(EventLog* log, const AppendRequest& r) {
+  auto result = log->Append(r);
+  if (!result.ok()) {
+    std::fprintf(stderr, "append_bench: %s\n",
+                 result.status().ToString().c_str());
+    std::exit(1);
+  }
+}
+
+AppendRequest MakeRequest(int thread, uint64_t i, size_t batch) {
+  AppendRequest r;
+  r.command_id = absl::StrCat("bench-", thread, "-", i);
+  r.actor = "bench:append";
+  for (size_t e = 0; e < batch; ++e) {
+    r.events.push_back(NewEvent{StreamOf(i * batch + e + thread * 7919),
+                                events::TypeOf<v1::UnitRegistered>(),
+                                Payload()});
+  }
+  return r;
+}
+
+// Events per second of `threads` appenders of single events for `seconds`.
+double SystemConcurrent(const std::string& dir, int threads, double seconds) {
+  std::unique_ptr<EventLog> log = OpenLog(dir, true);
+  std::atomic<uint64_t> total{0};
+  const auto deadline =
+      Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                         std::chrono::duration<double>(seconds));
+  const auto start = Clock::now();
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      uint64_t n = 0;
+      while (Clock::now() < deadline) MustAppend(log.get(), MakeRequest(t, n++, 1));
+      total += n;
+    });
+  }
+  for (std::thread& t : pool) t.join();
+  const double s = std::chrono::duration<double>(Clock::now() - start).count();
+  return static_cast<double>(total.load()) / s;
+}
+
+// -------------------------------------------------------------- baseline --
+
+// The same puts the log makes for one append, bytes prepared up front.
+class BaselineWriter {
+ public:
+  explicit BaselineWriter(const std::string& dir) {
+    auto db = RocksDb::Open(dir, true);
+    if (!db.ok()) {
+      std::fprintf(stderr, "append_bench: %s\n", db.status().ToString().c_str());
+      std::exit(1);
+    }
+    db_ = std::move(*db);
+    value_ = keys::EventValue(ZeroHash(), TemplateEnvelope());
+    type_prefix_ = events::TypeOf<v1::UnitRegistered>();
+  }
+
+  void Append(int thread, uint64_t i, size_t batch, bool sync,
+              std::atomic<uint64_t>* seq) {
+    rocksdb::WriteBatch wb;
+    const uint64_t first = seq->fetch_add(batch) + 1;
+    // Same puts in the same order as EventLog: per event its value and two
+    // index entries, then each touched stream once in key order.
+    std::map<std::string, uint64_t> streams;
+    for (size_t e = 0; e < batch; ++e) {
+      const uint64_t s = first + e;
+      const std::string stream = StreamOf(i * batch + e + thread * 7919);
+      uint64_t& version = streams[stream];
+      version = s;
+      wb.Put(db_->handle(Cf::kEvents), keys::EventKey(s), value_);
+      wb.Put(db_->handle(Cf::kStreamIndex), keys::StreamIndexKey(stream, s),
+             keys::Be64(s));
+      wb.Put(db_->handle(Cf::kTypeIndex),
+             keys::TypeIndexKey(type_prefix_, 1700000000000000, s),
+             rocksdb::Slice());
+    }
+    for (const auto& [stream, version] : streams) {
+      wb.Put(db_->handle(Cf::kStreams), stream, keys::Be64(version));
+    }
+    wb.Put(db_->handle(Cf::kCommands), absl::StrCat("bench-", thread, "-", i),
+           keys::CommandValue(first, first + batch - 1));
+    wb.Put(db_->handle(Cf::kMeta), "head",
+           keys::HeadValue(first + batch - 1, ZeroHash()));
+    absl::Status st = db_->Write(&wb, sync);
+    if (!st.ok()) {
+      std::fprintf(stderr, "append_bench: %s\n", st.ToString().c_str());
+      std::exit(1);
+    }
+  }
+
+ private:
+  std::unique_ptr<RocksDb> db_;
+  std::string value_;
+  std::string type_prefix_;
+};
+
+double BaselineConcurrent(const std::string& dir, int threads, double seconds) {
+  BaselineWriter w(dir);
+  std::atomic<uint64_t> seq{0};
+  std::atomic<uint64_t> total{0};
+  const auto deadline =
+      Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                         std::chrono::duration<double>(seconds));
+  const auto start = Clock::now();
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      uint64_t n = 0;
+      while (Clock::now() < deadline) w.Append(t, n++, 1, true, &seq);
+      total += n;
+    });
+  }
+  for (std::thread& t : pool) t.join();
+  const double s = std::chrono::duration<double>(Clock::now() - start).count();
+  return static_cast<double>(total.load()) / s;
+}
+
+// One round of a batch scenario on fresh databases: `appends` appends of
+// `batch` events to the log and the same puts to the bare DB, interleaved
+// append by append (alternating which goes first) and timed separately, so
+// both meet the same moment-to-moment load of this shared machine. Returns
+// events per second of {system, baseline}.
+std::pair<double, double> BatchRound(const std::string& dir, size_t batch,
+                                     uint64_t appends, bool sync) {
+  std::unique_ptr<EventLog> log = OpenLog(dir + "-sys", sync);
+  BaselineWriter base(dir + "-base");
+  std::vector<AppendRequest> requests;
+  for (uint64_t i = 0; i < appends; ++i) {
+    requests.push_back(MakeRequest(0, i, batch));
+  }
+  std::atomic<uint64_t> seq{0};
+  Clock::duration sys_time{}, base_time{};
+  for (uint64_t i = 0; i < appends; ++i) {
+    for (int turn = 0; turn < 2; ++turn) {
+      const bool system_turn = (turn == 0) == (i % 2 == 0);
+      const auto start = Clock::now();
+      if (system_turn) {
+        MustAppend(log.get(), requests[i]);
+        sys_time += Clock::now() - start;
+      } else {
+        base.Append(0, i, batch, sync, &seq);
+        base_time += Clock::now() - start;
+      }
+    }
+  }
+  const double events = static_cast<double>(appends * batch);
+  return {events / std::chrono::duration<double>(sys_time).count(),
+          events / std::chrono::duration<double>(base_time).count()};
+}
+
+// ---------------------------------------------------------------- driver --
+
+void RemoveAll(const std::string& dir) {
+  const std::string rm = absl::StrCat("rm -rf '", dir, "'");
+  if (std::system(rm.c_str()) != 0) std::exit(1);
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+void Print(const std::string& name, double system, double baseline) {
+  std::printf("bench: %s system=%.0f/s baseline=%.0f/s ratio=%.2f\n",
+              name.c_str(), system, baseline, system / baseline);
+  std::fflush(stdout);
+}
+
+// Concurrent scenarios: alternates whole system and baseline runs for
+// cfg.rounds rounds (threads cannot interleave append by append), each on
+// a fresh directory; returns the medians.
+template <typename SystemFn, typename BaselineFn>
+std::pair<double, double> Compare(const Config& cfg, const std::string& root,
+                                  const std::string& name, SystemFn system,
+                                  BaselineFn baseline) {
+  std::vector<double> sys, base;
+  for (int r = 0; r < cfg.rounds; ++r) {
+    const std::string s_dir = absl::StrCat(root, "/", name, "-sys-", r);
+    const std::string b_dir = absl::StrCat(root, "/", name, "-base-", r);
+    // Alternate which goes first, so neither always meets a warmer cache.
+    if (r % 2 == 0) {
+      sys.push_back(system(s_dir));
+      base.push_back(baseline(b_dir));
+    } else {
+      base.push_back(baseline(b_dir));
+      sys.push_back(system(s_dir));
+    }
+    RemoveAll(s_dir);
+    RemoveAll(b_dir);
+  }
+  if (cfg.verbose) {
+    for (int r = 0; r < cfg.rounds; ++r) {
+      std::fprintf(stderr, "  %s round %d: system=%.0f/s baseline=%.0f/s\n",
+                   name.c_str(), r, sys[r], base[r]);
+    }
+  }
+  return {Median(sys), Median(base)};
+}
+
+int Main(int argc, char** argv) {
+  Config cfg;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--quick") == 0) {
+      cfg.quick = true;
+      cfg.rounds = 1;
+    } else if (std::strncmp(argv[i], "--rounds=", 9) == 0) {
+      cfg.rounds = std::max(1, std::atoi(argv[i] + 9));
+    } else if (std::strcmp(argv[i], "--verbose") == 0) {
+      cfg.verbose = true;
+    } else if (std::strncmp(argv[i], "--only=", 7) == 0) {
+      cfg.only = argv[i] + 7;
+    } else if (std::strncmp(argv[i], "--dir=", 6) == 0) {
+      cfg.dir = argv[i] + 6;
+    } else {
+      std::fprintf(stderr,
+                   "usage: append_bench [--quick] [--rounds=N] [--dir=PATH] "
+                   "[--only=SUBSTRING] [--verbose]\n");
+      return 1;
+    }
+  }
+  spdlog::set_level(spdlog::level::err);  // no open/close chatter per round
+  testutil::TempDir tmp("append-bench");
+  const std::string root = cfg.dir.empty() ? tmp.path() : cfg.dir;
+
+  // Events per round, sized so each round takes roughly 0.3-1 s.
+  struct Batch {
+    size_t size;
+    bool sync;
+    uint64_t appends;
+  };
+  const std::vector<Batch> batches = {
+      {1, true, cfg.quick ? 20u : 600u},     {100, true, cfg.quick ? 4u : 200u},
+      {1000, true, cfg.quick ? 2u : 40u},    {1, false, cfg.quick ? 200u : 30000u},
+      {100, false, cfg.quick ? 4u : 500u},   {1000, false, cfg.quick ? 2u : 60u},
+  };
+  for (const Batch& b : batches) {
+    const std::string name =
+        absl::StrCat("batch", b.size, b.sync ? "_sync" : "_nosync");
+    if (name.find(cfg.only) == std::string::npos) continue;
+    std::vector<double> sys, base;
+    for (int r = 0; r < cfg.rounds; ++r) {
+      const std::string dir = absl::StrCat(root, "/", name, "-", r);
+      auto [s, b2] = BatchRound(dir, b.size, b.appends, b.sync);
+      sys.push_back(s);
+      base.push_back(b2);
+      if (cfg.verbose) {
+        std::fprintf(stderr, "  %s round %d: system=%.0f/s baseline=%.0f/s\n",
+                     name.c_str(), r, s, b2);
+      }
+      RemoveAll(dir + "-sys");
+      RemoveAll(dir + "-base");
+    }
+    const double sys_median = Median(sys), base_median = Median(base);
+    Print(name, sys_median, base_median);
+  }
+
+  const double seconds = cfg.quick ? 0.1 : 1.5;
+  double single = 0, many = 0;
+  for (int threads : {1, 8, 64}) {
+    const std::string name = absl::StrCat("concurrent", threads, "_sync");
+    if (name.find(cfg.only) == std::string::npos) continue;
+    auto [sys, base] = Compare(
+        cfg, root, name,
+        [&](const std::string& d) { return SystemConcurrent(d, threads, seconds); },
+        [&](const std::string& d) { return BaselineConcurrent(d, threads, seconds); });
+    Print(name, sys, base);
+    if (threads == 1) single = sys;
+    if (threads == 64) many = sys;
+  }
+  // The log against itself: 64 durable appenders over one (target >= 15).
+  if (single > 0 && many > 0) Print("scaling_64_over_1_sync", many, single);
+  return 0;
+}
+
+}  // namespace
+}  // namespace reporting::storage
+
+int main(int argc, char** argv) { return reporting::storage::Main(argc, argv); }
