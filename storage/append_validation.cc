@@ -17,8 +17,8 @@ namespace {
 // build time, so a type found once stays known.
 absl::Status ValidatePayloadCached(const std::string& type,
                                    const std::string& payload) {
-  thread_local absl::flat_hash_map<
-      std::string, std::unique_ptr<google::protobuf::Message>>
+  thread_local absl::flat_hash_map<std::string,
+                                   std::unique_ptr<google::protobuf::Message>>
       parsers;
   auto it = parsers.find(type);
   if (it == parsers.end()) {
@@ -62,17 +62,17 @@ absl::Status ValidateAppendRequest(absl::string_view node_id,
                      " command=", request.command_id, ": ", parts...));
   };
   if (request.command_id.empty()) {
-    return refuse("command id is empty; every append needs a unique command "
-                  "id so a retry is not recorded twice");
+    return refuse(
+        "command id is empty; every append needs a unique command "
+        "id so a retry is not recorded twice");
   }
   if (request.actor.empty()) {
     return refuse("actor is empty; say who records the events");
   }
   if (request.events.empty()) return refuse("no events to append");
   if (request.events.size() > kMaxEventsPerAppend) {
-    return refuse(request.events.size(),
-                  " events in one append; the limit is ", kMaxEventsPerAppend,
-                  ": split the command");
+    return refuse(request.events.size(), " events in one append; the limit is ",
+                  kMaxEventsPerAppend, ": split the command");
   }
   for (size_t i = 0; i < request.events.size(); ++i) {
     const NewEvent& e = request.events[i];
@@ -97,8 +97,8 @@ absl::Status ValidateAppendRequest(absl::string_view node_id,
   }
   for (const auto& [stream, version] : request.expected_versions) {
     if (absl::Status s = ValidateStreamId(stream); !s.ok()) {
-      return refuse("expected version for stream \"", stream, "\": ",
-                    s.message());
+      return refuse("expected version for stream \"", stream,
+                    "\": ", s.message());
     }
   }
   return absl::OkStatus();

@@ -11,9 +11,8 @@ namespace reporting::storage {
 
 absl::StatusOr<std::string> CheckChain(const RocksDb& db,
                                        absl::string_view what,
-                                       absl::string_view node_id,
-                                       uint64_t from, uint64_t to,
-                                       std::string prev_hash,
+                                       absl::string_view node_id, uint64_t from,
+                                       uint64_t to, std::string prev_hash,
                                        const ProgressFn& progress) {
   if (from > to) return prev_hash;
   auto loss = [&](uint64_t seq, absl::string_view problem) {
@@ -38,8 +37,8 @@ absl::StatusOr<std::string> CheckChain(const RocksDb& db,
       return loss(expected, "malformed key in the events column family");
     }
     if (seq != expected) {
-      return loss(expected, absl::StrCat("missing (the next stored event is ",
-                                         seq, ")"));
+      return loss(expected,
+                  absl::StrCat("missing (the next stored event is ", seq, ")"));
     }
     absl::string_view hash, envelope;
     if (!keys::DecodeEventValue(
@@ -58,8 +57,7 @@ absl::StatusOr<std::string> CheckChain(const RocksDb& db,
       return loss(seq, absl::StrCat("envelope says sequence ", env.sequence()));
     }
     if (env.prev_hash() != prev_hash) {
-      return loss(seq,
-                  "envelope's prev_hash is not the previous event's hash");
+      return loss(seq, "envelope's prev_hash is not the previous event's hash");
     }
     prev_hash.assign(hash.data(), hash.size());
     if (progress && (seq - from + 1) % kProgressEvery == 0) {

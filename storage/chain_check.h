@@ -24,9 +24,8 @@ namespace reporting::storage {
 // the message prefixed "event_log: <what> node=<node_id> ".
 absl::StatusOr<std::string> CheckChain(const RocksDb& db,
                                        absl::string_view what,
-                                       absl::string_view node_id,
-                                       uint64_t from, uint64_t to,
-                                       std::string prev_hash,
+                                       absl::string_view node_id, uint64_t from,
+                                       uint64_t to, std::string prev_hash,
                                        const ProgressFn& progress);
 
 }  // namespace reporting::storage

@@ -10,7 +10,6 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
-
 #include "reporting/v1/envelope.pb.h"
 
 namespace reporting::storage {
@@ -49,8 +48,8 @@ class EnvelopeEncoder {
               absl::string_view prev_hash, std::string* out) const;
 
  private:
-  std::string node_field_;    // field 1
-  std::string shared_tail_;   // fields 7, 8, 9
+  std::string node_field_;   // field 1
+  std::string shared_tail_;  // fields 7, 8, 9
 };
 
 }  // namespace reporting::storage

@@ -15,7 +15,7 @@ TEST(Envelope, EventIdsAreRandomVersion4Uuids) {
     ASSERT_EQ(id.size(), 36u);
     EXPECT_EQ(id[8], '-');
     EXPECT_EQ(id[13], '-');
-    EXPECT_EQ(id[14], '4');  // version
+    EXPECT_EQ(id[14], '4');                                          // version
     EXPECT_NE(std::string("89ab").find(id[19]), std::string::npos);  // variant
     EXPECT_EQ(id.find_first_not_of("0123456789abcdef-"), std::string::npos);
     seen.insert(id);
@@ -58,7 +58,8 @@ TEST(Envelope, EncoderMatchesProtobufByteForByte) {
       {-1700000000000000, std::string(200, 'a'), "c", "s", "t", "p", 127, 128},
   };
   for (const Case& c : cases) {
-    for (const std::string& prev : {std::string(32, '\0'), std::string(32, 'h')}) {
+    for (const std::string& prev :
+         {std::string(32, '\0'), std::string(32, 'h')}) {
       const std::string id = NewEventId();
       v1::EventEnvelope env;
       env.set_node_id("371302");

@@ -22,14 +22,12 @@ namespace {
 // the chain's tail (options.verify_tail_on_open events).
 absl::StatusOr<Head> CheckTail(const RocksDb& db, const std::string& dir,
                                const EventLogOptions& options) {
-  const std::string where =
-      absl::StrCat("event_log: open node=", options.node_id, " dir=", dir, ": ");
+  const std::string where = absl::StrCat(
+      "event_log: open node=", options.node_id, " dir=", dir, ": ");
   Head head{0, ZeroHash()};
   std::string value;
-  ASSIGN_OR_RETURN(bool has_head,
-                   db.Get(Cf::kMeta, keys::kHeadKey, &value));
-  if (has_head &&
-      !keys::DecodeHeadValue(value, &head.sequence, &head.hash)) {
+  ASSIGN_OR_RETURN(bool has_head, db.Get(Cf::kMeta, keys::kHeadKey, &value));
+  if (has_head && !keys::DecodeHeadValue(value, &head.sequence, &head.hash)) {
     return absl::DataLossError(absl::StrCat(where, "malformed head record"));
   }
   uint64_t last = 0;
@@ -46,9 +44,9 @@ absl::StatusOr<Head> CheckTail(const RocksDb& db, const std::string& dir,
     RETURN_IF_ERROR(ToStatus(it->status(), "open: find last event"));
   }
   if (last != head.sequence) {
-    return absl::DataLossError(absl::StrCat(
-        where, "head record says sequence ", head.sequence,
-        " but the last stored event is sequence ", last));
+    return absl::DataLossError(
+        absl::StrCat(where, "head record says sequence ", head.sequence,
+                     " but the last stored event is sequence ", last));
   }
   if (head.sequence == 0) return head;
 
@@ -61,9 +59,9 @@ absl::StatusOr<Head> CheckTail(const RocksDb& db, const std::string& dir,
                        db.Get(Cf::kEvents, keys::EventKey(from - 1), &value));
       absl::string_view hash, envelope;
       if (!found || !keys::DecodeEventValue(value, &hash, &envelope)) {
-        return absl::DataLossError(absl::StrCat(
-            "event_log: open node=", options.node_id, " sequence ", from - 1,
-            ": missing or malformed"));
+        return absl::DataLossError(
+            absl::StrCat("event_log: open node=", options.node_id, " sequence ",
+                         from - 1, ": missing or malformed"));
       }
       prev.assign(hash.data(), hash.size());
     }
@@ -72,8 +70,8 @@ absl::StatusOr<Head> CheckTail(const RocksDb& db, const std::string& dir,
                                 head.sequence, std::move(prev), nullptr));
     if (last_hash != head.hash) {
       return absl::DataLossError(absl::StrCat(
-          "event_log: open node=", options.node_id, " sequence ",
-          head.sequence, ": head record's hash does not match the event's"));
+          "event_log: open node=", options.node_id, " sequence ", head.sequence,
+          ": head record's hash does not match the event's"));
     }
   }
   // The log must be this node's.
@@ -83,9 +81,9 @@ absl::StatusOr<Head> CheckTail(const RocksDb& db, const std::string& dir,
   v1::EventEnvelope env;
   if (!found || !keys::DecodeEventValue(value, &hash, &envelope) ||
       !env.ParseFromArray(envelope.data(), static_cast<int>(envelope.size()))) {
-    return absl::DataLossError(absl::StrCat("event_log: open node=",
-                                            options.node_id, " sequence ",
-                                            head.sequence, ": malformed"));
+    return absl::DataLossError(
+        absl::StrCat("event_log: open node=", options.node_id, " sequence ",
+                     head.sequence, ": malformed"));
   }
   if (env.node_id() != options.node_id) {
     return absl::FailedPreconditionError(
@@ -210,8 +208,8 @@ absl::StatusOr<uint64_t> EventLogImpl::WrittenVersionLocked(
   if (!found) return kNoStream;
   if (value.size() != 8) {
     return absl::DataLossError(
-        absl::StrCat("event_log: node=", options_.node_id, " stream=",
-                     stream_id, ": malformed version record"));
+        absl::StrCat("event_log: node=", options_.node_id,
+                     " stream=", stream_id, ": malformed version record"));
   }
   return keys::GetBe64(value);
 }
@@ -253,9 +251,8 @@ absl::StatusOr<AppendResult> EventLogImpl::WriteLocked(
     }
   }
 
-  const int64_t recorded_at = request.recorded_at_us != 0
-                                  ? request.recorded_at_us
-                                  : options_.now_us();
+  const int64_t recorded_at =
+      request.recorded_at_us != 0 ? request.recorded_at_us : options_.now_us();
   AppendResult result;
   result.first_sequence = written_.sequence + 1;
   uint64_t seq = written_.sequence;
@@ -287,7 +284,8 @@ absl::StatusOr<AppendResult> EventLogImpl::WriteLocked(
     prev = std::move(hash);
   }
   for (const auto& [stream, v] : versions) {
-    if (v.written) result.stream_versions.emplace(std::string(stream), v.version);
+    if (v.written)
+      result.stream_versions.emplace(std::string(stream), v.version);
   }
   // In key order: consecutive memtable inserts then reuse the skiplist
   // position (hash order made each a random insert, ~25% of the write).
@@ -297,8 +295,8 @@ absl::StatusOr<AppendResult> EventLogImpl::WriteLocked(
   result.last_sequence = seq;
   batch.Put(db_->handle(Cf::kCommands), request.command_id,
             keys::CommandValue(result.first_sequence, seq));
-  batch.Put(db_->handle(Cf::kMeta), rocksdb::Slice(keys::kHeadKey.data(),
-                                                   keys::kHeadKey.size()),
+  batch.Put(db_->handle(Cf::kMeta),
+            rocksdb::Slice(keys::kHeadKey.data(), keys::kHeadKey.size()),
             keys::HeadValue(seq, prev));
 
   // Not synced here: GroupCommit syncs once for every append written
@@ -307,9 +305,10 @@ absl::StatusOr<AppendResult> EventLogImpl::WriteLocked(
   absl::Status s = db_->Write(&batch, /*sync=*/false);
   if (!s.ok()) {
     write_error_ = s;
-    spdlog::error("event_log: node={}: write failed; refusing appends until "
-                  "the log is reopened: {}",
-                  options_.node_id, s.ToString());
+    spdlog::error(
+        "event_log: node={}: write failed; refusing appends until "
+        "the log is reopened: {}",
+        options_.node_id, s.ToString());
     return s;
   }
   written_ = Head{seq, std::move(prev)};

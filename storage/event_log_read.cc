@@ -28,9 +28,8 @@ class Batch {
   explicit Batch(ReadLimits limits) : limits_(limits) {}
   // False when `e` does not fit (and was not taken).
   bool Add(StoredEvent e) {
-    if (!events_.empty() &&
-        (events_.size() >= limits_.max_events ||
-         bytes_ + e.envelope.size() > limits_.max_bytes)) {
+    if (!events_.empty() && (events_.size() >= limits_.max_events ||
+                             bytes_ + e.envelope.size() > limits_.max_bytes)) {
       return false;
     }
     bytes_ += e.envelope.size();
@@ -98,20 +97,21 @@ absl::StatusOr<std::vector<StoredEvent>> EventLogImpl::Read(
     absl::string_view hash, envelope;
     if (!keys::DecodeEventKey(View(it->key()), &seq) || seq != expected ||
         !keys::DecodeEventValue(View(it->value()), &hash, &envelope)) {
-      return absl::DataLossError(absl::StrCat("event_log: read node=",
-                                              options_.node_id, " sequence ",
-                                              expected, ": missing or malformed"));
+      return absl::DataLossError(
+          absl::StrCat("event_log: read node=", options_.node_id, " sequence ",
+                       expected, ": missing or malformed"));
     }
-    if (!batch.Add(StoredEvent{seq, std::string(envelope), std::string(hash)})) {
+    if (!batch.Add(
+            StoredEvent{seq, std::string(envelope), std::string(hash)})) {
       break;
     }
   }
   RETURN_IF_ERROR(ToStatus(it->status(), "read events"));
   std::vector<StoredEvent> out = batch.Take();
   if (out.empty()) {
-    return absl::DataLossError(absl::StrCat("event_log: read node=",
-                                            options_.node_id, " sequence ",
-                                            from, ": missing"));
+    return absl::DataLossError(
+        absl::StrCat("event_log: read node=", options_.node_id, " sequence ",
+                     from, ": missing"));
   }
   return out;
 }
@@ -121,9 +121,9 @@ absl::StatusOr<StoredEvent> EventLogImpl::ReadOne(uint64_t sequence) const {
   RETURN_IF_ERROR(CheckOpen("read"));
   const uint64_t head = commit_.durable().sequence;
   if (sequence == 0 || sequence > head) {
-    return absl::NotFoundError(absl::StrCat(
-        "event_log: read node=", options_.node_id, " sequence ", sequence,
-        ": no such event (the head is ", head, ")"));
+    return absl::NotFoundError(
+        absl::StrCat("event_log: read node=", options_.node_id, " sequence ",
+                     sequence, ": no such event (the head is ", head, ")"));
   }
   return GetEventLocked(sequence);
 }
@@ -153,9 +153,9 @@ absl::StatusOr<std::vector<StoredEvent>> EventLogImpl::ReadStream(
   Batch batch(limits);
   for (it->Seek(lower); it->Valid() && !batch.full(); it->Next()) {
     if (it->value().size() != 8) {
-      return absl::DataLossError(absl::StrCat(
-          "event_log: read stream node=", options_.node_id, " stream=",
-          stream_id, ": malformed index entry"));
+      return absl::DataLossError(
+          absl::StrCat("event_log: read stream node=", options_.node_id,
+                       " stream=", stream_id, ": malformed index entry"));
     }
     const uint64_t seq = keys::GetBe64(View(it->value()));
     // Versions grow with sequences: the rest is not durable yet.
@@ -187,12 +187,11 @@ absl::StatusOr<uint64_t> EventLogImpl::StreamVersion(
            stream_id, std::numeric_limits<uint64_t>::max()));
        it->Valid(); it->Prev()) {
     uint64_t version = 0;
-    if (!keys::DecodeStreamIndexKey(View(it->key()), prefix.size(),
-                                    &version) ||
+    if (!keys::DecodeStreamIndexKey(View(it->key()), prefix.size(), &version) ||
         it->value().size() != 8) {
-      return absl::DataLossError(absl::StrCat(
-          "event_log: stream version node=", options_.node_id, " stream=",
-          stream_id, ": malformed index entry"));
+      return absl::DataLossError(
+          absl::StrCat("event_log: stream version node=", options_.node_id,
+                       " stream=", stream_id, ": malformed index entry"));
     }
     if (keys::GetBe64(View(it->value())) <= head) return version;
   }
@@ -216,9 +215,9 @@ absl::StatusOr<std::vector<StoredEvent>> EventLogImpl::ReadByType(
   if (after_sequence > 0) {
     // Resume right after the given event: its (recorded_at, sequence).
     if (after_sequence > head) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "event_log: read by type: after_sequence ", after_sequence,
-          " is past the head ", head));
+      return absl::InvalidArgumentError(
+          absl::StrCat("event_log: read by type: after_sequence ",
+                       after_sequence, " is past the head ", head));
     }
     ASSIGN_OR_RETURN(StoredEvent last, GetEventLocked(after_sequence));
     v1::EventEnvelope env;
@@ -228,10 +227,10 @@ absl::StatusOr<std::vector<StoredEvent>> EventLogImpl::ReadByType(
           after_sequence, ": envelope does not parse"));
     }
     if (env.event_type() != event_type) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "event_log: read by type: after_sequence ", after_sequence, " is a ",
-          env.event_type(), ", not a ", event_type,
-          "; pass the last event this read returned"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("event_log: read by type: after_sequence ",
+                       after_sequence, " is a ", env.event_type(), ", not a ",
+                       event_type, "; pass the last event this read returned"));
     }
     lower = std::max(lower, keys::TypeIndexKey(event_type, env.recorded_at_us(),
                                                after_sequence + 1));
@@ -248,9 +247,9 @@ absl::StatusOr<std::vector<StoredEvent>> EventLogImpl::ReadByType(
     uint64_t seq = 0;
     if (!keys::DecodeTypeIndexKey(View(it->key()), prefix_size, &recorded_at,
                                   &seq)) {
-      return absl::DataLossError(absl::StrCat(
-          "event_log: read by type node=", options_.node_id,
-          ": malformed index entry for ", event_type));
+      return absl::DataLossError(
+          absl::StrCat("event_log: read by type node=", options_.node_id,
+                       ": malformed index entry for ", event_type));
     }
     if (seq > head) continue;  // not durable yet
     ASSIGN_OR_RETURN(StoredEvent e, GetEventLocked(seq));
@@ -266,9 +265,9 @@ absl::StatusOr<bool> EventLogImpl::LookupCommandLocked(
   ASSIGN_OR_RETURN(bool found, db_->Get(Cf::kCommands, command_id, &value));
   if (!found) return false;
   if (!keys::DecodeCommandValue(value, &range->first, &range->second)) {
-    return absl::DataLossError(absl::StrCat(
-        "event_log: node=", options_.node_id, " command=", command_id,
-        ": malformed command record"));
+    return absl::DataLossError(
+        absl::StrCat("event_log: node=", options_.node_id,
+                     " command=", command_id, ": malformed command record"));
   }
   return true;
 }
@@ -282,9 +281,9 @@ absl::StatusOr<AppendResult> EventLogImpl::ResultFromEventsLocked(
   for (uint64_t seq = range.first; seq <= range.second; ++seq) {
     ASSIGN_OR_RETURN(StoredEvent e, GetEventLocked(seq));
     if (!env.ParseFromString(e.envelope)) {
-      return absl::DataLossError(absl::StrCat(
-          "event_log: node=", options_.node_id, " sequence ", seq,
-          ": envelope does not parse"));
+      return absl::DataLossError(
+          absl::StrCat("event_log: node=", options_.node_id, " sequence ", seq,
+                       ": envelope does not parse"));
     }
     uint64_t& v = result.stream_versions[env.stream_id()];
     v = std::max(v, env.stream_version());
@@ -300,9 +299,9 @@ absl::StatusOr<AppendResult> EventLogImpl::LookupCommand(
   ASSIGN_OR_RETURN(bool found, LookupCommandLocked(command_id, &range));
   // A command written but not yet durable is not acknowledged: not found.
   if (!found || range.second > commit_.durable().sequence) {
-    return absl::NotFoundError(absl::StrCat(
-        "event_log: node=", options_.node_id, " command ", command_id,
-        " was never appended"));
+    return absl::NotFoundError(
+        absl::StrCat("event_log: node=", options_.node_id, " command ",
+                     command_id, " was never appended"));
   }
   return ResultFromEventsLocked(range);
 }
@@ -315,9 +314,9 @@ absl::Status EventLogImpl::Verify(const ProgressFn& progress) const {
                    CheckChain(*db_, "verify", options_.node_id, 1,
                               head.sequence, ZeroHash(), progress));
   if (last != head.hash) {
-    return absl::DataLossError(absl::StrCat(
-        "event_log: verify node=", options_.node_id, " sequence ",
-        head.sequence, ": head hash does not match the event's"));
+    return absl::DataLossError(
+        absl::StrCat("event_log: verify node=", options_.node_id, " sequence ",
+                     head.sequence, ": head hash does not match the event's"));
   }
   return absl::OkStatus();
 }

@@ -113,7 +113,8 @@ TEST_F(EventLogTest, EmptyLogHasZeroHead) {
 }
 
 TEST_F(EventLogTest, AppendBuildsTheEnvelopeAndChainsTheHash) {
-  AppendRequest r = Request("cmd-1", {Unit("unit/371302-U0042", "371302-U0042")});
+  AppendRequest r =
+      Request("cmd-1", {Unit("unit/371302-U0042", "371302-U0042")});
   AppendResult result = MustAppend(r);
   EXPECT_EQ(result.first_sequence, 1u);
   EXPECT_EQ(result.last_sequence, 1u);
@@ -153,9 +154,9 @@ TEST_F(EventLogTest, AppendBuildsTheEnvelopeAndChainsTheHash) {
 
 TEST_F(EventLogTest, OneAppendSpansStreamsWithConsecutiveVersions) {
   AppendResult r = MustAppend(Request(
-      "cmd-1", {Unit("unit/A"), NewEvent{"branch/B", kBranchType,
-                                         BranchPayload("B")},
-                Unit("unit/A"), Unit("unit/A")}));
+      "cmd-1",
+      {Unit("unit/A"), NewEvent{"branch/B", kBranchType, BranchPayload("B")},
+       Unit("unit/A"), Unit("unit/A")}));
   EXPECT_EQ(r.first_sequence, 1u);
   EXPECT_EQ(r.last_sequence, 4u);
   EXPECT_EQ(r.stream_versions.at("unit/A"), 3u);
@@ -207,7 +208,8 @@ TEST_F(EventLogTest, ConcurrentRepeatsOfOneCommandAppendOnce) {
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
-      results[t] = MustAppend(Request("same", {Unit("unit/A"), Unit("unit/A")}));
+      results[t] =
+          MustAppend(Request("same", {Unit("unit/A"), Unit("unit/A")}));
     });
   }
   for (std::thread& t : threads) t.join();
@@ -227,14 +229,14 @@ TEST_F(EventLogTest, WrongExpectedVersionIsRefusedAndChangesNothing) {
   create.expected_versions["unit/371302-U0042"] = kNoStream;
   MustAppend(create);
   for (int i = 2; i <= 4; ++i) {
-    AppendRequest r = Request("cmd-" + std::to_string(i),
-                              {Unit("unit/371302-U0042")});
+    AppendRequest r =
+        Request("cmd-" + std::to_string(i), {Unit("unit/371302-U0042")});
     r.expected_versions["unit/371302-U0042"] = i - 1;
     MustAppend(r);
   }
   const Head before = log_->GetHead();
-  AppendRequest stale = Request("cmd-stale", {Unit("unit/371302-U0042"),
-                                              Unit("unit/other")});
+  AppendRequest stale =
+      Request("cmd-stale", {Unit("unit/371302-U0042"), Unit("unit/other")});
   stale.expected_versions["unit/371302-U0042"] = 3;
   auto result = log_->Append(stale);
   ASSERT_EQ(result.status().code(), absl::StatusCode::kAborted);
@@ -259,13 +261,13 @@ TEST_F(EventLogTest, WrongExpectedVersionIsRefusedAndChangesNothing) {
 TEST_F(EventLogTest, ExpectedVersionsOfStreamsNotWrittenAreChecked) {
   MustAppend(Request("cmd-1", {Unit("unit/read")}));
   // The decision reads unit/read (version 1) and writes branch/B.
-  AppendRequest r = Request("cmd-2", {NewEvent{"branch/B", kBranchType,
-                                               BranchPayload("B")}});
+  AppendRequest r =
+      Request("cmd-2", {NewEvent{"branch/B", kBranchType, BranchPayload("B")}});
   r.expected_versions["unit/read"] = 1;
   MustAppend(r);
   MustAppend(Request("cmd-3", {Unit("unit/read")}));
-  AppendRequest stale = Request("cmd-4", {NewEvent{"branch/B", kBranchType,
-                                                   BranchPayload("B")}});
+  AppendRequest stale =
+      Request("cmd-4", {NewEvent{"branch/B", kBranchType, BranchPayload("B")}});
   stale.expected_versions["unit/read"] = 1;
   auto result = log_->Append(stale);
   ASSERT_EQ(result.status().code(), absl::StatusCode::kAborted);
@@ -286,16 +288,16 @@ TEST_F(EventLogTest, BadInputIsRefusedBeforeAnythingIsWritten) {
     const char* message;
   };
   std::vector<Case> cases;
-  cases.push_back({"empty payload",
-                   Request("c", {Unit("unit/A"),
-                                 NewEvent{"unit/A", kUnitType, ""}}),
-                   "event 2 (stream \"unit/A\", type reporting.v1."
-                   "UnitRegistered): payload is empty"});
-  cases.push_back({"oversized payload",
-                   Request("c", {NewEvent{"unit/A", kUnitType,
-                                          std::string(kMaxPayloadBytes + 1,
-                                                      'x')}}),
-                   "the limit is 65536 bytes"});
+  cases.push_back(
+      {"empty payload",
+       Request("c", {Unit("unit/A"), NewEvent{"unit/A", kUnitType, ""}}),
+       "event 2 (stream \"unit/A\", type reporting.v1."
+       "UnitRegistered): payload is empty"});
+  cases.push_back(
+      {"oversized payload",
+       Request("c", {NewEvent{"unit/A", kUnitType,
+                              std::string(kMaxPayloadBytes + 1, 'x')}}),
+       "the limit is 65536 bytes"});
   cases.push_back({"unknown type",
                    Request("c", {NewEvent{"unit/A", "reporting.v1.Nope",
                                           UnitPayload("U")}}),
@@ -304,8 +306,8 @@ TEST_F(EventLogTest, BadInputIsRefusedBeforeAnythingIsWritten) {
                    Request("c", {NewEvent{"unit/A", kUnitType,
                                           std::string("\xff\xff\xff", 3)}}),
                    "does not parse as reporting.v1.UnitRegistered"});
-  cases.push_back({"no command id", Request("", {Unit("unit/A")}),
-                   "command id is empty"});
+  cases.push_back(
+      {"no command id", Request("", {Unit("unit/A")}), "command id is empty"});
   AppendRequest no_actor = Request("c", {Unit("unit/A")});
   no_actor.actor.clear();
   cases.push_back({"no actor", no_actor, "actor is empty"});
@@ -314,14 +316,15 @@ TEST_F(EventLogTest, BadInputIsRefusedBeforeAnythingIsWritten) {
                    Request("c", std::vector<NewEvent>(kMaxEventsPerAppend + 1,
                                                       Unit("unit/A"))),
                    "the limit is 10000"});
-  cases.push_back({"empty stream", Request("c", {Unit("")}),
-                   "stream id is empty"});
+  cases.push_back(
+      {"empty stream", Request("c", {Unit("")}), "stream id is empty"});
   cases.push_back({"NUL in stream",
                    Request("c", {Unit(std::string("unit/\0A", 7))}),
                    "NUL byte"});
-  cases.push_back({"long stream",
-                   Request("c", {Unit(std::string(kMaxStreamIdBytes + 1, 's'))}),
-                   "the limit is 256"});
+  cases.push_back(
+      {"long stream",
+       Request("c", {Unit(std::string(kMaxStreamIdBytes + 1, 's'))}),
+       "the limit is 256"});
   AppendRequest bad_read_set = Request("c", {Unit("unit/A")});
   bad_read_set.expected_versions[""] = 0;
   cases.push_back({"bad expected stream", bad_read_set, "stream id is empty"});
@@ -339,8 +342,8 @@ TEST_F(EventLogTest, BadInputIsRefusedBeforeAnythingIsWritten) {
   v1::UnitRegistered big;
   big.set_name(std::string(kMaxPayloadBytes - 4, 'n'));
   ASSERT_EQ(big.SerializeAsString().size(), kMaxPayloadBytes);
-  MustAppend(Request("big", {NewEvent{"unit/A", kUnitType,
-                                      big.SerializeAsString()}}));
+  MustAppend(
+      Request("big", {NewEvent{"unit/A", kUnitType, big.SerializeAsString()}}));
 }
 
 TEST_F(EventLogTest, ReadIsBoundedAndResumable) {
@@ -355,7 +358,8 @@ TEST_F(EventLogTest, ReadIsBoundedAndResumable) {
   ASSERT_TRUE(rest.ok());
   ASSERT_EQ(rest->size(), 6u);
   EXPECT_EQ(rest->front().sequence, 5u);
-  EXPECT_EQ(rest->front().hash, ChainHash((*first)[3].hash, rest->front().envelope));
+  EXPECT_EQ(rest->front().hash,
+            ChainHash((*first)[3].hash, rest->front().envelope));
   // A byte limit smaller than one event still returns one.
   auto one = log_->Read(3, ReadLimits{100, 1});
   ASSERT_TRUE(one.ok());
@@ -399,9 +403,9 @@ TEST_F(EventLogTest, ReadByTypeUsesTimeRangeAndResumes) {
     AppendRequest r = Request("u" + std::to_string(i), {Unit("unit/A")});
     r.recorded_at_us = at[i];
     MustAppend(r);
-    AppendRequest b = Request("b" + std::to_string(i),
-                              {NewEvent{"branch/B", kBranchType,
-                                        BranchPayload("B")}});
+    AppendRequest b =
+        Request("b" + std::to_string(i),
+                {NewEvent{"branch/B", kBranchType, BranchPayload("B")}});
     b.recorded_at_us = at[i];
     MustAppend(b);
   }
@@ -422,7 +426,8 @@ TEST_F(EventLogTest, ReadByTypeUsesTimeRangeAndResumes) {
   seqs.clear();
   uint64_t after = 0;
   for (;;) {
-    auto page = log_->ReadByType(kUnitType, 0, 1000, after, ReadLimits{2, 1 << 20});
+    auto page =
+        log_->ReadByType(kUnitType, 0, 1000, after, ReadLimits{2, 1 << 20});
     ASSERT_TRUE(page.ok()) << page.status();
     if (page->empty()) break;
     for (const StoredEvent& e : *page) seqs.push_back(e.sequence);
@@ -454,13 +459,15 @@ TEST_F(EventLogTest, WaitForAppendWakesOnAppendOrTimesOut) {
 
 TEST_F(EventLogTest, VerifyWalksTheWholeChainWithProgress) {
   for (int i = 0; i < 30; ++i) {
-    MustAppend(Request("cmd-" + std::to_string(i), {Unit("unit/A"), Unit("unit/B")}));
+    MustAppend(
+        Request("cmd-" + std::to_string(i), {Unit("unit/A"), Unit("unit/B")}));
   }
   uint64_t last_done = 0, last_total = 0;
   ASSERT_TRUE(log_->Verify([&](uint64_t done, uint64_t total) {
                     last_done = done;
                     last_total = total;
-                  }).ok());
+                  })
+                  .ok());
   EXPECT_EQ(last_done, 60u);
   EXPECT_EQ(last_total, 60u);
 }

@@ -25,7 +25,8 @@ class FakeLog {
   absl::Status Sync() {
     syncs_.fetch_add(1);
     absl::SleepFor(absl::Milliseconds(2));
-    return fail_.load() ? absl::InternalError("disk on fire") : absl::OkStatus();
+    return fail_.load() ? absl::InternalError("disk on fire")
+                        : absl::OkStatus();
   }
   std::atomic<int> syncs_{0};
   std::atomic<bool> fail_{false};

@@ -7,8 +7,9 @@
 //   stream_index : stream_id 0x00 be64(version)        -> be64(sequence)
 //   type_index   : event_type 0x00 be64(ordered(recorded_at_us)) be64(sequence)
 //                                                      -> "" (empty)
-//   commands     : command_id                          -> be64(first) be64(last)
-//   meta         : "head"                              -> be64(sequence) hash[32]
+//   commands     : command_id                          -> be64(first)
+//   be64(last) meta         : "head"                              ->
+//   be64(sequence) hash[32]
 //
 //   ordered(t) = uint64(t) XOR 2^63   (sign bit flipped: signed order becomes
 //                                      unsigned bytewise order)

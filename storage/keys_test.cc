@@ -27,9 +27,9 @@ TEST(Keys, EventKeysSortNumerically) {
 }
 
 TEST(Keys, OrderedTimeKeepsSignedOrder) {
-  const int64_t times[] = {std::numeric_limits<int64_t>::min(), -1000000, -1,
-                           0, 1, 1700000000000000,
-                           std::numeric_limits<int64_t>::max()};
+  const int64_t times[] = {
+      std::numeric_limits<int64_t>::min(), -1000000, -1, 0, 1, 1700000000000000,
+      std::numeric_limits<int64_t>::max()};
   for (size_t i = 0; i + 1 < sizeof(times) / sizeof(times[0]); ++i) {
     EXPECT_LT(Be64(OrderedTime(times[i])), Be64(OrderedTime(times[i + 1])));
     EXPECT_EQ(FromOrderedTime(OrderedTime(times[i])), times[i]);
@@ -42,7 +42,8 @@ TEST(Keys, StreamIndexKeysGroupByStreamThenVersion) {
   EXPECT_LT(StreamIndexKey("unit/1", 2), StreamIndexKey("unit/1", 10));
   // A stream whose id extends another's sorts after all of the shorter
   // one's versions.
-  EXPECT_LT(StreamIndexKey("unit/1", ~uint64_t{0}), StreamIndexKey("unit/10", 1));
+  EXPECT_LT(StreamIndexKey("unit/1", ~uint64_t{0}),
+            StreamIndexKey("unit/10", 1));
   uint64_t v = 0;
   EXPECT_TRUE(DecodeStreamIndexKey(StreamIndexKey("s", 7), 2, &v));
   EXPECT_EQ(v, 7u);

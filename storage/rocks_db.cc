@@ -85,9 +85,9 @@ absl::StatusOr<std::unique_ptr<RocksDb>> RocksDb::Open(const std::string& dir,
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) {
-      return absl::InternalError(absl::StrCat("event_log: open ", dir,
-                                              ": cannot create directory: ",
-                                              ec.message()));
+      return absl::InternalError(
+          absl::StrCat("event_log: open ", dir,
+                       ": cannot create directory: ", ec.message()));
     }
   }
   rocksdb::DBOptions o;
@@ -126,11 +126,12 @@ absl::Status RocksDb::SyncWal() { return ToStatus(db_->SyncWAL(), "sync wal"); }
 
 absl::StatusOr<bool> RocksDb::Get(Cf cf, absl::string_view key,
                                   std::string* value) const {
-  rocksdb::Status s =
-      db_->Get(rocksdb::ReadOptions(), handle(cf),
-               rocksdb::Slice(key.data(), key.size()), value);
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handle(cf),
+                               rocksdb::Slice(key.data(), key.size()), value);
   if (s.IsNotFound()) return false;
-  if (!s.ok()) return ToStatus(s, absl::StrCat("get from ", kCfNames[static_cast<int>(cf)]));
+  if (!s.ok())
+    return ToStatus(s,
+                    absl::StrCat("get from ", kCfNames[static_cast<int>(cf)]));
   return true;
 }
 
@@ -145,7 +146,8 @@ absl::Status RocksDb::Checkpoint(const std::string& dir) const {
   rocksdb::Status s = rocksdb::Checkpoint::Create(db_.get(), &raw);
   if (!s.ok()) return ToStatus(s, "checkpoint");
   std::unique_ptr<rocksdb::Checkpoint> cp(raw);
-  return ToStatus(cp->CreateCheckpoint(dir), absl::StrCat("checkpoint to ", dir));
+  return ToStatus(cp->CreateCheckpoint(dir),
+                  absl::StrCat("checkpoint to ", dir));
 }
 
 absl::Status RocksDb::Close() {

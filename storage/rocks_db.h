@@ -35,8 +35,8 @@ enum class Cf : int {
 };
 inline constexpr int kCfCount = 8;
 inline constexpr std::array<const char*, kCfCount> kCfNames = {
-    "default", "events", "streams", "stream_index",
-    "type_index", "commands", "meta", "received_at"};
+    "default",    "events",   "streams", "stream_index",
+    "type_index", "commands", "meta",    "received_at"};
 
 // rocksdb::Status -> absl::Status, prefixed "event_log: <context>: ". The
 // only such conversion in the project.

@@ -49,8 +49,8 @@ using Clock = std::chrono::steady_clock;
 struct Config {
   bool quick = false;
   int rounds = 7;
-  std::string dir;   // empty: a temp dir
-  std::string only;  // run only scenarios whose name contains this
+  std::string dir;       // empty: a temp dir
+  std::string only;      // run only scenarios whose name contains this
   bool verbose = false;  // every round's figures to stderr
 };
 
@@ -67,7 +67,9 @@ const std::string& Payload() {
   return *p;
 }
 
-std::string StreamOf(uint64_t i) { return absl::StrCat("unit/371302-U", i % 1000); }
+std::string StreamOf(uint64_t i) {
+  return absl::StrCat("unit/371302-U", i % 1000);
+}
 
 // The stored bytes of an event like the log's (same fields and sizes).
 std::string TemplateEnvelope() {
@@ -134,7 +136,8 @@ double SystemConcurrent(const std::string& dir, int threads, double seconds) {
   for (int t = 0; t < threads; ++t) {
     pool.emplace_back([&, t] {
       uint64_t n = 0;
-      while (Clock::now() < deadline) MustAppend(log.get(), MakeRequest(t, n++, 1));
+      while (Clock::now() < deadline)
+        MustAppend(log.get(), MakeRequest(t, n++, 1));
       total += n;
     });
   }
@@ -151,7 +154,8 @@ class BaselineWriter {
   explicit BaselineWriter(const std::string& dir) {
     auto db = RocksDb::Open(dir, true);
     if (!db.ok()) {
-      std::fprintf(stderr, "append_bench: %s\n", db.status().ToString().c_str());
+      std::fprintf(stderr, "append_bench: %s\n",
+                   db.status().ToString().c_str());
       std::exit(1);
     }
     db_ = std::move(*db);
@@ -334,9 +338,12 @@ int Main(int argc, char** argv) {
     uint64_t appends;
   };
   const std::vector<Batch> batches = {
-      {1, true, cfg.quick ? 20u : 600u},     {100, true, cfg.quick ? 4u : 200u},
-      {1000, true, cfg.quick ? 2u : 40u},    {1, false, cfg.quick ? 200u : 30000u},
-      {100, false, cfg.quick ? 4u : 500u},   {1000, false, cfg.quick ? 2u : 60u},
+      {1, true, cfg.quick ? 20u : 600u},
+      {100, true, cfg.quick ? 4u : 200u},
+      {1000, true, cfg.quick ? 2u : 40u},
+      {1, false, cfg.quick ? 200u : 30000u},
+      {100, false, cfg.quick ? 4u : 500u},
+      {1000, false, cfg.quick ? 2u : 60u},
   };
   for (const Batch& b : batches) {
     const std::string name =
@@ -366,8 +373,12 @@ int Main(int argc, char** argv) {
     if (name.find(cfg.only) == std::string::npos) continue;
     auto [sys, base] = Compare(
         cfg, root, name,
-        [&](const std::string& d) { return SystemConcurrent(d, threads, seconds); },
-        [&](const std::string& d) { return BaselineConcurrent(d, threads, seconds); });
+        [&](const std::string& d) {
+          return SystemConcurrent(d, threads, seconds);
+        },
+        [&](const std::string& d) {
+          return BaselineConcurrent(d, threads, seconds);
+        });
     Print(name, sys, base);
     if (threads == 1) single = sys;
     if (threads == 64) many = sys;

@@ -78,9 +78,10 @@ bool RunAndKill(const std::string& binary, const std::string& dir, int round,
     }
     auto [it, inserted] = acked->emplace(seq, std::string(f[2]));
     if (!inserted && it->second != f[2]) {
-      std::fprintf(stderr, "round %d: sequence %llu acknowledged twice with "
-                   "different hashes\n", round,
-                   static_cast<unsigned long long>(seq));
+      std::fprintf(stderr,
+                   "round %d: sequence %llu acknowledged twice with "
+                   "different hashes\n",
+                   round, static_cast<unsigned long long>(seq));
       return false;
     }
   }
@@ -103,7 +104,8 @@ bool Check(const std::string& dir, const std::map<uint64_t, std::string>& acked,
   for (const auto& [seq, hash] : acked) {
     auto e = (*log)->ReadOne(seq);
     if (!e.ok() || HexHash(e->hash) != hash) {
-      std::fprintf(stderr, "round %d: acknowledged sequence %llu %s (head %llu)\n",
+      std::fprintf(stderr,
+                   "round %d: acknowledged sequence %llu %s (head %llu)\n",
                    round, static_cast<unsigned long long>(seq),
                    e.ok() ? "changed" : "lost",
                    static_cast<unsigned long long>(head.sequence));
