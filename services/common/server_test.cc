@@ -9,11 +9,18 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "services/common/grpc_status.h"
 #include "services/common/probe_client.h"
+#include "grpcpp/impl/codegen/client_unary_call.h"
+#include "grpcpp/impl/codegen/proto_utils.h"
+#include "grpcpp/impl/codegen/rpc_method.h"
+#include "grpcpp/impl/codegen/rpc_service_method.h"
+#include "grpcpp/support/method_handler.h"
+#include "google/protobuf/wrappers.pb.h"
 
 namespace reporting::services {
 namespace {
@@ -41,6 +48,53 @@ TEST(ServerTest, HealthIsServingAndReflectionListsHealth) {
   EXPECT_NE(std::find(names->begin(), names->end(), "grpc.health.v1.Health"),
             names->end());
   StopServer(*started->server, absl::Seconds(1));
+}
+
+// A unary method that takes `delay` before answering, to have a call in
+// flight while the server stops.
+class SlowService : public grpc::Service {
+ public:
+  static constexpr char kMethod[] = "/reporting.test.Slow/Call";
+  explicit SlowService(absl::Duration delay) {
+    AddMethod(new grpc::internal::RpcServiceMethod(
+        kMethod, grpc::internal::RpcMethod::NORMAL_RPC,
+        new grpc::internal::RpcMethodHandler<SlowService,
+                                             google::protobuf::StringValue,
+                                             google::protobuf::StringValue>(
+            [delay](SlowService*, grpc::ServerContext*,
+                    const google::protobuf::StringValue* in,
+                    google::protobuf::StringValue* out) {
+              absl::SleepFor(delay);
+              out->set_value(in->value());
+              return grpc::Status::OK;
+            },
+            this)));
+  }
+};
+
+TEST(ServerTest, StopLetsInFlightCallsFinish) {
+  SlowService slow(absl::Milliseconds(500));
+  ServerOptions options = Listen("127.0.0.1:0");
+  options.services = {&slow};
+  auto started = StartServer(options);
+  ASSERT_TRUE(started.ok()) << started.status();
+  auto channel = Dial(started->port);
+  grpc::Status status;
+  google::protobuf::StringValue reply;
+  std::thread caller([&] {
+    const grpc::internal::RpcMethod method(
+        SlowService::kMethod, grpc::internal::RpcMethod::NORMAL_RPC, channel);
+    google::protobuf::StringValue request;
+    request.set_value("in flight");
+    grpc::ClientContext ctx;
+    status = grpc::internal::BlockingUnaryCall(channel.get(), method, &ctx,
+                                               request, &reply);
+  });
+  absl::SleepFor(absl::Milliseconds(150));  // the call is being handled
+  StopServer(*started->server, absl::Seconds(5));
+  caller.join();
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(reply.value(), "in flight");
 }
 
 TEST(ServerTest, UnbindableAddressIsUnavailable) {
