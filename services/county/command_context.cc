@@ -18,10 +18,10 @@ absl::Status ValidateMeta(const v1::CommandMeta& meta) {
         "): give each intended action its own id, e.g. a UUID"));
   }
   for (char c : id) {
-    if (c < 0x21 || c > 0x7e) {
+    if (c < 0x20 || c > 0x7e) {
       return absl::InvalidArgumentError(absl::StrCat(
           "meta.command_id \"", absl::CEscape(id),
-          "\" must be printable ASCII without spaces"));
+          "\" must be printable ASCII (no control or non-ASCII characters)"));
     }
   }
   if (meta.actor().empty()) {

@@ -32,7 +32,11 @@ TEST(CommandFrameworkTest, MetaIsChecked) {
   EXPECT_EQ(node.Send(&Stub::RegisterUnit, Unit("371302-U0001"), nullptr, &meta)
                 .error_code(),
             StatusCode::INVALID_ARGUMENT);
-  meta.set_command_id("has space");
+  meta.set_command_id("tab\there");
+  EXPECT_EQ(node.Send(&Stub::RegisterUnit, Unit("371302-U0001"), nullptr, &meta)
+                .error_code(),
+            StatusCode::INVALID_ARGUMENT);
+  meta.set_command_id("导入:1");
   EXPECT_EQ(node.Send(&Stub::RegisterUnit, Unit("371302-U0001"), nullptr, &meta)
                 .error_code(),
             StatusCode::INVALID_ARGUMENT);
