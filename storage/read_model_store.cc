@@ -1,5 +1,6 @@
 #include "storage/read_model_store.h"
 
+#include <algorithm>
 #include <array>
 #include <filesystem>
 #include <system_error>
@@ -7,6 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
+#include "rocksdb/options.h"
+#include "rocksdb/sst_file_writer.h"
 #include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
 #include "storage/rocks_db.h"
@@ -131,6 +134,48 @@ class StoreImpl : public ReadModelStore {
     return ToStatus(db_->Write(w, &batch), Context("write", dir_));
   }
 
+  absl::Status BulkLoad(std::vector<Put>&& puts) override {
+    if (db_ == nullptr) {
+      return absl::FailedPreconditionError(Context("closed:", dir_));
+    }
+    // Sort by (family, key); stable so that of equal keys the last put is
+    // last, and keep only that one.
+    std::vector<Put*> order;
+    order.reserve(puts.size());
+    for (Put& p : puts) order.push_back(&p);
+    std::stable_sort(order.begin(), order.end(), [](const Put* a, const Put* b) {
+      if (a->family != b->family) return a->family < b->family;
+      return a->key < b->key;
+    });
+    const rocksdb::Options options(rocksdb::DBOptions(), FamilyOptions());
+    size_t i = 0;
+    int file = 0;
+    while (i < order.size()) {
+      const Family family = order[i]->family;
+      const std::string path =
+          absl::StrCat(dir_, "/bulk-", file++, ".sst");
+      rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options,
+                                    Handle(family));
+      rocksdb::Status s = writer.Open(path);
+      for (; s.ok() && i < order.size() && order[i]->family == family; ++i) {
+        if (i + 1 < order.size() && order[i + 1]->family == family &&
+            order[i + 1]->key == order[i]->key) {
+          continue;  // a later put of the same key wins
+        }
+        const Put& p = *order[i];
+        s = writer.Put(rocksdb::Slice(p.key.data(), p.key.size()),
+                       rocksdb::Slice(p.value.data(), p.value.size()));
+      }
+      if (s.ok()) s = writer.Finish();
+      if (!s.ok()) return ToStatus(s, Context("bulk load: write", path));
+      rocksdb::IngestExternalFileOptions ingest;
+      ingest.move_files = true;
+      s = db_->IngestExternalFile(Handle(family), {path}, ingest);
+      if (!s.ok()) return ToStatus(s, Context("bulk load: ingest", path));
+    }
+    return absl::OkStatus();
+  }
+
   std::unique_ptr<View> NewView() const override {
     return std::make_unique<ViewImpl>(db_.get(), &reader_);
   }
@@ -158,6 +203,10 @@ class StoreImpl : public ReadModelStore {
   }
 
  private:
+  rocksdb::ColumnFamilyHandle* Handle(Family f) const {
+    return handles_[1 + static_cast<int>(f)];
+  }
+
   const std::string dir_;
   std::unique_ptr<rocksdb::DB> db_;
   std::array<rocksdb::ColumnFamilyHandle*, kFamilies + 1> handles_;

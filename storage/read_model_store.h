@@ -10,6 +10,11 @@
 //   which the projector then re-applies from the node copies.
 // - Readers see whole writes only. A View pins one consistent snapshot
 //   across several reads.
+// - BulkLoad(puts) fills a FRESH store that nobody reads yet (a rebuild):
+//   the rows are sorted and written as table files that are ingested
+//   directly (no WAL, no memtable), and they are durable (files synced,
+//   manifest written) when it returns. Not atomic with respect to readers:
+//   the caller marks the store complete with Apply(sync) afterwards.
 // - Destroy(dir) drops a store (rebuilds build a fresh directory, swap it
 //   in, then destroy the old one).
 //
@@ -72,6 +77,9 @@ class ReadModelStore {
   virtual ~ReadModelStore() = default;
 
   virtual absl::Status Apply(const WriteSet& writes) = 0;
+  // See the contract above. Of a key put twice the later value is kept;
+  // loaded values replace rows already in the store.
+  virtual absl::Status BulkLoad(std::vector<Put>&& puts) = 0;
   // A snapshot of everything applied so far.
   virtual std::unique_ptr<View> NewView() const = 0;
   // Reads without a snapshot (each call sees the latest writes).
