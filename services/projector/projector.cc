@@ -136,7 +136,14 @@ absl::Status Projector::ApplyBytes(absl::string_view envelope_bytes,
 }
 
 absl::Status Projector::Apply(const v1::EventEnvelope& e) {
-  NodeEntry& node = Node(e.node_id());
+  // Consecutive events mostly come from one node's log: keep its entry.
+  if (last_node_ == nullptr || *last_node_id_ != e.node_id()) {
+    auto [it, inserted] = nodes_.try_emplace(e.node_id());
+    if (inserted) it->second.figures.set_node_id(e.node_id());
+    last_node_ = &it->second;
+    last_node_id_ = &it->first;
+  }
+  NodeEntry& node = *last_node_;
   const uint64_t checkpoint = node.checkpoint.sequence();
   if (e.sequence() <= checkpoint) return absl::OkStatus();
   if (e.sequence() != checkpoint + 1) {
@@ -145,7 +152,13 @@ absl::Status Projector::Apply(const v1::EventEnvelope& e) {
         " does not follow the checkpoint ", checkpoint,
         "; events must be applied in log order without gaps"));
   }
-  std::string key = StateKey(e.node_id(), e.stream_id());
+  // StateKey, built in a reused buffer: the maps copy it only for a new
+  // aggregate.
+  key_.assign(e.node_id());
+  key_.push_back(kSep);
+  key_.append(e.stream_id());
+  const std::string& key = key_;
+  bool state_changed = true;
   switch (KindOf(e.stream_id())) {
     case Kind::kUnit:
       RETURN_IF_ERROR(ApplyUnit(node, key, e));
@@ -158,7 +171,6 @@ absl::Status Projector::Apply(const v1::EventEnvelope& e) {
       AddMaterial(s, -1, *node.figures.mutable_materials());
       RETURN_IF_ERROR(county::ApplyMaterialEvent(s, e));
       AddMaterial(s, +1, *node.figures.mutable_materials());
-      dirty_state_.insert(std::move(key));
       break;
     }
     case Kind::kMeeting: {
@@ -167,7 +179,6 @@ absl::Status Projector::Apply(const v1::EventEnvelope& e) {
       RETURN_IF_ERROR(county::ApplyMeetingEvent(s, e));
       SlimMeeting(s);
       AddMeeting(s, +1, *node.figures.mutable_meetings());
-      dirty_state_.insert(std::move(key));
       break;
     }
     case Kind::kItem: {
@@ -176,8 +187,7 @@ absl::Status Projector::Apply(const v1::EventEnvelope& e) {
       RETURN_IF_ERROR(county::ApplyRectificationEvent(s, e));
       SlimRectification(s);
       AddRectification(s, +1, *node.figures.mutable_rectifications());
-      dirty_items_.insert(key);
-      dirty_state_.insert(std::move(key));
+      if (track_changes_) dirty_items_.insert(key);
       break;
     }
     case Kind::kCensus: {
@@ -186,10 +196,10 @@ absl::Status Projector::Apply(const v1::EventEnvelope& e) {
       RETURN_IF_ERROR(county::ApplyCensusEvent(s, e));
       SlimCensus(s);
       AddCensus(s, +1, *node.figures.mutable_census());
-      dirty_state_.insert(std::move(key));
       break;
     }
     case Kind::kNode:
+      state_changed = false;
       if (e.event_type() == v1::NodeRegistered::descriptor()->full_name()) {
         v1::NodeRegistered m;
         if (!m.ParseFromString(e.payload())) {
@@ -202,12 +212,16 @@ absl::Status Projector::Apply(const v1::EventEnvelope& e) {
       }
       break;
     case Kind::kOther:
+      state_changed = false;
       break;
+  }
+  if (track_changes_) {
+    if (state_changed) dirty_state_.insert(key);
+    if (dirty_nodes_.count(e.node_id()) == 0) dirty_nodes_.insert(e.node_id());
   }
   node.figures.set_events_applied(node.figures.events_applied() + 1);
   node.checkpoint.set_sequence(e.sequence());
   node.checkpoint.set_last_recorded_at_us(e.recorded_at_us());
-  if (dirty_nodes_.count(e.node_id()) == 0) dirty_nodes_.insert(e.node_id());
   return absl::OkStatus();
 }
 
@@ -223,11 +237,10 @@ absl::Status Projector::ApplyUnit(NodeEntry& node, const std::string& key,
   // Names and free texts stay in memory until the next load; no row or
   // figure depends on them (state_codec.h drops them when persisting).
   RETURN_IF_ERROR(county::ApplyUnitEvent(unit.state, e));
-  if (!unit.dirty) {
+  if (track_changes_ && !unit.dirty) {
     unit.dirty = true;
     dirty_units_.push_back(&unit);
   }
-  dirty_state_.insert(key);
   return absl::OkStatus();
 }
 
@@ -261,18 +274,62 @@ absl::Status Projector::ApplyEvaluation(NodeEntry& node, const std::string& key,
     SlimEvaluation(s);
     AddEvaluation(s, +1, figures);
   }
-  if (unit != nullptr && !unit->dirty) {
+  if (track_changes_ && unit != nullptr && !unit->dirty) {
     unit->dirty = true;
     dirty_units_.push_back(unit);
   }
-  dirty_state_.insert(key);
   return absl::OkStatus();
+}
+
+bool Projector::StateRow(const std::string& key,
+                         v1::ProjectedAggregate& aggregate) {
+  aggregate.Clear();
+  switch (KindOf(StreamOfKey(key))) {
+    case Kind::kUnit:
+      *aggregate.mutable_unit() = ToProto(units_.at(key).state);
+      aggregate.mutable_unit()->set_node_id(std::string(NodeOfKey(key)));
+      return true;
+    case Kind::kEvaluation:
+      *aggregate.mutable_evaluation() = ToProto(*EvaluationAt(key));
+      return true;
+    case Kind::kMaterial:
+      *aggregate.mutable_material() = ToProto(materials_.at(key));
+      return true;
+    case Kind::kMeeting:
+      *aggregate.mutable_meeting() = ToProto(meetings_.at(key));
+      return true;
+    case Kind::kItem:
+      *aggregate.mutable_rectification() = ToProto(items_.at(key));
+      return true;
+    case Kind::kCensus:
+      *aggregate.mutable_census() = ToProto(censuses_.at(key));
+      return true;
+    case Kind::kNode:
+    case Kind::kOther:
+      return false;
+  }
+  return false;
+}
+
+// Unit rows: recomputed once per flush for each unit touched (its own
+// events or its members' opinions), and their figures moved.
+absl::Status Projector::EmitUnitRow(UnitEntry& unit, const Emit& emit) {
+  unit.dirty = false;
+  if (!unit.state.registered()) return absl::OkStatus();
+  v1::UnitRow row = MakeUnitRow(unit.node_id, unit.state, unit.evaluations);
+  v1::UnitFigures& figures = *Node(unit.node_id).figures.mutable_units();
+  if (unit.has_row) AddUnit(unit.row, -1, figures);
+  AddUnit(row, +1, figures);
+  unit.row = std::move(row);
+  unit.has_row = true;
+  return emit(Table::kRows, UnitRowKey(unit.node_id, unit.row.unit_id()),
+              unit.row);
 }
 
 absl::Status Projector::Flush(size_t max_rows, const ChunkSink& sink) {
   std::vector<RowChange> chunk;
-  auto emit = [&](Table table, std::string key,
-                  const google::protobuf::Message& m) -> absl::Status {
+  const Emit emit = [&](Table table, std::string key,
+                        const google::protobuf::Message& m) -> absl::Status {
     chunk.push_back(RowChange{table, std::move(key), SerializeRow(m)});
     if (max_rows != 0 && chunk.size() >= max_rows) {
       absl::Status st = sink(std::move(chunk));
@@ -281,76 +338,61 @@ absl::Status Projector::Flush(size_t max_rows, const ChunkSink& sink) {
     }
     return absl::OkStatus();
   };
-
-  // Unit rows: recomputed once per flush for each unit touched (its own
-  // events or its members' opinions), and their figures moved.
-  for (UnitEntry* unit : dirty_units_) {
-    unit->dirty = false;
-    if (!unit->state.registered()) continue;
-    v1::UnitRow row =
-        MakeUnitRow(unit->node_id, unit->state, unit->evaluations);
-    v1::UnitFigures& figures = *Node(unit->node_id).figures.mutable_units();
-    if (unit->has_row) AddUnit(unit->row, -1, figures);
-    AddUnit(row, +1, figures);
-    unit->row = std::move(row);
-    unit->has_row = true;
-    RETURN_IF_ERROR(emit(Table::kRows,
-                         UnitRowKey(unit->node_id, unit->row.unit_id()),
-                         unit->row));
-  }
-  dirty_units_.clear();
-
   v1::ProjectedAggregate aggregate;
-  for (const std::string& key : dirty_state_) {
-    aggregate.Clear();
-    const absl::string_view stream = StreamOfKey(key);
-    switch (KindOf(stream)) {
-      case Kind::kUnit:
-        *aggregate.mutable_unit() = ToProto(units_.at(key).state);
-        aggregate.mutable_unit()->set_node_id(
-            std::string(NodeOfKey(key)));
-        break;
-      case Kind::kEvaluation:
-        *aggregate.mutable_evaluation() = ToProto(*EvaluationAt(key));
-        break;
-      case Kind::kMaterial:
-        *aggregate.mutable_material() = ToProto(materials_.at(key));
-        break;
-      case Kind::kMeeting:
-        *aggregate.mutable_meeting() = ToProto(meetings_.at(key));
-        break;
-      case Kind::kItem:
-        *aggregate.mutable_rectification() = ToProto(items_.at(key));
-        break;
-      case Kind::kCensus:
-        *aggregate.mutable_census() = ToProto(censuses_.at(key));
-        break;
-      case Kind::kNode:
-      case Kind::kOther:
-        continue;
-    }
-    RETURN_IF_ERROR(emit(Table::kState, key, aggregate));
-  }
-  dirty_state_.clear();
-
-  for (const std::string& key : dirty_items_) {
-    const county::RectificationState& item = items_.at(key);
-    if (!item.identified()) continue;
+  auto emit_state = [&](const std::string& key) -> absl::Status {
+    if (!StateRow(key, aggregate)) return absl::OkStatus();
+    return emit(Table::kState, key, aggregate);
+  };
+  auto emit_item = [&](const std::string& key,
+                       const county::RectificationState& item) {
+    if (!item.identified()) return absl::OkStatus();
     const absl::string_view node_id = NodeOfKey(key);
-    RETURN_IF_ERROR(emit(Table::kRows, RectRowKey(node_id, item.item_id),
-                         MakeRectificationRow(node_id, item)));
-  }
-  dirty_items_.clear();
+    return emit(Table::kRows, RectRowKey(node_id, item.item_id),
+                MakeRectificationRow(node_id, item));
+  };
+  auto emit_node = [&](const std::string& node_id, const NodeEntry& node) {
+    return emit(Table::kRows, NodeRowKey(node_id), node.figures);
+  };
 
-  for (const std::string& node_id : dirty_nodes_) {
-    RETURN_IF_ERROR(
-        emit(Table::kRows, NodeRowKey(node_id), nodes_.at(node_id).figures));
+  if (track_changes_) {
+    for (UnitEntry* unit : dirty_units_) {
+      RETURN_IF_ERROR(EmitUnitRow(*unit, emit));
+    }
+    dirty_units_.clear();
+    for (const std::string& key : dirty_state_) {
+      RETURN_IF_ERROR(emit_state(key));
+    }
+    dirty_state_.clear();
+    for (const std::string& key : dirty_items_) {
+      RETURN_IF_ERROR(emit_item(key, items_.at(key)));
+    }
+    dirty_items_.clear();
+    for (const std::string& node_id : dirty_nodes_) {
+      RETURN_IF_ERROR(emit_node(node_id, nodes_.at(node_id)));
+    }
+    for (const std::string& node_id : dirty_nodes_) {
+      RETURN_IF_ERROR(
+          emit(Table::kCheckpoint, node_id, nodes_.at(node_id).checkpoint));
+    }
+    dirty_nodes_.clear();
+  } else {
+    // A rebuild's first flush: everything applied is new.
+    for (auto& [key, unit] : units_) RETURN_IF_ERROR(EmitUnitRow(unit, emit));
+    for (const auto& [key, unit] : units_) RETURN_IF_ERROR(emit_state(key));
+    for (const auto& [key, ref] : evaluation_refs_) {
+      RETURN_IF_ERROR(emit_state(key));
+    }
+    for (const auto& [key, s] : materials_) RETURN_IF_ERROR(emit_state(key));
+    for (const auto& [key, s] : meetings_) RETURN_IF_ERROR(emit_state(key));
+    for (const auto& [key, s] : items_) RETURN_IF_ERROR(emit_state(key));
+    for (const auto& [key, s] : censuses_) RETURN_IF_ERROR(emit_state(key));
+    for (const auto& [key, s] : items_) RETURN_IF_ERROR(emit_item(key, s));
+    for (const auto& [id, node] : nodes_) RETURN_IF_ERROR(emit_node(id, node));
+    for (const auto& [id, node] : nodes_) {
+      RETURN_IF_ERROR(emit(Table::kCheckpoint, id, node.checkpoint));
+    }
+    track_changes_ = true;
   }
-  for (const std::string& node_id : dirty_nodes_) {
-    RETURN_IF_ERROR(
-        emit(Table::kCheckpoint, node_id, nodes_.at(node_id).checkpoint));
-  }
-  dirty_nodes_.clear();
   if (!chunk.empty()) return sink(std::move(chunk));
   return absl::OkStatus();
 }

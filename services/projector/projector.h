@@ -76,7 +76,15 @@ inline constexpr char kRectRowPrefix[] = "r/";
 
 class Projector {
  public:
-  Projector() = default;
+  // kIncremental remembers what each Apply changed, so that Flush emits
+  // only that (the live path). kRebuild is for a fresh projector folding
+  // whole logs: it skips the per-event bookkeeping, and its first Flush
+  // emits every row; after that Flush it is incremental. Both modes give
+  // the same rows for the same events (the property test proves it).
+  enum class Mode { kIncremental, kRebuild };
+
+  explicit Projector(Mode mode = Mode::kIncremental)
+      : track_changes_(mode == Mode::kIncremental) {}
   Projector(const Projector&) = delete;
   Projector& operator=(const Projector&) = delete;
 
@@ -99,7 +107,9 @@ class Projector {
   std::map<std::string, v1::NodeCheckpoint> Checkpoints() const;
 
   // True when something was applied since the last Flush.
-  bool HasChanges() const { return !dirty_nodes_.empty(); }
+  bool HasChanges() const {
+    return track_changes_ ? !dirty_nodes_.empty() : !nodes_.empty();
+  }
 
   // Emits every row changed since the last Flush, then forgets the changes.
   // Rows come in chunks of at most max_rows (0: one chunk), state first and
@@ -136,6 +146,12 @@ class Projector {
   };
 
   NodeEntry& Node(const std::string& node_id);
+  // The state row of `key` (a stream's aggregate); false for streams that
+  // have none (node, unknown kinds).
+  bool StateRow(const std::string& key, v1::ProjectedAggregate& out);
+  using Emit = std::function<absl::Status(Table, std::string,
+                                          const google::protobuf::Message&)>;
+  absl::Status EmitUnitRow(UnitEntry& unit, const Emit& emit);
   absl::Status ApplyUnit(NodeEntry& node, const std::string& key,
                          const v1::EventEnvelope& e);
   absl::Status ApplyEvaluation(NodeEntry& node, const std::string& key,
@@ -153,6 +169,12 @@ class Projector {
   std::unordered_map<std::string, county::CensusState> censuses_;
   // Loaded opinions waiting for FinishLoad: state key -> state.
   std::vector<std::pair<std::string, county::EvaluationState>> loaded_;
+
+  // False in kRebuild mode until the first Flush: every entry is dirty.
+  bool track_changes_;
+  std::string key_;  // Apply's state key, reused
+  NodeEntry* last_node_ = nullptr;  // Apply's node, looked up again on change
+  const std::string* last_node_id_ = nullptr;
 
   std::unordered_set<std::string> dirty_state_;  // state keys
   std::unordered_set<std::string> dirty_items_;  // state keys of items
