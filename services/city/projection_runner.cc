@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
+#include "services/projector/figures.h"
 #include "spdlog/spdlog.h"
 #include "storage/status_macros.h"
 
@@ -23,9 +24,6 @@ using Family = storage::ReadModelStore::Family;
 constexpr char kCurrent[] = "CURRENT";
 constexpr char kVersionKey[] = "model_version";
 constexpr char kCompleteKey[] = "complete";
-// Rows per write when a rebuild writes its fresh store (not yet served, so
-// several writes are fine; "complete" is written last).
-constexpr size_t kRebuildChunkRows = 50000;
 
 std::string GenName(int generation) {
   return absl::StrFormat("gen-%06d", generation);
@@ -116,6 +114,17 @@ std::string FormatProgress(const RebuildProgress& p) {
                          p.events_per_second, p.eta_seconds);
 }
 
+std::shared_ptr<const v1::CityOverview> OverviewOf(
+    const projector::Projector& projector) {
+  auto overview = std::make_shared<v1::CityOverview>();
+  v1::NodeFigures* city = overview->mutable_city();
+  for (auto& [id, figures] : projector.AllNodeFigures()) {
+    projector::AddFigures(figures, *city);
+    *overview->add_nodes() = std::move(figures);
+  }
+  return overview;
+}
+
 absl::StatusOr<RebuildStats> RebuildInto(
     const std::map<std::string, storage::EventLog*>& logs,
     projector::Projector& projector, storage::ReadModelStore& store,
@@ -163,10 +172,20 @@ absl::StatusOr<RebuildStats> RebuildInto(
       }
     }
   }
-  RETURN_IF_ERROR(projector.Flush(
-      kRebuildChunkRows, [&](std::vector<projector::RowChange>&& rows) {
-        return store.Apply(ToWriteSet(std::move(rows), false));
+  // The fresh store is not served yet: load every row as sorted table files
+  // (no WAL, no memtable; durable on return), then mark it complete with
+  // one synced write.
+  std::vector<storage::ReadModelStore::Put> puts;
+  RETURN_IF_ERROR(
+      projector.Flush(0, [&](std::vector<projector::RowChange>&& rows) {
+        puts.reserve(puts.size() + rows.size());
+        for (projector::RowChange& r : rows) {
+          puts.push_back(
+              {FamilyOf(r.table), std::move(r.key), std::move(r.value)});
+        }
+        return absl::OkStatus();
       }));
+  RETURN_IF_ERROR(store.BulkLoad(std::move(puts)));
   storage::ReadModelStore::WriteSet meta;
   meta.sync = true;
   meta.puts = {{Family::kMeta, kVersionKey,
@@ -209,9 +228,7 @@ absl::StatusOr<std::unique_ptr<ProjectionRunner>> ProjectionRunner::Open(
       absl::MutexLock l(&r->mu_);
       r->serving_ = r->writing_;
       r->projected_.clear();
-      for (const auto& [node, cp] : r->projector_->Checkpoints()) {
-        r->projected_[node] = cp.sequence();
-      }
+      r->Publish();
       return r;
     }
     spdlog::warn(
@@ -276,6 +293,18 @@ ProjectionRunner::Store() const {
       "the read models are not built yet; retry in a few seconds");
 }
 
+absl::StatusOr<std::shared_ptr<const v1::CityOverview>>
+ProjectionRunner::Overview() const {
+  {
+    absl::MutexLock l(&mu_);
+    if (serving_ != nullptr && overview_ != nullptr) return overview_;
+  }
+  absl::StatusOr<std::shared_ptr<storage::ReadModelStore>> store = Store();
+  if (!store.ok()) return store.status();
+  return absl::UnavailableError(
+      "the city overview is not published yet; retry in a moment");
+}
+
 std::vector<v1::NodeFreshness> ProjectionRunner::Freshness(
     const storage::ReadModelStore::View& view) const {
   std::vector<v1::NodeFreshness> out;
@@ -314,7 +343,8 @@ absl::Status ProjectionRunner::Rebuild() {
   RETURN_IF_ERROR(storage::ReadModelStore::Destroy(dir));  // a crashed try
   ASSIGN_OR_RETURN(std::unique_ptr<storage::ReadModelStore> fresh,
                    storage::ReadModelStore::Open(dir));
-  auto projector = std::make_unique<projector::Projector>();
+  auto projector =
+      std::make_unique<projector::Projector>(projector::Projector::Mode::kRebuild);
   {
     absl::MutexLock l(&mu_);
     rebuild_fraction_ = 0;
@@ -347,9 +377,7 @@ absl::Status ProjectionRunner::Rebuild() {
     serving_ = writing_;
     rebuild_fraction_ = -1;
     projected_.clear();
-    for (const auto& [node, cp] : projector_->Checkpoints()) {
-      projected_[node] = cp.sequence();
-    }
+    Publish();
     failed_.clear();
   }
   spdlog::info("read models rebuilt: {} events in {:.1f} s into {}",
@@ -400,10 +428,15 @@ absl::StatusOr<bool> ProjectionRunner::Pass() {
   std::vector<projector::RowChange> rows = projector_->FlushAll();
   RETURN_IF_ERROR(writing_->Apply(ToWriteSet(std::move(rows), false)));
   absl::MutexLock l(&mu_);
+  Publish();
+  return true;
+}
+
+void ProjectionRunner::Publish() {
   for (const auto& [node, cp] : projector_->Checkpoints()) {
     projected_[node] = cp.sequence();
   }
-  return true;
+  overview_ = OverviewOf(*projector_);
 }
 
 void ProjectionRunner::Loop() {

@@ -75,6 +75,12 @@ absl::StatusOr<RebuildStats> RebuildInto(
     projector::Projector& projector, storage::ReadModelStore& store,
     const RebuildProgressFn& progress);
 
+// The city overview's day-independent part from a projector's figures
+// (right after a Flush, they are what the store holds): every node's
+// figures by node id and their sum. query::FinishOverview fills the day.
+std::shared_ptr<const v1::CityOverview> OverviewOf(
+    const projector::Projector& projector);
+
 struct RunnerOptions {
   std::string dir;  // <data_dir>/read_models
   NodeLogsFn logs;
@@ -107,6 +113,11 @@ class ProjectionRunner {
   // rebuilt (42%); retry in a few seconds").
   absl::StatusOr<std::shared_ptr<storage::ReadModelStore>> Store() const;
 
+  // The overview of the store Store() returns, kept in memory: published
+  // after each write of the store (a batch, a rebuild, the load on open),
+  // so a query reads no rows. UNAVAILABLE like Store().
+  absl::StatusOr<std::shared_ptr<const v1::CityOverview>> Overview() const;
+
   // Per node: copy head and projected checkpoint (from `view`).
   std::vector<v1::NodeFreshness> Freshness(
       const storage::ReadModelStore::View& view) const;
@@ -123,6 +134,9 @@ class ProjectionRunner {
   absl::Status LoadProjector();
   // One pass over every copy; true when it applied something.
   absl::StatusOr<bool> Pass();
+  // Publishes what the projector (just flushed) holds: checkpoints for
+  // WaitProjected and the overview.
+  void Publish() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const RunnerOptions options_;
   std::thread thread_;
@@ -135,6 +149,7 @@ class ProjectionRunner {
 
   mutable absl::Mutex mu_;
   std::shared_ptr<storage::ReadModelStore> serving_ ABSL_GUARDED_BY(mu_);
+  std::shared_ptr<const v1::CityOverview> overview_ ABSL_GUARDED_BY(mu_);
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
   bool notified_ ABSL_GUARDED_BY(mu_) = false;
   bool rebuild_requested_ ABSL_GUARDED_BY(mu_) = false;

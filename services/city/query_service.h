@@ -17,6 +17,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "google/protobuf/arena.h"
+#include "grpcpp/support/message_allocator.h"
 #include "reporting/v1/query.grpc.pb.h"
 #include "services/city/projection_runner.h"
 
@@ -36,15 +38,32 @@ struct ReplicationFacts {
 };
 using ReplicationStatusFn = std::function<std::vector<ReplicationFacts>()>;
 
-class QueryServiceImpl final : public v1::QueryService::Service {
+// The messages of one GetCityOverview call on one arena: the response
+// holds every node's figures (thousands of map entries for 200 nodes), and
+// taking them from an arena instead of the heap is most of the call's cost.
+// Thread-safe.
+class OverviewArenaAllocator final
+    : public grpc::MessageAllocator<v1::GetCityOverviewRequest,
+                                    v1::CityOverview> {
+ public:
+  grpc::MessageHolder<v1::GetCityOverviewRequest, v1::CityOverview>*
+  AllocateMessages() override;
+};
+
+// GetCityOverview is a callback method (so that its messages can live on an
+// arena, above); it never blocks. The others are synchronous.
+class QueryServiceImpl final
+    : public v1::QueryService::WithCallbackMethod_GetCityOverview<
+          v1::QueryService::Service> {
  public:
   // `runner` must outlive the service; `replication` may be empty.
   explicit QueryServiceImpl(const ProjectionRunner* runner,
                             ReplicationStatusFn replication = nullptr);
 
-  grpc::Status GetCityOverview(grpc::ServerContext* context,
-                               const v1::GetCityOverviewRequest* request,
-                               v1::CityOverview* response) override;
+  grpc::ServerUnaryReactor* GetCityOverview(
+      grpc::CallbackServerContext* context,
+      const v1::GetCityOverviewRequest* request,
+      v1::CityOverview* response) override;
   grpc::Status GetNodeDetail(grpc::ServerContext* context,
                              const v1::GetNodeDetailRequest* request,
                              v1::NodeDetail* response) override;
@@ -65,14 +84,24 @@ class QueryServiceImpl final : public v1::QueryService::Service {
  private:
   const ProjectionRunner* runner_;
   ReplicationStatusFn replication_;
+  OverviewArenaAllocator overview_allocator_;
 };
 
 // The handlers' logic without gRPC, for tests and the benchmark. `view` is
 // one snapshot of a complete store.
 namespace query {
 absl::StatusOr<std::string> Today(const std::string& requested);
+// The overview from the node rows of `view` (a scan; the reference the
+// in-memory path is tested against).
 absl::Status CityOverview(const storage::ReadModelStore::View& view,
                           const std::string& today, v1::CityOverview& out);
+// The overview from a published base (city::OverviewOf, kept by the
+// runner): a copy with the day's parts filled. What GetCityOverview serves.
+void FinishOverview(const v1::CityOverview& base, const std::string& today,
+                    v1::CityOverview& out);
+// The arena options of OverviewArenaAllocator (one block holds a 200-node
+// overview).
+google::protobuf::ArenaOptions OverviewArenaOptions();
 absl::Status ListUnits(const storage::ReadModelStore::View& view,
                        const v1::ListUnitsRequest& request,
                        v1::ListUnitsResponse& out);

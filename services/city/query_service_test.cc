@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "services/city/projection_runner.h"
 #include "services/city/query_service.h"
@@ -88,11 +89,47 @@ std::map<std::pair<int, std::string>, std::string> Dump(
   return out;
 }
 
+// The runner's in-memory overview equals the one read from its store.
+void ExpectOverviewMatchesStore(const ProjectionRunner& runner) {
+  auto store = runner.Store();
+  auto base = runner.Overview();
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE(base.ok());
+  v1::CityOverview from_rows, served;
+  ASSERT_TRUE(
+      query::CityOverview(*(*store)->NewView(), "2024-09-01", from_rows).ok());
+  query::FinishOverview(**base, "2024-09-01", served);
+  EXPECT_EQ(projector::SerializeRow(served),
+            projector::SerializeRow(from_rows));
+
+  // And over gRPC (the callback method, its messages on an arena).
+  QueryServiceImpl service(&runner);
+  grpc::ServerBuilder builder;
+  builder.RegisterService(&service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  ASSERT_NE(server, nullptr);
+  auto stub =
+      v1::QueryService::NewStub(server->InProcessChannel(grpc::ChannelArguments()));
+  v1::GetCityOverviewRequest request;
+  request.set_today("2024-09-01");
+  v1::CityOverview answer;
+  grpc::ClientContext context;
+  grpc::Status status = stub->GetCityOverview(&context, request, &answer);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(projector::SerializeRow(answer),
+            projector::SerializeRow(from_rows));
+  request.set_today("1st of May");
+  grpc::ClientContext bad_context;
+  EXPECT_EQ(stub->GetCityOverview(&bad_context, request, &answer).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  server->Shutdown();
+}
+
 std::map<std::pair<int, std::string>, std::string> FreshRebuild(
     const Logs& logs, const std::string& dir) {
   auto store = storage::ReadModelStore::Open(dir);
   EXPECT_TRUE(store.ok());
-  projector::Projector p;
+  projector::Projector p(projector::Projector::Mode::kRebuild);
   EXPECT_TRUE(RebuildInto(logs.Map(), p, **store, nullptr).ok());
   return Dump(**store);
 }
@@ -204,6 +241,11 @@ TEST(QueryService, FiltersAndPagingMatchBruteForce) {
     late += i.status() == v1::RECTIFICATION_STATUS_PLANNED && i.deadline() < today;
   }
   EXPECT_EQ(overview.city().rectifications().overdue(), late);
+  // What GetCityOverview serves (the runner's in-memory base) equals the
+  // overview read from the rows.
+  v1::CityOverview served;
+  query::FinishOverview(*OverviewOf(p), today, served);
+  EXPECT_EQ(projector::SerializeRow(served), projector::SerializeRow(overview));
 
   // A token from other filters is refused.
   v1::ListUnitsRequest bad;
@@ -243,6 +285,7 @@ TEST(ProjectionRunner, LiveRestartAndRebuildEqualAFreshRebuild) {
     auto store = (*runner)->Store();
     ASSERT_TRUE(store.ok());
     EXPECT_EQ(Dump(**store), FreshRebuild(logs, dir.Sub("fresh1")));
+    ExpectOverviewMatchesStore(**runner);
   }
   // Restart: resumes from the checkpoints.
   logs.Grow(100);
@@ -259,12 +302,14 @@ TEST(ProjectionRunner, LiveRestartAndRebuildEqualAFreshRebuild) {
     auto store = (*runner)->Store();
     ASSERT_TRUE(store.ok());
     EXPECT_EQ(Dump(**store), FreshRebuild(logs, dir.Sub("fresh2")));
+    ExpectOverviewMatchesStore(**runner);
     // A requested rebuild swaps in a fresh generation with the same rows.
     ASSERT_TRUE((*runner)->RebuildNow().ok());
     auto rebuilt = (*runner)->Store();
     ASSERT_TRUE(rebuilt.ok());
     EXPECT_NE(rebuilt->get(), store->get());
     EXPECT_EQ(Dump(**rebuilt), FreshRebuild(logs, dir.Sub("fresh3")));
+    ExpectOverviewMatchesStore(**runner);
   }
   // Another model version on disk: not served, rebuilt on start.
   {
@@ -289,6 +334,7 @@ TEST(ProjectionRunner, LiveRestartAndRebuildEqualAFreshRebuild) {
     auto store = (*runner)->Store();
     ASSERT_TRUE(store.ok());
     EXPECT_EQ(Dump(**store), FreshRebuild(logs, dir.Sub("fresh4")));
+    ExpectOverviewMatchesStore(**runner);
   }
 }
 
