@@ -182,6 +182,16 @@ class EventLog {
   virtual absl::StatusOr<Head> AppendReplicated(
       const std::vector<StoredEvent>& events, int64_t received_at_us) = 0;
 
+  // The two halves of AppendReplicated, for a receiver that pipelines
+  // (writes batch k+1 while batch k's sync runs): WriteReplicated makes the
+  // same checks and the same write but returns before it is durable (and
+  // before readers see it); AwaitDurable(sequence) returns once everything
+  // written up to `sequence` is durable (one WAL sync covers every write
+  // made before it starts). FAILED_PRECONDITION for a sequence not written.
+  virtual absl::StatusOr<Head> WriteReplicated(
+      const std::vector<StoredEvent>& events, int64_t received_at_us) = 0;
+  virtual absl::Status AwaitDurable(uint64_t sequence) = 0;
+
   // When a replica received the event (the received_at_us given to
   // AppendReplicated); NOT_FOUND past the head or for events appended with
   // Append (a node's own log records no receive time).

@@ -53,6 +53,9 @@ class EventLogImpl : public EventLog {
                      absl::Duration timeout) const override;
   absl::StatusOr<Head> AppendReplicated(const std::vector<StoredEvent>& events,
                                         int64_t received_at_us) override;
+  absl::StatusOr<Head> WriteReplicated(const std::vector<StoredEvent>& events,
+                                       int64_t received_at_us) override;
+  absl::Status AwaitDurable(uint64_t sequence) override;
   absl::StatusOr<int64_t> ReceivedAt(uint64_t sequence) const override;
   absl::Status Verify(const ProgressFn& progress) const override;
   absl::Status Checkpoint(const std::string& dir) const override;

@@ -99,21 +99,37 @@ absl::Status CheckBatch(absl::string_view node_id,
 
 absl::StatusOr<Head> EventLogImpl::AppendReplicated(
     const std::vector<StoredEvent>& events, int64_t received_at_us) {
+  ASSIGN_OR_RETURN(Head written, WriteReplicated(events, received_at_us));
+  // Acknowledge only once durable (also for a no-op batch: what it
+  // confirms may have been written by a call that is still syncing).
+  RETURN_IF_ERROR(AwaitDurable(written.sequence));
+  return written;
+}
+
+absl::StatusOr<Head> EventLogImpl::WriteReplicated(
+    const std::vector<StoredEvent>& events, int64_t received_at_us) {
   std::vector<v1::EventEnvelope> envelopes;
   RETURN_IF_ERROR(CheckBatch(options_.node_id, events, &envelopes));
   absl::ReaderMutexLock life(&lifecycle_);
   RETURN_IF_ERROR(CheckOpen("replicate"));
-  Head written;
+  absl::MutexLock l(&append_mu_);
+  RETURN_IF_ERROR(write_error_);
+  return WriteReplicatedLocked(events, envelopes, received_at_us);
+}
+
+absl::Status EventLogImpl::AwaitDurable(uint64_t sequence) {
+  absl::ReaderMutexLock life(&lifecycle_);
+  RETURN_IF_ERROR(CheckOpen("await durable"));
   {
     absl::MutexLock l(&append_mu_);
-    RETURN_IF_ERROR(write_error_);
-    ASSIGN_OR_RETURN(written,
-                     WriteReplicatedLocked(events, envelopes, received_at_us));
+    if (sequence > written_.sequence) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "event_log: await durable node=", options_.node_id, ": sequence ",
+          sequence, " was never written (written up to ",
+          written_.sequence, ")"));
+    }
   }
-  // Acknowledge only once durable (also for a no-op batch: what it
-  // confirms may have been written by a call that is still syncing).
-  RETURN_IF_ERROR(commit_.AwaitDurable(written.sequence));
-  return written;
+  return commit_.AwaitDurable(sequence);
 }
 
 absl::StatusOr<Head> EventLogImpl::WriteReplicatedLocked(

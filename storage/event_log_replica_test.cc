@@ -170,6 +170,21 @@ TEST_F(ReplicaTest, RepeatedAndOverlappingBatchesAreNoOps) {
   EXPECT_EQ(head->sequence, 40u);
 }
 
+TEST_F(ReplicaTest, WriteThenAwaitDurablePipelines) {
+  auto a = replica_->WriteReplicated(Slice(events_, 1, 10), 1);
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->sequence, 10u);
+  EXPECT_EQ(replica_->GetHead().sequence, 0u);  // not durable yet
+  auto b = replica_->WriteReplicated(Slice(events_, 11, 20), 2);
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(replica_->AwaitDurable(21).code(),
+            absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(replica_->AwaitDurable(20).ok());
+  EXPECT_EQ(replica_->GetHead().sequence, 20u);
+  EXPECT_EQ(replica_->GetHead().hash, events_[19].hash);
+  ExpectHolds(20);
+}
+
 TEST_F(ReplicaTest, GapIsRefusedNamingTheExpectedSequence) {
   ASSERT_TRUE(replica_->AppendReplicated(Slice(events_, 1, 10), 1).ok());
   auto head = replica_->AppendReplicated(Slice(events_, 12, 20), 1);
