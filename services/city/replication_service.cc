@@ -1,6 +1,7 @@
 #include "services/city/replication_service.h"
 
 #include <algorithm>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -150,6 +151,76 @@ absl::Status ReplicationServiceImpl::RunPush(
     return absl::CancelledError("replication: stream closed");
   }
 
+  // Acks are written by their own thread, each once what it confirms is
+  // durable, so this thread writes batch k+1 while batch k's sync runs
+  // (one sync then covers several batches).
+  AckQueue acks;
+  std::thread acker([&] { RunAcker(node, log, context, stream, &acks); });
+  absl::Status status =
+      ReadBatches(node, log, context, stream, head, &acks);
+  {
+    absl::MutexLock l(&acks.mu);
+    acks.closing = true;
+  }
+  acker.join();
+  absl::MutexLock l(&acks.mu);
+  // The acker's error explains a stream it cancelled.
+  if (!acks.error.ok() &&
+      (status.ok() || status.code() == absl::StatusCode::kCancelled)) {
+    status = acks.error;
+  }
+  return status;
+}
+
+void ReplicationServiceImpl::RunAcker(
+    const std::string& node, storage::EventLog* log,
+    grpc::ServerContext* context,
+    grpc::ServerReaderWriter<v1::PushResponse, v1::PushRequest>* stream,
+    AckQueue* acks) {
+  for (;;) {
+    std::deque<storage::Head> batch;
+    {
+      absl::MutexLock l(&acks->mu);
+      acks->mu.Await(absl::Condition(
+          +[](AckQueue* q) ABSL_EXCLUSIVE_LOCKS_REQUIRED(q->mu) {
+            return !q->pending.empty() || q->closing;
+          },
+          acks));
+      if (acks->pending.empty()) return;  // closing and drained
+      batch.swap(acks->pending);
+    }
+    // Heads only grow: making the last one durable covers them all.
+    absl::Status s = log->AwaitDurable(batch.back().sequence);
+    if (s.ok()) NoteCopyHead(node, batch.back().sequence);
+    for (const storage::Head& h : batch) {
+      if (!s.ok()) break;
+      if (!stream->Write(CursorResponse(h, /*ack=*/true))) {
+        s = absl::CancelledError("replication: stream closed");
+      }
+    }
+    if (!s.ok()) {
+      absl::MutexLock l(&acks->mu);
+      acks->error = s;
+      acks->pending.clear();
+      context->TryCancel();  // unblocks the reading thread
+      return;
+    }
+  }
+}
+
+absl::Status ReplicationServiceImpl::ReadBatches(
+    const std::string& node, storage::EventLog* log,
+    grpc::ServerContext* context,
+    grpc::ServerReaderWriter<v1::PushResponse, v1::PushRequest>* stream,
+    storage::Head head, AckQueue* acks) {
+  // Queues an ack of `h` (after it is durable); the acker's error if any.
+  auto ack = [acks](const storage::Head& h) -> absl::Status {
+    absl::MutexLock l(&acks->mu);
+    if (!acks->error.ok()) return acks->error;
+    acks->pending.push_back(h);
+    return absl::OkStatus();
+  };
+  v1::PushRequest request;
   std::vector<storage::StoredEvent> events;
   while (stream->Read(&request)) {
     switch (request.kind_case()) {
@@ -192,7 +263,7 @@ absl::Status ReplicationServiceImpl::RunPush(
           out.hash = std::move(*e.mutable_hash());
         }
         absl::StatusOr<storage::Head> written =
-            log->AppendReplicated(events, options_.now_us());
+            log->WriteReplicated(events, options_.now_us());
         if (!written.ok()) {
           if (written.status().code() == absl::StatusCode::kDataLoss) {
             return Diverged(node, std::string(written.status().message()));
@@ -200,16 +271,12 @@ absl::Status ReplicationServiceImpl::RunPush(
           return written.status();
         }
         head = *written;
-        NoteCopyHead(node, head.sequence);
-        if (!stream->Write(CursorResponse(head, /*ack=*/true))) {
-          return absl::CancelledError("replication: stream closed");
-        }
+        RETURN_IF_ERROR(ack(head));
         break;
       }
       case v1::PushRequest::kHeartbeat: {
         const v1::Heartbeat& hb = request.heartbeat();
         NoteCountyHead(node, hb.head_sequence());
-        head = log->GetHead();
         if (hb.head_sequence() > 0 && hb.head_sequence() <= head.sequence &&
             !hb.head_hash().empty()) {
           ASSIGN_OR_RETURN(storage::StoredEvent held,
@@ -221,9 +288,7 @@ absl::Status ReplicationServiceImpl::RunPush(
                 Hex(held.hash)));
           }
         }
-        if (!stream->Write(CursorResponse(head, /*ack=*/true))) {
-          return absl::CancelledError("replication: stream closed");
-        }
+        RETURN_IF_ERROR(ack(head));
         break;
       }
       case v1::PushRequest::kDivergence: {

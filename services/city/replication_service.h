@@ -12,9 +12,11 @@
 //   3. Each Batch is checked (<= kMaxBatchEvents events and
 //      <= kMaxBatchBytes envelope bytes, else RESOURCE_EXHAUSTED; no event
 //      past the head the batch reports, INVALID_ARGUMENT), then written
-//      with NodeCopies' EventLog::AppendReplicated (contiguity, decoding,
-//      node, chain; batch + cursor in one synced write) and acknowledged
-//      with the durable cursor. A Heartbeat is acknowledged the same way, so
+//      with NodeCopies' EventLog::WriteReplicated (contiguity, decoding,
+//      node, chain; batch + cursor in one write) and acknowledged with the
+//      cursor once that write is durable (EventLog::AwaitDurable, on a
+//      second thread per stream, so that the next batch is written while
+//      this one syncs: pipelining, one sync for several batches). A Heartbeat is acknowledged the same way, so
 //      the county knows the stream is alive while idle.
 //   Any refusal ends the stream with its status and leaves the copy as it
 //   was. DATA_LOSS from storage (an event differing from the one held) and
@@ -91,10 +93,32 @@ class ReplicationServiceImpl final : public v1::ReplicationService::Service {
     std::deque<std::pair<uint64_t, int64_t>> heads_seen;
   };
 
+  // Acks waiting for durability, in stream order (one per batch and
+  // heartbeat).
+  struct AckQueue {
+    absl::Mutex mu;
+    std::deque<storage::Head> pending ABSL_GUARDED_BY(mu);
+    bool closing ABSL_GUARDED_BY(mu) = false;
+    absl::Status error ABSL_GUARDED_BY(mu);  // the acker's, ends the stream
+  };
+
   absl::Status RunPush(
       grpc::ServerContext* context,
       grpc::ServerReaderWriter<v1::PushResponse, v1::PushRequest>* stream,
       uint64_t stream_id, std::string* node_out);
+  // After the Cursor: reads batches and heartbeats, writes batches (not
+  // yet durable) and queues their acks.
+  absl::Status ReadBatches(
+      const std::string& node, storage::EventLog* log,
+      grpc::ServerContext* context,
+      grpc::ServerReaderWriter<v1::PushResponse, v1::PushRequest>* stream,
+      storage::Head head, AckQueue* acks);
+  // Makes queued acks durable (one sync for all queued) and writes them.
+  void RunAcker(
+      const std::string& node, storage::EventLog* log,
+      grpc::ServerContext* context,
+      grpc::ServerReaderWriter<v1::PushResponse, v1::PushRequest>* stream,
+      AckQueue* acks);
   // Registers the stream as the node's active one, cancelling an older one.
   void Attach(const std::string& node, uint64_t stream_id,
               grpc::ServerContext* context, uint64_t copy_head);
