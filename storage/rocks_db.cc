@@ -96,6 +96,10 @@ absl::StatusOr<std::unique_ptr<RocksDb>> RocksDb::Open(const std::string& dir,
   o.max_background_jobs = 2;
   o.bytes_per_sync = 1 << 20;
   o.keep_log_file_num = 5;
+  // Start-up time is bounded by the WAL RocksDB must replay: once the live
+  // WAL passes 64 MiB the column families holding its oldest data are
+  // flushed, so a restart after a crash replays at most about that much.
+  o.max_total_wal_size = 64 << 20;
   // A torn WAL tail after a crash is cut at the last whole record, so the
   // recovered log is a prefix of what was written: no gaps.
   o.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
@@ -153,6 +157,15 @@ absl::Status RocksDb::Checkpoint(const std::string& dir) const {
 absl::Status RocksDb::Close() {
   if (db_ == nullptr) return absl::OkStatus();
   absl::Status st = ToStatus(db_->SyncWAL(), "sync wal at close");
+  // Flush the memtables so that the next Open has no WAL to replay: a
+  // cleanly closed log reopens in milliseconds whatever its size.
+  if (st.ok()) {
+    std::vector<rocksdb::ColumnFamilyHandle*> cfs;
+    for (rocksdb::ColumnFamilyHandle* h : handles_) {
+      if (h != nullptr) cfs.push_back(h);
+    }
+    st = ToStatus(db_->Flush(rocksdb::FlushOptions(), cfs), "flush at close");
+  }
   for (rocksdb::ColumnFamilyHandle*& h : handles_) {
     if (h != nullptr) {
       rocksdb::Status s = db_->DestroyColumnFamilyHandle(h);
