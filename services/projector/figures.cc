@@ -324,9 +324,10 @@ void AddFigures(const v1::NodeFigures& in, v1::NodeFigures& out) {
 void FinishForDay(absl::string_view today, v1::NodeFigures& figures) {
   v1::RectificationFigures& r = *figures.mutable_rectifications();
   uint64_t overdue = 0;
+  // One planned, open item whose deadline is each entry's in turn.
+  county::RectificationState s;
+  s.status = v1::RECTIFICATION_STATUS_PLANNED;
   for (const auto& [deadline, count] : r.open_deadlines()) {
-    county::RectificationState s;
-    s.status = v1::RECTIFICATION_STATUS_PLANNED;
     s.deadline = deadline;
     if (county::IsOverdue(s, today)) overdue += count;
   }

@@ -376,16 +376,43 @@ absl::Status Projector::Flush(size_t max_rows, const ChunkSink& sink) {
     }
     dirty_nodes_.clear();
   } else {
-    // A rebuild's first flush: everything applied is new.
+    // A rebuild's first flush: everything applied is new. The state rows
+    // are made from the entries in hand (StateRow would look each up
+    // again by key).
     for (auto& [key, unit] : units_) RETURN_IF_ERROR(EmitUnitRow(unit, emit));
-    for (const auto& [key, unit] : units_) RETURN_IF_ERROR(emit_state(key));
-    for (const auto& [key, ref] : evaluation_refs_) {
-      RETURN_IF_ERROR(emit_state(key));
+    for (const auto& [key, unit] : units_) {
+      aggregate.Clear();
+      *aggregate.mutable_unit() = ToProto(unit.state);
+      aggregate.mutable_unit()->set_node_id(unit.node_id);
+      RETURN_IF_ERROR(emit(Table::kState, key, aggregate));
     }
-    for (const auto& [key, s] : materials_) RETURN_IF_ERROR(emit_state(key));
-    for (const auto& [key, s] : meetings_) RETURN_IF_ERROR(emit_state(key));
-    for (const auto& [key, s] : items_) RETURN_IF_ERROR(emit_state(key));
-    for (const auto& [key, s] : censuses_) RETURN_IF_ERROR(emit_state(key));
+    for (const auto& [key, ref] : evaluation_refs_) {
+      aggregate.Clear();
+      *aggregate.mutable_evaluation() =
+          ToProto(ref.unit == nullptr ? orphan_evaluations_.at(key)
+                                      : ref.unit->evaluations.at(ref.member_id));
+      RETURN_IF_ERROR(emit(Table::kState, key, aggregate));
+    }
+    for (const auto& [key, s] : materials_) {
+      aggregate.Clear();
+      *aggregate.mutable_material() = ToProto(s);
+      RETURN_IF_ERROR(emit(Table::kState, key, aggregate));
+    }
+    for (const auto& [key, s] : meetings_) {
+      aggregate.Clear();
+      *aggregate.mutable_meeting() = ToProto(s);
+      RETURN_IF_ERROR(emit(Table::kState, key, aggregate));
+    }
+    for (const auto& [key, s] : items_) {
+      aggregate.Clear();
+      *aggregate.mutable_rectification() = ToProto(s);
+      RETURN_IF_ERROR(emit(Table::kState, key, aggregate));
+    }
+    for (const auto& [key, s] : censuses_) {
+      aggregate.Clear();
+      *aggregate.mutable_census() = ToProto(s);
+      RETURN_IF_ERROR(emit(Table::kState, key, aggregate));
+    }
     for (const auto& [key, s] : items_) RETURN_IF_ERROR(emit_item(key, s));
     for (const auto& [id, node] : nodes_) RETURN_IF_ERROR(emit_node(id, node));
     for (const auto& [id, node] : nodes_) {
