@@ -74,7 +74,10 @@ class Replicator {
   Replicator& operator=(const Replicator&) = delete;
 
   void Start();
-  // Ends the open stream (half-close, then cancel) and joins; idempotent.
+  // Cancels the open stream and joins the thread; idempotent. Returns
+  // within about heartbeat_interval (the longest the thread sleeps in
+  // WaitForAppend). Events sent but not yet acknowledged are simply sent
+  // again by the next stream (the city skips what it holds).
   void Stop();
 
   ReplicatorStatus GetStatus() const;
