@@ -191,7 +191,10 @@ void ReplicationServiceImpl::RunAcker(
     }
     // Heads only grow: making the last one durable covers them all.
     absl::Status s = log->AwaitDurable(batch.back().sequence);
-    if (s.ok()) NoteCopyHead(node, batch.back().sequence);
+    if (s.ok()) {
+      NoteCopyHead(node, batch.back().sequence);
+      if (options_.on_durable) options_.on_durable(node, batch.back().sequence);
+    }
     for (const storage::Head& h : batch) {
       if (!s.ok()) break;
       if (!stream->Write(CursorResponse(h, /*ack=*/true))) {
@@ -464,6 +467,16 @@ grpc::Status ReplicationServiceImpl::GetStatus(
     *response->add_nodes() = StatusOf(node, (*log)->GetHead());
   }
   return grpc::Status::OK;
+}
+
+std::vector<v1::NodeReplicationStatus> ReplicationServiceImpl::AllStatus()
+    const {
+  std::vector<v1::NodeReplicationStatus> out;
+  for (const std::string& node : copies_->Nodes()) {
+    absl::StatusOr<storage::EventLog*> log = copies_->Get(node);
+    if (log.ok()) out.push_back(StatusOf(node, (*log)->GetHead()));
+  }
+  return out;
 }
 
 }  // namespace reporting::city

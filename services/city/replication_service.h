@@ -27,8 +27,9 @@
 // reconnects after a broken link must not wait for the city to notice the
 // dead connection; the copy's checks make the overlap harmless.
 //
-// GetStatus reports per node what the copy holds, the county's last reported
-// head, lag (events, seconds), last contact and the state.
+// GetStatus (and AllStatus, in process) reports per node what the copy
+// holds, the county's last reported head, lag (events, seconds), last
+// contact and the state.
 //
 // Thread safety: the gRPC runtime calls the handlers from many threads;
 // per-node state is under mu_.
@@ -41,6 +42,7 @@
 #include <map>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -62,6 +64,12 @@ struct ReplicationServiceOptions {
   absl::Duration stall_after = absl::Seconds(10);
   // City clock, microseconds since the Unix epoch. Default: absl::Now().
   std::function<int64_t()> now_us;
+  // Called after each batch of `node` is durable up to `sequence`, before
+  // its ack is sent (the wiring wakes the projection runner with it, so
+  // the read models need not wait for the runner's idle wake). Runs on the
+  // stream's acker thread: it must be quick and must not block. May be
+  // empty.
+  std::function<void(const std::string& node, uint64_t sequence)> on_durable;
 };
 
 class ReplicationServiceImpl final : public v1::ReplicationService::Service {
@@ -76,6 +84,11 @@ class ReplicationServiceImpl final : public v1::ReplicationService::Service {
   grpc::Status GetStatus(grpc::ServerContext* context,
                          const v1::GetStatusRequest* request,
                          v1::GetStatusResponse* response) override;
+
+  // What GetStatus reports for every node with a copy, for in-process
+  // readers (the query service's freshness). Nodes whose copy cannot be
+  // opened are left out.
+  std::vector<v1::NodeReplicationStatus> AllStatus() const;
 
  private:
   struct NodeState {
