@@ -1,0 +1,54 @@
+// The shape shared by commands on a member's own stream (evaluation,
+// party-spirit material): check the member id, read the member's unit
+// stream (is the member registered?), read the member's stream as the main
+// stream, fold it, decide, emit one event onto it.
+#ifndef REPORTING_SERVICES_COUNTY_MEMBER_COMMAND_H_
+#define REPORTING_SERVICES_COUNTY_MEMBER_COMMAND_H_
+
+#include <string>
+
+#include "grpcpp/support/status.h"
+#include "services/county/command_context.h"
+#include "services/county/domain/registration.h"
+#include "services/county/ids.h"
+#include "storage/status_macros.h"
+
+namespace reporting::county {
+
+// A member as registered, its stream and that stream folded.
+template <typename State>
+struct MemberStream {
+  RosterMember member;
+  Stream stream;
+  State state;
+};
+
+// `stream_of(member)` names the member's stream; `fold(events)` folds it
+// into a State (StatusOr); `decide(loaded)` returns the event to emit
+// (StatusOr of a message) or the refusal.
+template <typename State, typename StreamOf, typename Fold, typename Decide>
+grpc::Status RunMemberCommand(const NodeEnv& env, const v1::CommandMeta& meta,
+                              const std::string& member_id,
+                              v1::CommandResult* result, StreamOf stream_of,
+                              Fold fold, Decide decide) {
+  return RunCommand(
+      env, meta, result, [&](CommandContext& ctx) -> absl::Status {
+        ASSIGN_OR_RETURN(
+            std::string unit_id,
+            CheckId(IdKind::kMember, "member_id", member_id, ctx.node_id()));
+        ASSIGN_OR_RETURN(Stream unit, ctx.Read(UnitStream(unit_id)));
+        ASSIGN_OR_RETURN(Roster roster, FoldRoster(unit.events));
+        MemberStream<State> loaded;
+        ASSIGN_OR_RETURN(loaded.member,
+                         RequireMember(roster, unit_id, member_id));
+        ASSIGN_OR_RETURN(loaded.stream, ctx.ReadMain(stream_of(loaded.member)));
+        ASSIGN_OR_RETURN(loaded.state, fold(loaded.stream.events));
+        ASSIGN_OR_RETURN(auto event, decide(loaded));
+        ctx.Emit(loaded.stream.id, event);
+        return absl::OkStatus();
+      });
+}
+
+}  // namespace reporting::county
+
+#endif  // REPORTING_SERVICES_COUNTY_MEMBER_COMMAND_H_
