@@ -44,7 +44,7 @@ constexpr int kNodes = 4;
 // with a projection backlog, or kMaxRounds (a failure then).
 constexpr int kMinKills = 12;
 constexpr int kMinMidProjection = 8;
-constexpr int kMaxRounds = 10;
+constexpr int kMaxRounds = 20;
 constexpr uint64_t kEventsPerRound = 4000;  // per node
 // The day the queries compute overdue items for (after the histories'
 // due dates, so some items are overdue).
@@ -234,7 +234,7 @@ TEST(ProjectionKillTest, ReadModelsEqualARebuildAfterManyKills) {
       }
       if (!behind) absl::SleepFor(absl::Milliseconds(2));
     }
-    absl::SleepFor(random_ms(0, 8));
+    absl::SleepFor(random_ms(0, 3));
     absl::StatusOr<v1::FreshnessResponse> f = Freshness(*query);
     if (f.ok()) {
       for (const v1::NodeFreshness& n : f->nodes()) {
