@@ -1,0 +1,1 @@
+# The export format (JSON Lines + manifest): library reporting_audit_export.

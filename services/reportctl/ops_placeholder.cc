@@ -1,0 +1,13 @@
+// Placeholder until the ops commands land: each refuses with a clear message.
+#include <iostream>
+
+#include "services/reportctl/commands.h"
+
+namespace reporting::reportctl {
+
+int RunBackup(const Words&) {
+  std::cerr << "reportctl: this command is not available in this build\n";
+  return 2;
+}
+
+}  // namespace reporting::reportctl
