@@ -1,0 +1,62 @@
+// AuditServiceImpl: AuditService of proto/reporting/v1/audit.proto over a
+// LogSource (a county's own log, or the city's copies). Start here for
+// services/audit/.
+//
+// Every handler: check the caller's role (access.h: OU=auditor when the
+// server runs TLS), check the request alone (INVALID_ARGUMENT /
+// FAILED_PRECONDITION, nothing read yet), resolve the log (NOT_FOUND for a
+// node not held), do the work (replay.h, state_as_of.h, verify.h), and
+// convert the absl::Status once (services/common/grpc_status.h).
+//
+// Synchronous service: Replay's Write blocks on HTTP/2 flow control, which
+// is what bounds a slow reader's cost to the server (replay.h).
+//
+// Thread safety: handlers run concurrently on gRPC's threads; the service
+// holds only constant state.
+#ifndef REPORTING_SERVICES_AUDIT_AUDIT_SERVICE_H_
+#define REPORTING_SERVICES_AUDIT_AUDIT_SERVICE_H_
+
+#include "reporting/v1/audit.grpc.pb.h"
+#include "services/audit/log_source.h"
+#include "services/audit/replay.h"
+
+namespace reporting::audit {
+
+struct AuditServiceOptions {
+  // Require OU=auditor certificates (a TLS server). False on a plaintext
+  // server, which has no identities: every caller passes.
+  bool enforce_roles = true;
+  ReplayLimits replay;
+};
+
+class AuditServiceImpl final : public v1::AuditService::Service {
+ public:
+  // `source` must outlive the service.
+  AuditServiceImpl(const LogSource* source, AuditServiceOptions options);
+
+  grpc::Status ListLogs(grpc::ServerContext* context,
+                        const v1::ListLogsRequest* request,
+                        v1::ListLogsResponse* response) override;
+  grpc::Status Replay(grpc::ServerContext* context,
+                      const v1::ReplayRequest* request,
+                      grpc::ServerWriter<v1::ReplayBatch>* writer) override;
+  grpc::Status StateAsOf(grpc::ServerContext* context,
+                         const v1::StateAsOfRequest* request,
+                         v1::StateAsOfResponse* response) override;
+  grpc::Status Verify(grpc::ServerContext* context,
+                      const v1::VerifyRequest* request,
+                      v1::VerifyResponse* response) override;
+  grpc::Status ChainHash(grpc::ServerContext* context,
+                         const v1::ChainHashRequest* request,
+                         v1::ChainHashResponse* response) override;
+
+ private:
+  absl::Status Allowed(const grpc::ServerContext& context) const;
+
+  const LogSource* const source_;
+  const AuditServiceOptions options_;
+};
+
+}  // namespace reporting::audit
+
+#endif  // REPORTING_SERVICES_AUDIT_AUDIT_SERVICE_H_
