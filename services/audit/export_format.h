@@ -126,6 +126,11 @@ class ExportWriter {
 
   absl::Status Add(const v1::AuditedEvent& event);
   absl::Status Finish(int64_t created_at_us);
+  // The log's head when the export ran, if known only after Create (from
+  // the replay stream).
+  void set_log_head_sequence(uint64_t sequence) {
+    manifest_.log_head_sequence = sequence;
+  }
   uint64_t count() const { return manifest_.count; }
 
  private:
