@@ -322,6 +322,12 @@ absl::Status EventLogImpl::Checkpoint(const std::string& dir) const {
   return db_->Checkpoint(dir);
 }
 
+absl::StatusOr<DiskUsage> EventLogImpl::GetDiskUsage() const {
+  absl::ReaderMutexLock life(&lifecycle_);
+  RETURN_IF_ERROR(CheckOpen("disk usage"));
+  return db_->GetDiskUsage();
+}
+
 absl::Status EventLogImpl::Close() {
   // Waits for in-flight appends and reads: they hold lifecycle_ shared.
   absl::WriterMutexLock life(&lifecycle_);

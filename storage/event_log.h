@@ -34,6 +34,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "storage/disk_usage.h"
 
 namespace reporting::storage {
 
@@ -205,6 +206,9 @@ class EventLog {
   // checkpoint; hard links where possible), openable with Open(). `dir`
   // must not exist yet. The copy holds at least every acknowledged event.
   virtual absl::Status Checkpoint(const std::string& dir) const = 0;
+
+  // What the log's RocksDB occupies (metrics; storage/disk_usage.h).
+  virtual absl::StatusOr<DiskUsage> GetDiskUsage() const = 0;
 
   // Flushes and closes; later calls fail with FAILED_PRECONDITION.
   virtual absl::Status Close() = 0;

@@ -59,6 +59,7 @@ class EventLogImpl : public EventLog {
   absl::StatusOr<int64_t> ReceivedAt(uint64_t sequence) const override;
   absl::Status Verify(const ProgressFn& progress) const override;
   absl::Status Checkpoint(const std::string& dir) const override;
+  absl::StatusOr<DiskUsage> GetDiskUsage() const override;
   absl::Status Close() override;
 
   // For tests and metrics: WAL syncs run so far.

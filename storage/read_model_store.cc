@@ -11,6 +11,7 @@
 #include "rocksdb/options.h"
 #include "rocksdb/sst_file_writer.h"
 #include "rocksdb/table.h"
+#include "rocksdb/utilities/checkpoint.h"
 #include "rocksdb/write_batch.h"
 #include "storage/rocks_db.h"
 
@@ -189,6 +190,25 @@ class StoreImpl : public ReadModelStore {
                     absl::string_view start,
                     const Visitor& visit) const override {
     return reader_.Scan(nullptr, family, prefix, start, visit);
+  }
+
+  absl::Status Checkpoint(const std::string& dir) const override {
+    if (db_ == nullptr) {
+      return absl::FailedPreconditionError(Context("closed:", dir_));
+    }
+    rocksdb::Checkpoint* raw = nullptr;
+    rocksdb::Status s = rocksdb::Checkpoint::Create(db_.get(), &raw);
+    if (!s.ok()) return ToStatus(s, Context("checkpoint", dir_));
+    std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+    return ToStatus(checkpoint->CreateCheckpoint(dir),
+                    Context("checkpoint to", dir));
+  }
+
+  absl::StatusOr<DiskUsage> GetDiskUsage() const override {
+    if (db_ == nullptr) {
+      return absl::FailedPreconditionError(Context("closed:", dir_));
+    }
+    return DiskUsageOf(db_.get(), Context("store", dir_));
   }
 
   absl::Status Close() override {

@@ -32,6 +32,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "storage/disk_usage.h"
 
 namespace reporting::storage {
 
@@ -88,6 +89,12 @@ class ReadModelStore {
   virtual absl::Status Scan(Family family, absl::string_view prefix,
                             absl::string_view start,
                             const Visitor& visit) const = 0;
+  // Online backup: a consistent copy of the store in `dir` (a RocksDB
+  // checkpoint: hard links where possible), openable with Open(). `dir`
+  // must not exist yet. The copy holds every write applied before the call.
+  virtual absl::Status Checkpoint(const std::string& dir) const = 0;
+  // What the store's RocksDB occupies (metrics; storage/disk_usage.h).
+  virtual absl::StatusOr<DiskUsage> GetDiskUsage() const = 0;
   virtual absl::Status Close() = 0;
 };
 

@@ -8,6 +8,7 @@
 #include "rocksdb/convenience.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/table.h"
+#include "rocksdb/transaction_log.h"
 #include "rocksdb/utilities/checkpoint.h"
 
 namespace reporting::storage {
@@ -152,6 +153,32 @@ absl::Status RocksDb::Checkpoint(const std::string& dir) const {
   std::unique_ptr<rocksdb::Checkpoint> cp(raw);
   return ToStatus(cp->CreateCheckpoint(dir),
                   absl::StrCat("checkpoint to ", dir));
+}
+
+absl::StatusOr<DiskUsage> DiskUsageOf(rocksdb::DB* db,
+                                      absl::string_view context) {
+  DiskUsage usage;
+  const std::string what = absl::StrCat(context, ": disk usage");
+  if (!db->GetAggregatedIntProperty("rocksdb.total-sst-files-size",
+                                    &usage.sst_bytes) ||
+      !db->GetAggregatedIntProperty("rocksdb.estimate-live-data-size",
+                                    &usage.live_data_bytes) ||
+      !db->GetAggregatedIntProperty("rocksdb.cur-size-all-mem-tables",
+                                    &usage.memtable_bytes)) {
+    return absl::InternalError(
+        absl::StrCat(what, ": a RocksDB size property is not available"));
+  }
+  rocksdb::VectorLogPtr wal_files;
+  rocksdb::Status s = db->GetSortedWalFiles(wal_files);
+  if (!s.ok()) return ToStatus(s, what);
+  for (const std::unique_ptr<rocksdb::LogFile>& f : wal_files) {
+    if (f->Type() == rocksdb::kAliveLogFile) usage.wal_bytes += f->SizeFileBytes();
+  }
+  return usage;
+}
+
+absl::StatusOr<DiskUsage> RocksDb::GetDiskUsage() const {
+  return DiskUsageOf(db_.get(), "event_log");
 }
 
 absl::Status RocksDb::Close() {

@@ -17,6 +17,7 @@
 #include "absl/strings/string_view.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
+#include "storage/disk_usage.h"
 
 namespace reporting::storage {
 
@@ -37,6 +38,11 @@ inline constexpr int kCfCount = 8;
 inline constexpr std::array<const char*, kCfCount> kCfNames = {
     "default",    "events",   "streams", "stream_index",
     "type_index", "commands", "meta",    "received_at"};
+
+// What `db` occupies: SST, live data, WAL and memtable bytes summed over
+// every column family.
+absl::StatusOr<DiskUsage> DiskUsageOf(rocksdb::DB* db,
+                                      absl::string_view context);
 
 // rocksdb::Status -> absl::Status, prefixed "event_log: <context>: ". The
 // only such conversion in the project.
@@ -73,6 +79,9 @@ class RocksDb {
   // Online backup: a consistent copy of the DB in dir (hard links where
   // possible). dir must not exist.
   absl::Status Checkpoint(const std::string& dir) const;
+
+  // See DiskUsageOf.
+  absl::StatusOr<DiskUsage> GetDiskUsage() const;
 
   // Syncs the WAL and closes; idempotent.
   absl::Status Close();
