@@ -12,11 +12,14 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "grpc/grpc.h"
+#include "services/city/city_metrics.h"
 #include "services/city/node_copies.h"
 #include "services/city/projection_runner.h"
 #include "services/city/query_service.h"
 #include "services/city/replication_service.h"
 #include "services/common/logging.h"
+#include "services/common/metrics.h"
+#include "services/common/metrics_interceptor.h"
 #include "services/common/server.h"
 #include "services/common/tls.h"
 #include "spdlog/spdlog.h"
@@ -37,6 +40,11 @@ ABSL_FLAG(bool, sync, true,
           "benchmarks)");
 ABSL_FLAG(std::string, log_level, "info",
           "trace, debug, info, warn, error, critical or off");
+ABSL_FLAG(std::string, log_format, "text",
+          "text (human-readable lines) or json (one JSON object per line)");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "host:port to serve Prometheus metrics on (GET /metrics); empty: "
+          "no metrics endpoint");
 ABSL_FLAG(int, shutdown_grace_ms, 5000,
           "On SIGTERM/SIGINT, how long open streams may take to finish");
 
@@ -82,7 +90,12 @@ int main(int argc, char** argv) {
   // `city-aggregator rebuild --data_dir=D`: drop and rebuild the read
   // models from the node copies (aggregator stopped), with progress.
   const bool rebuild = args.size() > 1 && std::string(args[1]) == "rebuild";
-  services::InitLogging("city-aggregator", absl::GetFlag(FLAGS_log_level));
+  if (absl::Status s = services::InitLogging("city-aggregator",
+                                             absl::GetFlag(FLAGS_log_level),
+                                             absl::GetFlag(FLAGS_log_format));
+      !s.ok()) {
+    return Fail(std::string(s.message()));
+  }
 
   const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
   if (data_dir.empty()) return Fail("--data_dir is required");
@@ -134,10 +147,23 @@ int main(int argc, char** argv) {
     return FactsOf(replication.AllStatus());
   });
 
+  services::Metrics metrics;
+  metrics.AddGauges(city::CityGauges(&copies, &replication, runner->get()));
+  if (const std::string listen = absl::GetFlag(FLAGS_metrics_listen);
+      !listen.empty()) {
+    if (absl::Status s = metrics.Serve(listen); !s.ok()) {
+      (*runner)->Stop();
+      return Fail(std::string(s.message()));
+    }
+    spdlog::info("metrics on port {} (GET /metrics)", metrics.port());
+  }
+
   services::ServerOptions server;
   server.listen = absl::GetFlag(FLAGS_listen);
   server.services = {&replication, &queries};
   server.credentials = *credentials;
+  server.interceptors = {
+      services::NewMetricsInterceptorFactory(metrics.registry())};
   // Oversized batches get the service's own RESOURCE_EXHAUSTED message.
   server.max_receive_message_bytes = 4 * static_cast<int>(city::kMaxBatchBytes);
   // Counties ping every few seconds to notice dead links (replicator.h);

@@ -3,7 +3,10 @@
 #include <signal.h>
 
 #include <chrono>
+#include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -15,6 +18,25 @@
 
 namespace reporting::services {
 namespace {
+
+// ServerBuilder takes interceptor factories by unique_ptr; this one forwards
+// to a shared factory, so ServerOptions stays copyable.
+class SharedInterceptorFactory
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit SharedInterceptorFactory(
+      std::shared_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+          factory)
+      : factory_(std::move(factory)) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override {
+    return factory_->CreateServerInterceptor(info);
+  }
+
+ private:
+  const std::shared_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+      factory_;
+};
 
 sigset_t ShutdownSignals() {
   sigset_t set;
@@ -74,6 +96,15 @@ absl::StatusOr<StartedServer> StartServer(const ServerOptions& options) {
   // No SO_REUSEPORT: a second server on a busy port must fail loudly, not
   // silently share the port's traffic with the first.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  if (!options.interceptors.empty()) {
+    std::vector<
+        std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+        creators;
+    for (const auto& factory : options.interceptors) {
+      creators.push_back(std::make_unique<SharedInterceptorFactory>(factory));
+    }
+    builder.experimental().SetInterceptorCreators(std::move(creators));
+  }
   for (grpc::Service* service : options.services) {
     builder.RegisterService(service);
   }

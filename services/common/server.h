@@ -26,6 +26,7 @@
 #include "grpcpp/server.h"
 #include "grpcpp/impl/codegen/service_type.h"
 #include "grpcpp/security/server_credentials.h"
+#include "grpcpp/support/server_interceptor.h"
 
 namespace reporting::services {
 
@@ -59,6 +60,11 @@ struct ServerOptions {
   // is what group commit needs. 0 keeps gRPC's default.
   int min_pollers = 0;
   int max_pollers = 0;
+  // Server interceptors, run on every call in this order (e.g. metrics,
+  // services/common/metrics_interceptor.h). Shared: the server keeps them.
+  std::vector<
+      std::shared_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
 };
 
 struct StartedServer {

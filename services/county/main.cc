@@ -14,6 +14,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/common/logging.h"
+#include "services/common/metrics.h"
+#include "services/common/metrics_event_log.h"
+#include "services/common/metrics_interceptor.h"
 #include "services/common/server.h"
 #include "services/county/clerk_service.h"
 #include "services/county/command_service.h"
@@ -45,6 +48,11 @@ ABSL_FLAG(std::string, config, "",
           "absl's --flagfile. Flags given on the command line after it win");
 ABSL_FLAG(std::string, log_level, "info",
           "trace, debug, info, warn, error, critical or off");
+ABSL_FLAG(std::string, log_format, "text",
+          "text (human-readable lines) or json (one JSON object per line)");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "host:port to serve Prometheus metrics on (GET /metrics); empty: "
+          "no metrics endpoint");
 ABSL_FLAG(int, shutdown_grace_ms, 10000,
           "On SIGTERM/SIGINT, how long in-flight RPCs may take to finish");
 
@@ -87,7 +95,12 @@ int main(int argc, char** argv) {
   std::vector<std::string> args;
   std::vector<char*> rewritten = RewriteConfig(argc, argv, args);
   absl::ParseCommandLine(static_cast<int>(rewritten.size()), rewritten.data());
-  services::InitLogging("county-node", absl::GetFlag(FLAGS_log_level));
+  if (absl::Status s = services::InitLogging("county-node",
+                                             absl::GetFlag(FLAGS_log_level),
+                                             absl::GetFlag(FLAGS_log_format));
+      !s.ok()) {
+    return Fail(std::string(s.message()));
+  }
 
   const std::string node_id = absl::GetFlag(FLAGS_node_id);
   const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
@@ -106,9 +119,14 @@ int main(int argc, char** argv) {
   }
   const storage::Head head = (*log)->GetHead();
 
+  // Commands append through the timer (append latency histogram).
+  services::Metrics metrics;
+  services::TimedEventLog timed_log(log->get(), metrics.registry());
+  metrics.AddGauges(services::LogGauges(log->get()));
+
   county::NodeEnv env;
   env.node_id = node_id;
-  env.log = log->get();
+  env.log = &timed_log;
   env.now_us = [] { return absl::ToUnixMicros(absl::Now()); };
   county::CommandServiceImpl commands(env);
   county::ClerkServiceImpl clerk(env);
@@ -134,11 +152,21 @@ int main(int argc, char** argv) {
     replicator = std::make_unique<county::Replicator>(log->get(), replication);
   }
 
+  if (const std::string listen = absl::GetFlag(FLAGS_metrics_listen);
+      !listen.empty()) {
+    if (absl::Status s = metrics.Serve(listen); !s.ok()) {
+      return Fail(std::string(s.message()));
+    }
+    spdlog::info("metrics on port {} (GET /metrics)", metrics.port());
+  }
+
   services::ServerOptions server_options;
   server_options.listen = absl::GetFlag(FLAGS_listen);
   server_options.services = {&commands, &clerk};
   server_options.min_pollers = county::kServerMinPollers;
   server_options.max_pollers = county::kServerMaxPollers;
+  server_options.interceptors = {
+      services::NewMetricsInterceptorFactory(metrics.registry())};
   auto started = services::StartServer(server_options);
   if (!started.ok()) return Fail(std::string(started.status().message()));
   spdlog::info("node {} serving on port {} (log {} at sequence {}, sync {}{})",

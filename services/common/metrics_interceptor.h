@@ -1,0 +1,39 @@
+// A gRPC server interceptor that counts every RPC by method and status code,
+// times it, and counts the county's commands by type and result. Families
+// (docs/OPERATIONS.md):
+//   reporting_grpc_server_handled_total{method, code}   counter
+//   reporting_grpc_server_errors_total{code}            counter, code != OK
+//   reporting_grpc_server_handling_seconds{method}      histogram
+//   reporting_commands_total{command, result}           counter; CommandService
+//                                                       RPCs only; result is
+//                                                       "OK" or the code name
+// method is the full gRPC name ("/reporting.v1.CommandService/RecordSurvey"),
+// command the RPC name ("RecordSurvey"), code the upper-case gRPC code name
+// ("FAILED_PRECONDITION").
+//
+// Install it with ServerOptions::interceptors (server.h).
+//
+// Thread safety: the factory is shared by every call; prometheus-cpp's
+// metrics are thread-safe.
+#ifndef REPORTING_SERVICES_COMMON_METRICS_INTERCEPTOR_H_
+#define REPORTING_SERVICES_COMMON_METRICS_INTERCEPTOR_H_
+
+#include <memory>
+#include <string>
+
+#include "grpcpp/support/server_interceptor.h"
+#include "grpcpp/support/status.h"
+#include "prometheus/registry.h"
+
+namespace reporting::services {
+
+// "OK", "CANCELLED", ... as in the gRPC documentation.
+std::string StatusCodeName(grpc::StatusCode code);
+
+// Creates the families in `registry` (which must outlive the factory).
+std::shared_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+NewMetricsInterceptorFactory(prometheus::Registry& registry);
+
+}  // namespace reporting::services
+
+#endif  // REPORTING_SERVICES_COMMON_METRICS_INTERCEPTOR_H_
