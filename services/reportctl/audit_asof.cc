@@ -98,13 +98,19 @@ int RunAuditAsOf(const Words& words) {
     if (!at.ok()) return AuditUsageError(std::string(at.status().message()), kUsage);
     request.set_as_of_us(*at);
   }
-  const std::string axis = args->Get("axis", "recorded");
-  if (axis == "recorded") {
-    request.set_axis(v1::TIME_AXIS_RECORDED);
-  } else if (axis == "received") {
-    request.set_axis(v1::TIME_AXIS_RECEIVED);
-  } else {
-    return AuditUsageError("--axis is recorded or received", kUsage);
+  // The axis applies to a time cut only.
+  if (args->Has("axis")) {
+    const std::string axis = args->Get("axis");
+    if (request.as_of_us() == 0) {
+      return AuditUsageError("--axis goes with --at, not --sequence", kUsage);
+    }
+    if (axis == "recorded") {
+      request.set_axis(v1::TIME_AXIS_RECORDED);
+    } else if (axis == "received") {
+      request.set_axis(v1::TIME_AXIS_RECEIVED);
+    } else {
+      return AuditUsageError("--axis is recorded or received", kUsage);
+    }
   }
   auto channel = Connect(*args, *target);
   if (!channel.ok()) return AuditUsageError(std::string(channel.status().message()), kUsage);

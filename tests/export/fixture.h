@@ -1,0 +1,70 @@
+// End-to-end fixture for the audit export and CLI tests: a real
+// city-aggregator and county-node (plaintext, loopback) started by the
+// test, a small recorded history, and a way to run reportctl and the
+// Python verifier and capture what they print.
+//
+//   AuditCluster& c = AuditCluster::Get();   // started once per test binary
+//   RunResult r = RunCommand({ReportctlBin(), "audit", "export", ...});
+//
+// Binary paths come from the environment set by ctest (CMakeLists.txt):
+// CITY_BIN, COUNTY_BIN, GEN_CERTS (tests/replication/harness.h),
+// REPORTCTL_BIN, VERIFY_EXPORT (docs/verify_export.py) and PYTHON3.
+#ifndef REPORTING_TESTS_EXPORT_FIXTURE_H_
+#define REPORTING_TESTS_EXPORT_FIXTURE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tests/replication/harness.h"
+#include "tests/testutil/temp_dir.h"
+
+namespace reporting::export_test {
+
+inline constexpr char kNode[] = "371302";
+
+// The recorded history: sequence 1 NodeRegistered (actor "test:driver"),
+// then for unit i = 1..kUnits: UnitRegistered at 2i (actor "test:driver"),
+// BranchRegistered at 2i + 1 (actor "clerk:branch").
+inline constexpr int kUnits = 15;
+inline constexpr uint64_t kEvents = 1 + 2 * kUnits;
+
+class AuditCluster {
+ public:
+  // Starts both binaries and records the history on first use; the city's
+  // copy has caught up when it returns. Aborts the test binary on failure.
+  static AuditCluster& Get();
+
+  std::string county_address() const { return county_->address(); }
+  std::string city_address() const { return city_->address(); }
+  // A fresh path in the fixture's temporary directory.
+  std::string Path(const std::string& name) const { return dir_->Sub(name); }
+
+ private:
+  AuditCluster();
+  replication_test::Binaries bin_;
+  std::unique_ptr<testutil::TempDir> dir_;
+  std::unique_ptr<replication_test::City> city_;
+  std::unique_ptr<replication_test::County> county_;
+};
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+// Runs argv (no shell interpretation of the words) and waits for it.
+RunResult RunCommand(const std::vector<std::string>& argv);
+
+std::string ReportctlBin();
+// {python3, docs/verify_export.py}
+std::vector<std::string> VerifierCommand();
+
+std::string ReadFile(const std::string& path);
+void WriteFile(const std::string& path, const std::string& text);
+
+}  // namespace reporting::export_test
+
+#endif  // REPORTING_TESTS_EXPORT_FIXTURE_H_
