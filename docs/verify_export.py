@@ -62,6 +62,17 @@ class Bad(Exception):
     """The export fails verification; the message says why."""
 
 
+def no_duplicate_keys(pairs):
+    """json object_pairs_hook: a repeated key could show a reader one value
+    and a checker another, so it is refused."""
+    out = {}
+    for key, value in pairs:
+        if key in out:
+            raise Bad("key %s appears twice" % key)
+        out[key] = value
+    return out
+
+
 def read_varint(data, pos):
     """Returns (value, next position) of the base-128 varint at pos."""
     value = 0
@@ -194,8 +205,9 @@ def verify(events_path, manifest_path):
     """Returns (count, head hash); raises Bad naming the first problem."""
     try:
         with open(manifest_path, "rb") as f:
-            manifest = json.loads(f.read().decode("utf-8"))
-    except (OSError, ValueError) as e:
+            manifest = json.loads(f.read().decode("utf-8"),
+                                  object_pairs_hook=no_duplicate_keys)
+    except (OSError, ValueError, Bad) as e:
         raise Bad("manifest %s: %s" % (manifest_path, e))
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise Bad("manifest: format is not %s" % FORMAT)
@@ -221,7 +233,8 @@ def verify(events_path, manifest_path):
     for number, raw in enumerate(lines, start=1):
         where = "line %d" % number
         try:
-            obj = json.loads(raw.decode("utf-8"))
+            obj = json.loads(raw.decode("utf-8"),
+                             object_pairs_hook=no_duplicate_keys)
             sequence, prev_hash, stored_hash, node = check_line(obj)
         except ValueError as e:
             raise Bad("%s: not JSON: %s" % (where, e))

@@ -149,6 +149,9 @@ absl::StatusOr<ExportedEvent> ParseEventLine(absl::string_view line,
   if (s.ok()) {
     s = f.ExpectString("payload_b64", absl::Base64Escape(envelope.payload()));
   }
+  if (s.ok() && f.Has("received_at") && !f.Has("received_at_us")) {
+    s = absl::InvalidArgumentError("received_at without received_at_us");
+  }
   if (s.ok() && f.Has("received_at_us")) {
     s = f.Int("received_at_us", &out.received_at_us);
     if (s.ok()) s = f.ExpectString("received_at", IsoUtc(out.received_at_us));
