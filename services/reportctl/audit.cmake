@@ -13,10 +13,12 @@ list(APPEND REPORTCTL_SOURCES
 )
 list(APPEND REPORTCTL_LIBS reporting_audit_export)
 
-# The pure parts: chain bisection and flag parsing.
+# The pure parts: chain bisection, flag parsing, figures as rows.
 add_executable(audit_cli_test
   audit_bisect.cc
   audit_bisect_test.cc
+  audit_figures.cc
+  audit_figures_test.cc
   audit_flags.cc
   audit_flags_test.cc
 )
