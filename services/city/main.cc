@@ -12,6 +12,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "grpc/grpc.h"
+#include "services/audit/audit_service.h"
+#include "services/audit/city_log_source.h"
 #include "services/city/city_metrics.h"
 #include "services/city/node_copies.h"
 #include "services/city/projection_runner.h"
@@ -158,9 +160,15 @@ int main(int argc, char** argv) {
     spdlog::info("metrics on port {} (GET /metrics)", metrics.port());
   }
 
+  // Auditors (OU=auditor) replay, verify and ask state-as-of of every copy.
+  audit::CityLogSource audit_source(&copies);
+  audit::AuditServiceOptions audit_options;
+  audit_options.enforce_roles = !tls.insecure;
+  audit::AuditServiceImpl audit_service(&audit_source, audit_options);
+
   services::ServerOptions server;
   server.listen = absl::GetFlag(FLAGS_listen);
-  server.services = {&replication, &queries};
+  server.services = {&replication, &queries, &audit_service};
   server.credentials = *credentials;
   server.interceptors = {
       services::NewMetricsInterceptorFactory(metrics.registry())};

@@ -3,6 +3,7 @@
 // rules live in domain/, the command path in command_context.h. See
 // README.md.
 #include <cstdlib>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,6 +14,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "services/audit/access.h"
+#include "services/audit/audit_service.h"
+#include "services/audit/county_log_source.h"
 #include "services/common/logging.h"
 #include "services/common/metrics.h"
 #include "services/common/metrics_event_log.h"
@@ -35,11 +39,15 @@ ABSL_FLAG(std::string, city, "",
           "The city aggregator's host:port: the node pushes its log there "
           "(services/county/replicator.h). Empty: no replication");
 ABSL_FLAG(std::string, tls_cert, "",
-          "PEM client certificate of this node (CN = node id), for --city");
+          "PEM certificate of this node (CN = node id, OU=county): its "
+          "client certificate towards --city, and its server certificate: "
+          "with the TLS flags the node serves mutual TLS only");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key of this node");
-ABSL_FLAG(std::string, tls_ca, "", "PEM CA that signs the city's certificate");
+ABSL_FLAG(std::string, tls_ca, "",
+          "PEM CA that signs the city's and every client's certificate");
 ABSL_FLAG(bool, insecure, false,
-          "Replicate over plaintext: LOCAL DEVELOPMENT ONLY");
+          "Serve and replicate over plaintext, without client identities: "
+          "LOCAL DEVELOPMENT ONLY");
 ABSL_FLAG(bool, sync, true,
           "Sync the log's WAL before acknowledging a command. Off only for "
           "bulk loads: an OS crash may then lose acknowledged commands");
@@ -131,12 +139,44 @@ int main(int argc, char** argv) {
   county::CommandServiceImpl commands(env);
   county::ClerkServiceImpl clerk(env);
 
+  // Transport security (README.md "Security"): mutual TLS when the TLS
+  // flags are given; plaintext with --insecure, or with no TLS flag at all
+  // (development). Over TLS, writers (CommandService, ClerkService) need a
+  // certificate with OU=county and auditors (AuditService) OU=auditor.
+  services::TlsConfig tls{absl::GetFlag(FLAGS_tls_cert),
+                          absl::GetFlag(FLAGS_tls_key),
+                          absl::GetFlag(FLAGS_tls_ca),
+                          absl::GetFlag(FLAGS_insecure)};
+  const bool serve_tls = !tls.insecure && (!tls.cert_file.empty() ||
+                                           !tls.key_file.empty() ||
+                                           !tls.ca_file.empty());
+  std::shared_ptr<grpc::ServerCredentials> server_credentials;
+  if (serve_tls) {
+    if (absl::Status s = services::CheckTlsConfig(tls, "county-node");
+        !s.ok()) {
+      return Fail(std::string(s.message()));
+    }
+    auto credentials = services::ServerCredentialsFor(tls);
+    if (!credentials.ok()) {
+      return Fail(std::string(credentials.status().message()));
+    }
+    server_credentials = *credentials;
+    server_credentials->SetAuthMetadataProcessor(
+        std::make_shared<audit::MethodRoleProcessor>(
+            std::map<std::string, std::string>{
+                {"reporting.v1.CommandService", audit::kCountyRole},
+                {"reporting.v1.ClerkService", audit::kCountyRole}}));
+  } else {
+    spdlog::warn("serving PLAINTEXT, every caller unidentified (no "
+                 "--tls_cert/--tls_key/--tls_ca): LOCAL DEVELOPMENT ONLY");
+  }
+  audit::CountyLogSource audit_source(node_id, log->get());
+  audit::AuditServiceOptions audit_options;
+  audit_options.enforce_roles = serve_tls;
+  audit::AuditServiceImpl audit_service(&audit_source, audit_options);
+
   std::unique_ptr<county::Replicator> replicator;
   if (!absl::GetFlag(FLAGS_city).empty()) {
-    services::TlsConfig tls{absl::GetFlag(FLAGS_tls_cert),
-                            absl::GetFlag(FLAGS_tls_key),
-                            absl::GetFlag(FLAGS_tls_ca),
-                            absl::GetFlag(FLAGS_insecure)};
     if (absl::Status s = services::CheckTlsConfig(tls, "county-node --city");
         !s.ok()) {
       return Fail(std::string(s.message()));
@@ -162,7 +202,8 @@ int main(int argc, char** argv) {
 
   services::ServerOptions server_options;
   server_options.listen = absl::GetFlag(FLAGS_listen);
-  server_options.services = {&commands, &clerk};
+  server_options.services = {&commands, &clerk, &audit_service};
+  server_options.credentials = server_credentials;  // null: plaintext
   server_options.min_pollers = county::kServerMinPollers;
   server_options.max_pollers = county::kServerMaxPollers;
   server_options.interceptors = {

@@ -208,10 +208,14 @@ absl::StatusOr<uint64_t> SendUnit(v1::CommandService::Stub& stub,
 }
 
 Driver::Driver(std::string node_id, std::string county_address,
-               int per_second)
+               int per_second,
+               std::shared_ptr<grpc::ChannelCredentials> credentials)
     : node_id_(std::move(node_id)),
       address_(std::move(county_address)),
       per_second_(per_second),
+      credentials_(credentials != nullptr
+                       ? std::move(credentials)
+                       : grpc::InsecureChannelCredentials()),
       thread_([this] { Run(); }) {}
 
 Driver::~Driver() { Stop(); }
@@ -222,8 +226,7 @@ void Driver::Stop() {
 }
 
 void Driver::Run() {
-  auto channel =
-      grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
+  auto channel = grpc::CreateChannel(address_, credentials_);
   auto stub = v1::CommandService::NewStub(channel);
   const auto interval = std::chrono::microseconds(1000000 / per_second_);
   auto next = std::chrono::steady_clock::now();

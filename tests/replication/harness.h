@@ -105,10 +105,13 @@ absl::StatusOr<v1::GetStatusResponse> CityStatus(
 // county as fast as `per_second` allows, retrying a failed command with the
 // same command id until it succeeds (the county may be down). Stop() ends
 // it; last_sequence() is the county's head after the last acknowledged
-// command.
+// command. `credentials`: how to reach the county (null: plaintext; a
+// county started with TLS flags serves mutual TLS and takes writers with
+// an OU=county certificate, e.g. ClientTls(certs, "node-371302")).
 class Driver {
  public:
-  Driver(std::string node_id, std::string county_address, int per_second);
+  Driver(std::string node_id, std::string county_address, int per_second,
+         std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr);
   ~Driver();
   void Stop();
   uint64_t last_sequence() const { return last_sequence_.load(); }
@@ -119,6 +122,7 @@ class Driver {
   const std::string node_id_;
   const std::string address_;
   const int per_second_;
+  const std::shared_ptr<grpc::ChannelCredentials> credentials_;
   std::atomic<bool> stop_{false};
   std::atomic<uint64_t> last_sequence_{0};
   std::atomic<uint64_t> acknowledged_{0};
