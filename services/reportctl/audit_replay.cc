@@ -1,5 +1,7 @@
 // `reportctl audit replay`: who did what, in log order.
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -34,6 +36,63 @@ std::string Time(int64_t us, OutputFormat format) {
                           absl::FromUnixMicros(us), absl::UTCTimeZone());
 }
 
+const std::vector<std::string>& Columns() {
+  static const auto* columns = new std::vector<std::string>{
+      "sequence", "recorded_at", "received_at", "actor",
+      "command_id", "event_type", "stream"};
+  return *columns;
+}
+
+// The rows of a replay. --json and --csv are written as they arrive (a
+// replay can have millions of rows; the output is what PrintTable would
+// write); the terminal table needs every row for its widths, so it is
+// printed by Finish.
+class RowSink {
+ public:
+  RowSink(OutputFormat format, std::ostream& out) : format_(format), out_(out) {
+    table_.columns = Columns();
+    table_.numeric = {true, false, false, false, false, false, false};
+    if (format_ == OutputFormat::kCsv) {
+      PrintTable(table_, format_, out_);  // the header line
+    }
+  }
+
+  void Add(std::vector<std::string> row) {
+    switch (format_) {
+      case OutputFormat::kTable:
+        table_.rows.push_back(std::move(row));
+        return;
+      case OutputFormat::kCsv:
+        for (size_t c = 0; c < row.size(); ++c) {
+          out_ << (c > 0 ? "," : "") << CsvCell(row[c]);
+        }
+        out_ << "\r\n";
+        return;
+      case OutputFormat::kJson:
+        out_ << (rows_ == 0 ? "[\n  {" : ",\n  {");
+        for (size_t c = 0; c < row.size(); ++c) {
+          out_ << (c > 0 ? ", " : "") << JsonQuote(Columns()[c]) << ": "
+               << (c == 0 ? row[c] : JsonQuote(row[c]));
+        }
+        out_ << "}";
+        ++rows_;
+        return;
+    }
+  }
+
+  void Finish() {
+    if (format_ == OutputFormat::kTable) PrintTable(table_, format_, out_);
+    if (format_ == OutputFormat::kJson) out_ << (rows_ == 0 ? "[]\n" : "\n]\n");
+    out_.flush();
+  }
+
+ private:
+  const OutputFormat format_;
+  std::ostream& out_;
+  Table table_;
+  uint64_t rows_ = 0;
+};
+
 }  // namespace
 
 int RunAuditReplay(const Words& words) {
@@ -55,10 +114,7 @@ int RunAuditReplay(const Words& words) {
   auto stub = v1::AuditService::NewStub(*channel);
 
   const OutputFormat format = FormatFrom(*args);
-  Table table;
-  table.columns = {"sequence", "recorded_at", "received_at", "actor",
-                   "command_id", "event_type", "stream"};
-  table.numeric = {true, false, false, false, false, false, false};
+  RowSink sink(format, std::cout);
   ProgressBar progress("replay", 0);
   int64_t shown = 0;
   bool bad_envelope = false;
@@ -78,18 +134,16 @@ int RunAuditReplay(const Words& words) {
             absl::StartsWith(type, "reporting.v1.")) {
           type = type.substr(sizeof("reporting.v1.") - 1);
         }
-        table.rows.push_back(
-            {absl::StrCat(e.sequence()),
-             Time(e.recorded_at_us(), format),
-             Time(event.received_at_us(), format),
-             e.actor(), e.command_id(), type, e.stream_id()});
+        sink.Add({absl::StrCat(e.sequence()), Time(e.recorded_at_us(), format),
+                  Time(event.received_at_us(), format), e.actor(),
+                  e.command_id(), type, e.stream_id()});
         ++shown;
         return *limit == 0 || shown < *limit;
       });
   progress.Finish();
+  sink.Finish();
   if (!status.ok()) return CallFailed("audit replay", status);
   if (bad_envelope) return 1;
-  PrintTable(table, format, std::cout);
   if (format == OutputFormat::kTable) {
     std::cout << "(" << shown << " events)\n";
   }

@@ -82,6 +82,15 @@ TEST(AuditCliTest, ReplayFiltersAndLimitAtTheCity) {
   ASSERT_EQ(rows.size(), 4u);
   EXPECT_EQ(Str(rows[0], "sequence"), "10");
   EXPECT_EQ(Str(rows[3], "sequence"), "13");
+  // CSV for spreadsheets, streamed like --json.
+  r = Audit({"replay", "--target", AuditCluster::Get().county_address(),
+             "--to=2", "--csv"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, testing::StartsWith(
+                         "sequence,recorded_at,received_at,actor,command_id,"
+                         "event_type,stream\r\n1,"));
+  EXPECT_THAT(r.out, HasSubstr(",test:driver,unit-1,reporting.v1.UnitRegistered,"
+                               "unit/371302-U1\r\n"));
   // A readable table when not asked for JSON.
   r = Audit({"replay", "--target", AuditCluster::Get().county_address(),
              "--unit", "371302-U2"});
