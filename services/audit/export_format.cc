@@ -40,7 +40,8 @@ std::string Sha256(absl::string_view a, absl::string_view b) {
 // The payload in protobuf's JSON mapping (field names as in the .proto),
 // or "null" when this build does not know the type or it does not parse.
 std::string PayloadJson(const v1::EventEnvelope& envelope) {
-  auto message = events::ParsePayload(envelope.event_type(), envelope.payload());
+  auto message =
+      events::ParsePayload(envelope.event_type(), envelope.payload());
   if (!message.ok()) return "null";
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
@@ -70,9 +71,9 @@ absl::StatusOr<std::string> FormatEventLine(const v1::AuditedEvent& event) {
         "export: sequence ", event.sequence(), ": envelope does not decode"));
   }
   if (event.hash().size() != kHashBytes) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "export: sequence ", event.sequence(), ": hash is ",
-        event.hash().size(), " bytes, not 32"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("export: sequence ", event.sequence(), ": hash is ",
+                     event.hash().size(), " bytes, not 32"));
   }
   JsonObjectWriter w;
   w.String("node_id", envelope.node_id());
@@ -101,11 +102,11 @@ absl::StatusOr<ExportedEvent> ParseEventLine(absl::string_view line,
                                              uint64_t line_number) {
   if (line.empty()) return LineError(line_number, "empty line");
   Struct object;
-  if (auto s = google::protobuf::util::JsonStringToMessage(
-          std::string(line), &object);
+  if (auto s = google::protobuf::util::JsonStringToMessage(std::string(line),
+                                                           &object);
       !s.ok()) {
-    return LineError(line_number,
-                     absl::StrCat("not a JSON object: ", s.message().as_string()));
+    return LineError(line_number, absl::StrCat("not a JSON object: ",
+                                               s.message().as_string()));
   }
   JsonFields f(object);
   ExportedEvent out;
@@ -130,8 +131,7 @@ absl::StatusOr<ExportedEvent> ParseEventLine(absl::string_view line,
     return LineError(line_number, "prev_hash differs from the envelope's");
   }
   if (Sha256(out.prev_hash, out.envelope) != out.hash) {
-    return LineError(line_number,
-                     "hash is not SHA-256(prev_hash || envelope)");
+    return LineError(line_number, "hash is not SHA-256(prev_hash || envelope)");
   }
   // The readable copies must say what the bytes say.
   absl::Status s = f.ExpectString("node_id", envelope.node_id());
@@ -185,10 +185,10 @@ absl::Status ReadExportFile(
     }
     if (previous_sequence != 0 && event->sequence == previous_sequence + 1 &&
         event->prev_hash != previous_hash) {
-      return LineError(line_number,
-                       absl::StrCat("sequence ", event->sequence,
-                                    " does not chain onto sequence ",
-                                    previous_sequence));
+      return LineError(
+          line_number,
+          absl::StrCat("sequence ", event->sequence,
+                       " does not chain onto sequence ", previous_sequence));
     }
     if (absl::Status s = fn(*event); !s.ok()) {
       return absl::Status(s.code(), absl::StrCat("export line ", line_number,
@@ -198,8 +198,8 @@ absl::Status ReadExportFile(
     previous_hash = event->hash;
   }
   if (in.bad()) {
-    return absl::DataLossError(absl::StrCat("export: reading ", path, ": ",
-                                            std::strerror(errno)));
+    return absl::DataLossError(
+        absl::StrCat("export: reading ", path, ": ", std::strerror(errno)));
   }
   return absl::OkStatus();
 }

@@ -57,9 +57,9 @@ absl::StatusOr<std::string> FormatEventLine(const v1::AuditedEvent& event);
 struct ExportedEvent {
   uint64_t sequence = 0;
   std::string node_id;
-  std::string envelope;   // exact stored bytes
-  std::string hash;       // 32 bytes
-  std::string prev_hash;  // 32 bytes, equal to the envelope's prev_hash
+  std::string envelope;        // exact stored bytes
+  std::string hash;            // 32 bytes
+  std::string prev_hash;       // 32 bytes, equal to the envelope's prev_hash
   int64_t received_at_us = 0;  // 0 when the export came from a county
 };
 
@@ -86,8 +86,8 @@ struct ExportManifest {
   uint64_t first_sequence = 0;  // 0 when count == 0
   uint64_t last_sequence = 0;
   uint64_t count = 0;
-  std::string first_prev_hash;  // 32 bytes: prev_hash of the first event
-  std::string head_hash;        // 32 bytes: hash of the last event
+  std::string first_prev_hash;     // 32 bytes: prev_hash of the first event
+  std::string head_hash;           // 32 bytes: hash of the last event
   uint64_t log_head_sequence = 0;  // the log's head when the export ran
   int64_t created_at_us = 0;
   std::string events_file;    // base name of FILE

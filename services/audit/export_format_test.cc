@@ -42,7 +42,8 @@ TEST(ExportLineTest, ReadableFieldsInDocumentedOrder) {
   auto line = FormatEventLine(events[0]);
   ASSERT_TRUE(line.ok());
   EXPECT_THAT(*line, HasSubstr("{\"node_id\":\"371302\",\"sequence\":1,"));
-  EXPECT_THAT(*line, HasSubstr("\"recorded_at\":\"2024-07-01T00:00:00.000000Z\""));
+  EXPECT_THAT(*line,
+              HasSubstr("\"recorded_at\":\"2024-07-01T00:00:00.000000Z\""));
   EXPECT_THAT(*line, HasSubstr("\"actor\":\"clerk:wang.li@371302\""));
   EXPECT_THAT(*line, HasSubstr("\"received_at_us\":1719792005000000"));
   EXPECT_THAT(*line, HasSubstr("\"prev_hash\":\"" + std::string(64, '0')));
@@ -114,8 +115,8 @@ TEST(ExportLineTest, EditsAreRefusedNamingLineAndReason) {
       {"T00:00:01.000000Z", "T00:00:02.000000Z", "recorded_at"},
       {"\"recorded_at_us\":1719792001000000",
        "\"recorded_at_us\":1719792001000001", "recorded_at_us"},
-      {"\"received_at\":\"2024-07-01T00:00:05", "\"received_at\":\"2024-07-01T00:00:06",
-       "received_at"},
+      {"\"received_at\":\"2024-07-01T00:00:05",
+       "\"received_at\":\"2024-07-01T00:00:06", "received_at"},
       {b64, b64_edit, ""},
       {hash_hex, hash_edit, "hash is not SHA-256"},
       {"\"payload_b64\":\"", "\"payload_b64\":\"AA", "payload_b64"},
@@ -165,19 +166,20 @@ TEST(ReadExportFileTest, GapsAreAllowedButBrokenLinksAndDisorderAreNot) {
   // A filtered export: 1, 2, 4, 5 (each still hashes; no link across 3).
   std::vector<v1::AuditedEvent> filtered = {events[0], events[1], events[3],
                                             events[4]};
-  EXPECT_TRUE(ReadExportFile(WriteLines("gap", filtered),
-                             [](const ExportedEvent&) {
-                               return absl::OkStatus();
-                             }).ok());
+  EXPECT_TRUE(
+      ReadExportFile(WriteLines("gap", filtered), [](const ExportedEvent&) {
+        return absl::OkStatus();
+      }).ok());
   // Event 2 re-made on another prev_hash: hashes on its own, breaks the link.
   v1::EventEnvelope e2;
   ASSERT_TRUE(e2.ParseFromString(events[1].envelope()));
   Rehash(&events[1], e2, std::string(32, 'x'));
-  absl::Status s = ReadExportFile(
-      WriteLines("broken", {events[0], events[1]}),
-      [](const ExportedEvent&) { return absl::OkStatus(); });
-  EXPECT_THAT(std::string(s.message()),
-              HasSubstr("export line 2: sequence 2 does not chain onto sequence 1"));
+  absl::Status s =
+      ReadExportFile(WriteLines("broken", {events[0], events[1]}),
+                     [](const ExportedEvent&) { return absl::OkStatus(); });
+  EXPECT_THAT(
+      std::string(s.message()),
+      HasSubstr("export line 2: sequence 2 does not chain onto sequence 1"));
   s = ReadExportFile(WriteLines("disorder", {events[3], events[2]}),
                      [](const ExportedEvent&) { return absl::OkStatus(); });
   EXPECT_THAT(std::string(s.message()),
@@ -192,10 +194,11 @@ TEST(ReadExportFileTest, CallbackErrorNamesLine) {
   });
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(s.message(), "export line 2: no room");
-  EXPECT_EQ(ReadExportFile("/nonexistent/x", [](const ExportedEvent&) {
-              return absl::OkStatus();
-            }).code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(
+      ReadExportFile("/nonexistent/x",
+                     [](const ExportedEvent&) { return absl::OkStatus(); })
+          .code(),
+      absl::StatusCode::kNotFound);
 }
 
 }  // namespace

@@ -33,11 +33,21 @@ std::string JsonString(absl::string_view text) {
   for (const char ch : text) {
     const unsigned char c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           char buf[8];
@@ -93,8 +103,7 @@ bool JsonFields::Has(const std::string& name) const {
   return object_.fields().count(name) > 0;
 }
 
-absl::Status JsonFields::Get(const std::string& name,
-                             const Value** out) const {
+absl::Status JsonFields::Get(const std::string& name, const Value** out) const {
   auto it = object_.fields().find(name);
   if (it == object_.fields().end()) {
     return absl::InvalidArgumentError(
@@ -184,9 +193,9 @@ absl::Status JsonFields::ExpectString(const std::string& name,
   std::string value;
   if (absl::Status s = String(name, &value); !s.ok()) return s;
   if (value != expected) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        name, " ", JsonString(value), " differs from the envelope's ",
-        JsonString(expected)));
+    return absl::InvalidArgumentError(
+        absl::StrCat(name, " ", JsonString(value),
+                     " differs from the envelope's ", JsonString(expected)));
   }
   return absl::OkStatus();
 }

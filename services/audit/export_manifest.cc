@@ -48,7 +48,8 @@ absl::StatusOr<ExportManifest> ParseManifest(absl::string_view text) {
   if (auto s = google::protobuf::util::JsonStringToMessage(std::string(text),
                                                            &object);
       !s.ok()) {
-    return ManifestError(absl::StrCat("not a JSON object: ", s.message().as_string()));
+    return ManifestError(
+        absl::StrCat("not a JSON object: ", s.message().as_string()));
   }
   JsonFields f(object);
   ExportManifest m;

@@ -28,9 +28,9 @@ absl::Status WriteFileDurably(const std::string& path,
   const std::string tmp = path + ".tmp";
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
   if (f == nullptr) return IoError("cannot create", tmp);
-  const bool written = std::fwrite(text.data(), 1, text.size(), f) ==
-                           text.size() &&
-                       std::fflush(f) == 0 && ::fsync(fileno(f)) == 0;
+  const bool written =
+      std::fwrite(text.data(), 1, text.size(), f) == text.size() &&
+      std::fflush(f) == 0 && ::fsync(fileno(f)) == 0;
   const bool closed = std::fclose(f) == 0;
   if (!written || !closed) return IoError("cannot write", tmp);
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
@@ -82,9 +82,9 @@ absl::Status ExportWriter::Add(const v1::AuditedEvent& event) {
     return absl::FailedPreconditionError("export: Add after Finish");
   }
   if (manifest_.count > 0 && event.sequence() <= manifest_.last_sequence) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("export: sequence ", event.sequence(),
-                     " after ", manifest_.last_sequence));
+    return absl::InvalidArgumentError(absl::StrCat("export: sequence ",
+                                                   event.sequence(), " after ",
+                                                   manifest_.last_sequence));
   }
   auto line = FormatEventLine(event);
   if (!line.ok()) return line.status();

@@ -31,10 +31,10 @@ constexpr char kUsage[] =
 Table FiguresTable(const v1::StateAsOfResponse& r, const std::string& scope) {
   std::vector<std::string> columns = {"figure", scope};
   std::vector<FigureRows> per_column(1);
-  per_column[0].emplace_back("events_applied", absl::StrCat(r.events_applied()));
-  for (const auto& [node, seq] :
-       std::map<std::string, uint64_t>(r.applied_to().begin(),
-                                       r.applied_to().end())) {
+  per_column[0].emplace_back("events_applied",
+                             absl::StrCat(r.events_applied()));
+  for (const auto& [node, seq] : std::map<std::string, uint64_t>(
+           r.applied_to().begin(), r.applied_to().end())) {
     per_column[0].emplace_back(absl::StrCat("applied_to[", node, "]"),
                                absl::StrCat(seq));
   }
@@ -79,7 +79,8 @@ int RunAuditAsOf(const Words& words) {
       {"json", "csv"}, kUsage, &exit_code);
   if (!args) return exit_code;
   auto target = args->Require("target");
-  if (!target.ok()) return AuditUsageError(std::string(target.status().message()), kUsage);
+  if (!target.ok())
+    return AuditUsageError(std::string(target.status().message()), kUsage);
   if (args->Has("sequence") == args->Has("at")) {
     return AuditUsageError("give exactly one of --sequence and --at", kUsage);
   }
@@ -95,7 +96,8 @@ int RunAuditAsOf(const Words& words) {
     request.set_as_of_sequence(static_cast<uint64_t>(*seq));
   } else {
     auto at = ParseTimeFlag("at", args->Get("at"), /*end_of_day=*/true);
-    if (!at.ok()) return AuditUsageError(std::string(at.status().message()), kUsage);
+    if (!at.ok())
+      return AuditUsageError(std::string(at.status().message()), kUsage);
     request.set_as_of_us(*at);
   }
   // The axis applies to a time cut only.
@@ -113,7 +115,8 @@ int RunAuditAsOf(const Words& words) {
     }
   }
   auto channel = Connect(*args, *target);
-  if (!channel.ok()) return AuditUsageError(std::string(channel.status().message()), kUsage);
+  if (!channel.ok())
+    return AuditUsageError(std::string(channel.status().message()), kUsage);
   auto stub = v1::AuditService::NewStub(*channel);
   v1::StateAsOfResponse response;
   grpc::ClientContext ctx;

@@ -4,8 +4,7 @@
 
 namespace reporting::reportctl {
 
-absl::StatusOr<ChainComparison> CompareChains(uint64_t a_head,
-                                              const HashAt& a,
+absl::StatusOr<ChainComparison> CompareChains(uint64_t a_head, const HashAt& a,
                                               uint64_t b_head,
                                               const HashAt& b) {
   ChainComparison out;

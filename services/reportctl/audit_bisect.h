@@ -30,10 +30,8 @@ struct ChainComparison {
 
 // Compares two logs with heads a_head and b_head. A failed lookup is
 // returned as is.
-absl::StatusOr<ChainComparison> CompareChains(uint64_t a_head,
-                                              const HashAt& a,
-                                              uint64_t b_head,
-                                              const HashAt& b);
+absl::StatusOr<ChainComparison> CompareChains(uint64_t a_head, const HashAt& a,
+                                              uint64_t b_head, const HashAt& b);
 
 }  // namespace reporting::reportctl
 

@@ -64,14 +64,13 @@ TEST(CompareChainsTest, PrefixIsConsistentEitherWay) {
   auto shorter = Events(50);
   shorter.resize(30);
   const FakeLog city(shorter);
-  auto r = CompareChains(county.head(), county.lookup(), city.head(),
-                         city.lookup());
+  auto r =
+      CompareChains(county.head(), county.lookup(), city.head(), city.lookup());
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->consistent_up_to, 30u);
   EXPECT_EQ(r->diverges_at, 0u);
   EXPECT_EQ(r->lookups, 1u);
-  r = CompareChains(city.head(), city.lookup(), county.head(),
-                    county.lookup());
+  r = CompareChains(city.head(), city.lookup(), county.head(), county.lookup());
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->consistent_up_to, 30u);
 }
@@ -81,8 +80,8 @@ TEST(CompareChainsTest, DivergenceInsideTheShorterLog) {
   auto b = Events(25);
   b[9] = "other";
   const FakeLog county(a), city(b);
-  auto r = CompareChains(county.head(), county.lookup(), city.head(),
-                         city.lookup());
+  auto r =
+      CompareChains(county.head(), county.lookup(), city.head(), city.lookup());
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->diverges_at, 10u);
   EXPECT_EQ(r->consistent_up_to, 9u);
@@ -91,8 +90,8 @@ TEST(CompareChainsTest, DivergenceInsideTheShorterLog) {
 TEST(CompareChainsTest, EmptyLogsAndLookupErrors) {
   const FakeLog empty({});
   const FakeLog some(Events(3));
-  auto r = CompareChains(empty.head(), empty.lookup(), some.head(),
-                         some.lookup());
+  auto r =
+      CompareChains(empty.head(), empty.lookup(), some.head(), some.lookup());
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->consistent_up_to, 0u);
   EXPECT_EQ(r->lookups, 0u);

@@ -78,13 +78,14 @@ int AuditUsageError(const std::string& message, const char* usage) {
 grpc::Status StreamReplay(
     v1::AuditService::Stub& stub, const v1::ReplayRequest& request,
     ProgressBar* progress,
-    const std::function<bool(const v1::AuditedEvent&,
-                             const v1::ReplayBatch&)>& on_event,
+    const std::function<bool(const v1::AuditedEvent&, const v1::ReplayBatch&)>&
+        on_event,
     uint64_t* head_sequence) {
   grpc::ClientContext ctx;
   auto reader = stub.Replay(&ctx, request);
   v1::ReplayBatch batch;
-  const uint64_t from = request.from_sequence() == 0 ? 1 : request.from_sequence();
+  const uint64_t from =
+      request.from_sequence() == 0 ? 1 : request.from_sequence();
   bool stopped = false;
   while (!stopped && reader->Read(&batch)) {
     if (head_sequence != nullptr) *head_sequence = batch.head_sequence();
@@ -94,8 +95,8 @@ grpc::Status StreamReplay(
         end = request.to_sequence();
       }
       progress->set_total(end >= from ? end - from + 1 : 0);
-      progress->Update(batch.scanned_to() >= from ? batch.scanned_to() - from + 1
-                                                  : 0);
+      progress->Update(
+          batch.scanned_to() >= from ? batch.scanned_to() - from + 1 : 0);
     }
     for (const auto& event : batch.events()) {
       if (!on_event(event, batch)) {

@@ -41,8 +41,8 @@ int AuditUsageError(const std::string& message, const char* usage);
 grpc::Status StreamReplay(
     v1::AuditService::Stub& stub, const v1::ReplayRequest& request,
     ProgressBar* progress,
-    const std::function<bool(const v1::AuditedEvent&,
-                             const v1::ReplayBatch&)>& on_event,
+    const std::function<bool(const v1::AuditedEvent&, const v1::ReplayBatch&)>&
+        on_event,
     uint64_t* head_sequence = nullptr);
 
 }  // namespace reporting::reportctl

@@ -37,9 +37,11 @@ int RunAuditExport(const Words& words) {
     }
   }
   auto request = ReplayRequestFrom(*args);
-  if (!request.ok()) return AuditUsageError(std::string(request.status().message()), kUsage);
+  if (!request.ok())
+    return AuditUsageError(std::string(request.status().message()), kUsage);
   auto channel = Connect(*args, args->Get("target"));
-  if (!channel.ok()) return AuditUsageError(std::string(channel.status().message()), kUsage);
+  if (!channel.ok())
+    return AuditUsageError(std::string(channel.status().message()), kUsage);
   auto stub = v1::AuditService::NewStub(*channel);
 
   const std::string out = args->Get("out");

@@ -20,19 +20,27 @@ std::string Scalar(const Message& m, const FieldDescriptor* f, int index) {
   const bool rep = f->is_repeated();
   switch (f->cpp_type()) {
     case FieldDescriptor::CPPTYPE_INT32:
-      return absl::StrCat(rep ? r->GetRepeatedInt32(m, f, index) : r->GetInt32(m, f));
+      return absl::StrCat(rep ? r->GetRepeatedInt32(m, f, index)
+                              : r->GetInt32(m, f));
     case FieldDescriptor::CPPTYPE_INT64:
-      return absl::StrCat(rep ? r->GetRepeatedInt64(m, f, index) : r->GetInt64(m, f));
+      return absl::StrCat(rep ? r->GetRepeatedInt64(m, f, index)
+                              : r->GetInt64(m, f));
     case FieldDescriptor::CPPTYPE_UINT32:
-      return absl::StrCat(rep ? r->GetRepeatedUInt32(m, f, index) : r->GetUInt32(m, f));
+      return absl::StrCat(rep ? r->GetRepeatedUInt32(m, f, index)
+                              : r->GetUInt32(m, f));
     case FieldDescriptor::CPPTYPE_UINT64:
-      return absl::StrCat(rep ? r->GetRepeatedUInt64(m, f, index) : r->GetUInt64(m, f));
+      return absl::StrCat(rep ? r->GetRepeatedUInt64(m, f, index)
+                              : r->GetUInt64(m, f));
     case FieldDescriptor::CPPTYPE_DOUBLE:
-      return absl::StrCat(rep ? r->GetRepeatedDouble(m, f, index) : r->GetDouble(m, f));
+      return absl::StrCat(rep ? r->GetRepeatedDouble(m, f, index)
+                              : r->GetDouble(m, f));
     case FieldDescriptor::CPPTYPE_FLOAT:
-      return absl::StrCat(rep ? r->GetRepeatedFloat(m, f, index) : r->GetFloat(m, f));
+      return absl::StrCat(rep ? r->GetRepeatedFloat(m, f, index)
+                              : r->GetFloat(m, f));
     case FieldDescriptor::CPPTYPE_BOOL:
-      return (rep ? r->GetRepeatedBool(m, f, index) : r->GetBool(m, f)) ? "true" : "false";
+      return (rep ? r->GetRepeatedBool(m, f, index) : r->GetBool(m, f))
+                 ? "true"
+                 : "false";
     case FieldDescriptor::CPPTYPE_ENUM:
       return std::string(
           (rep ? r->GetRepeatedEnum(m, f, index) : r->GetEnum(m, f))->name());
@@ -66,8 +74,9 @@ const char* KeyEnum(const std::string& field) {
 // The enum value's name without the enum's common prefix ("STAGE_"), or
 // the number when unknown.
 std::string EnumName(const char* enum_name, int number) {
-  const auto* e = google::protobuf::DescriptorPool::generated_pool()
-                      ->FindEnumTypeByName(enum_name);
+  const auto* e =
+      google::protobuf::DescriptorPool::generated_pool()->FindEnumTypeByName(
+          enum_name);
   const auto* v = e == nullptr ? nullptr : e->FindValueByNumber(number);
   if (v == nullptr) return absl::StrCat(number);
   std::string name(v->name());

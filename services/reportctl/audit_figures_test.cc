@@ -30,8 +30,7 @@ TEST(AuditFiguresTest, NamesEnumKeysAndListsZeros) {
   EXPECT_EQ(rows["kind"], "NODE_KIND_DISTRICT");
   EXPECT_EQ(rows["units.registered"], "7");
   EXPECT_EQ(rows["units.by_stage[STUDY_MOBILISATION]"], "5");
-  EXPECT_EQ(rows["units.by_stage_step[ANALYSIS_EVALUATION/REPORT]"],
-            "2");
+  EXPECT_EQ(rows["units.by_stage_step[ANALYSIS_EVALUATION/REPORT]"], "2");
   EXPECT_EQ(rows["units.by_batch[9]"], "1");
   EXPECT_EQ(rows["rectifications.open_deadlines[2024-09-01]"], "4");
   EXPECT_EQ(rows["evaluations.recorded"], "0");  // zeros are listed

@@ -10,7 +10,7 @@ namespace reporting::reportctl {
 
 const std::set<std::string>& ReplayFilterFlags() {
   static const auto* flags = new std::set<std::string>{
-      "node",  "from",  "to",    "stream",        "unit",
+      "node",   "from", "to",    "stream",        "unit",
       "member", "type", "actor", "recorded_from", "recorded_to"};
   return *flags;
 }

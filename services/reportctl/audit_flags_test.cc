@@ -27,9 +27,9 @@ TEST(AuditFlagsTest, Times) {
 }
 
 TEST(AuditFlagsTest, ReplayRequestAndGivenFilters) {
-  auto r = ReplayRequestFrom(Parse(
-      {"--node=371302", "--from", "5", "--to=9", "--type=SurveyRecorded",
-       "--actor", "clerk:a", "--recorded_to=2024-07-02"}));
+  auto r = ReplayRequestFrom(
+      Parse({"--node=371302", "--from", "5", "--to=9", "--type=SurveyRecorded",
+             "--actor", "clerk:a", "--recorded_to=2024-07-02"}));
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->node_id(), "371302");
   EXPECT_EQ(r->from_sequence(), 5u);

@@ -23,7 +23,8 @@ constexpr char kUsage[] =
     "\n"
     "Events of a node's log in log order: sequence, recorded_at, received_at\n"
     "(city only), actor, command_id, event_type, stream. All given filters\n"
-    "must match. --node is required at the city. TIME is 2024-07-01T08:00:00Z,\n"
+    "must match. --node is required at the city. TIME is "
+    "2024-07-01T08:00:00Z,\n"
     "a date (midnight UTC) or microseconds; --recorded_to is exclusive.\n"
     "--type takes a full or short name (SurveyRecorded).\n";
 
@@ -38,8 +39,8 @@ std::string Time(int64_t us, OutputFormat format) {
 
 const std::vector<std::string>& Columns() {
   static const auto* columns = new std::vector<std::string>{
-      "sequence", "recorded_at", "received_at", "actor",
-      "command_id", "event_type", "stream"};
+      "sequence",   "recorded_at", "received_at", "actor",
+      "command_id", "event_type",  "stream"};
   return *columns;
 }
 
@@ -102,15 +103,18 @@ int RunAuditReplay(const Words& words) {
   auto args = ParseAuditArgs(words, known, {"json", "csv"}, kUsage, &exit_code);
   if (!args) return exit_code;
   auto target = args->Require("target");
-  if (!target.ok()) return AuditUsageError(std::string(target.status().message()), kUsage);
+  if (!target.ok())
+    return AuditUsageError(std::string(target.status().message()), kUsage);
   auto request = ReplayRequestFrom(*args);
-  if (!request.ok()) return AuditUsageError(std::string(request.status().message()), kUsage);
+  if (!request.ok())
+    return AuditUsageError(std::string(request.status().message()), kUsage);
   auto limit = args->GetInt("limit", 0);
   if (!limit.ok() || *limit < 0) {
     return AuditUsageError("--limit must be a whole number >= 0", kUsage);
   }
   auto channel = Connect(*args, *target);
-  if (!channel.ok()) return AuditUsageError(std::string(channel.status().message()), kUsage);
+  if (!channel.ok())
+    return AuditUsageError(std::string(channel.status().message()), kUsage);
   auto stub = v1::AuditService::NewStub(*channel);
 
   const OutputFormat format = FormatFrom(*args);

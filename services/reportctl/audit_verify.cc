@@ -49,25 +49,32 @@ absl::StatusOr<Head> ChainHead(v1::AuditService::Stub& stub,
 
 HashAt Lookup(v1::AuditService::Stub& stub, const std::string& node,
               const std::string& where) {
-  return [&stub, node, where](uint64_t sequence) -> absl::StatusOr<std::string> {
-    v1::ChainHashRequest request;
-    request.set_node_id(node);
-    request.set_sequence(sequence);
-    v1::ChainHashResponse response;
-    grpc::ClientContext ctx;
-    grpc::Status s = stub.ChainHash(&ctx, request, &response);
-    if (!s.ok()) return FromGrpc(s, where);
-    return response.hash();
-  };
+  return
+      [&stub, node, where](uint64_t sequence) -> absl::StatusOr<std::string> {
+        v1::ChainHashRequest request;
+        request.set_node_id(node);
+        request.set_sequence(sequence);
+        v1::ChainHashResponse response;
+        grpc::ClientContext ctx;
+        grpc::Status s = stub.ChainHash(&ctx, request, &response);
+        if (!s.ok()) return FromGrpc(s, where);
+        return response.hash();
+      };
 }
 
 int CompareCountyWithCity(const Args& args) {
   auto node = args.Require("node");
-  if (!node.ok()) return AuditUsageError("--node is required with --county and --city", kUsage);
+  if (!node.ok())
+    return AuditUsageError("--node is required with --county and --city",
+                           kUsage);
   auto county_channel = Connect(args, args.Get("county"));
   auto city_channel = Connect(args, args.Get("city"));
-  if (!county_channel.ok()) return AuditUsageError(std::string(county_channel.status().message()), kUsage);
-  if (!city_channel.ok()) return AuditUsageError(std::string(city_channel.status().message()), kUsage);
+  if (!county_channel.ok())
+    return AuditUsageError(std::string(county_channel.status().message()),
+                           kUsage);
+  if (!city_channel.ok())
+    return AuditUsageError(std::string(city_channel.status().message()),
+                           kUsage);
   auto county = v1::AuditService::NewStub(*county_channel);
   auto city = v1::AuditService::NewStub(*city_channel);
   const std::string county_where = absl::StrCat("county ", args.Get("county"));
@@ -76,10 +83,9 @@ int CompareCountyWithCity(const Args& args) {
   if (!county_head.ok()) return Failed("audit verify", county_head.status());
   auto city_head = ChainHead(*city, *node, city_where);
   if (!city_head.ok()) return Failed("audit verify", city_head.status());
-  auto result = CompareChains(county_head->sequence,
-                              Lookup(*county, *node, county_where),
-                              city_head->sequence,
-                              Lookup(*city, *node, city_where));
+  auto result =
+      CompareChains(county_head->sequence, Lookup(*county, *node, county_where),
+                    city_head->sequence, Lookup(*city, *node, city_where));
   if (!result.ok()) return Failed("audit verify", result.status());
   const bool diverged = result->diverges_at != 0;
   if (args.GetBool("json")) {
@@ -98,20 +104,22 @@ int CompareCountyWithCity(const Args& args) {
   } else {
     std::cout << "node " << *node << ": consistent up to "
               << result->consistent_up_to << " (county head "
-              << county_head->sequence << ", city head "
-              << city_head->sequence << ")\n";
+              << county_head->sequence << ", city head " << city_head->sequence
+              << ")\n";
   }
   return diverged ? 1 : 0;
 }
 
 int VerifyOnServer(const Args& args) {
   auto target = args.Require("target");
-  if (!target.ok()) return AuditUsageError(std::string(target.status().message()), kUsage);
+  if (!target.ok())
+    return AuditUsageError(std::string(target.status().message()), kUsage);
   if (args.Has("node") == args.GetBool("all")) {
     return AuditUsageError("give exactly one of --node and --all", kUsage);
   }
   auto channel = Connect(args, *target);
-  if (!channel.ok()) return AuditUsageError(std::string(channel.status().message()), kUsage);
+  if (!channel.ok())
+    return AuditUsageError(std::string(channel.status().message()), kUsage);
   auto stub = v1::AuditService::NewStub(*channel);
   std::vector<std::string> nodes;
   if (args.GetBool("all")) {
@@ -124,8 +132,9 @@ int VerifyOnServer(const Args& args) {
     nodes.push_back(args.Get("node"));
   }
   Table table;
-  table.columns = {"node",     "ok",        "events_checked", "head_sequence",
-                   "head_hash", "first_bad_sequence", "message"};
+  table.columns = {"node",          "ok",        "events_checked",
+                   "head_sequence", "head_hash", "first_bad_sequence",
+                   "message"};
   table.numeric = {false, false, true, true, false, true, false};
   bool all_ok = true;
   ProgressBar progress("verify", nodes.size());

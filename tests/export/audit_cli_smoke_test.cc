@@ -45,8 +45,8 @@ std::string Str(const Struct& row, const std::string& key) {
 }
 
 TEST(AuditCliTest, ReplayJsonIsTheHistory) {
-  const RunResult r = Audit({"replay", "--target",
-                             AuditCluster::Get().county_address(), "--json"});
+  const RunResult r = Audit(
+      {"replay", "--target", AuditCluster::Get().county_address(), "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto rows = JsonRows(r);
   ASSERT_EQ(rows.size(), kEvents);
@@ -57,7 +57,7 @@ TEST(AuditCliTest, ReplayJsonIsTheHistory) {
   EXPECT_EQ(Str(rows[2], "actor"), "clerk:branch");
   EXPECT_EQ(Str(rows[2], "command_id"), "branch-1");
   EXPECT_EQ(Str(rows[2], "stream"), "unit/371302-U1");  // a unit's branches
-  EXPECT_EQ(Str(rows[2], "received_at"), "");  // a county has none
+  EXPECT_EQ(Str(rows[2], "received_at"), "");           // a county has none
   EXPECT_THAT(Str(rows[2], "recorded_at"), testing::EndsWith("Z"));
   for (size_t i = 0; i < rows.size(); ++i) {
     EXPECT_EQ(Str(rows[i], "sequence"), absl::StrCat(i + 1));
@@ -75,8 +75,8 @@ TEST(AuditCliTest, ReplayFiltersAndLimitAtTheCity) {
     EXPECT_EQ(Str(rows[i], "event_type"), "reporting.v1.BranchRegistered");
     EXPECT_NE(Str(rows[i], "received_at"), "");  // the city's receive time
   }
-  r = Audit({"replay", "--target", AuditCluster::Get().city_address(),
-             "--node", kNode, "--from=10", "--limit=4", "--json"});
+  r = Audit({"replay", "--target", AuditCluster::Get().city_address(), "--node",
+             kNode, "--from=10", "--limit=4", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   rows = JsonRows(r);
   ASSERT_EQ(rows.size(), 4u);
@@ -89,8 +89,9 @@ TEST(AuditCliTest, ReplayFiltersAndLimitAtTheCity) {
   EXPECT_THAT(r.out, testing::StartsWith(
                          "sequence,recorded_at,received_at,actor,command_id,"
                          "event_type,stream\r\n1,"));
-  EXPECT_THAT(r.out, HasSubstr(",test:driver,unit-1,reporting.v1.UnitRegistered,"
-                               "unit/371302-U1\r\n"));
+  EXPECT_THAT(r.out,
+              HasSubstr(",test:driver,unit-1,reporting.v1.UnitRegistered,"
+                        "unit/371302-U1\r\n"));
   // A readable table when not asked for JSON.
   r = Audit({"replay", "--target", AuditCluster::Get().county_address(),
              "--unit", "371302-U2"});
@@ -102,9 +103,9 @@ TEST(AuditCliTest, ReplayFiltersAndLimitAtTheCity) {
 }
 
 TEST(AuditCliTest, VerifyCountyCityAndAll) {
-  RunResult r = Audit({"verify", "--target",
-                       AuditCluster::Get().county_address(), "--node", kNode,
-                       "--json"});
+  RunResult r =
+      Audit({"verify", "--target", AuditCluster::Get().county_address(),
+             "--node", kNode, "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   auto rows = JsonRows(r);
   ASSERT_EQ(rows.size(), 1u);
@@ -112,8 +113,8 @@ TEST(AuditCliTest, VerifyCountyCityAndAll) {
   EXPECT_EQ(Str(rows[0], "ok"), "ok");
   EXPECT_EQ(Str(rows[0], "events_checked"), absl::StrCat(kEvents));
   EXPECT_EQ(Str(rows[0], "head_sequence"), absl::StrCat(kEvents));
-  r = Audit({"verify", "--target", AuditCluster::Get().city_address(),
-             "--all", "--json"});
+  r = Audit({"verify", "--target", AuditCluster::Get().city_address(), "--all",
+             "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   rows = JsonRows(r);
   ASSERT_EQ(rows.size(), 1u);
@@ -149,8 +150,8 @@ TEST(AuditCliTest, AsOfSequenceAndTime) {
   EXPECT_EQ(figures["units.registered"], "5");
   EXPECT_EQ(figures[absl::StrCat("applied_to[", kNode, "]")], "10");
   // As the city knew it, now: everything.
-  r = Audit({"asof", "--target", AuditCluster::Get().city_address(),
-             "--at", "2999-01-01", "--axis", "received", "--json"});
+  r = Audit({"asof", "--target", AuditCluster::Get().city_address(), "--at",
+             "2999-01-01", "--axis", "received", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   figures.clear();
   for (const auto& row : JsonRows(r)) {
@@ -158,8 +159,8 @@ TEST(AuditCliTest, AsOfSequenceAndTime) {
   }
   EXPECT_EQ(figures["units.registered"], absl::StrCat(kUnits));
   // Before anything was recorded: nothing.
-  r = Audit({"asof", "--target", AuditCluster::Get().county_address(),
-             "--node", kNode, "--at", "2001-01-01", "--json"});
+  r = Audit({"asof", "--target", AuditCluster::Get().county_address(), "--node",
+             kNode, "--at", "2001-01-01", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   figures.clear();
   for (const auto& row : JsonRows(r)) {
@@ -169,16 +170,16 @@ TEST(AuditCliTest, AsOfSequenceAndTime) {
 }
 
 TEST(AuditCliTest, ExitCodes) {
-  EXPECT_EQ(Audit({"replay"}).exit_code, 2);                  // no --target
+  EXPECT_EQ(Audit({"replay"}).exit_code, 2);  // no --target
   EXPECT_EQ(Audit({"replay", "--target", "x", "--frm=3"}).exit_code, 2);
-  EXPECT_EQ(Audit({"asof", "--target", "x"}).exit_code, 2);   // no cut
-  EXPECT_EQ(Audit({"verify", "--target", "x"}).exit_code, 2); // no node
+  EXPECT_EQ(Audit({"asof", "--target", "x"}).exit_code, 2);    // no cut
+  EXPECT_EQ(Audit({"verify", "--target", "x"}).exit_code, 2);  // no node
   EXPECT_EQ(Audit({"nonsense"}).exit_code, 2);
   EXPECT_EQ(Audit({"replay", "--help"}).exit_code, 0);
   // A node the county does not hold is a failed call.
-  const RunResult r = Audit({"verify", "--target",
-                             AuditCluster::Get().city_address(), "--node",
-                             "999999"});
+  const RunResult r =
+      Audit({"verify", "--target", AuditCluster::Get().city_address(), "--node",
+             "999999"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("reportctl: audit verify 999999: "));
 }

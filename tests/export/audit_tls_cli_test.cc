@@ -35,9 +35,9 @@ class AuditTlsCliTest : public ::testing::Test {
                                    replication_test::TlsArgs(certs_, "city"));
     city_->Start();
     const std::string node_cert = absl::StrCat("node-", kNode);
-    county_ = std::make_unique<County>(
-        bin_, kNode, dir_.Sub(kNode), city_->address(),
-        replication_test::TlsArgs(certs_, node_cert));
+    county_ =
+        std::make_unique<County>(bin_, kNode, dir_.Sub(kNode), city_->address(),
+                                 replication_test::TlsArgs(certs_, node_cert));
     county_->Start();
     // A writer records with the node's own OU=county certificate.
     auto stub = v1::CommandService::NewStub(grpc::CreateChannel(
@@ -69,15 +69,16 @@ class AuditTlsCliTest : public ::testing::Test {
 };
 
 TEST_F(AuditTlsCliTest, AuditorIsServedOthersAreRefused) {
-  RunResult r = Audit({"verify", "--target", county_->address(), "--node",
-                       kNode, "--json"},
-                      "auditor");
+  RunResult r = Audit(
+      {"verify", "--target", county_->address(), "--node", kNode, "--json"},
+      "auditor");
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr(absl::StrCat("\"head_sequence\": ", kRecorded)));
 
   // The city's copy, once it has caught up, exported with the auditor's
   // certificate, verifies.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (true) {
     r = Audit({"verify", "--county", county_->address(), "--city",
                city_->address(), "--node", kNode},
@@ -91,9 +92,9 @@ TEST_F(AuditTlsCliTest, AuditorIsServedOthersAreRefused) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   const std::string out = dir_.Sub("city.jsonl");
-  r = Audit({"export", "--target", city_->address(), "--node", kNode, "--out",
-             out},
-            "auditor");
+  r = Audit(
+      {"export", "--target", city_->address(), "--node", kNode, "--out", out},
+      "auditor");
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   std::vector<std::string> verify = VerifierCommand();
   verify.push_back(out);

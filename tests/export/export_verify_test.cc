@@ -7,8 +7,8 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/audit/export_format.h"
@@ -24,10 +24,9 @@ using testing::StartsWith;
 std::string Export(const std::string& target, const std::string& name,
                    const std::vector<std::string>& extra = {}) {
   const std::string out = AuditCluster::Get().Path(name);
-  std::vector<std::string> argv = {ReportctlBin(), "audit",       "export",
-                                   "--target",     target,        "--node",
-                                   kNode,          "--out",       out,
-                                   "--insecure"};
+  std::vector<std::string> argv = {
+      ReportctlBin(), "audit", "export", "--target", target,
+      "--node",       kNode,   "--out",  out,        "--insecure"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   RunResult r = RunCommand(argv);
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -35,8 +34,7 @@ std::string Export(const std::string& target, const std::string& name,
   return out;
 }
 
-RunResult Verify(const std::string& events,
-                 const std::string& manifest = "") {
+RunResult Verify(const std::string& events, const std::string& manifest = "") {
   std::vector<std::string> argv = VerifierCommand();
   argv.push_back(events);
   if (!manifest.empty()) argv.push_back(manifest);
@@ -59,8 +57,8 @@ std::string Field(const std::string& line, const std::string& key) {
 }
 
 TEST(ExportVerifyTest, CountyExportPasses) {
-  const std::string out = Export(AuditCluster::Get().county_address(),
-                                 "county.jsonl");
+  const std::string out =
+      Export(AuditCluster::Get().county_address(), "county.jsonl");
   auto manifest = audit::ReadManifestFile(audit::ManifestPathFor(out));
   ASSERT_TRUE(manifest.ok()) << manifest.status();
   EXPECT_EQ(manifest->count, kEvents);
@@ -71,18 +69,18 @@ TEST(ExportVerifyTest, CountyExportPasses) {
   EXPECT_EQ(manifest->log_head_sequence, kEvents);
   const RunResult r = Verify(out);
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_EQ(r.out, absl::StrCat("OK: ", kEvents, " events, head ",
-                                absl::BytesToHexString(manifest->head_hash),
-                                "\n"));
+  EXPECT_EQ(r.out,
+            absl::StrCat("OK: ", kEvents, " events, head ",
+                         absl::BytesToHexString(manifest->head_hash), "\n"));
   // A county records no receive time.
   EXPECT_EQ(ReadFile(out).find("received_at"), std::string::npos);
 }
 
 TEST(ExportVerifyTest, CityExportPassesAndHoldsTheCountysBytes) {
-  const std::string county = Export(AuditCluster::Get().county_address(),
-                                    "county-for-city.jsonl");
-  const std::string city = Export(AuditCluster::Get().city_address(),
-                                  "city.jsonl");
+  const std::string county =
+      Export(AuditCluster::Get().county_address(), "county-for-city.jsonl");
+  const std::string city =
+      Export(AuditCluster::Get().city_address(), "city.jsonl");
   const RunResult r = Verify(city);
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   std::vector<audit::ExportedEvent> a, b;
@@ -107,7 +105,8 @@ TEST(ExportVerifyTest, CityExportPassesAndHoldsTheCountysBytes) {
 TEST(ExportVerifyTest, FilteredExportsPass) {
   const std::string county = AuditCluster::Get().county_address();
   // Every other event: not contiguous; each hash holds on its own.
-  const std::string units = Export(county, "units.jsonl", {"--type", "UnitRegistered"});
+  const std::string units =
+      Export(county, "units.jsonl", {"--type", "UnitRegistered"});
   auto m = audit::ReadManifestFile(audit::ManifestPathFor(units));
   ASSERT_TRUE(m.ok()) << m.status();
   EXPECT_FALSE(m->contiguous);
@@ -117,7 +116,8 @@ TEST(ExportVerifyTest, FilteredExportsPass) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_THAT(r.out, StartsWith(absl::StrCat("OK: ", kUnits, " events")));
   // A middle range: contiguous, chained onto an event not in the file.
-  const std::string range = Export(county, "range.jsonl", {"--from=5", "--to=12"});
+  const std::string range =
+      Export(county, "range.jsonl", {"--from=5", "--to=12"});
   m = audit::ReadManifestFile(audit::ManifestPathFor(range));
   ASSERT_TRUE(m.ok());
   EXPECT_TRUE(m->contiguous);
@@ -137,8 +137,8 @@ struct Tamper {
 };
 
 TEST(ExportVerifyTest, EveryOneByteEditIsCaught) {
-  const std::string out = Export(AuditCluster::Get().county_address(),
-                                 "tamper-source.jsonl");
+  const std::string out =
+      Export(AuditCluster::Get().county_address(), "tamper-source.jsonl");
   ASSERT_EQ(Verify(out).exit_code, 0);
   const std::vector<std::string> lines = Lines(out);
   ASSERT_EQ(lines.size(), kEvents);
@@ -158,8 +158,8 @@ TEST(ExportVerifyTest, EveryOneByteEditIsCaught) {
   const std::string payload = Field(lines[9], "payload_b64");
   std::string payload_edit = payload;
   payload_edit[4] = payload[4] == 'Q' ? 'R' : 'Q';
-  const std::string head = lines.back().substr(
-      lines.back().find("\"hash\":\"") + 8, 64);
+  const std::string head =
+      lines.back().substr(lines.back().find("\"hash\":\"") + 8, 64);
   std::string head_edit = head;
   head_edit[10] = head[10] == 'a' ? 'b' : 'a';
 
@@ -182,19 +182,20 @@ TEST(ExportVerifyTest, EveryOneByteEditIsCaught) {
       {"manifest count", 0, absl::StrCat("\"count\": ", kEvents),
        absl::StrCat("\"count\": ", kEvents + 1), "manifest: count"},
       {"manifest head", 0, head, head_edit, "manifest: head_hash"},
-      {"manifest node", 0, "\"node_id\": \"371302\"",
-       "\"node_id\": \"371303\"", "line 1 (sequence 1): node 371302 is not"},
+      {"manifest node", 0, "\"node_id\": \"371302\"", "\"node_id\": \"371303\"",
+       "line 1 (sequence 1): node 371302 is not"},
       {"manifest last", 0, absl::StrCat("\"last_sequence\": ", kEvents),
        absl::StrCat("\"last_sequence\": ", kEvents - 1),
        "manifest: last_sequence"},
   };
   for (const Tamper& t : tampers) {
     SCOPED_TRACE(t.name);
-    const std::string events_path = AuditCluster::Get().Path(
-        absl::StrCat("tampered-", t.name, ".jsonl"));
+    const std::string events_path =
+        AuditCluster::Get().Path(absl::StrCat("tampered-", t.name, ".jsonl"));
     std::vector<std::string> edited_lines = lines;
     std::string edited_manifest = manifest;
-    std::string& target = t.line == 0 ? edited_manifest : edited_lines[t.line - 1];
+    std::string& target =
+        t.line == 0 ? edited_manifest : edited_lines[t.line - 1];
     const size_t at = target.find(t.from);
     ASSERT_NE(at, std::string::npos) << t.from;
     ASSERT_EQ(t.from.size(), t.to.size());
@@ -212,8 +213,8 @@ TEST(ExportVerifyTest, EveryOneByteEditIsCaught) {
 }
 
 TEST(ExportVerifyTest, RemovedOrReorderedLinesAreCaught) {
-  const std::string out = Export(AuditCluster::Get().county_address(),
-                                 "cut-source.jsonl");
+  const std::string out =
+      Export(AuditCluster::Get().county_address(), "cut-source.jsonl");
   std::vector<std::string> lines = Lines(out);
   const std::string manifest = ReadFile(audit::ManifestPathFor(out));
   const std::string cut = AuditCluster::Get().Path("cut.jsonl");
@@ -235,13 +236,14 @@ TEST(ExportVerifyTest, RemovedOrReorderedLinesAreCaught) {
 }
 
 TEST(ExportVerifyTest, UsageAndFailedCalls) {
-  RunResult r = RunCommand({ReportctlBin(), "audit", "export", "--target",
-                     AuditCluster::Get().county_address(), "--insecure"});
+  RunResult r =
+      RunCommand({ReportctlBin(), "audit", "export", "--target",
+                  AuditCluster::Get().county_address(), "--insecure"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("--node is required"));
   r = RunCommand({ReportctlBin(), "audit", "export", "--target", "127.0.0.1:1",
-           "--node", kNode, "--out", AuditCluster::Get().Path("x.jsonl"),
-           "--insecure"});
+                  "--node", kNode, "--out", AuditCluster::Get().Path("x.jsonl"),
+                  "--insecure"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("UNAVAILABLE"));
   r = Verify(AuditCluster::Get().Path("does-not-exist.jsonl"));

@@ -79,8 +79,8 @@ AuditCluster::AuditCluster()
     Check(seq.ok() && *seq == static_cast<uint64_t>(2 * i + 1),
           absl::StrCat("RegisterBranch ", i, ": ", seq.status().ToString()));
   }
-  auto city_channel = grpc::CreateChannel(city_->address(),
-                                          grpc::InsecureChannelCredentials());
+  auto city_channel =
+      grpc::CreateChannel(city_->address(), grpc::InsecureChannelCredentials());
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (true) {
@@ -117,11 +117,13 @@ RunResult RunCommand(const std::vector<std::string>& argv) {
   std::thread err_reader([&] {
     char buf[4096];
     ssize_t n;
-    while ((n = read(err_pipe[0], buf, sizeof(buf))) > 0) result.err.append(buf, n);
+    while ((n = read(err_pipe[0], buf, sizeof(buf))) > 0)
+      result.err.append(buf, n);
   });
   char buf[4096];
   ssize_t n;
-  while ((n = read(out_pipe[0], buf, sizeof(buf))) > 0) result.out.append(buf, n);
+  while ((n = read(out_pipe[0], buf, sizeof(buf))) > 0)
+    result.out.append(buf, n);
   err_reader.join();
   close(out_pipe[0]);
   close(err_pipe[0]);
