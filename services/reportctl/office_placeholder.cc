@@ -5,16 +5,6 @@
 
 namespace reporting::reportctl {
 
-int RunGenerate(const Words&) {
-  std::cerr << "reportctl: this command is not available in this build\n";
-  return 2;
-}
-
-int RunOffice(const std::string&, const Words&) {
-  std::cerr << "reportctl: this command is not available in this build\n";
-  return 2;
-}
-
 int RunStatus(const Words&) {
   std::cerr << "reportctl: this command is not available in this build\n";
   return 2;
