@@ -190,6 +190,13 @@ int main(int argc, char** argv) {
     replication.city = absl::GetFlag(FLAGS_city);
     replication.credentials = *credentials;
     replicator = std::make_unique<county::Replicator>(log->get(), replication);
+    clerk.set_replication_probe(
+        [r = replicator.get(), city = replication.city] {
+          const county::ReplicatorStatus s = r->GetStatus();
+          return county::ReplicationProbeResult{
+              city, county::ReplicatorStateName(s.state), s.acked_sequence,
+              s.detail};
+        });
   }
 
   if (const std::string listen = absl::GetFlag(FLAGS_metrics_listen);

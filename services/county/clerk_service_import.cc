@@ -1,0 +1,161 @@
+// ClerkService: ImportBatch, a clerk's bulk import applied all or nothing.
+//
+// The batch's commands run, in order, through the ordinary CommandService
+// handlers over a StagedLog (staged_log.h): each is checked by the same
+// rules as a single command and sees what the commands before it staged.
+// Only when every command is accepted are the staged events appended, in
+// ONE append of the node's log under the batch id (so a batch id seen
+// before appends nothing). A refused command writes nothing; the others
+// are still checked so the clerk sees every bad row at once.
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "services/common/grpc_status.h"
+#include "services/county/clerk_service.h"
+#include "services/county/command_service.h"
+#include "services/county/staged_log.h"
+
+namespace reporting::county {
+namespace {
+
+// Refusals listed in one status message at most.
+constexpr size_t kMaxListedRefusals = 50;
+
+using Runner = std::function<grpc::Status(
+    CommandServiceImpl&, const std::string&, v1::CommandResult*)>;
+
+#define REPORTING_RUNNER(Method)                                          \
+  {                                                                       \
+#Method, [](CommandServiceImpl& service, const std::string& bytes,     \
+                v1::CommandResult* result) {                             \
+      v1::Method##Request request;                                        \
+      if (!request.ParseFromString(bytes)) {                              \
+        return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,           \
+                            "request does not parse as " #Method          \
+                            "Request");                                   \
+      }                                                                   \
+      return service.Method(nullptr, &request, result);                   \
+    }                                                                     \
+  }
+
+// Every CommandService method, by name.
+const std::map<std::string, Runner>& Runners() {
+  static const auto* runners = new std::map<std::string, Runner>{
+      REPORTING_RUNNER(RegisterNode),
+      REPORTING_RUNNER(RegisterUnit),
+      REPORTING_RUNNER(RegisterBranch),
+      REPORTING_RUNNER(RegisterMember),
+      REPORTING_RUNNER(RecordEvaluation),
+      REPORTING_RUNNER(ShowEvaluation),
+      REPORTING_RUNNER(SignEvaluation),
+      REPORTING_RUNNER(DisputeEvaluation),
+      REPORTING_RUNNER(ReviseEvaluation),
+      REPORTING_RUNNER(GiveEvaluationFeedback),
+      REPORTING_RUNNER(AssignTransformationMeasure),
+      REPORTING_RUNNER(CompleteTransformationMeasure),
+      REPORTING_RUNNER(SubmitMaterial),
+      REPORTING_RUNNER(ReturnMaterial),
+      REPORTING_RUNNER(AcceptMaterial),
+      REPORTING_RUNNER(HoldSpecialMeeting),
+      REPORTING_RUNNER(CirculateMeetingResults),
+      REPORTING_RUNNER(RecordSelfInspectionCheck),
+      REPORTING_RUNNER(CompleteSelfInspection),
+      REPORTING_RUNNER(RecordSurvey),
+      REPORTING_RUNNER(RecordRemediation),
+      REPORTING_RUNNER(SubmitTransitionReport),
+      REPORTING_RUNNER(RecordSupervisoryReview),
+      REPORTING_RUNNER(RecordApproval),
+      REPORTING_RUNNER(HoldTransitionMeeting),
+      REPORTING_RUNNER(FileWorkSummary),
+      REPORTING_RUNNER(IdentifyRectification),
+      REPORTING_RUNNER(PlanRectification),
+      REPORTING_RUNNER(ReportRectificationProgress),
+      REPORTING_RUNNER(CompleteRectification),
+      REPORTING_RUNNER(PublishRectificationExplanation),
+      REPORTING_RUNNER(ReportCensus),
+      REPORTING_RUNNER(ResolveCensusProblem),
+  };
+  return *runners;
+}
+
+#undef REPORTING_RUNNER
+
+}  // namespace
+
+grpc::Status ClerkServiceImpl::ImportBatch(
+    grpc::ServerContext*, const v1::ImportBatchRequest* request,
+    v1::ImportBatchResponse* response) {
+  v1::CommandMeta batch_meta;
+  batch_meta.set_command_id(request->batch_id());
+  batch_meta.set_actor(request->actor());
+  if (absl::Status s = ValidateMeta(batch_meta); !s.ok()) {
+    return services::ToGrpcStatus(absl::InvalidArgumentError(
+        absl::StrCat("import batch: ", s.message())));
+  }
+  if (request->commands().empty()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "import batch: no commands");
+  }
+  absl::StatusOr<storage::AppendResult> earlier =
+      env_.log->LookupCommand(request->batch_id());
+  if (earlier.ok()) {
+    ToCommandResult(*earlier, response->mutable_result());
+    response->mutable_result()->set_duplicate(true);
+    response->set_commands(request->commands_size());
+    return grpc::Status::OK;
+  }
+  if (earlier.status().code() != absl::StatusCode::kNotFound) {
+    return services::ToGrpcStatus(earlier.status());
+  }
+
+  StagedLog staged(env_.log, env_.node_id, env_.now_us());
+  NodeEnv staged_env = env_;
+  staged_env.log = &staged;
+  CommandServiceImpl commands(staged_env);
+  std::vector<std::string> refusals;
+  grpc::StatusCode first_code = grpc::StatusCode::OK;
+  for (const v1::ImportCommand& command : request->commands()) {
+    grpc::Status status;
+    auto runner = Runners().find(command.method());
+    if (runner == Runners().end()) {
+      status = grpc::Status(
+          grpc::StatusCode::INVALID_ARGUMENT,
+          absl::StrCat("no CommandService method \"", command.method(), "\""));
+    } else {
+      v1::CommandResult ignored;
+      status = runner->second(commands, command.request(), &ignored);
+    }
+    if (status.ok()) continue;
+    // An overflow of the one append ends the batch: nothing later fits.
+    if (first_code == grpc::StatusCode::OK) first_code = status.error_code();
+    refusals.push_back(absl::StrCat(command.label(), ": ",
+                                    status.error_message()));
+    if (status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) break;
+  }
+  if (!refusals.empty()) {
+    const size_t total = refusals.size();
+    if (total > kMaxListedRefusals) {
+      refusals.resize(kMaxListedRefusals);
+      refusals.push_back(absl::StrCat("... and ", total - kMaxListedRefusals,
+                                      " more"));
+    }
+    return grpc::Status(
+        first_code,
+        absl::StrCat("import batch ", request->batch_id(), ": ", total,
+                     " of ", request->commands_size(),
+                     " commands refused; nothing was recorded\n",
+                     absl::StrJoin(refusals, "\n")));
+  }
+  absl::StatusOr<storage::AppendResult> appended =
+      staged.Commit(request->batch_id(), request->actor());
+  if (!appended.ok()) return services::ToGrpcStatus(appended.status());
+  ToCommandResult(*appended, response->mutable_result());
+  response->set_commands(request->commands_size());
+  return grpc::Status::OK;
+}
+
+}  // namespace reporting::county
