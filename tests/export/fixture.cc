@@ -28,13 +28,6 @@ std::string Env(const char* name) {
   return v;
 }
 
-void Check(bool ok, const std::string& what) {
-  if (!ok) {
-    std::cerr << "export test fixture: " << what << "\n";
-    std::abort();
-  }
-}
-
 absl::StatusOr<uint64_t> SendBranch(v1::CommandService::Stub& stub, int i) {
   v1::RegisterBranchRequest r;
   r.mutable_meta()->set_command_id(absl::StrCat("branch-", i));
@@ -53,8 +46,17 @@ absl::StatusOr<uint64_t> SendBranch(v1::CommandService::Stub& stub, int i) {
 }  // namespace
 
 AuditCluster& AuditCluster::Get() {
-  static AuditCluster* cluster = new AuditCluster();
-  return *cluster;
+  // Destroyed at exit, which kills both processes and removes the data.
+  static AuditCluster cluster;
+  return cluster;
+}
+
+void AuditCluster::Check(bool ok, const std::string& what) {
+  if (ok) return;
+  std::cerr << "export test fixture: " << what << "\n";
+  county_.reset();  // kill the children before giving up
+  city_.reset();
+  std::abort();
 }
 
 AuditCluster::AuditCluster()

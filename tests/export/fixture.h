@@ -34,6 +34,7 @@ class AuditCluster {
  public:
   // Starts both binaries and records the history on first use; the city's
   // copy has caught up when it returns. Aborts the test binary on failure.
+  // The processes are killed when the test binary exits.
   static AuditCluster& Get();
 
   std::string county_address() const { return county_->address(); }
@@ -43,6 +44,8 @@ class AuditCluster {
 
  private:
   AuditCluster();
+  // Kills the children and aborts when !ok.
+  void Check(bool ok, const std::string& what);
   replication_test::Binaries bin_;
   std::unique_ptr<testutil::TempDir> dir_;
   std::unique_ptr<replication_test::City> city_;
