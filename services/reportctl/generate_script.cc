@@ -115,6 +115,14 @@ uint64_t SplitMix(uint64_t x) {
   return x ^ (x >> 31);
 }
 
+// A hash that is the same on every platform (std::hash is not), so a seed
+// gives the same campaign everywhere.
+uint64_t Fnv1a(const std::string& text) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : text) h = (h ^ c) * 0x100000001b3ULL;
+  return h;
+}
+
 int StageNumber(v1::Stage stage) { return static_cast<int>(stage); }
 
 }  // namespace
@@ -129,8 +137,7 @@ NodeScript::NodeScript(const CampaignOptions& options, absl::CivilDay today,
       today_(today),
       plan_(plan),
       actor_(absl::StrCat("generator:clerk@", plan->node_id)),
-      rng_(SplitMix(options.seed ^ SplitMix(std::hash<std::string>{}(
-                                       plan->node_id)))) {
+      rng_(SplitMix(options.seed ^ SplitMix(Fnv1a(plan->node_id)))) {
   v1::NodeRegistered node;
   node.set_node_id(plan->node_id);
   node.set_name(plan->name);
