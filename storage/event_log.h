@@ -193,6 +193,23 @@ class EventLog {
       const std::vector<StoredEvent>& events, int64_t received_at_us) = 0;
   virtual absl::Status AwaitDurable(uint64_t sequence) = 0;
 
+  // Restore of a node's OWN log from a copy of it (the city's export,
+  // docs/OPERATIONS.md "A county restored from the city"): the same checks
+  // and exact-bytes write as AppendReplicated, durable when it returns, but
+  // it records what Append would have: the command index (each envelope's
+  // command_id -> its first and last sequence, so a command retried after
+  // the restore is still answered as a duplicate) and no receive times.
+  // Meant for an empty log being rebuilt before the node serves; afterwards
+  // Append continues the chain at head + 1. Refusals as AppendReplicated's,
+  // plus INVALID_ARGUMENT for an event without command_id and DATA_LOSS for
+  // a command id already held for other sequences. The default (for logs
+  // that wrap or stage another, which never restore) is UNIMPLEMENTED.
+  virtual absl::StatusOr<Head> AppendRestored(
+      const std::vector<StoredEvent>& events) {
+    (void)events;
+    return absl::UnimplementedError("event_log: restore is not supported here");
+  }
+
   // When a replica received the event (the received_at_us given to
   // AppendReplicated); NOT_FOUND past the head or for events appended with
   // Append (a node's own log records no receive time).

@@ -56,6 +56,8 @@ class EventLogImpl : public EventLog {
   absl::StatusOr<Head> WriteReplicated(const std::vector<StoredEvent>& events,
                                        int64_t received_at_us) override;
   absl::Status AwaitDurable(uint64_t sequence) override;
+  absl::StatusOr<Head> AppendRestored(
+      const std::vector<StoredEvent>& events) override;
   absl::StatusOr<int64_t> ReceivedAt(uint64_t sequence) const override;
   absl::Status Verify(const ProgressFn& progress) const override;
   absl::Status Checkpoint(const std::string& dir) const override;
@@ -93,6 +95,8 @@ class EventLogImpl : public EventLog {
       ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
   // AppendReplicated's checks against what is held, and its write
   // (event_log_replica.cc). Returns the head written.
+  // received_at_us < 0: a restore of the node's own log (AppendRestored):
+  // command index entries instead of receive times.
   absl::StatusOr<Head> WriteReplicatedLocked(
       const std::vector<StoredEvent>& events,
       const std::vector<v1::EventEnvelope>& envelopes, int64_t received_at_us)

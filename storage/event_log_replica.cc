@@ -117,6 +117,30 @@ absl::StatusOr<Head> EventLogImpl::WriteReplicated(
   return WriteReplicatedLocked(events, envelopes, received_at_us);
 }
 
+absl::StatusOr<Head> EventLogImpl::AppendRestored(
+    const std::vector<StoredEvent>& events) {
+  std::vector<v1::EventEnvelope> envelopes;
+  RETURN_IF_ERROR(CheckBatch(options_.node_id, events, &envelopes));
+  for (size_t i = 0; i < envelopes.size(); ++i) {
+    if (envelopes[i].command_id().empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "event_log: restore node=", options_.node_id, " sequence ",
+          events[i].sequence, ": the envelope has no command_id"));
+    }
+  }
+  Head written;
+  {
+    absl::ReaderMutexLock life(&lifecycle_);
+    RETURN_IF_ERROR(CheckOpen("restore"));
+    absl::MutexLock l(&append_mu_);
+    RETURN_IF_ERROR(write_error_);
+    ASSIGN_OR_RETURN(written, WriteReplicatedLocked(events, envelopes,
+                                                    /*received_at_us=*/-1));
+  }
+  RETURN_IF_ERROR(AwaitDurable(written.sequence));
+  return written;
+}
+
 absl::Status EventLogImpl::AwaitDurable(uint64_t sequence) {
   absl::ReaderMutexLock life(&lifecycle_);
   RETURN_IF_ERROR(CheckOpen("await durable"));
@@ -168,7 +192,39 @@ absl::StatusOr<Head> EventLogImpl::WriteReplicatedLocked(
 
   rocksdb::WriteBatch batch;
   std::map<std::string, uint64_t> stream_versions;
+  const bool restore = received_at_us < 0;
   const std::string received = keys::Be64(static_cast<uint64_t>(received_at_us));
+  // Restore: command id -> (first, last) of the new events; a command whose
+  // first events were written by the previous batch continues its range.
+  std::map<std::string, std::pair<uint64_t, uint64_t>> commands;
+  if (restore) {
+    for (size_t k = i; k < events.size(); ++k) {
+      const std::string& id = envelopes[k].command_id();
+      auto [it, added] = commands.emplace(
+          id, std::make_pair(events[k].sequence, events[k].sequence));
+      if (!added) {
+        if (it->second.second + 1 != events[k].sequence) {
+          return absl::DataLossError(absl::StrCat(
+              where, "restore: command id \"", id, "\" at sequences ",
+              it->second.second, " and ", events[k].sequence,
+              " that are not adjacent; nothing written"));
+        }
+        it->second.second = events[k].sequence;
+        continue;
+      }
+      Range held;
+      ASSIGN_OR_RETURN(bool found, LookupCommandLocked(id, &held));
+      if (found) {
+        if (held.second + 1 != events[k].sequence) {
+          return absl::DataLossError(absl::StrCat(
+              where, "restore: command id \"", id, "\" already held for "
+              "sequences ", held.first, "..", held.second,
+              "; nothing written"));
+        }
+        it->second.first = held.first;
+      }
+    }
+  }
   for (; i < events.size(); ++i) {
     const StoredEvent& e = events[i];
     const v1::EventEnvelope& env = envelopes[i];
@@ -181,12 +237,16 @@ absl::StatusOr<Head> EventLogImpl::WriteReplicatedLocked(
               keys::TypeIndexKey(env.event_type(), env.recorded_at_us(),
                                  e.sequence),
               rocksdb::Slice());
-    batch.Put(db_->handle(Cf::kReceivedAt), key, received);
+    if (!restore) batch.Put(db_->handle(Cf::kReceivedAt), key, received);
     uint64_t& v = stream_versions[env.stream_id()];
     if (env.stream_version() > v) v = env.stream_version();
   }
   for (const auto& [stream, version] : stream_versions) {
     batch.Put(db_->handle(Cf::kStreams), stream, keys::Be64(version));
+  }
+  for (const auto& [id, range] : commands) {
+    batch.Put(db_->handle(Cf::kCommands), id,
+              keys::CommandValue(range.first, range.second));
   }
   Head next{events.back().sequence, events.back().hash};
   batch.Put(db_->handle(Cf::kMeta),

@@ -75,6 +75,10 @@ class TimedEventLog : public storage::EventLog {
   absl::Status AwaitDurable(uint64_t sequence) override {
     return log_->AwaitDurable(sequence);
   }
+  absl::StatusOr<storage::Head> AppendRestored(
+      const std::vector<storage::StoredEvent>& events) override {
+    return log_->AppendRestored(events);
+  }
   absl::StatusOr<int64_t> ReceivedAt(uint64_t sequence) const override {
     return log_->ReceivedAt(sequence);
   }
