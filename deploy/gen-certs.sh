@@ -12,9 +12,11 @@
 #                                from the CN
 #   OUT_DIR/office.{crt,key}     a city-office user (CN=office, OU=office)
 #   OUT_DIR/auditor.{crt,key}    an auditor (CN=auditor, OU=auditor)
+#   OUT_DIR/operator.{crt,key}   an operator (CN=operator, OU=operator):
+#                                online backups (reportctl backup)
 # Without NODE_IDs the 12 demo nodes are created. Existing files are kept,
 # so the script can be re-run to add nodes.
-# Roles are the certificate's OU: county, city, office, auditor.
+# Roles are the certificate's OU: county, city, office, auditor, operator.
 set -euo pipefail
 out="${1:?usage: gen-certs.sh OUT_DIR [NODE_ID...]}"
 shift
@@ -56,5 +58,6 @@ for n in "${nodes[@]}"; do
 done
 issue office office office
 issue auditor auditor auditor
+issue operator operator operator
 chmod 600 ./*.key
 echo "gen-certs: certificates in $(pwd)"

@@ -14,11 +14,13 @@
 #include "grpc/grpc.h"
 #include "services/audit/audit_service.h"
 #include "services/audit/city_log_source.h"
+#include "services/city/backup.h"
 #include "services/city/city_metrics.h"
 #include "services/city/node_copies.h"
 #include "services/city/projection_runner.h"
 #include "services/city/query_service.h"
 #include "services/city/replication_service.h"
+#include "services/common/admin_service.h"
 #include "services/common/logging.h"
 #include "services/common/metrics.h"
 #include "services/common/metrics_interceptor.h"
@@ -183,6 +185,13 @@ int main(int argc, char** argv) {
       {GRPC_ARG_KEEPALIVE_TIME_MS, 5000},
       {GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 5000},
   };
+  // Operators take online backups (OU=operator unless --insecure).
+  services::AdminServiceImpl admin(
+      {!tls.insecure, [&copies, r = runner->get(), &projection](
+                          const std::string& dir) {
+         return city::BackupCity(copies, *r, projection.dir, dir);
+       }});
+  server.services.push_back(&admin);
   auto started = services::StartServer(server);
   if (!started.ok()) return Fail(std::string(started.status().message()));
   spdlog::info("city aggregator serving on port {} ({}), data in {}",

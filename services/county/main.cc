@@ -17,15 +17,18 @@
 #include "services/audit/access.h"
 #include "services/audit/audit_service.h"
 #include "services/audit/county_log_source.h"
+#include "services/common/admin_service.h"
 #include "services/common/logging.h"
 #include "services/common/metrics.h"
 #include "services/common/metrics_event_log.h"
 #include "services/common/metrics_interceptor.h"
 #include "services/common/server.h"
 #include "services/county/clerk_service.h"
+#include "services/county/backup.h"
 #include "services/county/command_service.h"
 #include "services/county/ids.h"
 #include "services/county/replicator.h"
+#include "services/county/restore.h"
 #include "services/common/tls.h"
 #include "spdlog/spdlog.h"
 #include "storage/event_log.h"
@@ -61,6 +64,9 @@ ABSL_FLAG(std::string, log_format, "text",
 ABSL_FLAG(std::string, metrics_listen, "",
           "host:port to serve Prometheus metrics on (GET /metrics); empty: "
           "no metrics endpoint");
+ABSL_FLAG(std::string, from_export, "",
+          "county-node restore: the city's export of this node's log "
+          "(reportctl audit export; docs/OPERATIONS.md)");
 ABSL_FLAG(int, shutdown_grace_ms, 10000,
           "On SIGTERM/SIGINT, how long in-flight RPCs may take to finish");
 
@@ -102,7 +108,8 @@ int main(int argc, char** argv) {
       "[--listen=127.0.0.1:7100] [--config=FILE]");
   std::vector<std::string> args;
   std::vector<char*> rewritten = RewriteConfig(argc, argv, args);
-  absl::ParseCommandLine(static_cast<int>(rewritten.size()), rewritten.data());
+  const std::vector<char*> positional = absl::ParseCommandLine(
+      static_cast<int>(rewritten.size()), rewritten.data());
   if (absl::Status s = services::InitLogging("county-node",
                                              absl::GetFlag(FLAGS_log_level),
                                              absl::GetFlag(FLAGS_log_format));
@@ -116,6 +123,18 @@ int main(int argc, char** argv) {
     return Fail(absl::StrCat("--node_id: ", s.message()));
   }
   if (data_dir.empty()) return Fail("--data_dir is required");
+  // `county-node restore --node_id=N --data_dir=NEW --from_export=FILE`:
+  // rebuild a lost node's log from the city's copy, then exit.
+  if (positional.size() > 1 && std::string(positional[1]) == "restore") {
+    auto restored = county::RestoreFromExport(
+        node_id, data_dir, absl::GetFlag(FLAGS_from_export));
+    if (!restored.ok()) return Fail(restored.status().ToString());
+    spdlog::info("restored node {} in {}: {} events, head {}, chain verified "
+                 "({:.1f} s); start the node on it",
+                 node_id, data_dir, restored->events, restored->head_sequence,
+                 restored->seconds);
+    return 0;
+  }
 
   storage::EventLogOptions options;
   options.node_id = node_id;
@@ -215,6 +234,13 @@ int main(int argc, char** argv) {
   server_options.max_pollers = county::kServerMaxPollers;
   server_options.interceptors = {
       services::NewMetricsInterceptorFactory(metrics.registry())};
+  // Operators take online backups (OU=operator when serving TLS).
+  services::AdminServiceImpl admin(
+      {server_options.credentials != nullptr,
+       [&node_id, l = log->get()](const std::string& dir) {
+         return county::BackupNode(node_id, *l, dir);
+       }});
+  server_options.services.push_back(&admin);
   auto started = services::StartServer(server_options);
   if (!started.ok()) return Fail(std::string(started.status().message()));
   spdlog::info("node {} serving on port {} (log {} at sequence {}, sync {}{})",
