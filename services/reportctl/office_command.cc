@@ -130,7 +130,7 @@ int Units(Stub& stub, const Args& args, Table& table) {
       for (const auto& b : u.blocking()) {
         blocking.push_back(
             absl::StrCat(EnumText(v1::BlockingReasonCode_descriptor(), b.code()),
-                         b.count() > 1 ? absl::StrCat("x", b.count()) : ""));
+                         b.count() > 1 ? absl::StrCat("(", b.count(), ")") : ""));
       }
       auto name = names.find(u.node_id());
       table.rows.push_back(
