@@ -8,7 +8,8 @@ cd "$root"
 ./deploy/install-deps.sh
 benches=("$@")
 if [ ${#benches[@]} -eq 0 ]; then
-  benches=(append_bench command_bench replication_bench projection_bench)
+  benches=(append_bench command_bench replication_bench projection_bench
+           replay_bench)
 fi
 ./deploy/build.sh "${benches[@]}"
 build="${REPORTING_BUILD_DIR:-$root/build}"
