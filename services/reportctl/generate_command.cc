@@ -14,6 +14,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <set>
 #include <thread>
 #include <vector>
@@ -30,6 +31,7 @@
 #include "services/reportctl/commands.h"
 #include "services/reportctl/generate_campaign.h"
 #include "services/reportctl/generate_driver.h"
+#include "services/reportctl/office_args.h"
 #include "services/reportctl/office_overview.h"
 
 namespace reporting::reportctl {
@@ -88,24 +90,13 @@ void RunNode(const NodePlan& plan, std::shared_ptr<grpc::Channel> channel,
 }  // namespace
 
 int RunGenerate(const Words& words) {
-  std::set<std::string> known = {
-      "counties", "nodes", "node_ids", "units-per-node", "units_per_node",
-      "members-per-unit", "members_per_unit", "seed", "today", "expect_out",
-      "help"};
-  std::set<std::string> bools = TlsBoolFlagNames();
-  bools.insert("help");
-  known.insert(TlsFlagNames().begin(), TlsFlagNames().end());
-  known.insert(bools.begin(), bools.end());
-  absl::StatusOr<Args> args = Args::Parse(words, known, bools);
-  if (!args.ok()) {
-    std::cerr << "reportctl generate: " << args.status().message() << "\n"
-              << kUsage;
-    return 2;
-  }
-  if (args->GetBool("help")) {
-    std::cout << kUsage;
-    return 0;
-  }
+  int exit_code = 0;
+  std::optional<Args> args = ParseCommandArgs(
+      "generate", words,
+      {"counties", "nodes", "node_ids", "units-per-node", "units_per_node",
+       "members-per-unit", "members_per_unit", "seed", "today", "expect_out"},
+      {}, kUsage, &exit_code);
+  if (!args) return exit_code;
   const std::vector<std::string> counties =
       absl::StrSplit(args->Get("counties"), ',', absl::SkipEmpty());
   if (counties.empty()) {
@@ -194,7 +185,7 @@ int RunGenerate(const Words& words) {
   progress.Update(done());
   progress.Finish();
 
-  int exit_code = 0;
+  exit_code = 0;
   uint64_t appended = 0;
   for (size_t i = 0; i < runs.size(); ++i) {
     const NodePlan& plan = campaign->nodes[i];

@@ -10,6 +10,7 @@
 // already applied before), 1 refused, 2 usage.
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -23,6 +24,7 @@
 #include "services/reportctl/cli/progress.h"
 #include "services/reportctl/commands.h"
 #include "services/reportctl/import_rows.h"
+#include "services/reportctl/office_args.h"
 
 namespace reporting::reportctl {
 namespace {
@@ -41,21 +43,10 @@ constexpr absl::Duration kCallTimeout = absl::Minutes(5);
 }  // namespace
 
 int RunImport(const Words& words) {
-  std::set<std::string> known = {"county", "kind", "actor"};
-  std::set<std::string> bools = {"help"};
-  bools.insert(TlsBoolFlagNames().begin(), TlsBoolFlagNames().end());
-  known.insert(TlsFlagNames().begin(), TlsFlagNames().end());
-  known.insert(bools.begin(), bools.end());
-  absl::StatusOr<Args> args = Args::Parse(words, known, bools);
-  if (!args.ok()) {
-    std::cerr << "reportctl import: " << args.status().message() << "\n"
-              << kUsage;
-    return 2;
-  }
-  if (args->GetBool("help")) {
-    std::cout << kUsage;
-    return 0;
-  }
+  int exit_code = 0;
+  std::optional<Args> args = ParseCommandArgs(
+      "import", words, {"county", "kind", "actor"}, {}, kUsage, &exit_code);
+  if (!args) return exit_code;
   absl::StatusOr<std::string> county = args->Require("county");
   absl::StatusOr<ImportKind> kind = ParseImportKind(args->Get("kind"));
   if (!county.ok() || !kind.ok() || args->positional().size() != 1) {

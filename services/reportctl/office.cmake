@@ -7,6 +7,7 @@ add_library(reporting_reportctl_office STATIC
   ${CMAKE_CURRENT_LIST_DIR}/generate_script.cc
   ${CMAKE_CURRENT_LIST_DIR}/import_csv.cc
   ${CMAKE_CURRENT_LIST_DIR}/import_rows.cc
+  ${CMAKE_CURRENT_LIST_DIR}/office_args.cc
   ${CMAKE_CURRENT_LIST_DIR}/office_enums.cc
   ${CMAKE_CURRENT_LIST_DIR}/office_overview.cc
 )

@@ -5,6 +5,7 @@
 #include <functional>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -17,6 +18,7 @@
 #include "services/reportctl/cli/connect.h"
 #include "services/reportctl/cli/table.h"
 #include "services/reportctl/commands.h"
+#include "services/reportctl/office_args.h"
 #include "services/reportctl/office_enums.h"
 #include "services/reportctl/office_overview.h"
 
@@ -268,23 +270,13 @@ int Freshness(Stub& stub, const Args&, Table& table) {
 }  // namespace
 
 int RunOffice(const std::string& command, const Words& words) {
-  std::set<std::string> known = {"city", "today", "node", "batch", "stage",
-                                 "step", "blocked", "kind", "class"};
-  std::set<std::string> bools = {"json", "csv", "overdue", "help"};
-  bools.insert(TlsBoolFlagNames().begin(), TlsBoolFlagNames().end());
-  known.insert(TlsFlagNames().begin(), TlsFlagNames().end());
-  known.insert(bools.begin(), bools.end());
-  absl::StatusOr<Args> args = Args::Parse(words, known, bools);
-  if (!args.ok()) {
-    std::cerr << "reportctl " << command << ": " << args.status().message()
-              << "\n"
-              << kUsage;
-    return 2;
-  }
-  if (args->GetBool("help")) {
-    std::cout << kUsage;
-    return 0;
-  }
+  int exit_code = 0;
+  std::optional<Args> args = ParseCommandArgs(
+      command, words,
+      {"city", "today", "node", "batch", "stage", "step", "blocked", "kind",
+       "class"},
+      {"json", "csv", "overdue"}, kUsage, &exit_code);
+  if (!args) return exit_code;
   if (!args->positional().empty()) {
     std::cerr << "reportctl " << command << ": unexpected \""
               << args->positional()[0] << "\"\n";

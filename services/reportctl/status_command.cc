@@ -4,6 +4,7 @@
 //   reportctl status --county HOST:PORT [--json | --csv]
 //                    (--insecure | --tls_cert F --tls_key F --tls_ca F)
 #include <iostream>
+#include <optional>
 #include <set>
 
 #include "absl/strings/str_format.h"
@@ -15,6 +16,7 @@
 #include "services/reportctl/cli/connect.h"
 #include "services/reportctl/cli/table.h"
 #include "services/reportctl/commands.h"
+#include "services/reportctl/office_args.h"
 
 namespace reporting::reportctl {
 namespace {
@@ -33,21 +35,10 @@ std::string Time(int64_t us) {
 }  // namespace
 
 int RunStatus(const Words& words) {
-  std::set<std::string> known = {"county"};
-  std::set<std::string> bools = {"json", "csv", "help"};
-  bools.insert(TlsBoolFlagNames().begin(), TlsBoolFlagNames().end());
-  known.insert(TlsFlagNames().begin(), TlsFlagNames().end());
-  known.insert(bools.begin(), bools.end());
-  absl::StatusOr<Args> args = Args::Parse(words, known, bools);
-  if (!args.ok()) {
-    std::cerr << "reportctl status: " << args.status().message() << "\n"
-              << kUsage;
-    return 2;
-  }
-  if (args->GetBool("help")) {
-    std::cout << kUsage;
-    return 0;
-  }
+  int exit_code = 0;
+  std::optional<Args> args = ParseCommandArgs(
+      "status", words, {"county"}, {"json", "csv"}, kUsage, &exit_code);
+  if (!args) return exit_code;
   absl::StatusOr<std::string> county = args->Require("county");
   if (!county.ok()) {
     std::cerr << "reportctl status: " << county.status().message() << "\n"
