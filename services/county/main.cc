@@ -186,8 +186,10 @@ int main(int argc, char** argv) {
                 {"reporting.v1.CommandService", audit::kCountyRole},
                 {"reporting.v1.ClerkService", audit::kCountyRole}}));
   } else {
-    spdlog::warn("serving PLAINTEXT, every caller unidentified (no "
-                 "--tls_cert/--tls_key/--tls_ca): LOCAL DEVELOPMENT ONLY");
+    spdlog::warn("serving PLAINTEXT, every caller unidentified ({}): LOCAL "
+                 "DEVELOPMENT ONLY",
+                 tls.insecure ? "--insecure"
+                              : "no --tls_cert/--tls_key/--tls_ca given");
   }
   audit::CountyLogSource audit_source(node_id, log->get());
   audit::AuditServiceOptions audit_options;
