@@ -9,7 +9,7 @@ add_library(reporting_audit_export STATIC
 )
 target_include_directories(reporting_audit_export PUBLIC ${CMAKE_SOURCE_DIR})
 target_link_libraries(reporting_audit_export
-  PUBLIC reporting_proto absl::status absl::statusor absl::strings
+  PUBLIC reporting_proto reporting_json_text absl::status absl::statusor absl::strings
   PRIVATE reporting_event_types absl::time OpenSSL::Crypto)
 reporting_warnings(reporting_audit_export)
 

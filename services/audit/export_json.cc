@@ -6,6 +6,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "services/common/json_text.h"
 
 namespace reporting::audit {
 namespace {
@@ -28,50 +29,16 @@ std::string IsoUtc(int64_t unix_us) {
                           absl::UTCTimeZone());
 }
 
-std::string JsonString(absl::string_view text) {
-  std::string out = "\"";
-  for (const char ch : text) {
-    const unsigned char c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-          out += buf;
-        } else {
-          out += ch;
-        }
-    }
-  }
-  out += '"';
-  return out;
-}
-
 void JsonObjectWriter::Key(absl::string_view key) {
   if (!first_) out_ += ",";
   first_ = false;
   if (pretty_) out_ += "\n  ";
-  absl::StrAppend(&out_, JsonString(key), pretty_ ? ": " : ":");
+  absl::StrAppend(&out_, services::JsonQuote(key), pretty_ ? ": " : ":");
 }
 
 void JsonObjectWriter::String(absl::string_view key, absl::string_view value) {
   Key(key);
-  out_ += JsonString(value);
+  out_ += services::JsonQuote(value);
 }
 
 void JsonObjectWriter::Number(absl::string_view key, int64_t value) {
@@ -194,8 +161,8 @@ absl::Status JsonFields::ExpectString(const std::string& name,
   if (absl::Status s = String(name, &value); !s.ok()) return s;
   if (value != expected) {
     return absl::InvalidArgumentError(
-        absl::StrCat(name, " ", JsonString(value),
-                     " differs from the envelope's ", JsonString(expected)));
+        absl::StrCat(name, " ", services::JsonQuote(value),
+                     " differs from the envelope's ", services::JsonQuote(expected)));
   }
   return absl::OkStatus();
 }

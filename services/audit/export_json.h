@@ -19,9 +19,6 @@ namespace reporting::audit {
 // "2026-05-11T08:30:00.000000Z": UTC, always six fraction digits.
 std::string IsoUtc(int64_t unix_us);
 
-// A JSON string literal (quotes, escapes; UTF-8 passes through).
-std::string JsonString(absl::string_view text);
-
 // One JSON object, keys in call order. Compact on one line, or pretty
 // (two-space indent, one key per line).
 class JsonObjectWriter {

@@ -27,9 +27,6 @@ class JsonLogFormatter : public spdlog::formatter {
   std::unique_ptr<spdlog::formatter> clone() const override;
 };
 
-// Appends `text` to `out` as the contents of a JSON string (no quotes).
-void AppendJsonEscaped(absl::string_view text, std::string* out);
-
 }  // namespace reporting::services
 
 #endif  // REPORTING_SERVICES_COMMON_JSON_LOG_H_

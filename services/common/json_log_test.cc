@@ -1,4 +1,5 @@
 #include "services/common/json_log.h"
+#include "services/common/json_text.h"
 
 #include <string>
 

@@ -1,7 +1,6 @@
 #include "services/reportctl/cli/table.h"
 
 #include <algorithm>
-#include <cstdio>
 
 #include "absl/strings/numbers.h"
 
@@ -135,40 +134,6 @@ void PrintTable(const Table& table, OutputFormat format, std::ostream& out) {
       PrintCsv(table, out);
       break;
   }
-}
-
-std::string JsonQuote(const std::string& text) {
-  std::string out = "\"";
-  for (const char ch : text) {
-    const unsigned char c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-          out += buf;
-        } else {
-          out += ch;
-        }
-    }
-  }
-  out += '"';
-  return out;
 }
 
 std::string CsvCell(const std::string& text) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "services/common/json_text.h"
 #include "services/reportctl/cli/args.h"
 
 namespace reporting::reportctl {
@@ -32,8 +33,8 @@ struct Table {
 // cell (UTF-8 aware: a CJK character counts as two columns).
 void PrintTable(const Table& table, OutputFormat format, std::ostream& out);
 
-// JSON string literal with quotes and escapes.
-std::string JsonQuote(const std::string& text);
+// JSON string literals: the one escaper of services/common/json_text.h.
+using services::JsonQuote;
 // CSV cell, quoted when it holds a comma, quote, CR or LF.
 std::string CsvCell(const std::string& text);
 
