@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "tests/replication/harness.h"
+#include "tests/testutil/files.h"
 #include "tests/testutil/temp_dir.h"
 
 namespace reporting::export_test {
@@ -65,8 +66,8 @@ std::string ReportctlBin();
 // {python3, docs/verify_export.py}
 std::vector<std::string> VerifierCommand();
 
-std::string ReadFile(const std::string& path);
-void WriteFile(const std::string& path, const std::string& text);
+using testutil::ReadFile;
+using testutil::WriteFile;
 
 }  // namespace reporting::export_test
 

@@ -30,8 +30,8 @@ std::unique_ptr<testutil::Process> StartServing(
     int port) {
   auto process = std::make_unique<testutil::Process>(argv, log_path);
   if (!testutil::WaitForPort(port, 20000)) {
-    throw std::runtime_error(absl::StrCat(argv[0], " did not open port ", port,
-                                          "; see ", log_path));
+    throw std::runtime_error(
+        absl::StrCat(argv[0], " did not open port ", port, "; see ", log_path));
   }
   return process;
 }
@@ -151,12 +151,26 @@ class JsonReader {
       if (pos_ >= s_.size()) return false;
       const char e = s_[pos_++];
       switch (e) {
-        case '"': case '\\': case '/': *out += e; break;
-        case 'n': *out += '\n'; break;
-        case 't': *out += '\t'; break;
-        case 'r': *out += '\r'; break;
-        case 'b': *out += '\b'; break;
-        case 'f': *out += '\f'; break;
+        case '"':
+        case '\\':
+        case '/':
+          *out += e;
+          break;
+        case 'n':
+          *out += '\n';
+          break;
+        case 't':
+          *out += '\t';
+          break;
+        case 'r':
+          *out += '\r';
+          break;
+        case 'b':
+          *out += '\b';
+          break;
+        case 'f':
+          *out += '\f';
+          break;
         case 'u': {
           if (pos_ + 4 > s_.size()) return false;
           int cp = 0;
@@ -168,7 +182,8 @@ class JsonReader {
           *out += cp < 0x80 ? static_cast<char>(cp) : '?';
           break;
         }
-        default: return false;
+        default:
+          return false;
       }
     }
     return false;
@@ -194,13 +209,6 @@ class JsonReader {
 absl::StatusOr<std::map<std::string, std::string>> ParseFlatJsonObject(
     const std::string& line) {
   return JsonReader(line).Object();
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 }  // namespace reporting::ops_test

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "tests/testutil/files.h"
 #include "tests/testutil/process.h"
 
 namespace reporting::ops_test {
@@ -38,7 +39,7 @@ absl::StatusOr<std::map<std::string, std::string>> ParseFlatJsonObject(
     const std::string& line);
 
 // The whole file.
-std::string ReadFile(const std::string& path);
+using testutil::ReadFile;
 
 }  // namespace reporting::ops_test
 

@@ -14,18 +14,6 @@
 
 namespace reporting::product_test {
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-}
-
 ToolRun Reportctl(const std::vector<std::string>& args,
                   const std::string& work_dir, int timeout_ms) {
   static std::atomic<int> runs{0};

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "tests/replication/harness.h"
+#include "tests/testutil/files.h"
 #include "tests/testutil/temp_dir.h"
 
 namespace reporting::product_test {
@@ -25,8 +26,8 @@ struct ToolRun {
 ToolRun Reportctl(const std::vector<std::string>& args,
                   const std::string& work_dir, int timeout_ms = 120000);
 
-std::string ReadFile(const std::string& path);
-void WriteFile(const std::string& path, const std::string& text);
+using testutil::ReadFile;
+using testutil::WriteFile;
 
 // A city and counties, all started, replicating.
 class Cluster {

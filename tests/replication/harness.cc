@@ -15,6 +15,7 @@
 #include "grpcpp/create_channel.h"
 #include "reporting/v1/envelope.pb.h"
 #include "storage/event_log.h"
+#include "tests/testutil/files.h"
 
 namespace reporting::replication_test {
 namespace {
@@ -26,13 +27,6 @@ std::string Env(const char* name) {
                                           " is not set (run through ctest)"));
   }
   return v;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 void StopProcess(std::unique_ptr<testutil::Process>& p, const char* what) {
@@ -84,10 +78,12 @@ std::vector<std::string> TlsArgs(const std::string& certs_dir,
 std::shared_ptr<grpc::ChannelCredentials> ClientTls(
     const std::string& certs_dir, const std::string& name) {
   grpc::SslCredentialsOptions o;
-  o.pem_root_certs = ReadFile(certs_dir + "/ca.crt");
+  o.pem_root_certs = testutil::ReadFile(certs_dir + "/ca.crt");
   if (!name.empty()) {
-    o.pem_cert_chain = ReadFile(absl::StrCat(certs_dir, "/", name, ".crt"));
-    o.pem_private_key = ReadFile(absl::StrCat(certs_dir, "/", name, ".key"));
+    o.pem_cert_chain =
+        testutil::ReadFile(absl::StrCat(certs_dir, "/", name, ".crt"));
+    o.pem_private_key =
+        testutil::ReadFile(absl::StrCat(certs_dir, "/", name, ".key"));
   }
   return grpc::SslCredentials(o);
 }
@@ -207,15 +203,13 @@ absl::StatusOr<uint64_t> SendUnit(v1::CommandService::Stub& stub,
   return call(&v1::CommandService::Stub::RegisterUnit, r);
 }
 
-Driver::Driver(std::string node_id, std::string county_address,
-               int per_second,
+Driver::Driver(std::string node_id, std::string county_address, int per_second,
                std::shared_ptr<grpc::ChannelCredentials> credentials)
     : node_id_(std::move(node_id)),
       address_(std::move(county_address)),
       per_second_(per_second),
-      credentials_(credentials != nullptr
-                       ? std::move(credentials)
-                       : grpc::InsecureChannelCredentials()),
+      credentials_(credentials != nullptr ? std::move(credentials)
+                                          : grpc::InsecureChannelCredentials()),
       thread_([this] { Run(); }) {}
 
 Driver::~Driver() { Stop(); }
@@ -282,16 +276,17 @@ absl::StatusOr<uint64_t> CompareLogs(const std::string& node_id,
       v1::EventEnvelope env;
       if (!env.ParseFromString((*y)[i].envelope) ||
           !event_ids.insert(env.event_id()).second) {
-        return absl::InternalError(absl::StrCat(
-            "node ", node_id, ": event ", next,
-            " does not parse or duplicates an earlier event id"));
+        return absl::InternalError(
+            absl::StrCat("node ", node_id, ": event ", next,
+                         " does not parse or duplicates an earlier event id"));
       }
       ++next;
     }
   }
   if (absl::Status s = (*county)->Verify(); !s.ok()) return s;
   if (absl::Status s = (*city)->Verify(); !s.ok()) return s;
-  for (uint64_t seq = 1; seq <= b.sequence; seq += std::max<uint64_t>(1, b.sequence / 50)) {
+  for (uint64_t seq = 1; seq <= b.sequence;
+       seq += std::max<uint64_t>(1, b.sequence / 50)) {
     if (!(*city)->ReceivedAt(seq).ok()) {
       return absl::InternalError(absl::StrCat(
           "node ", node_id, ": city copy lacks the receive time of ", seq));

@@ -19,6 +19,7 @@
 #include "storage/keys.h"
 #include "storage/rocks_db.h"
 #include "tests/replication/harness.h"
+#include "tests/testutil/files.h"
 #include "tests/testutil/temp_dir.h"
 
 namespace reporting::replication_test {
@@ -62,7 +63,8 @@ void RewriteTail(const std::string& dir, uint64_t from) {
 absl::StatusOr<v1::NodeReplicationStatus> WaitFor(
     const std::shared_ptr<grpc::Channel>& channel, const std::string& node,
     const std::function<bool(const v1::NodeReplicationStatus&)>& done) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(30);
   v1::NodeReplicationStatus last;
   while (std::chrono::steady_clock::now() < deadline) {
     auto s = CityStatus(channel, node);
@@ -76,18 +78,12 @@ absl::StatusOr<v1::NodeReplicationStatus> WaitFor(
       absl::StrCat("condition not reached; last status: ", last.DebugString()));
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // True once the county's log reports divergence at least `times` times.
 bool WaitForLog(const std::string& path, int times) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (std::chrono::steady_clock::now() < deadline) {
-    const std::string log = ReadFile(path);
+    const std::string log = testutil::ReadFile(path);
     int found = 0;
     for (size_t at = log.find("REPLICATION STOPPED"); at != std::string::npos;
          at = log.find("REPLICATION STOPPED", at + 1)) {
@@ -116,9 +112,8 @@ TEST(ReplicationDivergenceTest, AlteredCountyLogIsDetectedAndNotIngested) {
       ASSERT_TRUE(SendUnit(*stub, node, n).ok());
     }
   }
-  auto held = WaitFor(city_channel, node, [](const auto& s) {
-    return s.last_sequence() == 21;
-  });
+  auto held = WaitFor(city_channel, node,
+                      [](const auto& s) { return s.last_sequence() == 21; });
   ASSERT_TRUE(held.ok()) << held.status();
   county.Stop();
 
@@ -144,7 +139,7 @@ TEST(ReplicationDivergenceTest, AlteredCountyLogIsDetectedAndNotIngested) {
 
   // The county says so loudly and stops replicating (it keeps serving).
   const std::string county_log = county.data_dir() + ".log";
-  ASSERT_TRUE(WaitForLog(county_log, 1)) << ReadFile(county_log);
+  ASSERT_TRUE(WaitForLog(county_log, 1)) << testutil::ReadFile(county_log);
   county.Stop();
 
   // The record survives a restart of the city; the node stays refused, and
@@ -152,7 +147,7 @@ TEST(ReplicationDivergenceTest, AlteredCountyLogIsDetectedAndNotIngested) {
   city.Kill();
   city.Start();
   county.Start();
-  ASSERT_TRUE(WaitForLog(county_log, 2)) << ReadFile(county_log);
+  ASSERT_TRUE(WaitForLog(county_log, 2)) << testutil::ReadFile(county_log);
   auto after = WaitFor(city_channel, node, [](const auto& s) {
     return s.state() == v1::REPLICATION_STATE_DIVERGED;
   });
