@@ -26,14 +26,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/arena.h"
-#include "google/protobuf/descriptor.h"
-#include "google/protobuf/message.h"
 #include "services/city/projection_runner.h"
 #include "services/city/query_service.h"
 #include "services/projector/history_generator.h"
 #include "services/projector/projector.h"
 #include "storage/event_log.h"
 #include "storage/read_model_store.h"
+#include "tests/bench/bare_loop.h"
 #include "tests/testutil/temp_dir.h"
 
 namespace reporting {
@@ -99,37 +98,13 @@ void OpenLogs(Logs& logs, const testutil::TempDir& dir, int nodes,
   }
 }
 
-// The bare loop: every stored event of every log, envelope and payload
-// parsed into reused messages.
+// The bare loop (bare_loop.h) over every log.
 uint64_t BareLoop(const Logs& logs) {
-  const auto* pool = google::protobuf::DescriptorPool::generated_pool();
-  auto* factory = google::protobuf::MessageFactory::generated_factory();
-  std::map<std::string, std::unique_ptr<google::protobuf::Message>> payloads;
-  v1::EventEnvelope envelope;
   uint64_t n = 0;
-  storage::ReadLimits limits;
-  limits.max_events = 8192;
-  limits.max_bytes = 16 << 20;
   for (const auto& [id, log] : logs.owned) {
-    uint64_t next = 1;
-    for (;;) {
-      auto events = log->Read(next, limits);
-      Die(events.status(), "read");
-      if (events->empty()) break;
-      for (const storage::StoredEvent& e : *events) {
-        if (!envelope.ParseFromString(e.envelope)) Die(absl::InternalError("envelope"), "parse");
-        auto& m = payloads[envelope.event_type()];
-        if (m == nullptr) {
-          m.reset(factory
-                      ->GetPrototype(
-                          pool->FindMessageTypeByName(envelope.event_type()))
-                      ->New());
-        }
-        if (!m->ParseFromString(envelope.payload())) Die(absl::InternalError("payload"), "parse");
-        ++n;
-      }
-      next = events->back().sequence + 1;
-    }
+    auto events = bench::BareIterateAndParse(*log);
+    Die(events.status(), "bare loop");
+    n += *events;
   }
   return n;
 }

@@ -20,15 +20,12 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/descriptor.h"
-#include "google/protobuf/message.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "reporting/v1/audit.grpc.pb.h"
@@ -37,6 +34,7 @@
 #include "services/common/server.h"
 #include "services/projector/history_generator.h"
 #include "storage/event_log.h"
+#include "tests/bench/bare_loop.h"
 #include "tests/testutil/temp_dir.h"
 
 namespace reporting {
@@ -88,40 +86,11 @@ void Fill(storage::EventLog& log, uint64_t n) {
   }
 }
 
-// projection_bench's baseline: read everything, parse envelope and payload.
+// projection_bench's baseline (bare_loop.h).
 uint64_t BareLoop(const storage::EventLog& log) {
-  const auto* pool = google::protobuf::DescriptorPool::generated_pool();
-  auto* factory = google::protobuf::MessageFactory::generated_factory();
-  std::map<std::string, std::unique_ptr<google::protobuf::Message>> payloads;
-  v1::EventEnvelope envelope;
-  uint64_t n = 0;
-  storage::ReadLimits limits;
-  limits.max_events = 8192;
-  limits.max_bytes = 16 << 20;
-  uint64_t next = 1;
-  for (;;) {
-    auto events = log.Read(next, limits);
-    Die(events.status(), "read");
-    if (events->empty()) break;
-    for (const storage::StoredEvent& e : *events) {
-      if (!envelope.ParseFromString(e.envelope)) {
-        Die(absl::InternalError("envelope"), "parse");
-      }
-      auto& m = payloads[envelope.event_type()];
-      if (m == nullptr) {
-        m.reset(factory
-                    ->GetPrototype(
-                        pool->FindMessageTypeByName(envelope.event_type()))
-                    ->New());
-      }
-      if (!m->ParseFromString(envelope.payload())) {
-        Die(absl::InternalError("payload"), "parse");
-      }
-      ++n;
-    }
-    next = events->back().sequence + 1;
-  }
-  return n;
+  auto events = bench::BareIterateAndParse(log);
+  Die(events.status(), "bare loop");
+  return *events;
 }
 
 // The whole log through Replay; events received.
