@@ -3,6 +3,7 @@
 //
 // Locking, in acquisition order:
 //   lifecycle_ (reader: every public call but WaitForAppend; writer: Close)
+//   queue_mu_  (the writer queue of Append; never held while staging)
 //   append_mu_ (the append critical section: idempotency, versions,
 //               sequence assignment, hashing, the RocksDB write)
 //   GroupCommit's own mutex (durable head)
@@ -11,6 +12,7 @@
 #ifndef REPORTING_STORAGE_EVENT_LOG_IMPL_H_
 #define REPORTING_STORAGE_EVENT_LOG_IMPL_H_
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <string>
@@ -21,6 +23,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "reporting/v1/envelope.pb.h"
+#include "rocksdb/write_batch.h"
 #include "storage/event_log.h"
 #include "storage/group_commit.h"
 #include "storage/rocks_db.h"
@@ -71,10 +74,28 @@ class EventLogImpl : public EventLog {
   // First and last sequence of an append.
   using Range = std::pair<uint64_t, uint64_t>;
 
+  // The append path (event_log_append.cc).
+  struct Writer;   // one Append call in the writer queue
+  struct Staging;  // what a group's leader has staged so far
+  // A group holds at most this many events (one RocksDB write).
+  static constexpr size_t kMaxGroupEvents = kMaxEventsPerAppend;
+
   absl::Status CheckOpen(absl::string_view op) const
       ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
-  // Checks versions, assigns sequences, writes the batch (not yet synced).
-  absl::StatusOr<AppendResult> WriteLocked(const AppendRequest& request)
+  // Queues w; returns once a group's leader (maybe w itself) has staged
+  // and written it, or refused it (w->done).
+  void RunInGroup(Writer* w) ABSL_LOCKS_EXCLUDED(queue_mu_, append_mu_)
+      ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
+  // Await condition of a queued writer (called with queue_mu_ held).
+  static bool ReadyToProceed(Writer* w);
+  // Stages every member of a group and writes them in one batch (not yet
+  // synced); sets each member's answer.
+  void WriteGroup(const std::vector<Writer*>& group)
+      ABSL_LOCKS_EXCLUDED(append_mu_) ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
+  // Checks one append's versions, assigns its sequences and puts its
+  // events into batch_; on a refusal batch_ and staging are unchanged.
+  absl::Status StageLocked(const AppendRequest& request, Staging* staging,
+                           AppendResult* result)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_)
           ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
   static constexpr size_t kMaxCachedStreams = 1 << 20;
@@ -84,9 +105,18 @@ class EventLogImpl : public EventLog {
   absl::StatusOr<uint64_t> WrittenVersionLocked(absl::string_view stream_id)
       const ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_)
           ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
-  // Records versions just written (by Append or AppendReplicated).
-  void CacheVersionsLocked(const std::map<std::string, uint64_t>& versions)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  // Records versions just written (by Append or AppendReplicated): a map
+  // of stream id -> version.
+  template <typename Map>
+  void CacheVersionsLocked(const Map& versions)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_) {
+    if (version_cache_.size() + versions.size() > kMaxCachedStreams) {
+      version_cache_.clear();
+    }
+    for (const auto& [stream, version] : versions) {
+      version_cache_[stream] = version;
+    }
+  }
   // The stored event; DATA_LOSS when it is missing or malformed.
   absl::StatusOr<StoredEvent> GetEventLocked(uint64_t sequence) const
       ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
@@ -115,7 +145,15 @@ class EventLogImpl : public EventLog {
   mutable absl::Mutex lifecycle_;
   bool closed_ ABSL_GUARDED_BY(lifecycle_) = false;
 
+  // The writer queue: Append calls waiting for a group's leader.
+  absl::Mutex queue_mu_ ABSL_ACQUIRED_AFTER(lifecycle_)
+      ABSL_ACQUIRED_BEFORE(append_mu_);
+  std::deque<Writer*> writers_ ABSL_GUARDED_BY(queue_mu_);
+
   mutable absl::Mutex append_mu_ ABSL_ACQUIRED_AFTER(lifecycle_);
+  // The group's batch and an envelope buffer, reused (keeps their capacity).
+  rocksdb::WriteBatch batch_ ABSL_GUARDED_BY(append_mu_);
+  std::string value_buffer_ ABSL_GUARDED_BY(append_mu_);
   // Last event written to RocksDB (durable or not).
   Head written_ ABSL_GUARDED_BY(append_mu_);
   // Command ids written but not yet durable -> their sequences.
@@ -128,6 +166,7 @@ class EventLogImpl : public EventLog {
       ABSL_GUARDED_BY(append_mu_);
   // A failed write leaves RocksDB's state unknown: refuse further appends.
   absl::Status write_error_ ABSL_GUARDED_BY(append_mu_);
+
 };
 
 }  // namespace reporting::storage

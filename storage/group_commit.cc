@@ -14,7 +14,11 @@ absl::Status GroupCommit::AwaitDurable(uint64_t sequence) {
   while (durable_.sequence < sequence) {
     if (!error_.ok()) return error_;
     if (syncing_) {
-      changed_.Wait(&mu_);
+      // Sleep until the running sync covers us, or we are picked to lead
+      // the next one: a finished sync wakes only those (not every waiter).
+      Waiter me{sequence, false};
+      waiting_.push_back(&me);
+      mu_.Await(absl::Condition(&me.wake));
       continue;
     }
     // Lead one sync for everything written so far.
@@ -32,9 +36,32 @@ absl::Status GroupCommit::AwaitDurable(uint64_t sequence) {
     } else {
       error_ = s;
     }
+    WakeWaitersLocked();
     changed_.SignalAll();
   }
   return absl::OkStatus();
+}
+
+void GroupCommit::WakeWaitersLocked() {
+  bool leader_picked = false;
+  size_t kept = 0;
+  for (Waiter* w : waiting_) {
+    const bool covered = w->sequence <= durable_.sequence || !error_.ok();
+    if (covered || !leader_picked) {
+      leader_picked = leader_picked || !covered;
+      w->wake = true;
+    } else {
+      waiting_[kept++] = w;
+    }
+  }
+  waiting_.resize(kept);
+}
+
+void GroupCommit::MarkDurable(const Head& written) {
+  absl::MutexLock l(&mu_);
+  if (written.sequence > durable_.sequence) durable_ = written;
+  WakeWaitersLocked();
+  changed_.SignalAll();
 }
 
 Head GroupCommit::durable() const {

@@ -1,0 +1,245 @@
+// The append path of EventLogImpl: the writer queue, staging of one append
+// into a group's batch, and the group's single RocksDB write.
+//
+// Concurrent appends are combined: each Append queues itself; the writer at
+// the front of the queue leads a group (every append queued so far, up to
+// kMaxGroupEvents events), stages each one in order into one WriteBatch
+// (idempotency, version checks, sequences, envelopes, hashes; each append
+// is accepted or refused on its own), writes the batch once with
+// sync=false, leaves the queue to the next group's leader, waits until
+// GroupCommit has made the group durable (WAL syncs shared with other
+// groups), and then hands every member its answer. One write per group instead of
+// one per append is what lets many single-event appenders outrun a bare
+// one-write-per-event loop: RocksDB's per-write cost (WAL record, write
+// queue, memtable bookkeeping) is paid once per group.
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "spdlog/spdlog.h"
+#include "storage/append_validation.h"
+#include "storage/envelope.h"
+#include "storage/event_log_impl.h"
+#include "storage/hash_chain.h"
+#include "storage/keys.h"
+#include "storage/status_macros.h"
+
+namespace reporting::storage {
+
+// One Append call in the writer queue. `done` is guarded by queue_mu_; the
+// rest is written by the group's leader before it sets `done`, and read by
+// the writer after.
+struct EventLogImpl::Writer {
+  Writer(const AppendRequest* r, const std::deque<Writer*>* q)
+      : request(r), queue(q) {}
+
+  const AppendRequest* const request;
+  const std::deque<Writer*>* const queue;  // the log's writers_
+  bool done = false;
+  absl::Status status;  // a refusal or a write error
+  AppendResult result;  // when staged
+  Range range{0, 0};    // sequences staged, or the original's
+  bool duplicate = false;
+  bool staged = false;  // owns an in_flight_ entry
+};
+
+// What a leader has staged so far in its group.
+struct EventLogImpl::Staging {
+  Head head;  // last event staged
+  // Streams staged in this group -> their new version. In key order, so
+  // the streams puts reuse the skiplist position (hash order made each a
+  // random insert, ~25% of the write).
+  std::map<std::string, uint64_t, std::less<>> versions;
+};
+
+bool EventLogImpl::ReadyToProceed(Writer* w) {
+  return w->done || (!w->queue->empty() && w->queue->front() == w);
+}
+
+absl::StatusOr<AppendResult> EventLogImpl::Append(
+    const AppendRequest& request) {
+  RETURN_IF_ERROR(ValidateAppendRequest(options_.node_id, request));
+  absl::ReaderMutexLock life(&lifecycle_);
+  RETURN_IF_ERROR(CheckOpen("append"));
+
+  Writer w(&request, &writers_);
+  RunInGroup(&w);  // written and durable, or refused
+  if (w.staged) {
+    absl::MutexLock l(&append_mu_);
+    in_flight_.erase(request.command_id);
+  }
+  RETURN_IF_ERROR(w.status);
+  if (w.duplicate) {
+    ASSIGN_OR_RETURN(w.result, ResultFromEventsLocked(w.range));
+    w.result.duplicate = true;
+  }
+  return std::move(w.result);
+}
+
+void EventLogImpl::RunInGroup(Writer* w) {
+  absl::MutexLock q(&queue_mu_);
+  writers_.push_back(w);
+  queue_mu_.Await(absl::Condition(&EventLogImpl::ReadyToProceed, w));
+  if (w->done) return;  // a leader wrote it and made it durable
+
+  // Lead a group: this writer and those queued behind it.
+  std::vector<Writer*> group;
+  size_t events = 0;
+  for (Writer* next : writers_) {
+    const size_t n = next->request->events.size();
+    if (!group.empty() && events + n > kMaxGroupEvents) break;
+    group.push_back(next);
+    events += n;
+  }
+  queue_mu_.Unlock();  // later writers queue up while this group is written
+  WriteGroup(group);
+  queue_mu_.Lock();
+  for (size_t i = 0; i < group.size(); ++i) writers_.pop_front();
+  queue_mu_.Unlock();  // the next group's leader writes while we sync
+
+  // Acknowledge only once durable (a duplicate once its original is): the
+  // leader waits for the group, so each member sleeps and wakes just once.
+  uint64_t last = 0;
+  for (Writer* member : group) {
+    if (member->status.ok()) last = std::max(last, member->range.second);
+  }
+  absl::Status durable =
+      last == 0 ? absl::OkStatus() : commit_.AwaitDurable(last);
+  queue_mu_.Lock();
+  for (Writer* member : group) {
+    if (member->status.ok()) member->status = durable;
+    member->done = true;
+  }
+  // Unlocking wakes the group's members.
+}
+
+void EventLogImpl::WriteGroup(const std::vector<Writer*>& group) {
+  absl::MutexLock l(&append_mu_);
+  // After a failed write or sync, what is durable is unknown: refuse.
+  absl::Status blocked = write_error_.ok() ? commit_.status() : write_error_;
+  if (!blocked.ok()) {
+    for (Writer* w : group) w->status = blocked;
+    return;
+  }
+  batch_.Clear();
+  Staging staging{written_, {}};
+  for (Writer* w : group) {
+    const std::string& id = w->request->command_id;
+    auto it = in_flight_.find(id);
+    if (it != in_flight_.end()) {
+      w->range = it->second;
+      w->duplicate = true;
+      continue;
+    }
+    absl::StatusOr<bool> known = LookupCommandLocked(id, &w->range);
+    if (!known.ok() || *known) {
+      w->status = known.status();
+      w->duplicate = known.ok();
+      continue;
+    }
+    w->status = StageLocked(*w->request, &staging, &w->result);
+    if (!w->status.ok()) continue;
+    w->range = {w->result.first_sequence, w->result.last_sequence};
+    w->staged = true;
+    in_flight_.emplace(id, w->range);
+  }
+  if (staging.head.sequence == written_.sequence) return;  // nothing new
+
+  for (const auto& [stream, version] : staging.versions) {
+    batch_.Put(db_->handle(Cf::kStreams), stream, keys::Be64(version));
+  }
+  batch_.Put(db_->handle(Cf::kMeta),
+             rocksdb::Slice(keys::kHeadKey.data(), keys::kHeadKey.size()),
+             keys::HeadValue(staging.head.sequence, staging.head.hash));
+  // Not synced here: GroupCommit syncs once for every group written
+  // meanwhile. The WAL holds batches in sequence order (we hold append_mu_),
+  // so a crash leaves a gapless prefix.
+  absl::Status s = db_->Write(&batch_, /*sync=*/false);
+  if (!s.ok()) {
+    write_error_ = s;
+    spdlog::error(
+        "event_log: node={}: write failed; refusing appends until "
+        "the log is reopened: {}",
+        options_.node_id, s.ToString());
+    // Every member fails: the staged ones were not written, and a
+    // duplicate in this group may name one of them.
+    for (Writer* w : group) {
+      if (w->status.ok()) w->status = s;
+    }
+    return;
+  }
+  written_ = std::move(staging.head);
+  CacheVersionsLocked(staging.versions);
+  if (!options_.sync) commit_.MarkDurable(written_);
+}
+
+absl::Status EventLogImpl::StageLocked(const AppendRequest& request,
+                                       Staging* staging,
+                                       AppendResult* result) {
+  // Every stream's version before this append: staged earlier in the
+  // group, else as written (durable or not). Resolved before anything is
+  // put into the batch, so a refusal leaves the batch as it was.
+  absl::flat_hash_map<absl::string_view, uint64_t> versions;
+  auto resolve = [&](absl::string_view stream) -> absl::Status {
+    auto [it, inserted] = versions.try_emplace(stream, 0);
+    if (!inserted) return absl::OkStatus();
+    auto staged = staging->versions.find(stream);
+    if (staged != staging->versions.end()) {
+      it->second = staged->second;
+      return absl::OkStatus();
+    }
+    ASSIGN_OR_RETURN(it->second, WrittenVersionLocked(stream));
+    return absl::OkStatus();
+  };
+  for (const auto& [stream, expected] : request.expected_versions) {
+    RETURN_IF_ERROR(resolve(stream));
+    const uint64_t found = versions[stream];
+    if (found != expected) {
+      return absl::AbortedError(absl::StrCat(
+          "event_log: append node=", options_.node_id, " stream=", stream,
+          ": expected version ", expected, ", found ", found,
+          " (it changed since it was read; read it again and retry)"));
+    }
+  }
+  for (const NewEvent& e : request.events) RETURN_IF_ERROR(resolve(e.stream_id));
+
+  const int64_t recorded_at =
+      request.recorded_at_us != 0 ? request.recorded_at_us : options_.now_us();
+  result->first_sequence = staging->head.sequence + 1;
+  uint64_t seq = staging->head.sequence;
+  std::string prev = std::move(staging->head.hash);
+  const EnvelopeEncoder encoder(options_.node_id, recorded_at, request.actor,
+                                request.command_id);
+  std::string& value = value_buffer_;
+  for (const NewEvent& e : request.events) {
+    const uint64_t version = ++versions[e.stream_id];
+    ++seq;
+    // value := hash[32] envelope; the envelope is encoded once, in place,
+    // then hashed where it lies.
+    value.assign(kHashBytes, '\0');
+    encoder.Append(seq, e.stream_id, version, NewEventId(), e.event_type,
+                   e.payload, prev, &value);
+    std::string hash =
+        ChainHash(prev, absl::string_view(value).substr(kHashBytes));
+    value.replace(0, kHashBytes, hash);
+
+    batch_.Put(db_->handle(Cf::kEvents), keys::EventKey(seq), value);
+    batch_.Put(db_->handle(Cf::kStreamIndex),
+               keys::StreamIndexKey(e.stream_id, version), keys::Be64(seq));
+    batch_.Put(db_->handle(Cf::kTypeIndex),
+               keys::TypeIndexKey(e.event_type, recorded_at, seq),
+               rocksdb::Slice());
+    result->stream_versions[e.stream_id] = version;
+    prev = std::move(hash);
+  }
+  result->last_sequence = seq;
+  batch_.Put(db_->handle(Cf::kCommands), request.command_id,
+             keys::CommandValue(result->first_sequence, seq));
+  for (const auto& [stream, version] : result->stream_versions) {
+    staging->versions[stream] = version;
+  }
+  staging->head = Head{seq, std::move(prev)};
+  return absl::OkStatus();
+}
+
+}  // namespace reporting::storage
