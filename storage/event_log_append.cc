@@ -155,6 +155,7 @@ void EventLogImpl::WriteGroup(const std::vector<Writer*>& group) {
   // meanwhile. The WAL holds batches in sequence order (we hold append_mu_),
   // so a crash leaves a gapless prefix.
   absl::Status s = db_->Write(&batch_, /*sync=*/false);
+  ++append_writes_;
   if (!s.ok()) {
     write_error_ = s;
     spdlog::error(

@@ -69,6 +69,11 @@ class EventLogImpl : public EventLog {
 
   // For tests and metrics: WAL syncs run so far.
   uint64_t sync_count() const { return commit_.sync_count(); }
+  // For tests: RocksDB writes made by Append (one per group).
+  uint64_t append_write_count() const {
+    absl::MutexLock l(&append_mu_);
+    return append_writes_;
+  }
 
  private:
   // First and last sequence of an append.
@@ -166,6 +171,7 @@ class EventLogImpl : public EventLog {
       ABSL_GUARDED_BY(append_mu_);
   // A failed write leaves RocksDB's state unknown: refuse further appends.
   absl::Status write_error_ ABSL_GUARDED_BY(append_mu_);
+  uint64_t append_writes_ ABSL_GUARDED_BY(append_mu_) = 0;
 
 };
 
