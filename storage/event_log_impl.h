@@ -24,6 +24,7 @@
 #include "absl/synchronization/mutex.h"
 #include "reporting/v1/envelope.pb.h"
 #include "rocksdb/write_batch.h"
+#include "storage/envelope_view.h"
 #include "storage/event_log.h"
 #include "storage/group_commit.h"
 #include "storage/rocks_db.h"
@@ -134,7 +135,7 @@ class EventLogImpl : public EventLog {
   // command index entries instead of receive times.
   absl::StatusOr<Head> WriteReplicatedLocked(
       const std::vector<StoredEvent>& events,
-      const std::vector<v1::EventEnvelope>& envelopes, int64_t received_at_us)
+      const std::vector<EnvelopeView>& envelopes, int64_t received_at_us)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_)
           ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
   absl::StatusOr<bool> LookupCommandLocked(absl::string_view command_id,
@@ -173,6 +174,16 @@ class EventLogImpl : public EventLog {
   absl::Status write_error_ ABSL_GUARDED_BY(append_mu_);
   uint64_t append_writes_ ABSL_GUARDED_BY(append_mu_) = 0;
 
+  // Replicas: the receive-time range ReceivedAt found last (an audit
+  // replay asks for consecutive sequences; ranges never change once
+  // durable).
+  struct ReceivedRange {
+    uint64_t first = 0;  // 0: none yet
+    uint64_t last = 0;
+    int64_t at_us = 0;
+  };
+  mutable absl::Mutex received_mu_;
+  mutable ReceivedRange received_cache_ ABSL_GUARDED_BY(received_mu_);
 };
 
 }  // namespace reporting::storage

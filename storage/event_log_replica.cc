@@ -12,16 +12,24 @@
 //      head's hash.
 // Then the same path as Append: one RocksDB write (sync=false) under
 // append_mu_, and GroupCommit makes it durable before returning.
+//
+// The write is the city's hot path (a county catching up sends 1000-event
+// batches back to back), so it decodes envelopes as views (EnvelopeView:
+// no message objects), builds keys in reused buffers, writes one
+// received_at entry per call (a range) and, on a copy, no `streams`
+// entries and no version cache (only Append reads them; a copy is never
+// appended to). docs/PERFORMANCE.md ("Replication") has the profile.
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "reporting/v1/envelope.pb.h"
 #include "rocksdb/write_batch.h"
 #include "spdlog/spdlog.h"
 #include "storage/append_validation.h"
+#include "storage/envelope_view.h"
 #include "storage/event_log_impl.h"
 #include "storage/hash_chain.h"
 #include "storage/keys.h"
@@ -30,10 +38,11 @@
 namespace reporting::storage {
 namespace {
 
-// Phase 1: the checks that need nothing but the batch. Fills `envelopes`.
+// Phase 1: the checks that need nothing but the batch. Fills `envelopes`
+// (views into `events`).
 absl::Status CheckBatch(absl::string_view node_id,
                         const std::vector<StoredEvent>& events,
-                        std::vector<v1::EventEnvelope>* envelopes) {
+                        std::vector<EnvelopeView>* envelopes) {
   const auto bad = [&](uint64_t seq, absl::string_view problem) {
     return absl::InvalidArgumentError(absl::StrCat(
         "event_log: replicate node=", node_id, " sequence ", seq, ": ",
@@ -47,7 +56,7 @@ absl::Status CheckBatch(absl::string_view node_id,
   envelopes->resize(events.size());
   for (size_t i = 0; i < events.size(); ++i) {
     const StoredEvent& e = events[i];
-    v1::EventEnvelope& env = (*envelopes)[i];
+    EnvelopeView& env = (*envelopes)[i];
     if (e.sequence == 0) return bad(0, "sequences start at 1");
     if (i > 0 && e.sequence != events[i - 1].sequence + 1) {
       return bad(e.sequence,
@@ -58,36 +67,36 @@ absl::Status CheckBatch(absl::string_view node_id,
       return bad(e.sequence, absl::StrCat("hash is ", e.hash.size(),
                                           " bytes, not ", kHashBytes));
     }
-    if (!env.ParseFromString(e.envelope)) {
+    if (!DecodeEnvelopeView(e.envelope, &env)) {
       return bad(e.sequence, "envelope bytes do not decode as an EventEnvelope");
     }
-    if (env.node_id() != node_id) {
+    if (env.node_id != node_id) {
       return bad(e.sequence, absl::StrCat("envelope belongs to node \"",
-                                          env.node_id(), "\""));
+                                          env.node_id, "\""));
     }
-    if (env.sequence() != e.sequence) {
+    if (env.sequence != e.sequence) {
       return bad(e.sequence,
-                 absl::StrCat("envelope says sequence ", env.sequence()));
+                 absl::StrCat("envelope says sequence ", env.sequence));
     }
-    if (env.prev_hash().size() != kHashBytes) {
+    if (env.prev_hash.size() != kHashBytes) {
       return bad(e.sequence, "envelope's prev_hash is not 32 bytes");
     }
-    if (absl::Status s = ValidateStreamId(env.stream_id()); !s.ok()) {
+    if (absl::Status s = ValidateStreamId(env.stream_id); !s.ok()) {
       return bad(e.sequence, s.message());
     }
-    if (env.stream_version() == 0) {
+    if (env.stream_version == 0) {
       return bad(e.sequence, "stream_version is 0; versions start at 1");
     }
-    if (env.event_type().empty() ||
-        env.event_type().find('\0') != std::string::npos) {
+    if (env.event_type.empty() ||
+        env.event_type.find('\0') != absl::string_view::npos) {
       return bad(e.sequence, "event type is empty or holds a NUL byte");
     }
-    if (ChainHash(env.prev_hash(), e.envelope) != e.hash) {
+    if (ChainHash(env.prev_hash, e.envelope) != e.hash) {
       return bad(e.sequence,
                  "hash is not SHA-256(prev_hash || envelope): the event's "
                  "bytes were altered or its hash is wrong");
     }
-    if (i > 0 && env.prev_hash() != events[i - 1].hash) {
+    if (i > 0 && env.prev_hash != events[i - 1].hash) {
       return bad(e.sequence,
                  "prev_hash is not the previous event's hash in the batch");
     }
@@ -108,7 +117,7 @@ absl::StatusOr<Head> EventLogImpl::AppendReplicated(
 
 absl::StatusOr<Head> EventLogImpl::WriteReplicated(
     const std::vector<StoredEvent>& events, int64_t received_at_us) {
-  std::vector<v1::EventEnvelope> envelopes;
+  std::vector<EnvelopeView> envelopes;
   RETURN_IF_ERROR(CheckBatch(options_.node_id, events, &envelopes));
   absl::ReaderMutexLock life(&lifecycle_);
   RETURN_IF_ERROR(CheckOpen("replicate"));
@@ -119,10 +128,10 @@ absl::StatusOr<Head> EventLogImpl::WriteReplicated(
 
 absl::StatusOr<Head> EventLogImpl::AppendRestored(
     const std::vector<StoredEvent>& events) {
-  std::vector<v1::EventEnvelope> envelopes;
+  std::vector<EnvelopeView> envelopes;
   RETURN_IF_ERROR(CheckBatch(options_.node_id, events, &envelopes));
   for (size_t i = 0; i < envelopes.size(); ++i) {
-    if (envelopes[i].command_id().empty()) {
+    if (envelopes[i].command_id.empty()) {
       return absl::InvalidArgumentError(absl::StrCat(
           "event_log: restore node=", options_.node_id, " sequence ",
           events[i].sequence, ": the envelope has no command_id"));
@@ -158,7 +167,7 @@ absl::Status EventLogImpl::AwaitDurable(uint64_t sequence) {
 
 absl::StatusOr<Head> EventLogImpl::WriteReplicatedLocked(
     const std::vector<StoredEvent>& events,
-    const std::vector<v1::EventEnvelope>& envelopes, int64_t received_at_us) {
+    const std::vector<EnvelopeView>& envelopes, int64_t received_at_us) {
   const Head head = written_;
   if (events.empty()) return head;
   const std::string where =
@@ -182,24 +191,21 @@ absl::StatusOr<Head> EventLogImpl::WriteReplicatedLocked(
     }
   }
   if (i == events.size()) return head;  // all held already: a no-op
-  if (envelopes[i].prev_hash() != head.hash) {
+  if (envelopes[i].prev_hash != head.hash) {
     return absl::DataLossError(absl::StrCat(
         where, "divergence at sequence ", events[i].sequence,
-        ": its prev_hash ", HexHash(envelopes[i].prev_hash()),
+        ": its prev_hash ", HexHash(envelopes[i].prev_hash),
         " is not the hash held for sequence ", head.sequence, " (",
         HexHash(head.hash), "); nothing written"));
   }
 
-  rocksdb::WriteBatch batch;
-  std::map<std::string, uint64_t> stream_versions;
   const bool restore = received_at_us < 0;
-  const std::string received = keys::Be64(static_cast<uint64_t>(received_at_us));
   // Restore: command id -> (first, last) of the new events; a command whose
   // first events were written by the previous batch continues its range.
   std::map<std::string, std::pair<uint64_t, uint64_t>> commands;
   if (restore) {
     for (size_t k = i; k < events.size(); ++k) {
-      const std::string& id = envelopes[k].command_id();
+      const std::string id(envelopes[k].command_id);
       auto [it, added] = commands.emplace(
           id, std::make_pair(events[k].sequence, events[k].sequence));
       if (!added) {
@@ -225,28 +231,61 @@ absl::StatusOr<Head> EventLogImpl::WriteReplicatedLocked(
       }
     }
   }
+
+  // Sized up front: a 1000-event batch is over a megabyte, and growing it
+  // by doubling costs copies and page faults.
+  size_t reserve = 256;
+  for (size_t k = i; k < events.size(); ++k) {
+    reserve += events[k].envelope.size() + envelopes[k].stream_id.size() +
+               envelopes[k].event_type.size() + 96;
+  }
+  rocksdb::WriteBatch batch(reserve);
+  rocksdb::ColumnFamilyHandle* const events_cf = db_->handle(Cf::kEvents);
+  rocksdb::ColumnFamilyHandle* const stream_index_cf =
+      db_->handle(Cf::kStreamIndex);
+  rocksdb::ColumnFamilyHandle* const type_index_cf =
+      db_->handle(Cf::kTypeIndex);
+  // Keys are built in these buffers (Put copies them into the batch).
+  std::string sequence_key, stream_key, type_key;
+  // Restore only: the streams' new versions (Append reads them).
+  std::map<std::string, uint64_t> stream_versions;
+  const uint64_t first_new = events[i].sequence;
   for (; i < events.size(); ++i) {
     const StoredEvent& e = events[i];
-    const v1::EventEnvelope& env = envelopes[i];
-    const std::string key = keys::EventKey(e.sequence);
-    batch.Put(db_->handle(Cf::kEvents), key, keys::EventValue(e.hash, e.envelope));
-    batch.Put(db_->handle(Cf::kStreamIndex),
-              keys::StreamIndexKey(env.stream_id(), env.stream_version()),
-              key);
-    batch.Put(db_->handle(Cf::kTypeIndex),
-              keys::TypeIndexKey(env.event_type(), env.recorded_at_us(),
-                                 e.sequence),
-              rocksdb::Slice());
-    if (!restore) batch.Put(db_->handle(Cf::kReceivedAt), key, received);
-    uint64_t& v = stream_versions[env.stream_id()];
-    if (env.stream_version() > v) v = env.stream_version();
+    const EnvelopeView& env = envelopes[i];
+    sequence_key.clear();
+    keys::PutBe64(&sequence_key, e.sequence);
+    const rocksdb::Slice value_parts[2] = {rocksdb::Slice(e.hash),
+                                           rocksdb::Slice(e.envelope)};
+    const rocksdb::Slice key_slice(sequence_key);
+    batch.Put(events_cf, rocksdb::SliceParts(&key_slice, 1),
+              rocksdb::SliceParts(value_parts, 2));
+    stream_key.assign(env.stream_id.data(), env.stream_id.size());
+    stream_key.push_back('\0');
+    keys::PutBe64(&stream_key, env.stream_version);
+    batch.Put(stream_index_cf, stream_key, sequence_key);
+    type_key.assign(env.event_type.data(), env.event_type.size());
+    type_key.push_back('\0');
+    keys::PutBe64(&type_key, keys::OrderedTime(env.recorded_at_us));
+    keys::PutBe64(&type_key, e.sequence);
+    batch.Put(type_index_cf, type_key, rocksdb::Slice());
+    if (restore) {
+      uint64_t& v = stream_versions[std::string(env.stream_id)];
+      if (env.stream_version > v) v = env.stream_version;
+    }
   }
-  for (const auto& [stream, version] : stream_versions) {
-    batch.Put(db_->handle(Cf::kStreams), stream, keys::Be64(version));
-  }
-  for (const auto& [id, range] : commands) {
-    batch.Put(db_->handle(Cf::kCommands), id,
-              keys::CommandValue(range.first, range.second));
+  if (restore) {
+    for (const auto& [stream, version] : stream_versions) {
+      batch.Put(db_->handle(Cf::kStreams), stream, keys::Be64(version));
+    }
+    for (const auto& [id, range] : commands) {
+      batch.Put(db_->handle(Cf::kCommands), id,
+                keys::CommandValue(range.first, range.second));
+    }
+  } else {
+    batch.Put(db_->handle(Cf::kReceivedAt),
+              keys::ReceivedAtKey(events.back().sequence),
+              keys::ReceivedAtValue(first_new, received_at_us));
   }
   Head next{events.back().sequence, events.back().hash};
   batch.Put(db_->handle(Cf::kMeta),
@@ -263,7 +302,8 @@ absl::StatusOr<Head> EventLogImpl::WriteReplicatedLocked(
     return s;
   }
   written_ = next;
-  CacheVersionsLocked(stream_versions);  // Append reads versions from there
+  // A restored log is appended to next: Append reads versions from there.
+  if (restore) CacheVersionsLocked(stream_versions);
   return next;
 }
 
@@ -271,24 +311,45 @@ absl::StatusOr<int64_t> EventLogImpl::ReceivedAt(uint64_t sequence) const {
   absl::ReaderMutexLock life(&lifecycle_);
   RETURN_IF_ERROR(CheckOpen("received at"));
   const uint64_t head = commit_.durable().sequence;
-  std::string value;
-  bool found = false;
-  if (sequence >= 1 && sequence <= head) {
-    ASSIGN_OR_RETURN(found, db_->Get(Cf::kReceivedAt,
-                                     keys::EventKey(sequence), &value));
-  }
-  if (!found) {
+  const auto not_found = [&] {
     return absl::NotFoundError(absl::StrCat(
         "event_log: received at node=", options_.node_id, " sequence ",
         sequence, ": no receive time (past the head ", head,
         ", or not a replicated event)"));
+  };
+  if (sequence < 1 || sequence > head) return not_found();
+  {
+    absl::MutexLock l(&received_mu_);
+    if (received_cache_.first != 0 && received_cache_.first <= sequence &&
+        sequence <= received_cache_.last) {
+      return received_cache_.at_us;
+    }
   }
-  if (value.size() != 8) {
+  // The entry with the smallest last sequence >= sequence holds it, if any.
+  rocksdb::ReadOptions ro;
+  std::unique_ptr<rocksdb::Iterator> it =
+      db_->NewIterator(Cf::kReceivedAt, ro);
+  it->Seek(keys::ReceivedAtKey(sequence));
+  if (!it->Valid()) {
+    RETURN_IF_ERROR(ToStatus(it->status(), "read received_at"));
+    return not_found();
+  }
+  ReceivedRange range;
+  if (!keys::DecodeReceivedAt(
+          absl::string_view(it->key().data(), it->key().size()),
+          absl::string_view(it->value().data(), it->value().size()),
+          &range.first, &range.last, &range.at_us)) {
     return absl::DataLossError(absl::StrCat(
         "event_log: received at node=", options_.node_id, " sequence ",
         sequence, ": malformed receive time"));
   }
-  return static_cast<int64_t>(keys::GetBe64(value));
+  // A range past the head is not durable yet (and cannot hold sequence:
+  // ranges are written in order), one starting above sequence does not hold
+  // it (a log that is not a copy).
+  if (range.first > sequence || range.last > head) return not_found();
+  absl::MutexLock l(&received_mu_);
+  received_cache_ = range;
+  return range.at_us;
 }
 
 }  // namespace reporting::storage

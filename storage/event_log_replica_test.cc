@@ -170,6 +170,36 @@ TEST_F(ReplicaTest, RepeatedAndOverlappingBatchesAreNoOps) {
   EXPECT_EQ(head->sequence, 40u);
 }
 
+TEST_F(ReplicaTest, ReceiveTimesAreOneRangePerWriteReadInAnyOrder) {
+  // Five writes, 1..10 at 100, 11..20 at 1100, ...: one received_at entry
+  // each (a range), found by any sequence in it, in any order.
+  for (uint64_t from = 1; from <= 40; from += 10) {
+    ASSERT_TRUE(replica_
+                    ->AppendReplicated(Slice(events_, from, from + 9),
+                                       static_cast<int64_t>(from) * 100)
+                    .ok());
+  }
+  // Written but not yet durable: not visible.
+  ASSERT_TRUE(replica_->WriteReplicated(Slice(events_, 41, 50), 4100).ok());
+  EXPECT_EQ(replica_->ReceivedAt(45).status().code(),
+            absl::StatusCode::kNotFound);
+  ASSERT_TRUE(replica_->AwaitDurable(50).ok());
+  const auto expected = [](uint64_t seq) {
+    return static_cast<int64_t>((seq - 1) / 10 * 10 + 1) * 100;
+  };
+  for (uint64_t seq = 50; seq >= 1; --seq) {
+    EXPECT_EQ(*replica_->ReceivedAt(seq), expected(seq)) << seq;
+  }
+  for (uint64_t seq : {7, 45, 11, 10, 50, 1, 21, 20}) {
+    EXPECT_EQ(*replica_->ReceivedAt(seq), expected(seq)) << seq;
+  }
+  EXPECT_EQ(replica_->ReceivedAt(0).status().code(),
+            absl::StatusCode::kNotFound);
+  replica_.reset();
+  replica_ = MustOpen(replica_dir_.path());
+  EXPECT_EQ(*replica_->ReceivedAt(33), 3100);
+}
+
 TEST_F(ReplicaTest, WriteThenAwaitDurablePipelines) {
   auto a = replica_->WriteReplicated(Slice(events_, 1, 10), 1);
   ASSERT_TRUE(a.ok()) << a.status();

@@ -125,6 +125,33 @@ bool DecodeCommandValue(absl::string_view value, uint64_t* first_sequence,
   return true;
 }
 
+std::string ReceivedAtKey(uint64_t last_sequence) {
+  return Be64(last_sequence);
+}
+
+std::string ReceivedAtValue(uint64_t first_sequence, int64_t received_at_us) {
+  std::string v;
+  PutBe64(&v, first_sequence);
+  PutBe64(&v, static_cast<uint64_t>(received_at_us));
+  return v;
+}
+
+bool DecodeReceivedAt(absl::string_view key, absl::string_view value,
+                      uint64_t* first_sequence, uint64_t* last_sequence,
+                      int64_t* received_at_us) {
+  if (key.size() != 8) return false;
+  *last_sequence = GetBe64(key);
+  if (value.size() == 8) {  // an older copy: one entry per event
+    *first_sequence = *last_sequence;
+    *received_at_us = static_cast<int64_t>(GetBe64(value));
+    return true;
+  }
+  if (value.size() != 16) return false;
+  *first_sequence = GetBe64(value);
+  *received_at_us = static_cast<int64_t>(GetBe64(value.substr(8)));
+  return *first_sequence >= 1 && *first_sequence <= *last_sequence;
+}
+
 std::string HeadValue(uint64_t sequence, absl::string_view hash) {
   std::string v;
   PutBe64(&v, sequence);

@@ -7,9 +7,13 @@
 //   stream_index : stream_id 0x00 be64(version)        -> be64(sequence)
 //   type_index   : event_type 0x00 be64(ordered(recorded_at_us)) be64(sequence)
 //                                                      -> "" (empty)
-//   commands     : command_id                          -> be64(first)
-//   be64(last) meta         : "head"                              ->
-//   be64(sequence) hash[32]
+//   commands     : command_id                          -> be64(first) be64(last)
+//   meta         : "head"                              -> be64(sequence) hash[32]
+//   received_at  : be64(last)                          -> be64(first)
+//                                                         be64(received_at_us)
+//                  (replicas: one entry per replicated write, events
+//                   first..last; an older copy's be64(sequence) ->
+//                   be64(received_at_us) per event is still read)
 //
 //   ordered(t) = uint64(t) XOR 2^63   (sign bit flipped: signed order becomes
 //                                      unsigned bytewise order)
@@ -65,6 +69,18 @@ bool DecodeTypeIndexKey(absl::string_view key, size_t prefix_size,
 std::string CommandValue(uint64_t first_sequence, uint64_t last_sequence);
 bool DecodeCommandValue(absl::string_view value, uint64_t* first_sequence,
                         uint64_t* last_sequence);
+
+// received_at: events first..last received at received_at_us. The key is
+// the range's last sequence, so Seek(ReceivedAtKey(seq)) finds the range
+// holding seq.
+std::string ReceivedAtKey(uint64_t last_sequence);
+std::string ReceivedAtValue(uint64_t first_sequence, int64_t received_at_us);
+// Decodes an entry into its range and time: the range form (16-byte
+// value), or an older copy's per-event form (8-byte value: first == last).
+// False when malformed.
+bool DecodeReceivedAt(absl::string_view key, absl::string_view value,
+                      uint64_t* first_sequence, uint64_t* last_sequence,
+                      int64_t* received_at_us);
 
 // meta "head"
 std::string HeadValue(uint64_t sequence, absl::string_view hash);

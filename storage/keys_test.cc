@@ -84,5 +84,28 @@ TEST(Keys, ValuesRoundTrip) {
   EXPECT_FALSE(DecodeHeadValue("x", &seq, &got));
 }
 
+TEST(Keys, ReceivedAtRangesAndTheOlderPerEventForm) {
+  uint64_t first = 0, last = 0;
+  int64_t at = 0;
+  ASSERT_TRUE(DecodeReceivedAt(ReceivedAtKey(1000), ReceivedAtValue(1, -3),
+                               &first, &last, &at));
+  EXPECT_EQ(first, 1u);
+  EXPECT_EQ(last, 1000u);
+  EXPECT_EQ(at, -3);
+  // Ranges sort by their last sequence.
+  EXPECT_LT(ReceivedAtKey(999), ReceivedAtKey(1000));
+  // An older copy wrote be64(sequence) -> be64(received_at_us) per event.
+  ASSERT_TRUE(DecodeReceivedAt(Be64(7), Be64(123), &first, &last, &at));
+  EXPECT_EQ(first, 7u);
+  EXPECT_EQ(last, 7u);
+  EXPECT_EQ(at, 123);
+  EXPECT_FALSE(DecodeReceivedAt(Be64(7), "x", &first, &last, &at));
+  EXPECT_FALSE(DecodeReceivedAt("x", Be64(1), &first, &last, &at));
+  EXPECT_FALSE(DecodeReceivedAt(ReceivedAtKey(5), ReceivedAtValue(6, 1),
+                                &first, &last, &at));
+  EXPECT_FALSE(DecodeReceivedAt(ReceivedAtKey(5), ReceivedAtValue(0, 1),
+                                &first, &last, &at));
+}
+
 }  // namespace
 }  // namespace reporting::storage::keys
