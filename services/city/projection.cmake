@@ -6,6 +6,7 @@ set(CITY_DIR ${CMAKE_CURRENT_LIST_DIR})
 
 add_library(reporting_city_projection STATIC
   ${CITY_DIR}/projection_runner.cc
+  ${CITY_DIR}/rebuild.cc
   ${CITY_DIR}/query_service.cc
 )
 target_include_directories(reporting_city_projection PUBLIC ${CMAKE_SOURCE_DIR})

@@ -22,8 +22,6 @@ namespace {
 using Family = storage::ReadModelStore::Family;
 
 constexpr char kCurrent[] = "CURRENT";
-constexpr char kVersionKey[] = "model_version";
-constexpr char kCompleteKey[] = "complete";
 
 std::string GenName(int generation) {
   return absl::StrFormat("gen-%06d", generation);
@@ -98,21 +96,13 @@ absl::Status WriteCurrent(const std::string& dir, int generation) {
 // True when the store is complete and of the code's model version.
 bool Usable(const storage::ReadModelStore& store) {
   std::string version, complete;
-  auto v = store.Get(Family::kMeta, kVersionKey, &version);
+  auto v = store.Get(Family::kMeta, kModelVersionKey, &version);
   auto c = store.Get(Family::kMeta, kCompleteKey, &complete);
   return v.ok() && *v && c.ok() && *c && complete == "1" &&
          version == absl::StrCat(projector::kModelVersion);
 }
 
 }  // namespace
-
-std::string FormatProgress(const RebuildProgress& p) {
-  const double pct =
-      p.events_total == 0 ? 100.0 : 100.0 * p.events_done / p.events_total;
-  return absl::StrFormat("rebuild: %d/%d events (%.1f%%), %.0f events/s, ETA %.1f s",
-                         p.events_done, p.events_total, pct,
-                         p.events_per_second, p.eta_seconds);
-}
 
 std::shared_ptr<const v1::CityOverview> OverviewOf(
     const projector::Projector& projector) {
@@ -123,84 +113,6 @@ std::shared_ptr<const v1::CityOverview> OverviewOf(
     *overview->add_nodes() = std::move(figures);
   }
   return overview;
-}
-
-absl::StatusOr<RebuildStats> RebuildInto(
-    const std::map<std::string, storage::EventLog*>& logs,
-    projector::Projector& projector, storage::ReadModelStore& store,
-    const RebuildProgressFn& progress) {
-  const absl::Time start = absl::Now();
-  std::map<std::string, uint64_t> heads;
-  RebuildProgress p;
-  for (const auto& [node_id, log] : logs) {
-    heads[node_id] = log->GetHead().sequence;
-    p.events_total += heads[node_id];
-  }
-  absl::Time last_report = start;
-  v1::EventEnvelope scratch;
-  storage::ReadLimits limits;
-  limits.max_events = 8192;
-  limits.max_bytes = 16 << 20;
-  for (const auto& [node_id, log] : logs) {
-    uint64_t next = 1;
-    while (next <= heads[node_id]) {
-      ASSIGN_OR_RETURN(std::vector<storage::StoredEvent> events,
-                       log->Read(next, limits));
-      if (events.empty()) break;
-      for (const storage::StoredEvent& e : events) {
-        if (e.sequence > heads[node_id]) break;
-        absl::Status st = projector.ApplyBytes(e.envelope, scratch);
-        if (!st.ok()) {
-          return absl::Status(st.code(),
-                              absl::StrCat("rebuild: node ", node_id,
-                                           " sequence ", e.sequence, ": ",
-                                           st.message()));
-        }
-        ++p.events_done;
-      }
-      next = events.back().sequence + 1;
-      const absl::Time now = absl::Now();
-      if (progress && now - last_report >= absl::Seconds(1)) {
-        const double secs = absl::ToDoubleSeconds(now - start);
-        p.events_per_second = p.events_done / secs;
-        p.eta_seconds = p.events_per_second > 0
-                            ? (p.events_total - p.events_done) /
-                                  p.events_per_second
-                            : 0;
-        progress(p);
-        last_report = now;
-      }
-    }
-  }
-  // The fresh store is not served yet: load every row as sorted table files
-  // (no WAL, no memtable; durable on return), then mark it complete with
-  // one synced write.
-  std::vector<storage::ReadModelStore::Put> puts;
-  RETURN_IF_ERROR(
-      projector.Flush(0, [&](std::vector<projector::RowChange>&& rows) {
-        puts.reserve(puts.size() + rows.size());
-        for (projector::RowChange& r : rows) {
-          puts.push_back(
-              {FamilyOf(r.table), std::move(r.key), std::move(r.value)});
-        }
-        return absl::OkStatus();
-      }));
-  RETURN_IF_ERROR(store.BulkLoad(std::move(puts)));
-  storage::ReadModelStore::WriteSet meta;
-  meta.sync = true;
-  meta.puts = {{Family::kMeta, kVersionKey,
-                absl::StrCat(projector::kModelVersion)},
-               {Family::kMeta, kCompleteKey, "1"}};
-  RETURN_IF_ERROR(store.Apply(meta));
-  RebuildStats stats;
-  stats.events = p.events_done;
-  stats.seconds = absl::ToDoubleSeconds(absl::Now() - start);
-  if (progress) {
-    p.events_per_second = stats.seconds > 0 ? p.events_done / stats.seconds : 0;
-    p.eta_seconds = 0;
-    progress(p);
-  }
-  return stats;
 }
 
 ProjectionRunner::ProjectionRunner(RunnerOptions options)

@@ -14,7 +14,7 @@
 // batch) and, as a safety net, every `idle_wait`.
 //
 // Rebuild: into a fresh gen directory, from sequence 1 of every copy, with
-// progress; then CURRENT is switched (write + rename) and the old store
+// progress (RebuildInto, rebuild.h: the nodes are folded in parallel); then CURRENT is switched (write + rename) and the old store
 // destroyed. Until the switch, queries read the previous complete store.
 // On start, a store whose model_version differs from the code's, or which
 // is not complete, is rebuilt by itself; queries are UNAVAILABLE (with a
@@ -41,6 +41,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "reporting/v1/query.pb.h"
+#include "services/city/rebuild.h"
 #include "services/projector/projector.h"
 #include "storage/event_log.h"
 #include "storage/read_model_store.h"
@@ -50,30 +51,6 @@ namespace reporting::city {
 // The node copies to project: node id -> log. The logs must stay open
 // while the runner runs.
 using NodeLogsFn = std::function<std::map<std::string, storage::EventLog*>()>;
-
-struct RebuildProgress {
-  uint64_t events_done = 0;
-  uint64_t events_total = 0;
-  double events_per_second = 0;
-  double eta_seconds = 0;
-};
-using RebuildProgressFn = std::function<void(const RebuildProgress&)>;
-
-// "rebuild: 250000/1000000 events (25.0%), 310000 events/s, ETA 2.4 s"
-std::string FormatProgress(const RebuildProgress& p);
-
-struct RebuildStats {
-  uint64_t events = 0;
-  double seconds = 0;
-};
-
-// Replays every log from sequence 1 into `projector` (fresh) and writes the
-// result into `store` (fresh), then marks the store complete with the
-// code's model version. Used by the runner and the benchmark.
-absl::StatusOr<RebuildStats> RebuildInto(
-    const std::map<std::string, storage::EventLog*>& logs,
-    projector::Projector& projector, storage::ReadModelStore& store,
-    const RebuildProgressFn& progress);
 
 // The city overview's day-independent part from a projector's figures
 // (right after a Flush, they are what the store holds): every node's

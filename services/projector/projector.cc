@@ -124,6 +124,43 @@ std::map<std::string, v1::NodeFigures> Projector::AllNodeFigures() const {
   return out;
 }
 
+absl::Status Projector::Absorb(Projector&& other) {
+  if (HasChanges() || other.HasChanges() || !loaded_.empty() ||
+      !other.loaded_.empty()) {
+    return absl::FailedPreconditionError(
+        "projector: absorb needs two projectors with nothing to flush");
+  }
+  for (const auto& [id, node] : other.nodes_) {
+    if (nodes_.count(id) != 0) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "projector: absorb: node ", id, " is in both projectors"));
+    }
+  }
+  // merge() moves the map nodes themselves: entries keep their addresses,
+  // so the opinions' UnitEntry pointers stay valid.
+  auto take = [](auto& into, auto& from) {
+    if (into.empty()) {
+      into.swap(from);
+    } else {
+      into.merge(from);
+    }
+  };
+  take(nodes_, other.nodes_);
+  take(units_, other.units_);
+  take(evaluation_refs_, other.evaluation_refs_);
+  take(orphan_evaluations_, other.orphan_evaluations_);
+  take(materials_, other.materials_);
+  take(meetings_, other.meetings_);
+  take(items_, other.items_);
+  take(censuses_, other.censuses_);
+  last_node_ = nullptr;
+  last_node_id_ = nullptr;
+  other.last_node_ = nullptr;
+  other.last_node_id_ = nullptr;
+  track_changes_ = true;
+  return absl::OkStatus();
+}
+
 absl::Status Projector::ApplyBytes(absl::string_view envelope_bytes,
                                    v1::EventEnvelope& scratch) {
   if (!scratch.ParseFromArray(envelope_bytes.data(),

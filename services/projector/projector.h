@@ -123,6 +123,15 @@ class Projector {
   // Every node's figures as of the last Flush (units) and Apply (the rest).
   std::map<std::string, v1::NodeFigures> AllNodeFigures() const;
 
+  // Takes over every node of `other`, whose nodes must all be absent here
+  // (nodes are independent: no state crosses nodes, so projectors that
+  // folded disjoint sets of nodes add up to one that folded them all; a
+  // parallel rebuild relies on it). Both must have nothing to flush (fresh
+  // or just flushed, and not between LoadRow and FinishLoad); afterwards
+  // this projector is incremental and `other` is empty.
+  // FAILED_PRECONDITION (nothing moved) otherwise.
+  absl::Status Absorb(Projector&& other);
+
  private:
   struct UnitEntry {
     std::string node_id;

@@ -339,11 +339,29 @@ TEST(ProjectorProperty, IncrementalEqualsRebuildEqualsRecomputation) {
         inc = LoadFrom(store);  // restart from the persisted rows
         ++restarts;
       } else if (rng() % 6 == 0) {
-        // Go on live with the projector a rebuild filled (the runner does).
+        // Go on live with the projector a rebuild filled (the runner does),
+        // every other time made as RebuildInto makes it: one projector per
+        // node, each flushed, then absorbed into one.
         auto rebuilt = std::make_unique<Projector>(Projector::Mode::kRebuild);
-        for (const auto& e : applied) ASSERT_TRUE(rebuilt->Apply(e).ok());
         Store again;
-        Write(again, rebuilt->FlushAll());
+        if (switches % 2 == 0) {
+          for (const auto& e : applied) ASSERT_TRUE(rebuilt->Apply(e).ok());
+          Write(again, rebuilt->FlushAll());
+        } else {
+          for (const std::string& node : node_ids) {
+            Projector part(Projector::Mode::kRebuild);
+            for (const auto& e : applied) {
+              if (e.node_id() == node) {
+                ASSERT_TRUE(part.Apply(e).ok());
+              }
+            }
+            Write(again, part.FlushAll());
+            ASSERT_TRUE(rebuilt->Absorb(std::move(part)).ok());
+            EXPECT_FALSE(part.HasChanges());
+          }
+          EXPECT_FALSE(rebuilt->HasChanges());
+          EXPECT_TRUE(rebuilt->FlushAll().empty());
+        }
         ASSERT_EQ(again, store) << "rebuilt after batch " << batches;
         inc = std::move(rebuilt);
         ++switches;
@@ -366,6 +384,39 @@ TEST(ProjectorProperty, IncrementalEqualsRebuildEqualsRecomputation) {
         EXPECT_EQ(v.find(needle), std::string::npos) << k.second;
       }
     }
+  }
+}
+
+TEST(Projector, AbsorbRefusesSharedNodesAndPendingChanges) {
+  HistoryGenerator a("371302", 5, HistoryOptions());
+  HistoryGenerator b("371311", 6, HistoryOptions());
+  Projector one(Projector::Mode::kRebuild), two(Projector::Mode::kRebuild);
+  Projector same(Projector::Mode::kRebuild);
+  for (int n = 0; n < 50; ++n) {
+    const v1::EventEnvelope e = a.Next();
+    ASSERT_TRUE(one.Apply(e).ok());
+    ASSERT_TRUE(same.Apply(e).ok());
+    ASSERT_TRUE(two.Apply(b.Next()).ok());
+  }
+  Projector into;
+  // Not flushed yet: the rows would be lost.
+  EXPECT_EQ(into.Absorb(std::move(one)).code(),
+            absl::StatusCode::kFailedPrecondition);
+  one.FlushAll();
+  two.FlushAll();
+  same.FlushAll();
+  ASSERT_TRUE(into.Absorb(std::move(one)).ok());
+  EXPECT_EQ(into.Absorb(std::move(same)).code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(same.Checkpoint("371302"), 50u);  // nothing moved
+  ASSERT_TRUE(into.Absorb(std::move(two)).ok());
+  EXPECT_EQ(into.Checkpoint("371302"), 50u);
+  EXPECT_EQ(into.Checkpoint("371311"), 50u);
+  EXPECT_EQ(one.Checkpoint("371302"), 0u);
+  // Live after absorbing: only what changed is flushed.
+  ASSERT_TRUE(into.Apply(b.Next()).ok());
+  for (const RowChange& r : into.FlushAll()) {
+    EXPECT_EQ(r.key.find("371302"), std::string::npos) << r.key;
   }
 }
 

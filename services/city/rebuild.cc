@@ -1,0 +1,242 @@
+#include "services/city/rebuild.h"
+
+#include <algorithm>
+#include <atomic>
+#include <iterator>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "storage/status_macros.h"
+
+namespace reporting::city {
+namespace {
+
+using Family = storage::ReadModelStore::Family;
+using Put = storage::ReadModelStore::Put;
+
+Family FamilyOf(projector::Table t) {
+  switch (t) {
+    case projector::Table::kState:
+      return Family::kState;
+    case projector::Table::kRows:
+      return Family::kRows;
+    case projector::Table::kCheckpoint:
+      return Family::kCheckpoint;
+  }
+  return Family::kRows;
+}
+
+bool PutLess(const Put& a, const Put& b) {
+  if (a.family != b.family) return a.family < b.family;
+  return a.key < b.key;
+}
+
+struct NodeLog {
+  std::string node_id;
+  storage::EventLog* log = nullptr;
+  uint64_t head = 0;  // events past it (appended during the rebuild) wait
+};
+
+// One thread's share of the nodes: folded by its own projector, whose rows
+// it makes and sorts.
+struct Worker {
+  std::vector<NodeLog> nodes;
+  uint64_t events = 0;  // to fold (the sum of the heads)
+  projector::Projector projector{projector::Projector::Mode::kRebuild};
+  std::vector<Put> rows;  // sorted by (family, key)
+  absl::Status status;
+};
+
+// Folds the worker's nodes; `done` counts events for progress, `stop` is
+// set by a worker that failed so that the others stop early.
+absl::Status Fold(Worker& w, std::atomic<uint64_t>& done,
+                  std::atomic<bool>& stop) {
+  v1::EventEnvelope scratch;
+  storage::ReadLimits limits;
+  limits.max_events = 8192;
+  limits.max_bytes = 16 << 20;
+  for (const NodeLog& n : w.nodes) {
+    uint64_t next = 1;
+    while (next <= n.head) {
+      if (stop.load(std::memory_order_relaxed)) return absl::OkStatus();
+      ASSIGN_OR_RETURN(std::vector<storage::StoredEvent> events,
+                       n.log->Read(next, limits));
+      if (events.empty()) break;
+      uint64_t applied = 0;
+      for (const storage::StoredEvent& e : events) {
+        if (e.sequence > n.head) break;
+        absl::Status st = w.projector.ApplyBytes(e.envelope, scratch);
+        if (!st.ok()) {
+          return absl::Status(st.code(),
+                              absl::StrCat("rebuild: node ", n.node_id,
+                                           " sequence ", e.sequence, ": ",
+                                           st.message()));
+        }
+        ++applied;
+      }
+      done.fetch_add(applied, std::memory_order_relaxed);
+      next = events.back().sequence + 1;
+    }
+  }
+  // The rows, sorted here (in parallel with the other workers) so that the
+  // calling thread only merges.
+  RETURN_IF_ERROR(
+      w.projector.Flush(0, [&](std::vector<projector::RowChange>&& rows) {
+        w.rows.reserve(w.rows.size() + rows.size());
+        for (projector::RowChange& r : rows) {
+          w.rows.push_back(
+              {FamilyOf(r.table), std::move(r.key), std::move(r.value)});
+        }
+        return absl::OkStatus();
+      }));
+  // Stable: of a key emitted twice the later row stays last (BulkLoad keeps
+  // the last).
+  std::stable_sort(w.rows.begin(), w.rows.end(), PutLess);
+  return absl::OkStatus();
+}
+
+// Splits the nodes over at most `workers` workers, largest log first onto
+// the least loaded worker.
+std::vector<Worker> Plan(const std::map<std::string, storage::EventLog*>& logs,
+                         int workers) {
+  std::vector<NodeLog> nodes;
+  for (const auto& [node_id, log] : logs) {
+    nodes.push_back({node_id, log, log->GetHead().sequence});
+  }
+  if (workers <= 0) {
+    workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  }
+  workers = std::max(1, std::min<int>(workers, static_cast<int>(nodes.size())));
+  std::stable_sort(nodes.begin(), nodes.end(),
+                   [](const NodeLog& a, const NodeLog& b) {
+                     return a.head > b.head;
+                   });
+  std::vector<Worker> plan(workers);
+  for (NodeLog& n : nodes) {
+    Worker& w = *std::min_element(
+        plan.begin(), plan.end(),
+        [](const Worker& a, const Worker& b) { return a.events < b.events; });
+    w.events += n.head;
+    w.nodes.push_back(std::move(n));
+  }
+  return plan;
+}
+
+// The workers' sorted runs as one sorted vector.
+std::vector<Put> MergeRuns(std::vector<Worker>& workers) {
+  std::vector<Put> all;
+  for (Worker& w : workers) {
+    if (all.empty()) {
+      all.swap(w.rows);
+      continue;
+    }
+    std::vector<Put> merged;
+    merged.reserve(all.size() + w.rows.size());
+    std::merge(std::make_move_iterator(all.begin()),
+               std::make_move_iterator(all.end()),
+               std::make_move_iterator(w.rows.begin()),
+               std::make_move_iterator(w.rows.end()),
+               std::back_inserter(merged), PutLess);
+    all.swap(merged);
+    w.rows.clear();
+  }
+  return all;
+}
+
+}  // namespace
+
+std::string FormatProgress(const RebuildProgress& p) {
+  const double pct =
+      p.events_total == 0 ? 100.0 : 100.0 * p.events_done / p.events_total;
+  return absl::StrFormat("rebuild: %d/%d events (%.1f%%), %.0f events/s, ETA %.1f s",
+                         p.events_done, p.events_total, pct,
+                         p.events_per_second, p.eta_seconds);
+}
+
+absl::StatusOr<RebuildStats> RebuildInto(
+    const std::map<std::string, storage::EventLog*>& logs,
+    projector::Projector& projector, storage::ReadModelStore& store,
+    const RebuildProgressFn& progress, int workers) {
+  const absl::Time start = absl::Now();
+  std::vector<Worker> plan = Plan(logs, workers);
+  RebuildProgress p;
+  for (const Worker& w : plan) p.events_total += w.events;
+
+  std::atomic<uint64_t> done{0};
+  std::atomic<bool> stop{false};
+  absl::Mutex mu;
+  size_t finished = 0;  // guarded by mu
+  std::vector<std::thread> threads;
+  for (Worker& w : plan) {
+    threads.emplace_back([&w, &done, &stop, &mu, &finished] {
+      w.status = Fold(w, done, stop);
+      if (!w.status.ok()) stop.store(true);
+      absl::MutexLock l(&mu);
+      ++finished;
+    });
+  }
+  auto report = [&](absl::Time now) {
+    const double secs = absl::ToDoubleSeconds(now - start);
+    p.events_done = done.load();
+    p.events_per_second = secs > 0 ? p.events_done / secs : 0;
+    p.eta_seconds = p.events_per_second > 0
+                        ? (p.events_total - p.events_done) / p.events_per_second
+                        : 0;
+    progress(p);
+  };
+  auto all_done = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu) {
+    return finished == plan.size();
+  };
+  for (;;) {
+    bool all = false;
+    {
+      absl::MutexLock l(&mu);
+      all = mu.AwaitWithTimeout(absl::Condition(&all_done), absl::Seconds(1));
+    }
+    if (all) break;
+    if (progress) report(absl::Now());
+  }
+  for (std::thread& t : threads) t.join();
+  const absl::Time folded = absl::Now();
+  for (Worker& w : plan) RETURN_IF_ERROR(w.status);
+
+  // The caller's projector takes every node over; the rows were flushed.
+  for (Worker& w : plan) RETURN_IF_ERROR(projector.Absorb(std::move(w.projector)));
+  std::vector<Put> puts = MergeRuns(plan);
+  const absl::Time merged = absl::Now();
+
+  // The fresh store is not served yet: load every row as sorted table files
+  // (no WAL, no memtable; durable on return), then mark it complete with
+  // one synced write.
+  RETURN_IF_ERROR(store.BulkLoad(std::move(puts)));
+  storage::ReadModelStore::WriteSet meta;
+  meta.sync = true;
+  meta.puts = {{Family::kMeta, kModelVersionKey,
+                absl::StrCat(projector::kModelVersion)},
+               {Family::kMeta, kCompleteKey, "1"}};
+  RETURN_IF_ERROR(store.Apply(meta));
+
+  RebuildStats stats;
+  const absl::Time end = absl::Now();
+  stats.events = done.load();
+  stats.seconds = absl::ToDoubleSeconds(end - start);
+  stats.fold_seconds = absl::ToDoubleSeconds(folded - start);
+  stats.merge_seconds = absl::ToDoubleSeconds(merged - folded);
+  stats.load_seconds = absl::ToDoubleSeconds(end - merged);
+  stats.workers = static_cast<int>(plan.size());
+  if (progress) {
+    p.events_done = stats.events;
+    p.events_per_second = stats.seconds > 0 ? stats.events / stats.seconds : 0;
+    p.eta_seconds = 0;
+    progress(p);
+  }
+  return stats;
+}
+
+}  // namespace reporting::city
