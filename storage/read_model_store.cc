@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <filesystem>
+#include <iterator>
 #include <system_error>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "rocksdb/db.h"
@@ -14,6 +17,7 @@
 #include "rocksdb/utilities/checkpoint.h"
 #include "rocksdb/write_batch.h"
 #include "storage/rocks_db.h"
+#include "storage/status_macros.h"
 
 namespace reporting::storage {
 namespace {
@@ -34,6 +38,11 @@ rocksdb::ColumnFamilyOptions FamilyOptions() {
   o.write_buffer_size = 32 << 20;
   o.compression = rocksdb::kNoCompression;
   return o;
+}
+
+bool PutLess(const ReadModelStore::Put& a, const ReadModelStore::Put& b) {
+  if (a.family != b.family) return a.family < b.family;
+  return a.key < b.key;
 }
 
 std::string Context(absl::string_view what, const std::string& dir) {
@@ -136,43 +145,88 @@ class StoreImpl : public ReadModelStore {
   }
 
   absl::Status BulkLoad(std::vector<Put>&& puts) override {
+    std::vector<std::vector<Put>> runs;
+    runs.push_back(std::move(puts));
+    return BulkLoadRuns(std::move(runs));
+  }
+
+  absl::Status BulkLoadRuns(std::vector<std::vector<Put>>&& runs) override {
     if (db_ == nullptr) {
       return absl::FailedPreconditionError(Context("closed:", dir_));
     }
-    // Sort by (family, key); stable so that of equal keys the last put is
-    // last, and keep only that one.
-    std::vector<Put*> order;
-    order.reserve(puts.size());
-    for (Put& p : puts) order.push_back(&p);
-    std::stable_sort(order.begin(), order.end(), [](const Put* a, const Put* b) {
-      if (a->family != b->family) return a->family < b->family;
-      return a->key < b->key;
-    });
-    const rocksdb::Options options(rocksdb::DBOptions(), FamilyOptions());
-    size_t i = 0;
-    int file = 0;
-    while (i < order.size()) {
-      const Family family = order[i]->family;
-      const std::string path =
-          absl::StrCat(dir_, "/bulk-", file++, ".sst");
-      rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options,
-                                    Handle(family));
-      rocksdb::Status s = writer.Open(path);
-      for (; s.ok() && i < order.size() && order[i]->family == family; ++i) {
-        if (i + 1 < order.size() && order[i + 1]->family == family &&
-            order[i + 1]->key == order[i]->key) {
-          continue;  // a later put of the same key wins
-        }
-        const Put& p = *order[i];
-        s = writer.Put(rocksdb::Slice(p.key.data(), p.key.size()),
-                       rocksdb::Slice(p.value.data(), p.value.size()));
+    // Order by (family, key), of equal keys the last put last (later run,
+    // later in its run), and keep only that one. Runs that come sorted (a
+    // rebuild sorts its rows on its workers) are only merged.
+    auto less = [](const Put* a, const Put* b) { return PutLess(*a, *b); };
+    std::vector<const Put*> order;
+    for (const std::vector<Put>& run : runs) {
+      std::vector<const Put*> sorted;
+      sorted.reserve(run.size());
+      for (const Put& p : run) sorted.push_back(&p);
+      if (!std::is_sorted(run.begin(), run.end(), PutLess)) {
+        std::stable_sort(sorted.begin(), sorted.end(), less);
       }
-      if (s.ok()) s = writer.Finish();
-      if (!s.ok()) return ToStatus(s, Context("bulk load: write", path));
+      if (order.empty()) {
+        order.swap(sorted);
+        continue;
+      }
+      std::vector<const Put*> merged;
+      merged.reserve(order.size() + sorted.size());
+      std::merge(order.begin(), order.end(), sorted.begin(), sorted.end(),
+                 std::back_inserter(merged), less);
+      order.swap(merged);
+    }
+    std::vector<const Put*> rows;
+    rows.reserve(order.size());
+    for (size_t i = 0; i < order.size(); ++i) {
+      if (i + 1 < order.size() && order[i + 1]->family == order[i]->family &&
+          order[i + 1]->key == order[i]->key) {
+        continue;  // a later put of the same key wins
+      }
+      rows.push_back(order[i]);
+    }
+    // Pieces of one family each, as many as there are threads to write
+    // them: disjoint key ranges, so each family's files are ingested
+    // together in one call.
+    const size_t threads = std::max(1u, std::thread::hardware_concurrency());
+    const size_t per_piece =
+        std::max<size_t>(kMinRowsPerFile, (rows.size() + threads - 1) / threads);
+    std::vector<Piece> pieces;
+    for (size_t i = 0; i < rows.size();) {
+      Piece piece;
+      piece.family = rows[i]->family;
+      piece.begin = i;
+      while (i < rows.size() && rows[i]->family == piece.family &&
+             i - piece.begin < per_piece) {
+        ++i;
+      }
+      piece.end = i;
+      piece.path = absl::StrCat(dir_, "/bulk-", pieces.size(), ".sst");
+      pieces.push_back(std::move(piece));
+    }
+    std::atomic<size_t> next{0};
+    auto write = [&] {
+      for (size_t k; (k = next.fetch_add(1)) < pieces.size();) {
+        pieces[k].status = WriteTableFile(rows, pieces[k]);
+      }
+    };
+    std::vector<std::thread> writers;
+    for (size_t t = 1; t < std::min(threads, pieces.size()); ++t) {
+      writers.emplace_back(write);
+    }
+    write();
+    for (std::thread& t : writers) t.join();
+    for (const Piece& piece : pieces) RETURN_IF_ERROR(piece.status);
+    for (size_t i = 0; i < pieces.size();) {
+      const Family family = pieces[i].family;
+      std::vector<std::string> files;
+      for (; i < pieces.size() && pieces[i].family == family; ++i) {
+        files.push_back(pieces[i].path);
+      }
       rocksdb::IngestExternalFileOptions ingest;
       ingest.move_files = true;
-      s = db_->IngestExternalFile(Handle(family), {path}, ingest);
-      if (!s.ok()) return ToStatus(s, Context("bulk load: ingest", path));
+      rocksdb::Status s = db_->IngestExternalFile(Handle(family), files, ingest);
+      if (!s.ok()) return ToStatus(s, Context("bulk load: ingest into", dir_));
     }
     return absl::OkStatus();
   }
@@ -225,6 +279,32 @@ class StoreImpl : public ReadModelStore {
  private:
   rocksdb::ColumnFamilyHandle* Handle(Family f) const {
     return handles_[1 + static_cast<int>(f)];
+  }
+
+  // rows[begin, end) of one family, in key order, into one table file.
+  struct Piece {
+    Family family = Family::kRows;
+    size_t begin = 0;
+    size_t end = 0;
+    std::string path;
+    absl::Status status;
+  };
+  // Below this a family is not worth a second file.
+  static constexpr size_t kMinRowsPerFile = 20000;
+
+  absl::Status WriteTableFile(const std::vector<const Put*>& rows,
+                              const Piece& piece) const {
+    const rocksdb::Options options(rocksdb::DBOptions(), FamilyOptions());
+    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options,
+                                  Handle(piece.family));
+    rocksdb::Status s = writer.Open(piece.path);
+    for (size_t i = piece.begin; s.ok() && i < piece.end; ++i) {
+      const Put& p = *rows[i];
+      s = writer.Put(rocksdb::Slice(p.key.data(), p.key.size()),
+                     rocksdb::Slice(p.value.data(), p.value.size()));
+    }
+    if (s.ok()) s = writer.Finish();
+    return ToStatus(s, Context("bulk load: write", piece.path));
   }
 
   const std::string dir_;

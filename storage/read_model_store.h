@@ -11,10 +11,12 @@
 // - Readers see whole writes only. A View pins one consistent snapshot
 //   across several reads.
 // - BulkLoad(puts) fills a FRESH store that nobody reads yet (a rebuild):
-//   the rows are sorted and written as table files that are ingested
-//   directly (no WAL, no memtable), and they are durable (files synced,
-//   manifest written) when it returns. Not atomic with respect to readers:
-//   the caller marks the store complete with Apply(sync) afterwards.
+//   the rows are sorted (unless they come sorted by family and key) and
+//   written as table files, several in parallel (disjoint key ranges), that
+//   are ingested directly (no WAL, no memtable), and they are durable
+//   (files synced, manifest written) when it returns. Not atomic with
+//   respect to readers: the caller marks the store complete with
+//   Apply(sync) afterwards.
 // - Destroy(dir) drops a store (rebuilds build a fresh directory, swap it
 //   in, then destroy the old one).
 //
@@ -81,6 +83,10 @@ class ReadModelStore {
   // See the contract above. Of a key put twice the later value is kept;
   // loaded values replace rows already in the store.
   virtual absl::Status BulkLoad(std::vector<Put>&& puts) = 0;
+  // BulkLoad of the runs' puts together; of a key put twice the put of the
+  // later run (or later in its run) is kept. A run sorted by (family, key)
+  // is merged without sorting it again.
+  virtual absl::Status BulkLoadRuns(std::vector<std::vector<Put>>&& runs) = 0;
   // A snapshot of everything applied so far.
   virtual std::unique_ptr<View> NewView() const = 0;
   // Reads without a snapshot (each call sees the latest writes).

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <iterator>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -128,27 +127,6 @@ std::vector<Worker> Plan(const std::map<std::string, storage::EventLog*>& logs,
   return plan;
 }
 
-// The workers' sorted runs as one sorted vector.
-std::vector<Put> MergeRuns(std::vector<Worker>& workers) {
-  std::vector<Put> all;
-  for (Worker& w : workers) {
-    if (all.empty()) {
-      all.swap(w.rows);
-      continue;
-    }
-    std::vector<Put> merged;
-    merged.reserve(all.size() + w.rows.size());
-    std::merge(std::make_move_iterator(all.begin()),
-               std::make_move_iterator(all.end()),
-               std::make_move_iterator(w.rows.begin()),
-               std::make_move_iterator(w.rows.end()),
-               std::back_inserter(merged), PutLess);
-    all.swap(merged);
-    w.rows.clear();
-  }
-  return all;
-}
-
 }  // namespace
 
 std::string FormatProgress(const RebuildProgress& p) {
@@ -207,14 +185,17 @@ absl::StatusOr<RebuildStats> RebuildInto(
   for (Worker& w : plan) RETURN_IF_ERROR(w.status);
 
   // The caller's projector takes every node over; the rows were flushed.
-  for (Worker& w : plan) RETURN_IF_ERROR(projector.Absorb(std::move(w.projector)));
-  std::vector<Put> puts = MergeRuns(plan);
+  std::vector<std::vector<Put>> runs;
+  for (Worker& w : plan) {
+    RETURN_IF_ERROR(projector.Absorb(std::move(w.projector)));
+    runs.push_back(std::move(w.rows));
+  }
   const absl::Time merged = absl::Now();
 
   // The fresh store is not served yet: load every row as sorted table files
-  // (no WAL, no memtable; durable on return), then mark it complete with
-  // one synced write.
-  RETURN_IF_ERROR(store.BulkLoad(std::move(puts)));
+  // (no WAL, no memtable; durable on return; the workers' sorted runs are
+  // merged, not sorted again), then mark it complete with one synced write.
+  RETURN_IF_ERROR(store.BulkLoadRuns(std::move(runs)));
   storage::ReadModelStore::WriteSet meta;
   meta.sync = true;
   meta.puts = {{Family::kMeta, kModelVersionKey,

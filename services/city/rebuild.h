@@ -7,8 +7,9 @@
 // time), so the nodes are split over `workers` threads: each reads and
 // folds its nodes with its own Projector (Mode::kRebuild), makes their rows
 // and sorts them. The calling thread then hands every worker's nodes to the
-// caller's projector (Projector::Absorb), merges the sorted runs and
-// bulk-loads them into the fresh store, which it finally marks complete.
+// caller's projector (Projector::Absorb) and bulk-loads the sorted runs into
+// the fresh store (ReadModelStore::BulkLoadRuns merges them), which it
+// finally marks complete.
 // The rows are byte for byte those of one projector folding every log.
 //
 // Thread safety: RebuildInto blocks the calling thread; `progress` is only
@@ -43,8 +44,8 @@ struct RebuildStats {
   uint64_t events = 0;
   double seconds = 0;
   // Where the time went (benchmark): reading, folding and making the rows
-  // (the workers, in parallel), handing the nodes over and merging the
-  // rows, loading them into the store.
+  // (the workers, in parallel), handing the nodes over (merge_seconds),
+  // loading the rows into the store.
   double fold_seconds = 0;
   double merge_seconds = 0;
   double load_seconds = 0;

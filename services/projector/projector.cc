@@ -103,8 +103,7 @@ Projector::UnitEntry* Projector::UnitById(const std::string& node_id,
 county::EvaluationState* Projector::EvaluationAt(const std::string& key) {
   auto it = evaluation_refs_.find(key);
   if (it == evaluation_refs_.end()) return nullptr;
-  if (it->second.unit == nullptr) return &orphan_evaluations_[key];
-  return &it->second.unit->evaluations[it->second.member_id];
+  return it->second.state;
 }
 
 uint64_t Projector::Checkpoint(absl::string_view node_id) const {
@@ -296,16 +295,14 @@ absl::Status Projector::ApplyEvaluation(NodeEntry& node, const std::string& key,
                                    : UnitById(e.node_id(), fresh.unit_id);
     EvaluationRef r{unit, fresh.member_id};
     if (unit != nullptr) {
-      unit->evaluations[fresh.member_id] = std::move(fresh);
+      r.state = &(unit->evaluations[r.member_id] = std::move(fresh));
     } else {
-      orphan_evaluations_[key] = std::move(fresh);
+      r.state = &(orphan_evaluations_[key] = std::move(fresh));
     }
     evaluation_refs_.emplace(key, std::move(r));
   } else {
     unit = ref->second.unit;
-    county::EvaluationState& s =
-        unit == nullptr ? orphan_evaluations_[key]
-                        : unit->evaluations[ref->second.member_id];
+    county::EvaluationState& s = *ref->second.state;
     AddEvaluation(s, -1, figures);
     RETURN_IF_ERROR(county::ApplyEvaluationEvent(s, e));
     SlimEvaluation(s);
@@ -416,6 +413,11 @@ absl::Status Projector::Flush(size_t max_rows, const ChunkSink& sink) {
     // A rebuild's first flush: everything applied is new. The state rows
     // are made from the entries in hand (StateRow would look each up
     // again by key).
+    if (max_rows == 0) {
+      chunk.reserve(2 * units_.size() + evaluation_refs_.size() +
+                    materials_.size() + meetings_.size() + 2 * items_.size() +
+                    censuses_.size() + 2 * nodes_.size());
+    }
     for (auto& [key, unit] : units_) RETURN_IF_ERROR(EmitUnitRow(unit, emit));
     for (const auto& [key, unit] : units_) {
       aggregate.Clear();
@@ -426,8 +428,7 @@ absl::Status Projector::Flush(size_t max_rows, const ChunkSink& sink) {
     for (const auto& [key, ref] : evaluation_refs_) {
       aggregate.Clear();
       *aggregate.mutable_evaluation() =
-          ToProto(ref.unit == nullptr ? orphan_evaluations_.at(key)
-                                      : ref.unit->evaluations.at(ref.member_id));
+          ToProto(*ref.state);
       RETURN_IF_ERROR(emit(Table::kState, key, aggregate));
     }
     for (const auto& [key, s] : materials_) {
@@ -525,9 +526,9 @@ absl::Status Projector::FinishLoad() {
         s.member_id.empty() ? nullptr : UnitById(node_id, s.unit_id);
     EvaluationRef ref{unit, s.member_id};
     if (unit != nullptr) {
-      unit->evaluations[s.member_id] = std::move(s);
+      ref.state = &(unit->evaluations[ref.member_id] = std::move(s));
     } else {
-      orphan_evaluations_[key] = std::move(s);
+      ref.state = &(orphan_evaluations_[key] = std::move(s));
     }
     evaluation_refs_.emplace(key, std::move(ref));
   }

@@ -152,6 +152,10 @@ class Projector {
   struct EvaluationRef {
     UnitEntry* unit = nullptr;  // null: the opinion's unit is unknown
     std::string member_id;
+    // The state itself: in unit->evaluations, or in orphan_evaluations_
+    // (node-based containers: the address stays while the entry lives,
+    // also across Absorb).
+    county::EvaluationState* state = nullptr;
   };
 
   NodeEntry& Node(const std::string& node_id);

@@ -17,7 +17,8 @@
 // Flags: --events=N (default 1000000), --quick (small smoke run for ctest),
 // --logs_dir=DIR (keep the generated logs there and reuse them on the next
 // run: generating 1M events takes about a minute), --rebuild_only,
-// --rounds=N (default 3).
+// --rounds=N (default 3), --workers=N (rebuild threads; default one per
+// hardware thread).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -113,7 +114,7 @@ uint64_t BareLoop(const Logs& logs) {
 }
 
 void RebuildBench(uint64_t total_events, const std::string& logs_dir,
-                  int rounds) {
+                  int rounds, int workers) {
   testutil::TempDir dir("projection-bench");
   Logs logs;
   const int nodes = 10;
@@ -152,7 +153,8 @@ void RebuildBench(uint64_t total_events, const std::string& logs_dir,
     auto stats = city::RebuildInto(
         logs.Map(), p, **store, [](const city::RebuildProgress& pr) {
           std::fprintf(stderr, "%s\n", city::FormatProgress(pr).c_str());
-        });
+        },
+        workers);
     Die(stats.status(), "rebuild");
     if (stats->events != bare) Die(absl::InternalError("event counts"), "rebuild");
     sys_rates.push_back(stats->events / stats->seconds);
@@ -286,6 +288,7 @@ int main(int argc, char** argv) {
   bool rebuild_only = false;
   std::string logs_dir;
   int rounds = 3;
+  int workers = 0;  // RebuildInto's default: one per hardware thread
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--quick") quick = true;
@@ -293,9 +296,10 @@ int main(int argc, char** argv) {
     if (a.rfind("--events=", 0) == 0) events = std::stoull(a.substr(9));
     if (a.rfind("--logs_dir=", 0) == 0) logs_dir = a.substr(11);
     if (a.rfind("--rounds=", 0) == 0) rounds = std::stoi(a.substr(9));
+    if (a.rfind("--workers=", 0) == 0) workers = std::stoi(a.substr(10));
   }
   if (quick) events = 20000;
-  reporting::RebuildBench(events, logs_dir, rounds);
+  reporting::RebuildBench(events, logs_dir, rounds, workers);
   if (rebuild_only) return 0;
   reporting::OverviewBench(quick ? 20 : 200, 50, quick ? 50 : 1000);
   reporting::VisibilityBench(quick ? 20 : 300);
