@@ -138,6 +138,15 @@ class EventLogImpl : public EventLog {
       const std::vector<EnvelopeView>& envelopes, int64_t received_at_us)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_)
           ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
+  // A copy's lazy indexes (event_log_replica_index.cc): brings
+  // stream_index and type_index up to `head` (a durable sequence) before a
+  // read that uses them. Does nothing for a log that indexes as it writes.
+  absl::Status IndexUpTo(uint64_t head) const
+      ABSL_LOCKS_EXCLUDED(index_mu_) ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
+  // Reads meta "indexed" once (index_state_ kUnknown -> kEager or kLazy).
+  absl::Status LoadIndexStateLocked() const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(index_mu_)
+          ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
   absl::StatusOr<bool> LookupCommandLocked(absl::string_view command_id,
                                            Range* range) const
       ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
@@ -184,6 +193,17 @@ class EventLogImpl : public EventLog {
   };
   mutable absl::Mutex received_mu_;
   mutable ReceivedRange received_cache_ ABSL_GUARDED_BY(received_mu_);
+
+  // Replicas index lazily: a replicated write stores events only, and the
+  // first read of stream_index or type_index indexes what is missing
+  // (storage/README.md "Replicas"). kEager: no meta "indexed" (a node's own
+  // log, a restored log, a copy from before lazy indexing): every write
+  // indexes. kLazy: events up to indexed_ are indexed.
+  enum class IndexState { kUnknown, kEager, kLazy };
+  mutable absl::Mutex index_mu_ ABSL_ACQUIRED_AFTER(append_mu_);
+  mutable IndexState index_state_ ABSL_GUARDED_BY(index_mu_) =
+      IndexState::kUnknown;
+  mutable uint64_t indexed_ ABSL_GUARDED_BY(index_mu_) = 0;
 };
 
 }  // namespace reporting::storage

@@ -138,6 +138,7 @@ absl::StatusOr<std::vector<StoredEvent>> EventLogImpl::ReadStream(
         absl::StrCat("event_log: read stream: ", s.message()));
   }
   const uint64_t head = commit_.durable().sequence;
+  RETURN_IF_ERROR(IndexUpTo(head));  // a copy indexes lazily
   const std::string prefix = keys::StreamIndexPrefix(stream_id);
   const std::string lower =
       keys::StreamIndexKey(stream_id, std::max<uint64_t>(from_version, 1));
@@ -176,6 +177,7 @@ absl::StatusOr<uint64_t> EventLogImpl::StreamVersion(
         absl::StrCat("event_log: stream version: ", s.message()));
   }
   const uint64_t head = commit_.durable().sequence;
+  RETURN_IF_ERROR(IndexUpTo(head));  // a copy indexes lazily
   // The newest index entry of the stream whose event is durable.
   const std::string prefix = keys::StreamIndexPrefix(stream_id);
   rocksdb::ReadOptions ro;
@@ -210,6 +212,7 @@ absl::StatusOr<std::vector<StoredEvent>> EventLogImpl::ReadByType(
         "\": not a message of reporting/v1/events.proto"));
   }
   const uint64_t head = commit_.durable().sequence;
+  RETURN_IF_ERROR(IndexUpTo(head));  // a copy indexes lazily
   if (from_us >= to_us) return std::vector<StoredEvent>();
   std::string lower = keys::TypeIndexKey(event_type, from_us, 0);
   if (after_sequence > 0) {

@@ -18,7 +18,9 @@
 // no message objects), builds keys in reused buffers, writes one
 // received_at entry per call (a range) and, on a copy, no `streams`
 // entries and no version cache (only Append reads them; a copy is never
-// appended to). docs/PERFORMANCE.md ("Replication") has the profile.
+// appended to) and no index entries (written lazily, when first read:
+// event_log_replica_index.cc). docs/PERFORMANCE.md ("Replication") has the
+// profile. AppendRestored (a node's own log) writes all of them.
 #include <map>
 #include <memory>
 #include <string>
@@ -232,12 +234,26 @@ absl::StatusOr<Head> EventLogImpl::WriteReplicatedLocked(
     }
   }
 
+  // A copy indexes lazily (event_log_replica_index.cc): its first
+  // replicated write records the index cursor (everything before it was
+  // indexed as it was written), later ones write no index entries.
+  bool start_lazy_index = false;
+  if (!restore) {
+    absl::MutexLock l(&index_mu_);
+    RETURN_IF_ERROR(LoadIndexStateLocked());
+    start_lazy_index = index_state_ == IndexState::kEager;
+  }
+  const bool write_index = restore;
+
   // Sized up front: a 1000-event batch is over a megabyte, and growing it
   // by doubling costs copies and page faults.
   size_t reserve = 256;
   for (size_t k = i; k < events.size(); ++k) {
-    reserve += events[k].envelope.size() + envelopes[k].stream_id.size() +
-               envelopes[k].event_type.size() + 96;
+    reserve += events[k].envelope.size() + 64;
+    if (write_index) {
+      reserve += envelopes[k].stream_id.size() +
+                 envelopes[k].event_type.size() + 64;
+    }
   }
   rocksdb::WriteBatch batch(reserve);
   rocksdb::ColumnFamilyHandle* const events_cf = db_->handle(Cf::kEvents);
@@ -260,19 +276,14 @@ absl::StatusOr<Head> EventLogImpl::WriteReplicatedLocked(
     const rocksdb::Slice key_slice(sequence_key);
     batch.Put(events_cf, rocksdb::SliceParts(&key_slice, 1),
               rocksdb::SliceParts(value_parts, 2));
-    stream_key.assign(env.stream_id.data(), env.stream_id.size());
-    stream_key.push_back('\0');
-    keys::PutBe64(&stream_key, env.stream_version);
+    if (!write_index) continue;
+    keys::StreamIndexKeyTo(&stream_key, env.stream_id, env.stream_version);
     batch.Put(stream_index_cf, stream_key, sequence_key);
-    type_key.assign(env.event_type.data(), env.event_type.size());
-    type_key.push_back('\0');
-    keys::PutBe64(&type_key, keys::OrderedTime(env.recorded_at_us));
-    keys::PutBe64(&type_key, e.sequence);
+    keys::TypeIndexKeyTo(&type_key, env.event_type, env.recorded_at_us,
+                         e.sequence);
     batch.Put(type_index_cf, type_key, rocksdb::Slice());
-    if (restore) {
-      uint64_t& v = stream_versions[std::string(env.stream_id)];
-      if (env.stream_version > v) v = env.stream_version;
-    }
+    uint64_t& v = stream_versions[std::string(env.stream_id)];
+    if (env.stream_version > v) v = env.stream_version;
   }
   if (restore) {
     for (const auto& [stream, version] : stream_versions) {
@@ -286,6 +297,12 @@ absl::StatusOr<Head> EventLogImpl::WriteReplicatedLocked(
     batch.Put(db_->handle(Cf::kReceivedAt),
               keys::ReceivedAtKey(events.back().sequence),
               keys::ReceivedAtValue(first_new, received_at_us));
+    if (start_lazy_index) {
+      batch.Put(db_->handle(Cf::kMeta),
+                rocksdb::Slice(keys::kIndexedKey.data(),
+                               keys::kIndexedKey.size()),
+                keys::Be64(head.sequence));
+    }
   }
   Head next{events.back().sequence, events.back().hash};
   batch.Put(db_->handle(Cf::kMeta),
@@ -304,6 +321,11 @@ absl::StatusOr<Head> EventLogImpl::WriteReplicatedLocked(
   written_ = next;
   // A restored log is appended to next: Append reads versions from there.
   if (restore) CacheVersionsLocked(stream_versions);
+  if (start_lazy_index) {
+    absl::MutexLock l(&index_mu_);
+    index_state_ = IndexState::kLazy;
+    indexed_ = head.sequence;
+  }
   return next;
 }
 

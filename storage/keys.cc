@@ -76,9 +76,16 @@ std::string StreamIndexPrefix(absl::string_view stream_id) {
 }
 
 std::string StreamIndexKey(absl::string_view stream_id, uint64_t version) {
-  std::string k = StreamIndexPrefix(stream_id);
-  PutBe64(&k, version);
+  std::string k;
+  StreamIndexKeyTo(&k, stream_id, version);
   return k;
+}
+
+void StreamIndexKeyTo(std::string* out, absl::string_view stream_id,
+                      uint64_t version) {
+  out->assign(stream_id.data(), stream_id.size());
+  out->push_back('\0');
+  PutBe64(out, version);
 }
 
 bool DecodeStreamIndexKey(absl::string_view key, size_t prefix_size,
@@ -96,10 +103,17 @@ std::string TypeIndexPrefix(absl::string_view event_type) {
 
 std::string TypeIndexKey(absl::string_view event_type, int64_t recorded_at_us,
                          uint64_t sequence) {
-  std::string k = TypeIndexPrefix(event_type);
-  PutBe64(&k, OrderedTime(recorded_at_us));
-  PutBe64(&k, sequence);
+  std::string k;
+  TypeIndexKeyTo(&k, event_type, recorded_at_us, sequence);
   return k;
+}
+
+void TypeIndexKeyTo(std::string* out, absl::string_view event_type,
+                    int64_t recorded_at_us, uint64_t sequence) {
+  out->assign(event_type.data(), event_type.size());
+  out->push_back('\0');
+  PutBe64(out, OrderedTime(recorded_at_us));
+  PutBe64(out, sequence);
 }
 
 bool DecodeTypeIndexKey(absl::string_view key, size_t prefix_size,

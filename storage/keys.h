@@ -9,6 +9,7 @@
 //                                                      -> "" (empty)
 //   commands     : command_id                          -> be64(first) be64(last)
 //   meta         : "head"                              -> be64(sequence) hash[32]
+//                  "indexed"                           -> be64(sequence)  (copies)
 //   received_at  : be64(last)                          -> be64(first)
 //                                                         be64(received_at_us)
 //                  (replicas: one entry per replicated write, events
@@ -31,6 +32,9 @@ namespace reporting::storage::keys {
 
 // meta key of the head record.
 inline constexpr absl::string_view kHeadKey = "head";
+// meta key of a copy's index cursor: be64(sequence), events up to it have
+// stream_index and type_index entries (replicas index lazily).
+inline constexpr absl::string_view kIndexedKey = "indexed";
 
 // Appends v as 8 big-endian bytes.
 void PutBe64(std::string* dst, uint64_t v);
@@ -64,6 +68,13 @@ std::string TypeIndexKey(absl::string_view event_type, int64_t recorded_at_us,
                          uint64_t sequence);
 bool DecodeTypeIndexKey(absl::string_view key, size_t prefix_size,
                         int64_t* recorded_at_us, uint64_t* sequence);
+
+// The same keys written into *out (cleared first), for a hot loop that
+// reuses its buffers.
+void StreamIndexKeyTo(std::string* out, absl::string_view stream_id,
+                      uint64_t version);
+void TypeIndexKeyTo(std::string* out, absl::string_view event_type,
+                    int64_t recorded_at_us, uint64_t sequence);
 
 // commands
 std::string CommandValue(uint64_t first_sequence, uint64_t last_sequence);
