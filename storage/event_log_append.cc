@@ -6,14 +6,15 @@
 // kMaxGroupEvents events), stages each one in order into one WriteBatch
 // (idempotency, version checks, sequences, envelopes, hashes; each append
 // is accepted or refused on its own), writes the batch once with
-// sync=false, leaves the queue to the next group's leader, waits until
-// GroupCommit has made the group durable (WAL syncs shared with other
-// groups), and then hands every member its answer. One write per group instead of
+// sync=false, waits until GroupCommit has made it durable, hands the
+// queue to the next group's leader and every member its answer. One write per group instead of
 // one per append is what lets many single-event appenders outrun a bare
 // one-write-per-event loop: RocksDB's per-write cost (WAL record, write
 // queue, memtable bookkeeping) is paid once per group.
 #include <algorithm>
 #include <utility>
+
+#include "absl/synchronization/notification.h"
 
 #include "absl/strings/str_cat.h"
 #include "spdlog/spdlog.h"
@@ -26,21 +27,23 @@
 
 namespace reporting::storage {
 
-// One Append call in the writer queue. `done` is guarded by queue_mu_; the
-// rest is written by the group's leader before it sets `done`, and read by
-// the writer after.
+// One Append call in the writer queue. The leader that handles it writes
+// its answer, then sets `done` and notifies it; or, when it reaches the
+// front of the queue, notifies it with `done` false: it leads the next
+// group. Each writer has its own Notification, so a leader wakes its
+// members all at once instead of handing one shared mutex from each woken
+// thread to the next (a chain of context switches that kept groups small).
 struct EventLogImpl::Writer {
-  Writer(const AppendRequest* r, const std::deque<Writer*>* q)
-      : request(r), queue(q) {}
+  explicit Writer(const AppendRequest* r) : request(r) {}
 
   const AppendRequest* const request;
-  const std::deque<Writer*>* const queue;  // the log's writers_
+  absl::Notification ready;
   bool done = false;
-  absl::Status status;  // a refusal or a write error
+  absl::Status status;  // a refusal, a write or a sync error
   AppendResult result;  // when staged
   Range range{0, 0};    // sequences staged, or the original's
   bool duplicate = false;
-  bool staged = false;  // owns an in_flight_ entry
+  bool staged = false;  // has an in_flight_ entry (the leader erases it)
 };
 
 // What a leader has staged so far in its group.
@@ -52,22 +55,14 @@ struct EventLogImpl::Staging {
   std::map<std::string, uint64_t, std::less<>> versions;
 };
 
-bool EventLogImpl::ReadyToProceed(Writer* w) {
-  return w->done || (!w->queue->empty() && w->queue->front() == w);
-}
-
 absl::StatusOr<AppendResult> EventLogImpl::Append(
     const AppendRequest& request) {
   RETURN_IF_ERROR(ValidateAppendRequest(options_.node_id, request));
   absl::ReaderMutexLock life(&lifecycle_);
   RETURN_IF_ERROR(CheckOpen("append"));
 
-  Writer w(&request, &writers_);
+  Writer w(&request);
   RunInGroup(&w);  // written and durable, or refused
-  if (w.staged) {
-    absl::MutexLock l(&append_mu_);
-    in_flight_.erase(request.command_id);
-  }
   RETURN_IF_ERROR(w.status);
   if (w.duplicate) {
     ASSIGN_OR_RETURN(w.result, ResultFromEventsLocked(w.range));
@@ -77,40 +72,72 @@ absl::StatusOr<AppendResult> EventLogImpl::Append(
 }
 
 void EventLogImpl::RunInGroup(Writer* w) {
-  absl::MutexLock q(&queue_mu_);
-  writers_.push_back(w);
-  queue_mu_.Await(absl::Condition(&EventLogImpl::ReadyToProceed, w));
-  if (w->done) return;  // a leader wrote it and made it durable
-
-  // Lead a group: this writer and those queued behind it.
-  std::vector<Writer*> group;
-  size_t events = 0;
-  for (Writer* next : writers_) {
-    const size_t n = next->request->events.size();
-    if (!group.empty() && events + n > kMaxGroupEvents) break;
-    group.push_back(next);
-    events += n;
+  bool lead;
+  {
+    absl::MutexLock q(&queue_mu_);
+    writers_.push_back(w);
+    lead = writers_.size() == 1;  // nobody is leading: lead now
   }
-  queue_mu_.Unlock();  // later writers queue up while this group is written
-  WriteGroup(group);
-  queue_mu_.Lock();
-  for (size_t i = 0; i < group.size(); ++i) writers_.pop_front();
-  queue_mu_.Unlock();  // the next group's leader writes while we sync
+  if (!lead) {
+    w->ready.WaitForNotification();
+    if (w->done) return;  // a leader wrote it and made it durable
+  }
 
-  // Acknowledge only once durable (a duplicate once its original is): the
-  // leader waits for the group, so each member sleeps and wakes just once.
+  // Lead: write groups from the front of the queue, each made durable
+  // before its members are answered, until the queue is empty or this
+  // writer has led kMaxLeadRounds groups (then the front leads). Staying
+  // on keeps a running thread on the serial path: a handoff would first
+  // have to wake a sleeping one.
+  for (int round = 1;; ++round) {
+    std::vector<Writer*> group;
+    {
+      absl::MutexLock q(&queue_mu_);
+      size_t events = 0;
+      for (Writer* next : writers_) {
+        const size_t n = next->request->events.size();
+        if (!group.empty() && events + n > kMaxGroupEvents) break;
+        group.push_back(next);
+        events += n;
+      }
+    }
+    // Later writers queue up while this group is written and synced, so
+    // the next group is as large as the wait was long.
+    WriteAndSyncGroup(group);
+    bool more;
+    Writer* next_leader = nullptr;
+    {
+      absl::MutexLock q(&queue_mu_);
+      for (size_t i = 0; i < group.size(); ++i) writers_.pop_front();
+      more = !writers_.empty();
+      if (more && round >= kMaxLeadRounds) next_leader = writers_.front();
+    }
+    if (next_leader != nullptr) next_leader->ready.Notify();
+    for (Writer* member : group) {
+      if (member == w) continue;
+      member->done = true;
+      member->ready.Notify();
+    }
+    if (!more || next_leader != nullptr) return;
+  }
+}
+
+void EventLogImpl::WriteAndSyncGroup(const std::vector<Writer*>& group) {
+  WriteGroup(group);
+  // Acknowledge only once durable (a duplicate once its original is).
   uint64_t last = 0;
   for (Writer* member : group) {
     if (member->status.ok()) last = std::max(last, member->range.second);
   }
   absl::Status durable =
       last == 0 ? absl::OkStatus() : commit_.AwaitDurable(last);
-  queue_mu_.Lock();
+  // Durable (or failed): a repeat of these commands now finds them in the
+  // command index. Erased here, once per group: members each taking
+  // append_mu_ on their way out queued behind the next leader.
+  absl::MutexLock l(&append_mu_);
   for (Writer* member : group) {
     if (member->status.ok()) member->status = durable;
-    member->done = true;
+    if (member->staged) in_flight_.erase(member->request->command_id);
   }
-  // Unlocking wakes the group's members.
 }
 
 void EventLogImpl::WriteGroup(const std::vector<Writer*>& group) {

@@ -3,7 +3,7 @@
 //
 // Locking, in acquisition order:
 //   lifecycle_ (reader: every public call but WaitForAppend; writer: Close)
-//   queue_mu_  (the writer queue of Append; never held while staging)
+//   queue_mu_  (the writer queue of Append; held only to queue and pop)
 //   append_mu_ (the append critical section: idempotency, versions,
 //               sequence assignment, hashing, the RocksDB write)
 //   GroupCommit's own mutex (durable head)
@@ -85,15 +85,19 @@ class EventLogImpl : public EventLog {
   struct Staging;  // what a group's leader has staged so far
   // A group holds at most this many events (one RocksDB write).
   static constexpr size_t kMaxGroupEvents = kMaxEventsPerAppend;
+  // A leader leads at most this many groups in a row (bounds its latency).
+  static constexpr int kMaxLeadRounds = 8;
 
   absl::Status CheckOpen(absl::string_view op) const
       ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
-  // Queues w; returns once a group's leader (maybe w itself) has staged
-  // and written it, or refused it (w->done).
+  // Queues w; returns once a group's leader (maybe w itself) has written
+  // it and made it durable, or refused it (w->status).
   void RunInGroup(Writer* w) ABSL_LOCKS_EXCLUDED(queue_mu_, append_mu_)
       ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
-  // Await condition of a queued writer (called with queue_mu_ held).
-  static bool ReadyToProceed(Writer* w);
+  // WriteGroup, then waits until the group is durable; sets each
+  // member's final status.
+  void WriteAndSyncGroup(const std::vector<Writer*>& group)
+      ABSL_LOCKS_EXCLUDED(append_mu_) ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
   // Stages every member of a group and writes them in one batch (not yet
   // synced); sets each member's answer.
   void WriteGroup(const std::vector<Writer*>& group)
@@ -160,7 +164,8 @@ class EventLogImpl : public EventLog {
   mutable absl::Mutex lifecycle_;
   bool closed_ ABSL_GUARDED_BY(lifecycle_) = false;
 
-  // The writer queue: Append calls waiting for a group's leader.
+  // The writer queue: Append calls waiting for a group's leader; the
+  // front one leads (event_log_append.cc).
   absl::Mutex queue_mu_ ABSL_ACQUIRED_AFTER(lifecycle_)
       ABSL_ACQUIRED_BEFORE(append_mu_);
   std::deque<Writer*> writers_ ABSL_GUARDED_BY(queue_mu_);
