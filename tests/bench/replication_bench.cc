@@ -2,6 +2,7 @@
 //
 //   replication_bench [--quick] [--events=N] [--rounds=R] [--lag_seconds=S]
 //                     [--dir=PATH] [--city_sync=false] [--city_storage_only]
+//                     [--system_only]
 //
 // 1. Catch-up: a county log of N pre-written events (default 1,000,000) is
 //    pushed to the city by the real parts, in this process: the county's
@@ -23,13 +24,16 @@
 // --quick runs tiny sizes (ctest smoke run). --dir keeps the pre-written
 // county log between runs (it is written only when missing).
 // --city_storage_only runs only the city-storage breakdown, R times (for
-// profiling the copy's write path).
+// profiling the copy's write path); --system_only only the system runs.
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -65,13 +69,31 @@ struct Config {
   // Diagnostic only: the city's copy without WAL sync (shows what the
   // syncs cost; the reported figures use sync).
   bool city_sync = true;
-  // Profiling aid: run only the city-storage breakdown (no gRPC, no lag).
+  // Profiling aids: run only the city-storage breakdown (no gRPC), or
+  // only the system (no baseline); R rounds, no lag run.
   bool city_storage_only = false;
+  bool system_only = false;
 };
 
 double Seconds(Clock::duration d) {
   return std::chrono::duration<double>(d).count();
 }
+
+// CPU time of the whole process (every thread: gRPC, RocksDB's background
+// flushes and compactions, both ends), user + system, in seconds.
+double CpuSeconds() {
+  rusage u;
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// A run's throughput and the CPU it used per event. On a machine whose
+// cores are all busy, CPU per event is the figure that decides throughput.
+struct Rate {
+  double per_s = 0;
+  double cpu_us = 0;  // process CPU microseconds per event
+};
 
 double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -173,7 +195,7 @@ class SinkService final : public v1::ReplicationService::Service {
 };
 
 // Catch-up through the real parts; returns events per second.
-double RunSystem(const Config& cfg, const std::string& county_dir,
+Rate RunSystem(const Config& cfg, const std::string& county_dir,
                  const std::string& city_dir) {
   std::filesystem::remove_all(city_dir);
   auto county = MustOpen(county_dir, "371302", /*sync=*/true);
@@ -185,21 +207,28 @@ double RunSystem(const Config& cfg, const std::string& county_dir,
   o.credentials = grpc::InsecureChannelCredentials();
   county::Replicator replicator(county.get(), o);
   const auto start = Clock::now();
+  const double cpu0 = CpuSeconds();
   replicator.Start();
   while (copy->WaitForAppend(cfg.events - 1, absl::Seconds(1)).sequence <
          cfg.events) {
   }
   const double secs = Seconds(Clock::now() - start);
+  const double cpu = CpuSeconds() - cpu0;
   replicator.Stop();
-  if (copy->GetHead().hash != county->GetHead().hash) {
+  // (--dir may hold a longer county log than --events.)
+  auto county_event = county->ReadOne(cfg.events);
+  auto copy_event = copy->ReadOne(cfg.events);
+  if (!county_event.ok() || !copy_event.ok() ||
+      copy_event->hash != county_event->hash) {
     std::fprintf(stderr, "catch-up: the copy's head differs\n");
     std::exit(1);
   }
-  return static_cast<double>(cfg.events) / secs;
+  const double n = static_cast<double>(cfg.events);
+  return Rate{n / secs, 1e6 * cpu / n};
 }
 
 // The same bytes, pre-framed, to the sink with the same window.
-double RunBaseline(const Config& cfg,
+Rate RunBaseline(const Config& cfg,
                    const std::vector<v1::PushRequest>& batches) {
   SinkService sink;
   services::ServerOptions so;
@@ -212,6 +241,7 @@ double RunBaseline(const Config& cfg,
   auto stub = v1::ReplicationService::NewStub(channel);
   const size_t window = county::ReplicatorOptions().max_in_flight;
   const auto start = Clock::now();
+  const double cpu0 = CpuSeconds();
   grpc::ClientContext ctx;
   auto stream = stub->Push(&ctx);
   absl::Mutex mu;
@@ -248,13 +278,15 @@ double RunBaseline(const Config& cfg,
   reader.join();
   stream->Finish();
   const double secs = Seconds(Clock::now() - start);
+  const double cpu = CpuSeconds() - cpu0;
   services::StopServer(*started->server, absl::Seconds(1));
-  return static_cast<double>(cfg.events) / secs;
+  const double n = static_cast<double>(cfg.events);
+  return Rate{n / secs, 1e6 * cpu / n};
 }
 
 // Breakdown, for docs/PERFORMANCE.md: the county side alone (Replicator
 // reading RocksDB and streaming to the sink) ...
-double RunCountySideOnly(const Config& cfg, const std::string& county_dir) {
+Rate RunCountySideOnly(const Config& cfg, const std::string& county_dir) {
   auto county = MustOpen(county_dir, "371302", /*sync=*/true);
   SinkService sink;
   services::ServerOptions so;
@@ -268,19 +300,22 @@ double RunCountySideOnly(const Config& cfg, const std::string& county_dir) {
   o.credentials = grpc::InsecureChannelCredentials();
   county::Replicator replicator(county.get(), o);
   const auto start = Clock::now();
+  const double cpu0 = CpuSeconds();
   replicator.Start();
   while (replicator.GetStatus().acked_sequence < cfg.events) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   const double secs = Seconds(Clock::now() - start);
+  const double cpu = CpuSeconds() - cpu0;
   replicator.Stop();
   services::StopServer(*started->server, absl::Seconds(1));
-  return static_cast<double>(cfg.events) / secs;
+  const double n = static_cast<double>(cfg.events);
+  return Rate{n / secs, 1e6 * cpu / n};
 }
 
 // ... and the city's storage alone (checks, chain, durable writes of the
 // same batches, pipelined as the service does: write k+1 while k syncs).
-double RunCityWriteOnly(const Config& cfg, const std::string& city_dir,
+Rate RunCityWriteOnly(const Config& cfg, const std::string& city_dir,
                         const std::vector<v1::PushRequest>& batches) {
   std::filesystem::remove_all(city_dir);
   auto copy = MustOpen(city_dir, "371302", cfg.city_sync);
@@ -292,6 +327,7 @@ double RunCityWriteOnly(const Config& cfg, const std::string& city_dir,
     }
   }
   const auto start = Clock::now();
+  const double cpu0 = CpuSeconds();
   absl::Mutex mu;
   absl::CondVar cv;
   uint64_t written = 0;
@@ -318,7 +354,8 @@ double RunCityWriteOnly(const Config& cfg, const std::string& city_dir,
   }
   syncer.join();
   const double secs = Seconds(Clock::now() - start);
-  return static_cast<double>(cfg.events) / secs;
+  const double n = static_cast<double>(cfg.events);
+  return Rate{n / secs, 1e6 * (CpuSeconds() - cpu0) / n};
 }
 
 // Pre-writes the county log (unless --dir already holds it) and returns the
@@ -364,36 +401,58 @@ std::vector<v1::PushRequest> PrepareCounty(const Config& cfg,
   return batches;
 }
 
+// Runs `run` R times; prints each round and the medians.
+void Repeat(const Config& cfg, const char* what, const std::function<Rate()>& run) {
+  std::vector<double> rates, cpu;
+  for (int round = 0; round < cfg.rounds; ++round) {
+    const Rate r = run();
+    rates.push_back(r.per_s);
+    cpu.push_back(r.cpu_us);
+    std::printf("  round %d: %s %.0f/s (%.2f us CPU/event)\n", round + 1,
+                what, r.per_s, r.cpu_us);
+  }
+  std::printf("bench: replication_%s_%llu median=%.0f/s cpu=%.2fus/event\n",
+              what, static_cast<unsigned long long>(cfg.events),
+              Median(rates), Median(cpu));
+}
+
 void CatchUp(const Config& cfg, const std::string& root) {
   const std::string county_dir = root + "/county";
   const std::vector<v1::PushRequest> batches = PrepareCounty(cfg, county_dir);
   if (cfg.city_storage_only) {
-    // Profiling aid: only the city's storage, R times.
-    std::vector<double> rates;
-    for (int round = 0; round < cfg.rounds; ++round) {
-      rates.push_back(RunCityWriteOnly(cfg, root + "/city-only", batches));
-      std::printf("  round %d: city storage only %.0f/s\n", round + 1,
-                  rates.back());
-    }
-    std::printf("bench: replication_city_storage_%llu median=%.0f/s\n",
-                static_cast<unsigned long long>(cfg.events), Median(rates));
+    Repeat(cfg, "city_storage", [&] {
+      return RunCityWriteOnly(cfg, root + "/city-only", batches);
+    });
     return;
   }
-  std::vector<double> system, baseline;
-  for (int round = 0; round < cfg.rounds; ++round) {
-    system.push_back(RunSystem(cfg, county_dir, root + "/city"));
-    baseline.push_back(RunBaseline(cfg, batches));
-    std::printf("  round %d: system %.0f/s baseline %.0f/s\n", round + 1,
-                system.back(), baseline.back());
+  if (cfg.system_only) {
+    Repeat(cfg, "system",
+           [&] { return RunSystem(cfg, county_dir, root + "/city"); });
+    return;
   }
+  std::vector<double> system, baseline, system_cpu, baseline_cpu;
+  for (int round = 0; round < cfg.rounds; ++round) {
+    const Rate s = RunSystem(cfg, county_dir, root + "/city");
+    const Rate b = RunBaseline(cfg, batches);
+    system.push_back(s.per_s);
+    baseline.push_back(b.per_s);
+    system_cpu.push_back(s.cpu_us);
+    baseline_cpu.push_back(b.cpu_us);
+    std::printf("  round %d: system %.0f/s baseline %.0f/s (CPU/event: "
+                "system %.2f us, baseline %.2f us)\n",
+                round + 1, s.per_s, b.per_s, s.cpu_us, b.cpu_us);
+  }
+  const Rate county = RunCountySideOnly(cfg, county_dir);
+  const Rate city = RunCityWriteOnly(cfg, root + "/city-only", batches);
   std::printf("catch-up breakdown: county side only (Replicator -> sink) "
-              "%.0f/s, city storage only (checks + durable writes) %.0f/s\n",
-              RunCountySideOnly(cfg, county_dir),
-              RunCityWriteOnly(cfg, root + "/city-only", batches));
+              "%.0f/s (%.2f us CPU/event), city storage only (checks + "
+              "durable writes) %.0f/s (%.2f us CPU/event)\n",
+              county.per_s, county.cpu_us, city.per_s, city.cpu_us);
   const double s = Median(system), b = Median(baseline);
   std::printf("bench: replication_catchup_%llu system=%.0f/s baseline=%.0f/s "
-              "ratio=%.2f\n",
-              static_cast<unsigned long long>(cfg.events), s, b, s / b);
+              "ratio=%.2f cpu_per_event system=%.2fus baseline=%.2fus\n",
+              static_cast<unsigned long long>(cfg.events), s, b, s / b,
+              Median(system_cpu), Median(baseline_cpu));
 }
 
 void Lag(const Config& cfg, const std::string& root) {
@@ -500,6 +559,8 @@ int main(int argc, char** argv) {
       cfg.city_sync = false;
     } else if (a == "--city_storage_only") {
       cfg.city_storage_only = true;
+    } else if (a == "--system_only") {
+      cfg.system_only = true;
     } else if (a.rfind("--dir=", 0) == 0) {
       cfg.dir = a.substr(6);
     } else {
@@ -513,6 +574,6 @@ int main(int argc, char** argv) {
   testutil::TempDir temp("replication-bench");
   const std::string root = cfg.dir.empty() ? temp.path() : cfg.dir;
   CatchUp(cfg, root);
-  if (!cfg.city_storage_only) Lag(cfg, root);
+  if (!cfg.city_storage_only && !cfg.system_only) Lag(cfg, root);
   return 0;
 }
