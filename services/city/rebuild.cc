@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <thread>
+#include <time.h>
 #include <utility>
 #include <vector>
 
@@ -31,11 +32,6 @@ Family FamilyOf(projector::Table t) {
   return Family::kRows;
 }
 
-bool PutLess(const Put& a, const Put& b) {
-  if (a.family != b.family) return a.family < b.family;
-  return a.key < b.key;
-}
-
 struct NodeLog {
   std::string node_id;
   storage::EventLog* log = nullptr;
@@ -50,7 +46,26 @@ struct Worker {
   projector::Projector projector{projector::Projector::Mode::kRebuild};
   std::vector<Put> rows;  // sorted by (family, key)
   absl::Status status;
+  double cpu_seconds = 0;
 };
+
+// The rows in (family, key) order; of a key emitted twice the later row
+// stays last (BulkLoad keeps the last). Sorts pointers, not the rows (each
+// a family and two strings), then moves every row once.
+std::vector<Put> SortedRows(std::vector<Put>&& rows) {
+  std::vector<Put*> order;
+  order.reserve(rows.size());
+  for (Put& r : rows) order.push_back(&r);
+  std::sort(order.begin(), order.end(), [](const Put* a, const Put* b) {
+    if (a->family != b->family) return a->family < b->family;
+    const int c = a->key.compare(b->key);
+    return c != 0 ? c < 0 : a < b;  // equal keys: emission order
+  });
+  std::vector<Put> sorted;
+  sorted.reserve(rows.size());
+  for (Put* r : order) sorted.push_back(std::move(*r));
+  return sorted;
+}
 
 // Folds the worker's nodes; `done` counts events for progress, `stop` is
 // set by a worker that failed so that the others stop early.
@@ -94,9 +109,7 @@ absl::Status Fold(Worker& w, std::atomic<uint64_t>& done,
         }
         return absl::OkStatus();
       }));
-  // Stable: of a key emitted twice the later row stays last (BulkLoad keeps
-  // the last).
-  std::stable_sort(w.rows.begin(), w.rows.end(), PutLess);
+  w.rows = SortedRows(std::move(w.rows));
   return absl::OkStatus();
 }
 
@@ -129,6 +142,12 @@ std::vector<Worker> Plan(const std::map<std::string, storage::EventLog*>& logs,
 
 }  // namespace
 
+double ThreadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
 std::string FormatProgress(const RebuildProgress& p) {
   const double pct =
       p.events_total == 0 ? 100.0 : 100.0 * p.events_done / p.events_total;
@@ -142,6 +161,7 @@ absl::StatusOr<RebuildStats> RebuildInto(
     projector::Projector& projector, storage::ReadModelStore& store,
     const RebuildProgressFn& progress, int workers) {
   const absl::Time start = absl::Now();
+  const double start_cpu = ThreadCpuSeconds();
   std::vector<Worker> plan = Plan(logs, workers);
   RebuildProgress p;
   for (const Worker& w : plan) p.events_total += w.events;
@@ -153,7 +173,9 @@ absl::StatusOr<RebuildStats> RebuildInto(
   std::vector<std::thread> threads;
   for (Worker& w : plan) {
     threads.emplace_back([&w, &done, &stop, &mu, &finished] {
+      const double cpu = ThreadCpuSeconds();
       w.status = Fold(w, done, stop);
+      w.cpu_seconds = ThreadCpuSeconds() - cpu;
       if (!w.status.ok()) stop.store(true);
       absl::MutexLock l(&mu);
       ++finished;
@@ -211,6 +233,8 @@ absl::StatusOr<RebuildStats> RebuildInto(
   stats.merge_seconds = absl::ToDoubleSeconds(merged - folded);
   stats.load_seconds = absl::ToDoubleSeconds(end - merged);
   stats.workers = static_cast<int>(plan.size());
+  for (const Worker& w : plan) stats.worker_cpu_seconds += w.cpu_seconds;
+  stats.caller_cpu_seconds = ThreadCpuSeconds() - start_cpu;
   if (progress) {
     p.events_done = stats.events;
     p.events_per_second = stats.seconds > 0 ? stats.events / stats.seconds : 0;

@@ -50,7 +50,14 @@ struct RebuildStats {
   double merge_seconds = 0;
   double load_seconds = 0;
   int workers = 0;
+  // CPU time (less sensitive to a busy machine than the wall clock): of
+  // the workers together, and of the calling thread.
+  double worker_cpu_seconds = 0;
+  double caller_cpu_seconds = 0;
 };
+
+// CPU time of the calling thread, in seconds.
+double ThreadCpuSeconds();
 
 // Replays every log from sequence 1 into `projector` (fresh: nothing
 // applied or loaded) and writes the result into `store` (fresh), then marks

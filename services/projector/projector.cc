@@ -195,6 +195,10 @@ absl::Status Projector::Apply(const v1::EventEnvelope& e) {
   key_.append(e.stream_id());
   const std::string& key = key_;
   bool state_changed = true;
+  // Figures move with each event once changes are tracked; a rebuild
+  // counts every aggregate once, from its final state, in its first Flush
+  // (CountAll: the same sums).
+  const bool count = track_changes_;
   switch (KindOf(e.stream_id())) {
     case Kind::kUnit:
       RETURN_IF_ERROR(ApplyUnit(node, key, e));
@@ -204,34 +208,34 @@ absl::Status Projector::Apply(const v1::EventEnvelope& e) {
       break;
     case Kind::kMaterial: {
       county::MaterialState& s = materials_[key];
-      AddMaterial(s, -1, *node.figures.mutable_materials());
+      if (count) AddMaterial(s, -1, *node.figures.mutable_materials());
       RETURN_IF_ERROR(county::ApplyMaterialEvent(s, e));
-      AddMaterial(s, +1, *node.figures.mutable_materials());
+      if (count) AddMaterial(s, +1, *node.figures.mutable_materials());
       break;
     }
     case Kind::kMeeting: {
       county::MeetingState& s = meetings_[key];
-      AddMeeting(s, -1, *node.figures.mutable_meetings());
+      if (count) AddMeeting(s, -1, *node.figures.mutable_meetings());
       RETURN_IF_ERROR(county::ApplyMeetingEvent(s, e));
       SlimMeeting(s);
-      AddMeeting(s, +1, *node.figures.mutable_meetings());
+      if (count) AddMeeting(s, +1, *node.figures.mutable_meetings());
       break;
     }
     case Kind::kItem: {
       county::RectificationState& s = items_[key];
-      AddRectification(s, -1, *node.figures.mutable_rectifications());
+      if (count) AddRectification(s, -1, *node.figures.mutable_rectifications());
       RETURN_IF_ERROR(county::ApplyRectificationEvent(s, e));
       SlimRectification(s);
-      AddRectification(s, +1, *node.figures.mutable_rectifications());
+      if (count) AddRectification(s, +1, *node.figures.mutable_rectifications());
       if (track_changes_) dirty_items_.insert(key);
       break;
     }
     case Kind::kCensus: {
       county::CensusState& s = censuses_[key];
-      AddCensus(s, -1, *node.figures.mutable_census());
+      if (count) AddCensus(s, -1, *node.figures.mutable_census());
       RETURN_IF_ERROR(county::ApplyCensusEvent(s, e));
       SlimCensus(s);
-      AddCensus(s, +1, *node.figures.mutable_census());
+      if (count) AddCensus(s, +1, *node.figures.mutable_census());
       break;
     }
     case Kind::kNode:
@@ -290,7 +294,7 @@ absl::Status Projector::ApplyEvaluation(NodeEntry& node, const std::string& key,
     county::EvaluationState fresh;
     RETURN_IF_ERROR(county::ApplyEvaluationEvent(fresh, e));
     SlimEvaluation(fresh);
-    AddEvaluation(fresh, +1, figures);
+    if (track_changes_) AddEvaluation(fresh, +1, figures);
     unit = fresh.member_id.empty() ? nullptr
                                    : UnitById(e.node_id(), fresh.unit_id);
     EvaluationRef r{unit, fresh.member_id};
@@ -303,10 +307,10 @@ absl::Status Projector::ApplyEvaluation(NodeEntry& node, const std::string& key,
   } else {
     unit = ref->second.unit;
     county::EvaluationState& s = *ref->second.state;
-    AddEvaluation(s, -1, figures);
+    if (track_changes_) AddEvaluation(s, -1, figures);
     RETURN_IF_ERROR(county::ApplyEvaluationEvent(s, e));
     SlimEvaluation(s);
-    AddEvaluation(s, +1, figures);
+    if (track_changes_) AddEvaluation(s, +1, figures);
   }
   if (track_changes_ && unit != nullptr && !unit->dirty) {
     unit->dirty = true;
@@ -358,6 +362,35 @@ absl::Status Projector::EmitUnitRow(UnitEntry& unit, const Emit& emit) {
   unit.has_row = true;
   return emit(Table::kRows, UnitRowKey(unit.node_id, unit.row.unit_id()),
               unit.row);
+}
+
+void Projector::CountAll() {
+  // Few nodes: find each key's node by a scan of those seen so far.
+  std::vector<std::pair<absl::string_view, v1::NodeFigures*>> seen;
+  auto figures_of = [&](const std::string& key) -> v1::NodeFigures& {
+    const absl::string_view id = NodeOfKey(key);
+    for (const auto& [node_id, figures] : seen) {
+      if (node_id == id) return *figures;
+    }
+    auto it = nodes_.find(std::string(id));  // Apply made it
+    seen.emplace_back(it->first, &it->second.figures);
+    return it->second.figures;
+  };
+  for (const auto& [key, ref] : evaluation_refs_) {
+    AddEvaluation(*ref.state, +1, *figures_of(key).mutable_evaluations());
+  }
+  for (const auto& [key, s] : materials_) {
+    AddMaterial(s, +1, *figures_of(key).mutable_materials());
+  }
+  for (const auto& [key, s] : meetings_) {
+    AddMeeting(s, +1, *figures_of(key).mutable_meetings());
+  }
+  for (const auto& [key, s] : items_) {
+    AddRectification(s, +1, *figures_of(key).mutable_rectifications());
+  }
+  for (const auto& [key, s] : censuses_) {
+    AddCensus(s, +1, *figures_of(key).mutable_census());
+  }
 }
 
 absl::Status Projector::Flush(size_t max_rows, const ChunkSink& sink) {
@@ -413,6 +446,7 @@ absl::Status Projector::Flush(size_t max_rows, const ChunkSink& sink) {
     // A rebuild's first flush: everything applied is new. The state rows
     // are made from the entries in hand (StateRow would look each up
     // again by key).
+    CountAll();
     if (max_rows == 0) {
       chunk.reserve(2 * units_.size() + evaluation_refs_.size() +
                     materials_.size() + meetings_.size() + 2 * items_.size() +

@@ -120,7 +120,8 @@ class Projector {
   // Flush into one vector (tests, small batches).
   std::vector<RowChange> FlushAll();
 
-  // Every node's figures as of the last Flush (units) and Apply (the rest).
+  // Every node's figures as of the last Flush (units) and Apply (the rest;
+  // in kRebuild mode before the first Flush: as of that Flush).
   std::map<std::string, v1::NodeFigures> AllNodeFigures() const;
 
   // Takes over every node of `other`, whose nodes must all be absent here
@@ -159,6 +160,9 @@ class Projector {
   };
 
   NodeEntry& Node(const std::string& node_id);
+  // kRebuild's first Flush: every aggregate's contribution but the units'
+  // (EmitUnitRow counts those) added to its node's figures.
+  void CountAll();
   // The state row of `key` (a stream's aggregate); false for streams that
   // have none (node, unknown kinds).
   bool StateRow(const std::string& key, v1::ProjectedAggregate& out);
@@ -183,7 +187,8 @@ class Projector {
   // Loaded opinions waiting for FinishLoad: state key -> state.
   std::vector<std::pair<std::string, county::EvaluationState>> loaded_;
 
-  // False in kRebuild mode until the first Flush: every entry is dirty.
+  // False in kRebuild mode until the first Flush: every entry is dirty, and
+  // figures are counted then rather than moved with each event.
   bool track_changes_;
   std::string key_;  // Apply's state key, reused
   NodeEntry* last_node_ = nullptr;  // Apply's node, looked up again on change

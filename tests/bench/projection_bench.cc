@@ -143,8 +143,10 @@ void RebuildBench(uint64_t total_events, const std::string& logs_dir,
   std::vector<double> base_rates, sys_rates;
   for (int round = 0; round < rounds; ++round) {
     auto t = Clock::now();
+    const double cpu = city::ThreadCpuSeconds();
     const uint64_t bare = BareLoop(logs);
     base_rates.push_back(bare / Seconds(t, Clock::now()));
+    const double bare_cpu = city::ThreadCpuSeconds() - cpu;
 
     auto store = storage::ReadModelStore::Open(
         dir.Sub(absl::StrCat("read_models-", round)));
@@ -160,10 +162,12 @@ void RebuildBench(uint64_t total_events, const std::string& logs_dir,
     sys_rates.push_back(stats->events / stats->seconds);
     std::fprintf(stderr,
                  "round %d: system=%.0f/s baseline=%.0f/s (rebuild %.2f s: "
-                 "fold and rows %.2f on %d workers, merge %.2f, load %.2f)\n",
+                 "fold and rows %.2f on %d workers, merge %.2f, load %.2f; "
+                 "cpu: workers %.2f s + caller %.2f s, baseline %.2f s)\n",
                  round, sys_rates.back(), base_rates.back(), stats->seconds,
                  stats->fold_seconds, stats->workers, stats->merge_seconds,
-                 stats->load_seconds);
+                 stats->load_seconds, stats->worker_cpu_seconds,
+                 stats->caller_cpu_seconds, bare_cpu);
     Die((*store)->Close(), "close store");
   }
   const double sys_rate = Percentile(sys_rates, 0.5);
