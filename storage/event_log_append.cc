@@ -235,30 +235,33 @@ absl::Status EventLogImpl::StageLocked(const AppendRequest& request,
       request.recorded_at_us != 0 ? request.recorded_at_us : options_.now_us();
   result->first_sequence = staging->head.sequence + 1;
   uint64_t seq = staging->head.sequence;
-  std::string prev = std::move(staging->head.hash);
+  // prev: the previous event's hash, kept in a fixed buffer; each value
+  // is hash[32] envelope, the envelope encoded once, in place, then hashed
+  // where it lies into the value's first bytes.
+  char prev[kHashBytes];
+  staging->head.hash.copy(prev, kHashBytes);
   const EnvelopeEncoder encoder(options_.node_id, recorded_at, request.actor,
                                 request.command_id);
   std::string& value = value_buffer_;
   for (const NewEvent& e : request.events) {
     const uint64_t version = ++versions[e.stream_id];
     ++seq;
-    // value := hash[32] envelope; the envelope is encoded once, in place,
-    // then hashed where it lies.
+    const absl::string_view prev_hash(prev, kHashBytes);
     value.assign(kHashBytes, '\0');
     encoder.Append(seq, e.stream_id, version, NewEventId(), e.event_type,
-                   e.payload, prev, &value);
-    std::string hash =
-        ChainHash(prev, absl::string_view(value).substr(kHashBytes));
-    value.replace(0, kHashBytes, hash);
+                   e.payload, prev_hash, &value);
+    ChainHashTo(prev_hash, absl::string_view(value).substr(kHashBytes),
+                value.data());
+    std::copy_n(value.data(), kHashBytes, prev);
 
+    keys::StreamIndexKeyTo(&stream_key_buffer_, e.stream_id, version);
+    keys::TypeIndexKeyTo(&type_key_buffer_, e.event_type, recorded_at, seq);
     batch_.Put(db_->handle(Cf::kEvents), keys::EventKey(seq), value);
-    batch_.Put(db_->handle(Cf::kStreamIndex),
-               keys::StreamIndexKey(e.stream_id, version), keys::Be64(seq));
-    batch_.Put(db_->handle(Cf::kTypeIndex),
-               keys::TypeIndexKey(e.event_type, recorded_at, seq),
+    batch_.Put(db_->handle(Cf::kStreamIndex), stream_key_buffer_,
+               keys::Be64(seq));
+    batch_.Put(db_->handle(Cf::kTypeIndex), type_key_buffer_,
                rocksdb::Slice());
     result->stream_versions[e.stream_id] = version;
-    prev = std::move(hash);
   }
   result->last_sequence = seq;
   batch_.Put(db_->handle(Cf::kCommands), request.command_id,
@@ -266,7 +269,8 @@ absl::Status EventLogImpl::StageLocked(const AppendRequest& request,
   for (const auto& [stream, version] : result->stream_versions) {
     staging->versions[stream] = version;
   }
-  staging->head = Head{seq, std::move(prev)};
+  staging->head.sequence = seq;
+  staging->head.hash.assign(prev, kHashBytes);
   return absl::OkStatus();
 }
 

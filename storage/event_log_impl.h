@@ -171,9 +171,11 @@ class EventLogImpl : public EventLog {
   std::deque<Writer*> writers_ ABSL_GUARDED_BY(queue_mu_);
 
   mutable absl::Mutex append_mu_ ABSL_ACQUIRED_AFTER(lifecycle_);
-  // The group's batch and an envelope buffer, reused (keeps their capacity).
+  // The group's batch, value and key buffers, reused (keep their capacity).
   rocksdb::WriteBatch batch_ ABSL_GUARDED_BY(append_mu_);
   std::string value_buffer_ ABSL_GUARDED_BY(append_mu_);
+  std::string stream_key_buffer_ ABSL_GUARDED_BY(append_mu_);
+  std::string type_key_buffer_ ABSL_GUARDED_BY(append_mu_);
   // Last event written to RocksDB (durable or not).
   Head written_ ABSL_GUARDED_BY(append_mu_);
   // Command ids written but not yet durable -> their sequences.

@@ -26,10 +26,10 @@ struct CtxDeleter {
 
 std::string ZeroHash() { return std::string(kHashBytes, '\0'); }
 
-std::string ChainHash(absl::string_view prev_hash, absl::string_view envelope) {
+void ChainHashTo(absl::string_view prev_hash, absl::string_view envelope,
+                 char* out) {
   assert(prev_hash.size() == kHashBytes);
   thread_local std::unique_ptr<EVP_MD_CTX, CtxDeleter> ctx(EVP_MD_CTX_new());
-  unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   // A failure here means libcrypto itself is broken; no caller could
   // recover, and a wrong hash must never be written.
@@ -37,10 +37,17 @@ std::string ChainHash(absl::string_view prev_hash, absl::string_view envelope) {
       EVP_DigestInit_ex(ctx.get(), Sha256(), nullptr) != 1 ||
       EVP_DigestUpdate(ctx.get(), prev_hash.data(), prev_hash.size()) != 1 ||
       EVP_DigestUpdate(ctx.get(), envelope.data(), envelope.size()) != 1 ||
-      EVP_DigestFinal_ex(ctx.get(), out, &len) != 1 || len != kHashBytes) {
+      EVP_DigestFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(out),
+                         &len) != 1 ||
+      len != kHashBytes) {
     std::abort();
   }
-  return std::string(reinterpret_cast<const char*>(out), len);
+}
+
+std::string ChainHash(absl::string_view prev_hash, absl::string_view envelope) {
+  std::string hash(kHashBytes, '\0');
+  ChainHashTo(prev_hash, envelope, hash.data());
+  return hash;
 }
 
 std::string HexHash(absl::string_view hash) {

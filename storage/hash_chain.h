@@ -23,6 +23,11 @@ std::string ZeroHash();
 // kHashBytes long.
 std::string ChainHash(absl::string_view prev_hash, absl::string_view envelope);
 
+// The same, written to out[0..kHashBytes) (the append path hashes into
+// the stored value in place). out must not overlap the inputs.
+void ChainHashTo(absl::string_view prev_hash, absl::string_view envelope,
+                 char* out);
+
 // Lower-case hex, for messages and tools.
 std::string HexHash(absl::string_view hash);
 
