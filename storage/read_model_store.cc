@@ -158,11 +158,11 @@ class StoreImpl : public ReadModelStore {
     // later in its run), and keep only that one. Runs that come sorted (a
     // rebuild sorts its rows on its workers) are only merged.
     auto less = [](const Put* a, const Put* b) { return PutLess(*a, *b); };
-    std::vector<const Put*> order;
-    for (const std::vector<Put>& run : runs) {
-      std::vector<const Put*> sorted;
+    std::vector<Put*> order;
+    for (std::vector<Put>& run : runs) {
+      std::vector<Put*> sorted;
       sorted.reserve(run.size());
-      for (const Put& p : run) sorted.push_back(&p);
+      for (Put& p : run) sorted.push_back(&p);
       if (!std::is_sorted(run.begin(), run.end(), PutLess)) {
         std::stable_sort(sorted.begin(), sorted.end(), less);
       }
@@ -170,13 +170,13 @@ class StoreImpl : public ReadModelStore {
         order.swap(sorted);
         continue;
       }
-      std::vector<const Put*> merged;
+      std::vector<Put*> merged;
       merged.reserve(order.size() + sorted.size());
       std::merge(order.begin(), order.end(), sorted.begin(), sorted.end(),
                  std::back_inserter(merged), less);
       order.swap(merged);
     }
-    std::vector<const Put*> rows;
+    std::vector<Put*> rows;
     rows.reserve(order.size());
     for (size_t i = 0; i < order.size(); ++i) {
       if (i + 1 < order.size() && order[i + 1]->family == order[i]->family &&
@@ -292,16 +292,19 @@ class StoreImpl : public ReadModelStore {
   // Below this a family is not worth a second file.
   static constexpr size_t kMinRowsPerFile = 20000;
 
-  absl::Status WriteTableFile(const std::vector<const Put*>& rows,
+  // Frees each row once written (by the writing thread, not one after).
+  absl::Status WriteTableFile(const std::vector<Put*>& rows,
                               const Piece& piece) const {
     const rocksdb::Options options(rocksdb::DBOptions(), FamilyOptions());
     rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options,
                                   Handle(piece.family));
     rocksdb::Status s = writer.Open(piece.path);
     for (size_t i = piece.begin; s.ok() && i < piece.end; ++i) {
-      const Put& p = *rows[i];
+      Put& p = *rows[i];
       s = writer.Put(rocksdb::Slice(p.key.data(), p.key.size()),
                      rocksdb::Slice(p.value.data(), p.value.size()));
+      std::string().swap(p.key);
+      std::string().swap(p.value);
     }
     if (s.ok()) s = writer.Finish();
     return ToStatus(s, Context("bulk load: write", piece.path));

@@ -208,16 +208,26 @@ absl::StatusOr<RebuildStats> RebuildInto(
 
   // The caller's projector takes every node over; the rows were flushed.
   std::vector<std::vector<Put>> runs;
-  for (Worker& w : plan) {
-    RETURN_IF_ERROR(projector.Absorb(std::move(w.projector)));
-    runs.push_back(std::move(w.rows));
-  }
+  for (Worker& w : plan) runs.push_back(std::move(w.rows));
+  // The caller's projector takes every node over (the rows are made) on
+  // another thread, while this one loads the rows: disjoint data, and the
+  // load waits for fsyncs.
+  absl::Status absorbed;
+  std::thread absorb([&] {
+    for (Worker& w : plan) {
+      absorbed = projector.Absorb(std::move(w.projector));
+      if (!absorbed.ok()) return;
+    }
+  });
   const absl::Time merged = absl::Now();
 
   // The fresh store is not served yet: load every row as sorted table files
   // (no WAL, no memtable; durable on return; the workers' sorted runs are
   // merged, not sorted again), then mark it complete with one synced write.
-  RETURN_IF_ERROR(store.BulkLoadRuns(std::move(runs)));
+  absl::Status loaded = store.BulkLoadRuns(std::move(runs));
+  absorb.join();
+  RETURN_IF_ERROR(absorbed);
+  RETURN_IF_ERROR(loaded);
   storage::ReadModelStore::WriteSet meta;
   meta.sync = true;
   meta.puts = {{Family::kMeta, kModelVersionKey,
