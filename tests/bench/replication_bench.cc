@@ -458,6 +458,11 @@ void CatchUp(const Config& cfg, const std::string& root) {
 void Lag(const Config& cfg, const std::string& root) {
   constexpr int kCounties = 12;
   constexpr int kRate = 100;
+  // Fresh logs every run (--dir keeps only the catch-up's county log).
+  std::filesystem::remove_all(root + "/lag-city");
+  for (int i = 0; i < kCounties; ++i) {
+    std::filesystem::remove_all(absl::StrCat(root, "/lag-3713", 10 + i));
+  }
   CityServer city(root + "/lag-city");
   struct Node {
     std::string id;
