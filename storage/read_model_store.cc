@@ -292,7 +292,6 @@ class StoreImpl : public ReadModelStore {
   // Below this a family is not worth a second file.
   static constexpr size_t kMinRowsPerFile = 20000;
 
-  // Frees each row once written (by the writing thread, not one after).
   absl::Status WriteTableFile(const std::vector<Put*>& rows,
                               const Piece& piece) const {
     const rocksdb::Options options(rocksdb::DBOptions(), FamilyOptions());
@@ -300,11 +299,9 @@ class StoreImpl : public ReadModelStore {
                                   Handle(piece.family));
     rocksdb::Status s = writer.Open(piece.path);
     for (size_t i = piece.begin; s.ok() && i < piece.end; ++i) {
-      Put& p = *rows[i];
+      const Put& p = *rows[i];
       s = writer.Put(rocksdb::Slice(p.key.data(), p.key.size()),
                      rocksdb::Slice(p.value.data(), p.value.size()));
-      std::string().swap(p.key);
-      std::string().swap(p.value);
     }
     if (s.ok()) s = writer.Finish();
     return ToStatus(s, Context("bulk load: write", piece.path));
