@@ -4,9 +4,11 @@
 // survive a restart: <data_dir>/nodes/<node_id>.diverged (text, written
 // atomically; an operator removes it after investigating).
 //
-// Why one RocksDB per node (services/city/README.md): a copy has exactly the
-// county's format, so storage's Open tail check, Verify, reads and audit
-// code work on it unchanged; a node's copy can be moved, backed up, verified
+// Why one RocksDB per node (services/city/README.md): a copy has the
+// county's format (storage/README.md "Replicas": the same events, head and
+// reads; receive times per batch; indexes built when first read), so
+// storage's Open tail check, Verify, reads and audit code work on it
+// unchanged; a node's copy can be moved, backed up, verified
 // or dropped on its own; and a fault in one copy cannot touch another.
 //
 // Thread safety: all methods may be called concurrently.
