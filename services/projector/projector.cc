@@ -94,15 +94,22 @@ Projector::NodeEntry& Projector::Node(const std::string& node_id) {
   return it->second;
 }
 
-Projector::UnitEntry* Projector::UnitById(const std::string& node_id,
-                                          const std::string& unit_id) {
-  auto it = units_.find(StateKey(node_id, absl::StrCat("unit/", unit_id)));
-  return it == units_.end() ? nullptr : &it->second;
+Projector::NodeEntry* Projector::NodeOfState(absl::string_view key) {
+  auto it = nodes_.find(std::string(NodeOfKey(key)));
+  return it == nodes_.end() ? nullptr : &it->second;
 }
 
-county::EvaluationState* Projector::EvaluationAt(const std::string& key) {
-  auto it = evaluation_refs_.find(key);
-  if (it == evaluation_refs_.end()) return nullptr;
+Projector::UnitEntry* Projector::UnitById(NodeEntry& node,
+                                          const std::string& node_id,
+                                          const std::string& unit_id) {
+  auto it = node.units.find(StateKey(node_id, absl::StrCat("unit/", unit_id)));
+  return it == node.units.end() ? nullptr : &it->second;
+}
+
+county::EvaluationState* Projector::EvaluationAt(NodeEntry& node,
+                                                 const std::string& key) {
+  auto it = node.evaluation_refs.find(key);
+  if (it == node.evaluation_refs.end()) return nullptr;
   return it->second.state;
 }
 
@@ -135,23 +142,13 @@ absl::Status Projector::Absorb(Projector&& other) {
           "projector: absorb: node ", id, " is in both projectors"));
     }
   }
-  // merge() moves the map nodes themselves: entries keep their addresses,
-  // so the opinions' UnitEntry pointers stay valid.
-  auto take = [](auto& into, auto& from) {
-    if (into.empty()) {
-      into.swap(from);
-    } else {
-      into.merge(from);
-    }
-  };
-  take(nodes_, other.nodes_);
-  take(units_, other.units_);
-  take(evaluation_refs_, other.evaluation_refs_);
-  take(orphan_evaluations_, other.orphan_evaluations_);
-  take(materials_, other.materials_);
-  take(meetings_, other.meetings_);
-  take(items_, other.items_);
-  take(censuses_, other.censuses_);
+  // merge() moves the map nodes themselves: a NodeEntry (with its tables)
+  // keeps its address, so the opinions' UnitEntry pointers stay valid.
+  if (nodes_.empty()) {
+    nodes_.swap(other.nodes_);
+  } else {
+    nodes_.merge(other.nodes_);
+  }
   last_node_ = nullptr;
   last_node_id_ = nullptr;
   other.last_node_ = nullptr;
@@ -207,14 +204,14 @@ absl::Status Projector::Apply(const v1::EventEnvelope& e) {
       RETURN_IF_ERROR(ApplyEvaluation(node, key, e));
       break;
     case Kind::kMaterial: {
-      county::MaterialState& s = materials_[key];
+      county::MaterialState& s = node.materials[key];
       if (count) AddMaterial(s, -1, *node.figures.mutable_materials());
       RETURN_IF_ERROR(county::ApplyMaterialEvent(s, e));
       if (count) AddMaterial(s, +1, *node.figures.mutable_materials());
       break;
     }
     case Kind::kMeeting: {
-      county::MeetingState& s = meetings_[key];
+      county::MeetingState& s = node.meetings[key];
       if (count) AddMeeting(s, -1, *node.figures.mutable_meetings());
       RETURN_IF_ERROR(county::ApplyMeetingEvent(s, e));
       SlimMeeting(s);
@@ -222,7 +219,7 @@ absl::Status Projector::Apply(const v1::EventEnvelope& e) {
       break;
     }
     case Kind::kItem: {
-      county::RectificationState& s = items_[key];
+      county::RectificationState& s = node.items[key];
       if (count) AddRectification(s, -1, *node.figures.mutable_rectifications());
       RETURN_IF_ERROR(county::ApplyRectificationEvent(s, e));
       SlimRectification(s);
@@ -231,7 +228,7 @@ absl::Status Projector::Apply(const v1::EventEnvelope& e) {
       break;
     }
     case Kind::kCensus: {
-      county::CensusState& s = censuses_[key];
+      county::CensusState& s = node.censuses[key];
       if (count) AddCensus(s, -1, *node.figures.mutable_census());
       RETURN_IF_ERROR(county::ApplyCensusEvent(s, e));
       SlimCensus(s);
@@ -267,8 +264,7 @@ absl::Status Projector::Apply(const v1::EventEnvelope& e) {
 
 absl::Status Projector::ApplyUnit(NodeEntry& node, const std::string& key,
                                   const v1::EventEnvelope& e) {
-  (void)node;
-  auto [it, inserted] = units_.try_emplace(key);
+  auto [it, inserted] = node.units.try_emplace(key);
   UnitEntry& unit = it->second;
   if (inserted) {
     unit.node_id = e.node_id();
@@ -288,22 +284,22 @@ absl::Status Projector::ApplyEvaluation(NodeEntry& node, const std::string& key,
                                         const v1::EventEnvelope& e) {
   v1::EvaluationFigures& figures = *node.figures.mutable_evaluations();
   UnitEntry* unit = nullptr;
-  auto ref = evaluation_refs_.find(key);
-  if (ref == evaluation_refs_.end()) {
+  auto ref = node.evaluation_refs.find(key);
+  if (ref == node.evaluation_refs.end()) {
     // The stream's first event (EvaluationRecorded) names the unit.
     county::EvaluationState fresh;
     RETURN_IF_ERROR(county::ApplyEvaluationEvent(fresh, e));
     SlimEvaluation(fresh);
     if (track_changes_) AddEvaluation(fresh, +1, figures);
     unit = fresh.member_id.empty() ? nullptr
-                                   : UnitById(e.node_id(), fresh.unit_id);
+                                   : UnitById(node, e.node_id(), fresh.unit_id);
     EvaluationRef r{unit, fresh.member_id};
     if (unit != nullptr) {
       r.state = &(unit->evaluations[r.member_id] = std::move(fresh));
     } else {
-      r.state = &(orphan_evaluations_[key] = std::move(fresh));
+      r.state = &(node.orphan_evaluations[key] = std::move(fresh));
     }
-    evaluation_refs_.emplace(key, std::move(r));
+    node.evaluation_refs.emplace(key, std::move(r));
   } else {
     unit = ref->second.unit;
     county::EvaluationState& s = *ref->second.state;
@@ -322,25 +318,27 @@ absl::Status Projector::ApplyEvaluation(NodeEntry& node, const std::string& key,
 bool Projector::StateRow(const std::string& key,
                          v1::ProjectedAggregate& aggregate) {
   aggregate.Clear();
+  NodeEntry* node = NodeOfState(key);
+  if (node == nullptr) return false;
   switch (KindOf(StreamOfKey(key))) {
     case Kind::kUnit:
-      *aggregate.mutable_unit() = ToProto(units_.at(key).state);
+      *aggregate.mutable_unit() = ToProto(node->units.at(key).state);
       aggregate.mutable_unit()->set_node_id(std::string(NodeOfKey(key)));
       return true;
     case Kind::kEvaluation:
-      *aggregate.mutable_evaluation() = ToProto(*EvaluationAt(key));
+      *aggregate.mutable_evaluation() = ToProto(*EvaluationAt(*node, key));
       return true;
     case Kind::kMaterial:
-      *aggregate.mutable_material() = ToProto(materials_.at(key));
+      *aggregate.mutable_material() = ToProto(node->materials.at(key));
       return true;
     case Kind::kMeeting:
-      *aggregate.mutable_meeting() = ToProto(meetings_.at(key));
+      *aggregate.mutable_meeting() = ToProto(node->meetings.at(key));
       return true;
     case Kind::kItem:
-      *aggregate.mutable_rectification() = ToProto(items_.at(key));
+      *aggregate.mutable_rectification() = ToProto(node->items.at(key));
       return true;
     case Kind::kCensus:
-      *aggregate.mutable_census() = ToProto(censuses_.at(key));
+      *aggregate.mutable_census() = ToProto(node->censuses.at(key));
       return true;
     case Kind::kNode:
     case Kind::kOther:
@@ -365,31 +363,23 @@ absl::Status Projector::EmitUnitRow(UnitEntry& unit, const Emit& emit) {
 }
 
 void Projector::CountAll() {
-  // Few nodes: find each key's node by a scan of those seen so far.
-  std::vector<std::pair<absl::string_view, v1::NodeFigures*>> seen;
-  auto figures_of = [&](const std::string& key) -> v1::NodeFigures& {
-    const absl::string_view id = NodeOfKey(key);
-    for (const auto& [node_id, figures] : seen) {
-      if (node_id == id) return *figures;
+  for (auto& [id, node] : nodes_) {
+    v1::NodeFigures& f = node.figures;
+    for (const auto& [key, ref] : node.evaluation_refs) {
+      AddEvaluation(*ref.state, +1, *f.mutable_evaluations());
     }
-    auto it = nodes_.find(std::string(id));  // Apply made it
-    seen.emplace_back(it->first, &it->second.figures);
-    return it->second.figures;
-  };
-  for (const auto& [key, ref] : evaluation_refs_) {
-    AddEvaluation(*ref.state, +1, *figures_of(key).mutable_evaluations());
-  }
-  for (const auto& [key, s] : materials_) {
-    AddMaterial(s, +1, *figures_of(key).mutable_materials());
-  }
-  for (const auto& [key, s] : meetings_) {
-    AddMeeting(s, +1, *figures_of(key).mutable_meetings());
-  }
-  for (const auto& [key, s] : items_) {
-    AddRectification(s, +1, *figures_of(key).mutable_rectifications());
-  }
-  for (const auto& [key, s] : censuses_) {
-    AddCensus(s, +1, *figures_of(key).mutable_census());
+    for (const auto& [key, s] : node.materials) {
+      AddMaterial(s, +1, *f.mutable_materials());
+    }
+    for (const auto& [key, s] : node.meetings) {
+      AddMeeting(s, +1, *f.mutable_meetings());
+    }
+    for (const auto& [key, s] : node.items) {
+      AddRectification(s, +1, *f.mutable_rectifications());
+    }
+    for (const auto& [key, s] : node.censuses) {
+      AddCensus(s, +1, *f.mutable_census());
+    }
   }
 }
 
@@ -431,7 +421,7 @@ absl::Status Projector::Flush(size_t max_rows, const ChunkSink& sink) {
     }
     dirty_state_.clear();
     for (const std::string& key : dirty_items_) {
-      RETURN_IF_ERROR(emit_item(key, items_.at(key)));
+      RETURN_IF_ERROR(emit_item(key, NodeOfState(key)->items.at(key)));
     }
     dirty_items_.clear();
     for (const std::string& node_id : dirty_nodes_) {
@@ -448,44 +438,57 @@ absl::Status Projector::Flush(size_t max_rows, const ChunkSink& sink) {
     // again by key).
     CountAll();
     if (max_rows == 0) {
-      chunk.reserve(2 * units_.size() + evaluation_refs_.size() +
-                    materials_.size() + meetings_.size() + 2 * items_.size() +
-                    censuses_.size() + 2 * nodes_.size());
+      size_t rows = 2 * nodes_.size();
+      for (const auto& [id, node] : nodes_) {
+        rows += 2 * node.units.size() + node.evaluation_refs.size() +
+                node.materials.size() + node.meetings.size() +
+                2 * node.items.size() + node.censuses.size();
+      }
+      chunk.reserve(rows);
     }
-    for (auto& [key, unit] : units_) RETURN_IF_ERROR(EmitUnitRow(unit, emit));
-    for (const auto& [key, unit] : units_) {
-      aggregate.Clear();
-      *aggregate.mutable_unit() = ToProto(unit.state);
-      aggregate.mutable_unit()->set_node_id(unit.node_id);
-      RETURN_IF_ERROR(emit(Table::kState, key, aggregate));
+    for (auto& [id, node] : nodes_) {
+      for (auto& [key, unit] : node.units) {
+        RETURN_IF_ERROR(EmitUnitRow(unit, emit));
+      }
     }
-    for (const auto& [key, ref] : evaluation_refs_) {
-      aggregate.Clear();
-      *aggregate.mutable_evaluation() =
-          ToProto(*ref.state);
-      RETURN_IF_ERROR(emit(Table::kState, key, aggregate));
+    for (const auto& [id, node] : nodes_) {
+      for (const auto& [key, unit] : node.units) {
+        aggregate.Clear();
+        *aggregate.mutable_unit() = ToProto(unit.state);
+        aggregate.mutable_unit()->set_node_id(unit.node_id);
+        RETURN_IF_ERROR(emit(Table::kState, key, aggregate));
+      }
+      for (const auto& [key, ref] : node.evaluation_refs) {
+        aggregate.Clear();
+        *aggregate.mutable_evaluation() = ToProto(*ref.state);
+        RETURN_IF_ERROR(emit(Table::kState, key, aggregate));
+      }
+      for (const auto& [key, s] : node.materials) {
+        aggregate.Clear();
+        *aggregate.mutable_material() = ToProto(s);
+        RETURN_IF_ERROR(emit(Table::kState, key, aggregate));
+      }
+      for (const auto& [key, s] : node.meetings) {
+        aggregate.Clear();
+        *aggregate.mutable_meeting() = ToProto(s);
+        RETURN_IF_ERROR(emit(Table::kState, key, aggregate));
+      }
+      for (const auto& [key, s] : node.items) {
+        aggregate.Clear();
+        *aggregate.mutable_rectification() = ToProto(s);
+        RETURN_IF_ERROR(emit(Table::kState, key, aggregate));
+      }
+      for (const auto& [key, s] : node.censuses) {
+        aggregate.Clear();
+        *aggregate.mutable_census() = ToProto(s);
+        RETURN_IF_ERROR(emit(Table::kState, key, aggregate));
+      }
     }
-    for (const auto& [key, s] : materials_) {
-      aggregate.Clear();
-      *aggregate.mutable_material() = ToProto(s);
-      RETURN_IF_ERROR(emit(Table::kState, key, aggregate));
+    for (const auto& [id, node] : nodes_) {
+      for (const auto& [key, s] : node.items) {
+        RETURN_IF_ERROR(emit_item(key, s));
+      }
     }
-    for (const auto& [key, s] : meetings_) {
-      aggregate.Clear();
-      *aggregate.mutable_meeting() = ToProto(s);
-      RETURN_IF_ERROR(emit(Table::kState, key, aggregate));
-    }
-    for (const auto& [key, s] : items_) {
-      aggregate.Clear();
-      *aggregate.mutable_rectification() = ToProto(s);
-      RETURN_IF_ERROR(emit(Table::kState, key, aggregate));
-    }
-    for (const auto& [key, s] : censuses_) {
-      aggregate.Clear();
-      *aggregate.mutable_census() = ToProto(s);
-      RETURN_IF_ERROR(emit(Table::kState, key, aggregate));
-    }
-    for (const auto& [key, s] : items_) RETURN_IF_ERROR(emit_item(key, s));
     for (const auto& [id, node] : nodes_) RETURN_IF_ERROR(emit_node(id, node));
     for (const auto& [id, node] : nodes_) {
       RETURN_IF_ERROR(emit(Table::kCheckpoint, id, node.checkpoint));
@@ -523,9 +526,10 @@ absl::Status Projector::LoadRow(Table table, absl::string_view key,
   v1::ProjectedAggregate a;
   RETURN_IF_ERROR(ParseRow(key, value, a));
   const std::string k(key);
+  NodeEntry& node = Node(std::string(NodeOfKey(key)));
   switch (a.kind_case()) {
     case v1::ProjectedAggregate::kUnit: {
-      UnitEntry& unit = units_[k];
+      UnitEntry& unit = node.units[k];
       unit.node_id = std::string(NodeOfKey(key));
       unit.state_key = k;
       unit.state = FromProto(a.unit());
@@ -535,16 +539,16 @@ absl::Status Projector::LoadRow(Table table, absl::string_view key,
       loaded_.emplace_back(k, FromProto(a.evaluation()));
       break;
     case v1::ProjectedAggregate::kMaterial:
-      materials_[k] = FromProto(a.material());
+      node.materials[k] = FromProto(a.material());
       break;
     case v1::ProjectedAggregate::kMeeting:
-      meetings_[k] = FromProto(a.meeting());
+      node.meetings[k] = FromProto(a.meeting());
       break;
     case v1::ProjectedAggregate::kRectification:
-      items_[k] = FromProto(a.rectification());
+      node.items[k] = FromProto(a.rectification());
       break;
     case v1::ProjectedAggregate::kCensus:
-      censuses_[k] = FromProto(a.census());
+      node.censuses[k] = FromProto(a.census());
       break;
     case v1::ProjectedAggregate::KIND_NOT_SET:
       return absl::DataLossError(absl::StrCat(
@@ -556,23 +560,26 @@ absl::Status Projector::LoadRow(Table table, absl::string_view key,
 absl::Status Projector::FinishLoad() {
   for (auto& [key, s] : loaded_) {
     const std::string node_id(NodeOfKey(key));
+    NodeEntry& node = Node(node_id);
     UnitEntry* unit =
-        s.member_id.empty() ? nullptr : UnitById(node_id, s.unit_id);
+        s.member_id.empty() ? nullptr : UnitById(node, node_id, s.unit_id);
     EvaluationRef ref{unit, s.member_id};
     if (unit != nullptr) {
       ref.state = &(unit->evaluations[ref.member_id] = std::move(s));
     } else {
-      ref.state = &(orphan_evaluations_[key] = std::move(s));
+      ref.state = &(node.orphan_evaluations[key] = std::move(s));
     }
-    evaluation_refs_.emplace(key, std::move(ref));
+    node.evaluation_refs.emplace(key, std::move(ref));
   }
   loaded_.clear();
   // The rows the figures were built from are those the last flush wrote;
   // they are a function of the state loaded, so recompute them.
-  for (auto& [key, unit] : units_) {
-    if (!unit.state.registered()) continue;
-    unit.row = MakeUnitRow(unit.node_id, unit.state, unit.evaluations);
-    unit.has_row = true;
+  for (auto& [id, node] : nodes_) {
+    for (auto& [key, unit] : node.units) {
+      if (!unit.state.registered()) continue;
+      unit.row = MakeUnitRow(unit.node_id, unit.state, unit.evaluations);
+      unit.has_row = true;
+    }
   }
   return absl::OkStatus();
 }

@@ -145,21 +145,34 @@ class Projector {
     bool has_row = false;
     bool dirty = false;
   };
-  struct NodeEntry {
-    v1::NodeFigures figures;
-    v1::NodeCheckpoint checkpoint;
-  };
   // Where an evaluation stream's state lives.
   struct EvaluationRef {
     UnitEntry* unit = nullptr;  // null: the opinion's unit is unknown
     std::string member_id;
-    // The state itself: in unit->evaluations, or in orphan_evaluations_
+    // The state itself: in unit->evaluations, or in orphan_evaluations
     // (node-based containers: the address stays while the entry lives,
     // also across Absorb).
     county::EvaluationState* state = nullptr;
   };
+  // One node: its figures, checkpoint and aggregates. The aggregates are
+  // kept per node (by state key) because nodes are independent: a fold
+  // goes node by node, so only one node's tables are hot in the cache, and
+  // Absorb moves whole nodes.
+  struct NodeEntry {
+    v1::NodeFigures figures;
+    v1::NodeCheckpoint checkpoint;
+    std::unordered_map<std::string, UnitEntry> units;
+    std::unordered_map<std::string, EvaluationRef> evaluation_refs;
+    std::unordered_map<std::string, county::EvaluationState> orphan_evaluations;
+    std::unordered_map<std::string, county::MaterialState> materials;
+    std::unordered_map<std::string, county::MeetingState> meetings;
+    std::unordered_map<std::string, county::RectificationState> items;
+    std::unordered_map<std::string, county::CensusState> censuses;
+  };
 
   NodeEntry& Node(const std::string& node_id);
+  // The node of a state key; null when it has none.
+  NodeEntry* NodeOfState(absl::string_view key);
   // kRebuild's first Flush: every aggregate's contribution but the units'
   // (EmitUnitRow counts those) added to its node's figures.
   void CountAll();
@@ -173,17 +186,12 @@ class Projector {
                          const v1::EventEnvelope& e);
   absl::Status ApplyEvaluation(NodeEntry& node, const std::string& key,
                                const v1::EventEnvelope& e);
-  county::EvaluationState* EvaluationAt(const std::string& key);
-  UnitEntry* UnitById(const std::string& node_id, const std::string& unit_id);
+  county::EvaluationState* EvaluationAt(NodeEntry& node,
+                                        const std::string& key);
+  UnitEntry* UnitById(NodeEntry& node, const std::string& node_id,
+                      const std::string& unit_id);
 
   std::map<std::string, NodeEntry> nodes_;
-  std::unordered_map<std::string, UnitEntry> units_;  // by state key
-  std::unordered_map<std::string, EvaluationRef> evaluation_refs_;
-  std::unordered_map<std::string, county::EvaluationState> orphan_evaluations_;
-  std::unordered_map<std::string, county::MaterialState> materials_;
-  std::unordered_map<std::string, county::MeetingState> meetings_;
-  std::unordered_map<std::string, county::RectificationState> items_;
-  std::unordered_map<std::string, county::CensusState> censuses_;
   // Loaded opinions waiting for FinishLoad: state key -> state.
   std::vector<std::pair<std::string, county::EvaluationState>> loaded_;
 
