@@ -458,24 +458,30 @@ absl::Status Projector::Flush(size_t max_rows, const ChunkSink& sink) {
         aggregate.mutable_unit()->set_node_id(unit.node_id);
         RETURN_IF_ERROR(emit(Table::kState, key, aggregate));
       }
+      // The numerous kinds: one message each, refilled in place (every
+      // field is set; its strings keep their buffers).
+      aggregate.Clear();
+      v1::ProjectedEvaluation* evaluation = aggregate.mutable_evaluation();
       for (const auto& [key, ref] : node.evaluation_refs) {
-        aggregate.Clear();
-        *aggregate.mutable_evaluation() = ToProto(*ref.state);
+        ToProto(*ref.state, evaluation);
         RETURN_IF_ERROR(emit(Table::kState, key, aggregate));
       }
+      aggregate.Clear();
+      v1::ProjectedMaterial* material = aggregate.mutable_material();
       for (const auto& [key, s] : node.materials) {
-        aggregate.Clear();
-        *aggregate.mutable_material() = ToProto(s);
+        ToProto(s, material);
         RETURN_IF_ERROR(emit(Table::kState, key, aggregate));
       }
+      aggregate.Clear();
+      v1::ProjectedMeeting* meeting = aggregate.mutable_meeting();
       for (const auto& [key, s] : node.meetings) {
-        aggregate.Clear();
-        *aggregate.mutable_meeting() = ToProto(s);
+        ToProto(s, meeting);
         RETURN_IF_ERROR(emit(Table::kState, key, aggregate));
       }
+      aggregate.Clear();
+      v1::ProjectedRectification* item = aggregate.mutable_rectification();
       for (const auto& [key, s] : node.items) {
-        aggregate.Clear();
-        *aggregate.mutable_rectification() = ToProto(s);
+        ToProto(s, item);
         RETURN_IF_ERROR(emit(Table::kState, key, aggregate));
       }
       for (const auto& [key, s] : node.censuses) {

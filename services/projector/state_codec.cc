@@ -127,21 +127,25 @@ county::UnitState FromProto(const v1::ProjectedUnit& p) {
   return s;
 }
 
+void ToProto(const county::EvaluationState& s, v1::ProjectedEvaluation* p) {
+  p->set_member_id(s.member_id);
+  p->set_unit_id(s.unit_id);
+  p->set_branch_id(s.branch_id);
+  p->set_batch(s.batch);
+  p->set_phase(static_cast<uint32_t>(s.phase));
+  p->set_rating(s.rating);
+  p->set_revisions(s.revisions);
+  p->set_ever_shown(s.ever_shown);
+  p->set_feedback_count(s.feedback_count);
+  p->set_measure(s.measure);
+  p->set_helper_name(s.helper_name);
+  p->set_measure_completed(s.measure_completed);
+  p->set_version(s.version);
+}
+
 v1::ProjectedEvaluation ToProto(const county::EvaluationState& s) {
   v1::ProjectedEvaluation p;
-  p.set_member_id(s.member_id);
-  p.set_unit_id(s.unit_id);
-  p.set_branch_id(s.branch_id);
-  p.set_batch(s.batch);
-  p.set_phase(static_cast<uint32_t>(s.phase));
-  p.set_rating(s.rating);
-  p.set_revisions(s.revisions);
-  p.set_ever_shown(s.ever_shown);
-  p.set_feedback_count(s.feedback_count);
-  p.set_measure(s.measure);
-  p.set_helper_name(s.helper_name);
-  p.set_measure_completed(s.measure_completed);
-  p.set_version(s.version);
+  ToProto(s, &p);
   return p;
 }
 
@@ -163,12 +167,16 @@ county::EvaluationState FromProto(const v1::ProjectedEvaluation& p) {
   return s;
 }
 
+void ToProto(const county::MaterialState& s, v1::ProjectedMaterial* p) {
+  p->set_phase(static_cast<uint32_t>(s.phase));
+  p->set_submissions(s.submissions);
+  p->set_returns(s.returns);
+  p->set_version(s.version);
+}
+
 v1::ProjectedMaterial ToProto(const county::MaterialState& s) {
   v1::ProjectedMaterial p;
-  p.set_phase(static_cast<uint32_t>(s.phase));
-  p.set_submissions(s.submissions);
-  p.set_returns(s.returns);
-  p.set_version(s.version);
+  ToProto(s, &p);
   return p;
 }
 
@@ -181,13 +189,17 @@ county::MaterialState FromProto(const v1::ProjectedMaterial& p) {
   return s;
 }
 
+void ToProto(const county::MeetingState& s, v1::ProjectedMeeting* p) {
+  p->set_held(s.held);
+  p->set_unit_id(s.meeting.unit_id());
+  p->set_kind(s.meeting.kind());
+  p->set_circulated(s.circulated);
+  p->set_version(s.version);
+}
+
 v1::ProjectedMeeting ToProto(const county::MeetingState& s) {
   v1::ProjectedMeeting p;
-  p.set_held(s.held);
-  p.set_unit_id(s.meeting.unit_id());
-  p.set_kind(s.meeting.kind());
-  p.set_circulated(s.circulated);
-  p.set_version(s.version);
+  ToProto(s, &p);
   return p;
 }
 
@@ -201,17 +213,21 @@ county::MeetingState FromProto(const v1::ProjectedMeeting& p) {
   return s;
 }
 
+void ToProto(const county::RectificationState& s, v1::ProjectedRectification* p) {
+  p->set_status(s.status);
+  p->set_item_id(s.item_id);
+  p->set_unit_id(s.unit_id);
+  p->set_kind(s.kind);
+  p->set_deadline(s.deadline);
+  p->set_item_class(s.item_class);
+  p->set_percent_done(s.percent_done);
+  p->set_closed_on(s.closed_on);
+  p->set_version(s.version);
+}
+
 v1::ProjectedRectification ToProto(const county::RectificationState& s) {
   v1::ProjectedRectification p;
-  p.set_status(s.status);
-  p.set_item_id(s.item_id);
-  p.set_unit_id(s.unit_id);
-  p.set_kind(s.kind);
-  p.set_deadline(s.deadline);
-  p.set_item_class(s.item_class);
-  p.set_percent_done(s.percent_done);
-  p.set_closed_on(s.closed_on);
-  p.set_version(s.version);
+  ToProto(s, &p);
   return p;
 }
 

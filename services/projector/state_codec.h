@@ -34,6 +34,14 @@ v1::ProjectedMeeting ToProto(const county::MeetingState& s);
 v1::ProjectedRectification ToProto(const county::RectificationState& s);
 v1::ProjectedCensus ToProto(const county::CensusState& s);
 
+// The same, into a message that is reused (its strings keep their
+// buffers): every field is set.
+void ToProto(const county::EvaluationState& s, v1::ProjectedEvaluation* p);
+void ToProto(const county::MaterialState& s, v1::ProjectedMaterial* p);
+void ToProto(const county::MeetingState& s, v1::ProjectedMeeting* p);
+void ToProto(const county::RectificationState& s,
+             v1::ProjectedRectification* p);
+
 county::UnitState FromProto(const v1::ProjectedUnit& p);
 county::EvaluationState FromProto(const v1::ProjectedEvaluation& p);
 county::MaterialState FromProto(const v1::ProjectedMaterial& p);
