@@ -288,7 +288,7 @@ absl::Status Projector::ApplyEvaluation(NodeEntry& node, const std::string& key,
   if (ref == node.evaluation_refs.end()) {
     // The stream's first event (EvaluationRecorded) names the unit.
     county::EvaluationState fresh;
-    RETURN_IF_ERROR(county::ApplyEvaluationEvent(fresh, e));
+    RETURN_IF_ERROR(county::ApplyEvaluationEvent(fresh, e, evaluation_payloads_));
     SlimEvaluation(fresh);
     if (track_changes_) AddEvaluation(fresh, +1, figures);
     unit = fresh.member_id.empty() ? nullptr
@@ -304,7 +304,7 @@ absl::Status Projector::ApplyEvaluation(NodeEntry& node, const std::string& key,
     unit = ref->second.unit;
     county::EvaluationState& s = *ref->second.state;
     if (track_changes_) AddEvaluation(s, -1, figures);
-    RETURN_IF_ERROR(county::ApplyEvaluationEvent(s, e));
+    RETURN_IF_ERROR(county::ApplyEvaluationEvent(s, e, evaluation_payloads_));
     SlimEvaluation(s);
     if (track_changes_) AddEvaluation(s, +1, figures);
   }

@@ -199,6 +199,7 @@ class Projector {
   // figures are counted then rather than moved with each event.
   bool track_changes_;
   std::string key_;  // Apply's state key, reused
+  county::EvaluationPayloads evaluation_payloads_;  // Apply's, reused
   NodeEntry* last_node_ = nullptr;  // Apply's node, looked up again on change
   const std::string* last_node_id_ = nullptr;
 

@@ -103,9 +103,17 @@ std::string RatingName(v1::Rating rating) {
 
 absl::Status ApplyEvaluationEvent(EvaluationState& s,
                                   const v1::EventEnvelope& e) {
+  EvaluationPayloads scratch;
+  return ApplyEvaluationEvent(s, e, scratch);
+}
+
+absl::Status ApplyEvaluationEvent(EvaluationState& s,
+                                  const v1::EventEnvelope& e,
+                                  EvaluationPayloads& scratch) {
   s.version = e.stream_version();
   if (Is<v1::EvaluationRecorded>(e)) {
-    ASSIGN_OR_RETURN(v1::EvaluationRecorded r, PayloadAs<v1::EvaluationRecorded>(e));
+    v1::EvaluationRecorded& r = scratch.recorded;
+    RETURN_IF_ERROR(PayloadInto(e, r));
     s.phase = EvaluationPhase::kRecorded;
     s.member_id = r.member_id();
     s.unit_id = r.unit_id();
@@ -117,15 +125,18 @@ absl::Status ApplyEvaluationEvent(EvaluationState& s,
     s.phase = EvaluationPhase::kShown;
     s.ever_shown = true;
   } else if (Is<v1::EvaluationSigned>(e)) {
-    ASSIGN_OR_RETURN(v1::EvaluationSigned r, PayloadAs<v1::EvaluationSigned>(e));
+    v1::EvaluationSigned& r = scratch.signed_;
+    RETURN_IF_ERROR(PayloadInto(e, r));
     s.phase = EvaluationPhase::kSigned;
     s.signed_on = r.signed_on();
   } else if (Is<v1::EvaluationDisputed>(e)) {
-    ASSIGN_OR_RETURN(v1::EvaluationDisputed r, PayloadAs<v1::EvaluationDisputed>(e));
+    v1::EvaluationDisputed& r = scratch.disputed;
+    RETURN_IF_ERROR(PayloadInto(e, r));
     s.phase = EvaluationPhase::kDisputed;
     s.dispute_reason = r.reason();
   } else if (Is<v1::EvaluationRevised>(e)) {
-    ASSIGN_OR_RETURN(v1::EvaluationRevised r, PayloadAs<v1::EvaluationRevised>(e));
+    v1::EvaluationRevised& r = scratch.revised;
+    RETURN_IF_ERROR(PayloadInto(e, r));
     s.phase = EvaluationPhase::kRecorded;
     s.rating = r.rating();
     s.shortcomings.assign(r.shortcomings().begin(), r.shortcomings().end());
@@ -133,8 +144,8 @@ absl::Status ApplyEvaluationEvent(EvaluationState& s,
   } else if (Is<v1::EvaluationFeedbackGiven>(e)) {
     ++s.feedback_count;
   } else if (Is<v1::TransformationMeasureAssigned>(e)) {
-    ASSIGN_OR_RETURN(v1::TransformationMeasureAssigned r,
-                     PayloadAs<v1::TransformationMeasureAssigned>(e));
+    v1::TransformationMeasureAssigned& r = scratch.assigned;
+    RETURN_IF_ERROR(PayloadInto(e, r));
     s.measure = r.measure();
     s.helper_name = r.helper_name();
   } else if (Is<v1::TransformationMeasureCompleted>(e)) {

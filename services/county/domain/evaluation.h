@@ -90,6 +90,22 @@ absl::StatusOr<EvaluationState> FoldEvaluation(
 absl::Status ApplyEvaluationEvent(EvaluationState& state,
                                   const v1::EventEnvelope& event);
 
+// Payload messages that ApplyEvaluationEvent parses into, kept by a caller
+// that folds many events (the city's projector, one per thread) so that
+// each event does not build and free a fresh message.
+struct EvaluationPayloads {
+  v1::EvaluationRecorded recorded;
+  v1::EvaluationSigned signed_;
+  v1::EvaluationDisputed disputed;
+  v1::EvaluationRevised revised;
+  v1::TransformationMeasureAssigned assigned;
+};
+// ApplyEvaluationEvent with its payloads parsed into `scratch`; the same
+// result (the two-argument form is this with a fresh scratch).
+absl::Status ApplyEvaluationEvent(EvaluationState& state,
+                                  const v1::EventEnvelope& event,
+                                  EvaluationPayloads& scratch);
+
 // ---- Decisions: state + request -> the event to record, or a refusal
 // whose message names the member and says what to do.
 

@@ -28,6 +28,18 @@ absl::StatusOr<M> PayloadAs(const v1::EventEnvelope& event) {
   return message;
 }
 
+// PayloadAs into `message`, which is reused (a fold calls this for every
+// event); same refusal as PayloadAs.
+template <typename M>
+absl::Status PayloadInto(const v1::EventEnvelope& event, M& message) {
+  if (!Is<M>(event) || !message.ParseFromString(event.payload())) {
+    return absl::InternalError(absl::StrCat(
+        "event ", event.sequence(), " in ", event.stream_id(), " is not a ",
+        M::descriptor()->full_name()));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace reporting::county
 
 #endif  // REPORTING_SERVICES_COUNTY_DOMAIN_EVENT_PAYLOAD_H_
