@@ -72,12 +72,15 @@ std::string StreamOf(uint64_t i) {
   return absl::StrCat("unit/371302-U", i % 1000);
 }
 
-// The stored bytes of an event like the log's (same fields and sizes).
-std::string TemplateEnvelope() {
+// The stored value of an event like the log's: same fields and sizes, and
+// like the log's, a fresh event id, prev_hash and hash per event (random
+// bytes do not compress; one repeated value would make the baseline's
+// table files smaller than the log's and its disk less busy).
+std::string EventValueLike(uint64_t i, const std::string& prev_hash) {
   v1::EventEnvelope env;
   env.set_node_id("371302");
-  env.set_sequence(123456);
-  env.set_stream_id(StreamOf(42));
+  env.set_sequence(123456 + i);
+  env.set_stream_id(StreamOf(i));
   env.set_stream_version(17);
   env.set_event_id(NewEventId());
   env.set_event_type(events::TypeOf<v1::UnitRegistered>());
@@ -85,9 +88,10 @@ std::string TemplateEnvelope() {
   env.set_actor("bench:append");
   env.set_command_id("bench-0-0000000");
   env.set_payload(Payload());
-  env.set_prev_hash(ZeroHash());
+  env.set_prev_hash(prev_hash);
   env.ByteSizeLong();
-  return SerializeEnvelope(env);
+  const std::string envelope = SerializeEnvelope(env);
+  return keys::EventValue(ChainHash(prev_hash, envelope), envelope);
 }
 
 // ---------------------------------------------------------------- system --
@@ -160,7 +164,12 @@ class BaselineWriter {
       std::exit(1);
     }
     db_ = std::move(*db);
-    value_ = keys::EventValue(ZeroHash(), TemplateEnvelope());
+    // Prepared up front: 4096 distinct values (1 MiB), used in turn.
+    std::string prev = ZeroHash();
+    for (uint64_t i = 0; i < 4096; ++i) {
+      values_.push_back(EventValueLike(i, prev));
+      prev = values_.back().substr(0, kHashBytes);
+    }
     type_prefix_ = events::TypeOf<v1::UnitRegistered>();
   }
 
@@ -176,7 +185,8 @@ class BaselineWriter {
       const std::string stream = StreamOf(i * batch + e + thread * 7919);
       uint64_t& version = streams[stream];
       version = s;
-      wb.Put(db_->handle(Cf::kEvents), keys::EventKey(s), value_);
+      wb.Put(db_->handle(Cf::kEvents), keys::EventKey(s),
+             values_[s % values_.size()]);
       wb.Put(db_->handle(Cf::kStreamIndex), keys::StreamIndexKey(stream, s),
              keys::Be64(s));
       wb.Put(db_->handle(Cf::kTypeIndex),
@@ -199,7 +209,7 @@ class BaselineWriter {
 
  private:
   std::unique_ptr<RocksDb> db_;
-  std::string value_;
+  std::vector<std::string> values_;
   std::string type_prefix_;
 };
 
