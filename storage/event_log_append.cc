@@ -48,11 +48,14 @@ struct EventLogImpl::Writer {
 
 // What a leader has staged so far in its group.
 struct EventLogImpl::Staging {
+  struct Stream {
+    uint64_t version;  // as staged so far (or as written, if not staged)
+    bool staged;       // an append of this group wrote it
+  };
   Head head;  // last event staged
-  // Streams staged in this group -> their new version. In key order, so
-  // the streams puts reuse the skiplist position (hash order made each a
-  // random insert, ~25% of the write).
-  std::map<std::string, uint64_t, std::less<>> versions;
+  // Every stream an append of the group looked at. Keys view the
+  // requests' strings, which live until the group is answered.
+  absl::flat_hash_map<absl::string_view, Stream> streams;
 };
 
 absl::StatusOr<AppendResult> EventLogImpl::Append(
@@ -150,6 +153,9 @@ void EventLogImpl::WriteGroup(const std::vector<Writer*>& group) {
   }
   batch_.Clear();
   Staging staging{written_, {}};
+  staging.streams.reserve(group.size() == 1
+                              ? group.front()->request->events.size()
+                              : 64);
   for (Writer* w : group) {
     const std::string& id = w->request->command_id;
     auto it = in_flight_.find(id);
@@ -172,8 +178,19 @@ void EventLogImpl::WriteGroup(const std::vector<Writer*>& group) {
   }
   if (staging.head.sequence == written_.sequence) return;  // nothing new
 
-  for (const auto& [stream, version] : staging.versions) {
-    batch_.Put(db_->handle(Cf::kStreams), stream, keys::Be64(version));
+  // Streams in key order: consecutive memtable inserts then reuse the
+  // skiplist position (hash order made each a random insert, ~25% of the
+  // write).
+  std::vector<std::pair<absl::string_view, uint64_t>> staged;
+  staged.reserve(staging.streams.size());
+  for (const auto& [stream, state] : staging.streams) {
+    if (state.staged) staged.emplace_back(stream, state.version);
+  }
+  std::sort(staged.begin(), staged.end());
+  for (const auto& [stream, version] : staged) {
+    batch_.Put(db_->handle(Cf::kStreams),
+               rocksdb::Slice(stream.data(), stream.size()),
+               keys::Be64(version));
   }
   batch_.Put(db_->handle(Cf::kMeta),
              rocksdb::Slice(keys::kHeadKey.data(), keys::kHeadKey.size()),
@@ -197,7 +214,7 @@ void EventLogImpl::WriteGroup(const std::vector<Writer*>& group) {
     return;
   }
   written_ = std::move(staging.head);
-  CacheVersionsLocked(staging.versions);
+  CacheVersionsLocked(staged);
   if (!options_.sync) commit_.MarkDurable(written_);
 }
 
@@ -207,21 +224,20 @@ absl::Status EventLogImpl::StageLocked(const AppendRequest& request,
   // Every stream's version before this append: staged earlier in the
   // group, else as written (durable or not). Resolved before anything is
   // put into the batch, so a refusal leaves the batch as it was.
-  absl::flat_hash_map<absl::string_view, uint64_t> versions;
   auto resolve = [&](absl::string_view stream) -> absl::Status {
-    auto [it, inserted] = versions.try_emplace(stream, 0);
+    auto [it, inserted] = staging->streams.try_emplace(stream, Staging::Stream{0, false});
     if (!inserted) return absl::OkStatus();
-    auto staged = staging->versions.find(stream);
-    if (staged != staging->versions.end()) {
-      it->second = staged->second;
-      return absl::OkStatus();
+    absl::StatusOr<uint64_t> written = WrittenVersionLocked(stream);
+    if (!written.ok()) {
+      staging->streams.erase(it);
+      return written.status();
     }
-    ASSIGN_OR_RETURN(it->second, WrittenVersionLocked(stream));
+    it->second.version = *written;
     return absl::OkStatus();
   };
   for (const auto& [stream, expected] : request.expected_versions) {
     RETURN_IF_ERROR(resolve(stream));
-    const uint64_t found = versions[stream];
+    const uint64_t found = staging->streams.find(stream)->second.version;
     if (found != expected) {
       return absl::AbortedError(absl::StrCat(
           "event_log: append node=", options_.node_id, " stream=", stream,
@@ -244,7 +260,9 @@ absl::Status EventLogImpl::StageLocked(const AppendRequest& request,
                                 request.command_id);
   std::string& value = value_buffer_;
   for (const NewEvent& e : request.events) {
-    const uint64_t version = ++versions[e.stream_id];
+    Staging::Stream& stream = staging->streams.find(e.stream_id)->second;
+    const uint64_t version = ++stream.version;
+    stream.staged = true;
     ++seq;
     const absl::string_view prev_hash(prev, kHashBytes);
     value.assign(kHashBytes, '\0');
@@ -266,9 +284,6 @@ absl::Status EventLogImpl::StageLocked(const AppendRequest& request,
   result->last_sequence = seq;
   batch_.Put(db_->handle(Cf::kCommands), request.command_id,
              keys::CommandValue(result->first_sequence, seq));
-  for (const auto& [stream, version] : result->stream_versions) {
-    staging->versions[stream] = version;
-  }
   staging->head.sequence = seq;
   staging->head.hash.assign(prev, kHashBytes);
   return absl::OkStatus();

@@ -115,16 +115,21 @@ class EventLogImpl : public EventLog {
   absl::StatusOr<uint64_t> WrittenVersionLocked(absl::string_view stream_id)
       const ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_)
           ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
-  // Records versions just written (by Append or AppendReplicated): a map
-  // of stream id -> version.
-  template <typename Map>
-  void CacheVersionsLocked(const Map& versions)
+  // Records versions just written (by Append or AppendReplicated): pairs
+  // of stream id (a string or a view) and version.
+  template <typename Pairs>
+  void CacheVersionsLocked(const Pairs& versions)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_) {
     if (version_cache_.size() + versions.size() > kMaxCachedStreams) {
       version_cache_.clear();
     }
     for (const auto& [stream, version] : versions) {
-      version_cache_[stream] = version;
+      auto it = version_cache_.find(stream);
+      if (it != version_cache_.end()) {
+        it->second = version;
+      } else {
+        version_cache_.emplace(std::string(stream), version);
+      }
     }
   }
   // The stored event; DATA_LOSS when it is missing or malformed.
