@@ -39,6 +39,11 @@ struct EventLogImpl::Writer {
   const AppendRequest* const request;
   absl::Notification ready;
   bool done = false;
+  // Members of the same group this one wakes once it is woken (a binary
+  // tree: the leader wakes only the root, so waking a group costs the
+  // leader one wake-up, not one per member).
+  Writer* wake_first = nullptr;
+  Writer* wake_second = nullptr;
   absl::Status status;  // a refusal, a write or a sync error
   AppendResult result;  // when staged
   Range range{0, 0};    // sequences staged, or the original's
@@ -83,7 +88,11 @@ void EventLogImpl::RunInGroup(Writer* w) {
   }
   if (!lead) {
     w->ready.WaitForNotification();
-    if (w->done) return;  // a leader wrote it and made it durable
+    if (w->done) {  // a leader wrote it and made it durable
+      if (w->wake_first != nullptr) w->wake_first->ready.Notify();
+      if (w->wake_second != nullptr) w->wake_second->ready.Notify();
+      return;
+    }
   }
 
   // Lead: write groups from the front of the queue, each made durable
@@ -115,13 +124,26 @@ void EventLogImpl::RunInGroup(Writer* w) {
       if (more && round >= kMaxLeadRounds) next_leader = writers_.front();
     }
     if (next_leader != nullptr) next_leader->ready.Notify();
-    for (Writer* member : group) {
-      if (member == w) continue;
-      member->done = true;
-      member->ready.Notify();
-    }
+    WakeMembers(group, w);
     if (!more || next_leader != nullptr) return;
   }
+}
+
+void EventLogImpl::WakeMembers(const std::vector<Writer*>& group,
+                               const Writer* leader) {
+  std::vector<Writer*> members;
+  members.reserve(group.size());
+  for (Writer* member : group) {
+    if (member != leader) members.push_back(member);
+  }
+  if (members.empty()) return;
+  // Heap order: member i wakes 2i+1 and 2i+2 (set before anyone wakes).
+  for (size_t i = 0; i < members.size(); ++i) {
+    members[i]->done = true;
+    if (2 * i + 1 < members.size()) members[i]->wake_first = members[2 * i + 1];
+    if (2 * i + 2 < members.size()) members[i]->wake_second = members[2 * i + 2];
+  }
+  members[0]->ready.Notify();
 }
 
 void EventLogImpl::WriteAndSyncGroup(const std::vector<Writer*>& group) {

@@ -94,6 +94,9 @@ class EventLogImpl : public EventLog {
   // it and made it durable, or refused it (w->status).
   void RunInGroup(Writer* w) ABSL_LOCKS_EXCLUDED(queue_mu_, append_mu_)
       ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
+  // Marks the group's members (but the leader) done and wakes them.
+  static void WakeMembers(const std::vector<Writer*>& group,
+                          const Writer* leader);
   // WriteGroup, then waits until the group is durable; sets each
   // member's final status.
   void WriteAndSyncGroup(const std::vector<Writer*>& group)
