@@ -6,17 +6,17 @@
 // kMaxGroupEvents events), stages each one in order into one WriteBatch
 // (idempotency, version checks, sequences, envelopes, hashes; each append
 // is accepted or refused on its own), writes the batch once with
-// sync=false, waits until GroupCommit has made it durable, hands the
-// queue to the next group's leader and every member its answer. One write per group instead of
-// one per append is what lets many single-event appenders outrun a bare
-// one-write-per-event loop: RocksDB's per-write cost (WAL record, write
-// queue, memtable bookkeeping) is paid once per group.
+// sync=false, waits until GroupCommit has made it durable, and answers
+// every member; then it leads the next group or hands the queue over. One
+// write per group instead of one per append is what lets many
+// single-event appenders outrun a bare one-write-per-event loop: RocksDB's
+// per-write cost (WAL record, write queue, memtable bookkeeping) is paid
+// once per group.
 #include <algorithm>
 #include <utility>
 
-#include "absl/synchronization/notification.h"
-
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "spdlog/spdlog.h"
 #include "storage/append_validation.h"
 #include "storage/envelope.h"
@@ -30,9 +30,9 @@ namespace reporting::storage {
 // One Append call in the writer queue. The leader that handles it writes
 // its answer, then sets `done` and notifies it; or, when it reaches the
 // front of the queue, notifies it with `done` false: it leads the next
-// group. Each writer has its own Notification, so a leader wakes its
-// members all at once instead of handing one shared mutex from each woken
-// thread to the next (a chain of context switches that kept groups small).
+// group. Each writer has its own Notification, so woken members do not
+// hand one shared mutex from each woken thread to the next (a chain of
+// context switches that kept groups small).
 struct EventLogImpl::Writer {
   explicit Writer(const AppendRequest* r) : request(r) {}
 
