@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
+#include "services/city/table_family.h"
 #include "services/projector/figures.h"
 #include "spdlog/spdlog.h"
 #include "storage/status_macros.h"
@@ -27,28 +28,6 @@ std::string GenName(int generation) {
   return absl::StrFormat("gen-%06d", generation);
 }
 
-Family FamilyOf(projector::Table t) {
-  switch (t) {
-    case projector::Table::kState:
-      return Family::kState;
-    case projector::Table::kRows:
-      return Family::kRows;
-    case projector::Table::kCheckpoint:
-      return Family::kCheckpoint;
-  }
-  return Family::kRows;
-}
-
-projector::Table TableOf(Family f) {
-  switch (f) {
-    case Family::kState:
-      return projector::Table::kState;
-    case Family::kCheckpoint:
-      return projector::Table::kCheckpoint;
-    default:
-      return projector::Table::kRows;
-  }
-}
 
 storage::ReadModelStore::WriteSet ToWriteSet(
     std::vector<projector::RowChange>&& rows, bool sync) {

@@ -12,6 +12,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "services/city/table_family.h"
 #include "storage/status_macros.h"
 
 namespace reporting::city {
@@ -19,18 +20,6 @@ namespace {
 
 using Family = storage::ReadModelStore::Family;
 using Put = storage::ReadModelStore::Put;
-
-Family FamilyOf(projector::Table t) {
-  switch (t) {
-    case projector::Table::kState:
-      return Family::kState;
-    case projector::Table::kRows:
-      return Family::kRows;
-    case projector::Table::kCheckpoint:
-      return Family::kCheckpoint;
-  }
-  return Family::kRows;
-}
 
 struct NodeLog {
   std::string node_id;
