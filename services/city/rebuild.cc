@@ -21,6 +21,8 @@ namespace {
 using Family = storage::ReadModelStore::Family;
 using Put = storage::ReadModelStore::Put;
 
+constexpr size_t kFlushChunkRows = 4096;
+
 struct NodeLog {
   std::string node_id;
   storage::EventLog* log = nullptr;
@@ -28,33 +30,15 @@ struct NodeLog {
 };
 
 // One thread's share of the nodes: folded by its own projector, whose rows
-// it makes and sorts.
+// it makes.
 struct Worker {
   std::vector<NodeLog> nodes;
   uint64_t events = 0;  // to fold (the sum of the heads)
   projector::Projector projector{projector::Projector::Mode::kRebuild};
-  std::vector<Put> rows;  // sorted by (family, key)
+  std::vector<Put> rows;  // in (family, key) order
   absl::Status status;
   double cpu_seconds = 0;
 };
-
-// The rows in (family, key) order; of a key emitted twice the later row
-// stays last (BulkLoad keeps the last). Sorts pointers, not the rows (each
-// a family and two strings), then moves every row once.
-std::vector<Put> SortedRows(std::vector<Put>&& rows) {
-  std::vector<Put*> order;
-  order.reserve(rows.size());
-  for (Put& r : rows) order.push_back(&r);
-  std::sort(order.begin(), order.end(), [](const Put* a, const Put* b) {
-    if (a->family != b->family) return a->family < b->family;
-    const int c = a->key.compare(b->key);
-    return c != 0 ? c < 0 : a < b;  // equal keys: emission order
-  });
-  std::vector<Put> sorted;
-  sorted.reserve(rows.size());
-  for (Put* r : order) sorted.push_back(std::move(*r));
-  return sorted;
-}
 
 // Folds the worker's nodes; `done` counts events for progress, `stop` is
 // set by a worker that failed so that the others stop early.
@@ -87,19 +71,19 @@ absl::Status Fold(Worker& w, std::atomic<uint64_t>& done,
       next = events.back().sequence + 1;
     }
   }
-  // The rows, sorted here (in parallel with the other workers) so that the
-  // calling thread only merges.
-  RETURN_IF_ERROR(
-      w.projector.Flush(0, [&](std::vector<projector::RowChange>&& rows) {
-        w.rows.reserve(w.rows.size() + rows.size());
+  // The rows, made here (in parallel with the other workers). A rebuild's
+  // flush emits them in (table, key) order, so the calling thread only
+  // merges the runs. Small chunks: they stay in the cache on their way into
+  // the run.
+  w.rows.reserve(w.projector.FlushRowsUpperBound());
+  return w.projector.Flush(
+      kFlushChunkRows, [&](std::vector<projector::RowChange>&& rows) {
         for (projector::RowChange& r : rows) {
           w.rows.push_back(
               {FamilyOf(r.table), std::move(r.key), std::move(r.value)});
         }
         return absl::OkStatus();
-      }));
-  w.rows = SortedRows(std::move(w.rows));
-  return absl::OkStatus();
+      });
 }
 
 // Splits the nodes over at most `workers` workers, largest log first onto

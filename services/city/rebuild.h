@@ -5,11 +5,12 @@
 // Nodes are independent (each node's state and figures come from its own
 // log only; the city-wide sums are made from the per-node figures at query
 // time), so the nodes are split over `workers` threads: each reads and
-// folds its nodes with its own Projector (Mode::kRebuild), makes their rows
-// and sorts them. The calling thread then hands every worker's nodes to the
-// caller's projector (Projector::Absorb) and bulk-loads the sorted runs into
-// the fresh store (ReadModelStore::BulkLoadRuns merges them), which it
-// finally marks complete.
+// folds its nodes with its own Projector (Mode::kRebuild) and makes their
+// rows, in key order (a rebuild's flush emits them sorted). The calling
+// thread then hands every worker's nodes to the caller's projector
+// (Projector::Absorb) and bulk-loads the sorted runs into the fresh store
+// (ReadModelStore::BulkLoadRuns merges them), which it finally marks
+// complete.
 // The rows are byte for byte those of one projector folding every log.
 //
 // Thread safety: RebuildInto blocks the calling thread; `progress` is only

@@ -1,5 +1,6 @@
 #include "services/projector/projector.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/escaping.h"
@@ -40,6 +41,17 @@ absl::string_view StreamOfKey(absl::string_view key) {
   const size_t sep = key.find(kSep);
   return sep == absl::string_view::npos ? absl::string_view()
                                         : key.substr(sep + 1);
+}
+
+// Pointers to a table's entries, in key order.
+template <typename Map>
+std::vector<const typename Map::value_type*> InKeyOrder(const Map& table) {
+  std::vector<const typename Map::value_type*> out;
+  out.reserve(table.size());
+  for (const auto& entry : table) out.push_back(&entry);
+  std::sort(out.begin(), out.end(),
+            [](const auto* a, const auto* b) { return a->first < b->first; });
+  return out;
 }
 
 template <typename M>
@@ -349,17 +361,36 @@ bool Projector::StateRow(const std::string& key,
 
 // Unit rows: recomputed once per flush for each unit touched (its own
 // events or its members' opinions), and their figures moved.
-absl::Status Projector::EmitUnitRow(UnitEntry& unit, const Emit& emit) {
+bool Projector::RefreshUnitRow(UnitEntry& unit) {
   unit.dirty = false;
-  if (!unit.state.registered()) return absl::OkStatus();
+  if (!unit.state.registered()) return false;
   v1::UnitRow row = MakeUnitRow(unit.node_id, unit.state, unit.evaluations);
   v1::UnitFigures& figures = *Node(unit.node_id).figures.mutable_units();
   if (unit.has_row) AddUnit(unit.row, -1, figures);
   AddUnit(row, +1, figures);
   unit.row = std::move(row);
   unit.has_row = true;
+  return true;
+}
+
+absl::Status Projector::EmitUnitRow(UnitEntry& unit, const Emit& emit) {
+  if (!RefreshUnitRow(unit)) return absl::OkStatus();
   return emit(Table::kRows, UnitRowKey(unit.node_id, unit.row.unit_id()),
               unit.row);
+}
+
+size_t Projector::FlushRowsUpperBound() const {
+  if (track_changes_) {
+    return dirty_units_.size() + dirty_state_.size() + dirty_items_.size() +
+           2 * dirty_nodes_.size();
+  }
+  size_t rows = 2 * nodes_.size();
+  for (const auto& [id, node] : nodes_) {
+    rows += 2 * node.units.size() + node.evaluation_refs.size() +
+            node.materials.size() + node.meetings.size() +
+            2 * node.items.size() + node.censuses.size();
+  }
+  return rows;
 }
 
 void Projector::CountAll() {
@@ -433,69 +464,91 @@ absl::Status Projector::Flush(size_t max_rows, const ChunkSink& sink) {
     }
     dirty_nodes_.clear();
   } else {
-    // A rebuild's first flush: everything applied is new. The state rows
-    // are made from the entries in hand (StateRow would look each up
+    // A rebuild's first flush: everything applied is new. The rows come
+    // in (table, key) order, so that a bulk load merges the runs without
+    // sorting them (rebuild.h); each node's tables are sorted apart (a
+    // node's keys share its prefix, and nodes_ is in node order). The state
+    // rows are made from the entries in hand (StateRow would look each up
     // again by key).
     CountAll();
-    if (max_rows == 0) {
-      size_t rows = 2 * nodes_.size();
-      for (const auto& [id, node] : nodes_) {
-        rows += 2 * node.units.size() + node.evaluation_refs.size() +
-                node.materials.size() + node.meetings.size() +
-                2 * node.items.size() + node.censuses.size();
-      }
-      chunk.reserve(rows);
-    }
+    if (max_rows == 0) chunk.reserve(FlushRowsUpperBound());
+    // The unit rows move the figures that the node rows ("n/", before
+    // "u/") carry: made first, emitted last.
     for (auto& [id, node] : nodes_) {
-      for (auto& [key, unit] : node.units) {
-        RETURN_IF_ERROR(EmitUnitRow(unit, emit));
-      }
+      for (auto& [key, unit] : node.units) RefreshUnitRow(unit);
     }
     for (const auto& [id, node] : nodes_) {
-      for (const auto& [key, unit] : node.units) {
+      // A node's state keys are "node_id \0 kind/...": the kinds in the
+      // order of their names, each table in key order.
+      for (const auto* e : InKeyOrder(node.censuses)) {
         aggregate.Clear();
-        *aggregate.mutable_unit() = ToProto(unit.state);
-        aggregate.mutable_unit()->set_node_id(unit.node_id);
-        RETURN_IF_ERROR(emit(Table::kState, key, aggregate));
+        *aggregate.mutable_census() = ToProto(e->second);
+        RETURN_IF_ERROR(emit(Table::kState, e->first, aggregate));
       }
       // The numerous kinds: one message each, refilled in place (every
       // field is set; its strings keep their buffers).
       aggregate.Clear();
       v1::ProjectedEvaluation* evaluation = aggregate.mutable_evaluation();
-      for (const auto& [key, ref] : node.evaluation_refs) {
-        ToProto(*ref.state, evaluation);
-        RETURN_IF_ERROR(emit(Table::kState, key, aggregate));
+      for (const auto* e : InKeyOrder(node.evaluation_refs)) {
+        ToProto(*e->second.state, evaluation);
+        RETURN_IF_ERROR(emit(Table::kState, e->first, aggregate));
       }
       aggregate.Clear();
       v1::ProjectedMaterial* material = aggregate.mutable_material();
-      for (const auto& [key, s] : node.materials) {
-        ToProto(s, material);
-        RETURN_IF_ERROR(emit(Table::kState, key, aggregate));
+      for (const auto* e : InKeyOrder(node.materials)) {
+        ToProto(e->second, material);
+        RETURN_IF_ERROR(emit(Table::kState, e->first, aggregate));
       }
       aggregate.Clear();
       v1::ProjectedMeeting* meeting = aggregate.mutable_meeting();
-      for (const auto& [key, s] : node.meetings) {
-        ToProto(s, meeting);
-        RETURN_IF_ERROR(emit(Table::kState, key, aggregate));
+      for (const auto* e : InKeyOrder(node.meetings)) {
+        ToProto(e->second, meeting);
+        RETURN_IF_ERROR(emit(Table::kState, e->first, aggregate));
       }
       aggregate.Clear();
       v1::ProjectedRectification* item = aggregate.mutable_rectification();
-      for (const auto& [key, s] : node.items) {
-        ToProto(s, item);
-        RETURN_IF_ERROR(emit(Table::kState, key, aggregate));
+      for (const auto* e : InKeyOrder(node.items)) {
+        ToProto(e->second, item);
+        RETURN_IF_ERROR(emit(Table::kState, e->first, aggregate));
       }
-      for (const auto& [key, s] : node.censuses) {
+      for (const auto* e : InKeyOrder(node.units)) {
         aggregate.Clear();
-        *aggregate.mutable_census() = ToProto(s);
-        RETURN_IF_ERROR(emit(Table::kState, key, aggregate));
+        *aggregate.mutable_unit() = ToProto(e->second.state);
+        aggregate.mutable_unit()->set_node_id(e->second.node_id);
+        RETURN_IF_ERROR(emit(Table::kState, e->first, aggregate));
+      }
+    }
+    // kRows: "n/" node, "r/" node \0 item id, "u/" node \0 unit id.
+    for (const auto& [id, node] : nodes_) RETURN_IF_ERROR(emit_node(id, node));
+    for (const auto& [id, node] : nodes_) {
+      std::vector<const county::RectificationState*> items;
+      items.reserve(node.items.size());
+      for (const auto& [key, s] : node.items) {
+        if (s.identified()) items.push_back(&s);
+      }
+      std::sort(items.begin(), items.end(), [](const auto* a, const auto* b) {
+        return a->item_id < b->item_id;
+      });
+      for (const county::RectificationState* s : items) {
+        RETURN_IF_ERROR(emit(Table::kRows, RectRowKey(id, s->item_id),
+                             MakeRectificationRow(id, *s)));
       }
     }
     for (const auto& [id, node] : nodes_) {
-      for (const auto& [key, s] : node.items) {
-        RETURN_IF_ERROR(emit_item(key, s));
+      std::vector<const UnitEntry*> units;
+      units.reserve(node.units.size());
+      for (const auto& [key, unit] : node.units) {
+        if (unit.has_row) units.push_back(&unit);
+      }
+      std::sort(units.begin(), units.end(), [](const auto* a, const auto* b) {
+        return a->row.unit_id() < b->row.unit_id();
+      });
+      for (const UnitEntry* unit : units) {
+        RETURN_IF_ERROR(emit(Table::kRows,
+                             UnitRowKey(unit->node_id, unit->row.unit_id()),
+                             unit->row));
       }
     }
-    for (const auto& [id, node] : nodes_) RETURN_IF_ERROR(emit_node(id, node));
     for (const auto& [id, node] : nodes_) {
       RETURN_IF_ERROR(emit(Table::kCheckpoint, id, node.checkpoint));
     }

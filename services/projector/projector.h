@@ -114,9 +114,12 @@ class Projector {
   // Emits every row changed since the last Flush, then forgets the changes.
   // Rows come in chunks of at most max_rows (0: one chunk), state first and
   // checkpoints in the last chunk. For atomicity write everything in one
-  // chunk; a rebuild into a fresh store may use several.
+  // chunk; a rebuild into a fresh store may use several. kRebuild's first
+  // Flush emits the rows in (table, key) order.
   using ChunkSink = std::function<absl::Status(std::vector<RowChange>&&)>;
   absl::Status Flush(size_t max_rows, const ChunkSink& sink);
+  // At least as many rows as the next Flush emits (to reserve for them).
+  size_t FlushRowsUpperBound() const;
   // Flush into one vector (tests, small batches).
   std::vector<RowChange> FlushAll();
 
@@ -181,6 +184,9 @@ class Projector {
   bool StateRow(const std::string& key, v1::ProjectedAggregate& out);
   using Emit = std::function<absl::Status(Table, std::string,
                                           const google::protobuf::Message&)>;
+  // Recomputes the unit's row and moves its figures; false (no row) while
+  // the unit is not registered.
+  bool RefreshUnitRow(UnitEntry& unit);
   absl::Status EmitUnitRow(UnitEntry& unit, const Emit& emit);
   absl::Status ApplyUnit(NodeEntry& node, const std::string& key,
                          const v1::EventEnvelope& e);

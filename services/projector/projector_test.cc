@@ -11,6 +11,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -42,12 +43,21 @@ std::unique_ptr<Projector> LoadFrom(const Store& store) {
   return p;
 }
 
-// As the runner rebuilds: a kRebuild projector, one flush.
+// As the runner rebuilds: a kRebuild projector, one flush. Its rows come
+// in strict (table, key) order (the bulk load then only merges runs).
 Store Rebuild(const std::vector<v1::EventEnvelope>& events) {
   Projector p(Projector::Mode::kRebuild);
   for (const auto& e : events) EXPECT_TRUE(p.Apply(e).ok()) << e.sequence();
+  const size_t bound = p.FlushRowsUpperBound();
+  std::vector<RowChange> rows = p.FlushAll();
+  EXPECT_LE(rows.size(), bound);
+  for (size_t i = 1; i < rows.size(); ++i) {
+    EXPECT_LT(std::tie(rows[i - 1].table, rows[i - 1].key),
+              std::tie(rows[i].table, rows[i].key))
+        << "row " << i;
+  }
   Store store;
-  Write(store, p.FlushAll());
+  Write(store, std::move(rows));
   return store;
 }
 
