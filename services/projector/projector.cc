@@ -9,6 +9,7 @@
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "services/projector/figures.h"
 #include "services/projector/state_codec.h"
+#include "services/projector/state_row.h"
 #include "storage/status_macros.h"
 
 namespace reporting::projector {
@@ -206,7 +207,7 @@ absl::Status Projector::Apply(const v1::EventEnvelope& e) {
   bool state_changed = true;
   // Figures move with each event once changes are tracked; a rebuild
   // counts every aggregate once, from its final state, in its first Flush
-  // (CountAll: the same sums).
+  // (Flush: the same sums).
   const bool count = track_changes_;
   switch (KindOf(e.stream_id())) {
     case Kind::kUnit:
@@ -393,38 +394,21 @@ size_t Projector::FlushRowsUpperBound() const {
   return rows;
 }
 
-void Projector::CountAll() {
-  for (auto& [id, node] : nodes_) {
-    v1::NodeFigures& f = node.figures;
-    for (const auto& [key, ref] : node.evaluation_refs) {
-      AddEvaluation(*ref.state, +1, *f.mutable_evaluations());
-    }
-    for (const auto& [key, s] : node.materials) {
-      AddMaterial(s, +1, *f.mutable_materials());
-    }
-    for (const auto& [key, s] : node.meetings) {
-      AddMeeting(s, +1, *f.mutable_meetings());
-    }
-    for (const auto& [key, s] : node.items) {
-      AddRectification(s, +1, *f.mutable_rectifications());
-    }
-    for (const auto& [key, s] : node.censuses) {
-      AddCensus(s, +1, *f.mutable_census());
-    }
-  }
-}
-
 absl::Status Projector::Flush(size_t max_rows, const ChunkSink& sink) {
   std::vector<RowChange> chunk;
-  const Emit emit = [&](Table table, std::string key,
-                        const google::protobuf::Message& m) -> absl::Status {
-    chunk.push_back(RowChange{table, std::move(key), SerializeRow(m)});
+  auto emit_bytes = [&](Table table, std::string key,
+                        std::string value) -> absl::Status {
+    chunk.push_back(RowChange{table, std::move(key), std::move(value)});
     if (max_rows != 0 && chunk.size() >= max_rows) {
       absl::Status st = sink(std::move(chunk));
       chunk.clear();
       return st;
     }
     return absl::OkStatus();
+  };
+  const Emit emit = [&](Table table, std::string key,
+                        const google::protobuf::Message& m) {
+    return emit_bytes(table, std::move(key), SerializeRow(m));
   };
   v1::ProjectedAggregate aggregate;
   auto emit_state = [&](const std::string& key) -> absl::Status {
@@ -470,46 +454,51 @@ absl::Status Projector::Flush(size_t max_rows, const ChunkSink& sink) {
     // node's keys share its prefix, and nodes_ is in node order). The state
     // rows are made from the entries in hand (StateRow would look each up
     // again by key).
-    CountAll();
     if (max_rows == 0) chunk.reserve(FlushRowsUpperBound());
     // The unit rows move the figures that the node rows ("n/", before
     // "u/") carry: made first, emitted last.
     for (auto& [id, node] : nodes_) {
       for (auto& [key, unit] : node.units) RefreshUnitRow(unit);
     }
-    for (const auto& [id, node] : nodes_) {
+    // Each node's identified items, for their "r/" rows.
+    std::map<std::string, std::vector<const county::RectificationState*>>
+        items_in_order;
+    for (auto& [id, node] : nodes_) {
+      // Each aggregate but the units (RefreshUnitRow counted those) is
+      // counted into its node's figures once, from its final state, as its
+      // row is made: the sums the per-event moves of kIncremental give.
+      v1::NodeFigures& f = node.figures;
       // A node's state keys are "node_id \0 kind/...": the kinds in the
       // order of their names, each table in key order.
       for (const auto* e : InKeyOrder(node.censuses)) {
+        AddCensus(e->second, +1, *f.mutable_census());
         aggregate.Clear();
         *aggregate.mutable_census() = ToProto(e->second);
         RETURN_IF_ERROR(emit(Table::kState, e->first, aggregate));
       }
-      // The numerous kinds: one message each, refilled in place (every
-      // field is set; its strings keep their buffers).
-      aggregate.Clear();
-      v1::ProjectedEvaluation* evaluation = aggregate.mutable_evaluation();
+      // The numerous kinds: encoded straight from the state (state_row.h).
       for (const auto* e : InKeyOrder(node.evaluation_refs)) {
-        ToProto(*e->second.state, evaluation);
-        RETURN_IF_ERROR(emit(Table::kState, e->first, aggregate));
+        AddEvaluation(*e->second.state, +1, *f.mutable_evaluations());
+        RETURN_IF_ERROR(emit_bytes(Table::kState, e->first,
+                                   EncodeStateRow(*e->second.state)));
       }
-      aggregate.Clear();
-      v1::ProjectedMaterial* material = aggregate.mutable_material();
       for (const auto* e : InKeyOrder(node.materials)) {
-        ToProto(e->second, material);
-        RETURN_IF_ERROR(emit(Table::kState, e->first, aggregate));
+        AddMaterial(e->second, +1, *f.mutable_materials());
+        RETURN_IF_ERROR(
+            emit_bytes(Table::kState, e->first, EncodeStateRow(e->second)));
       }
-      aggregate.Clear();
-      v1::ProjectedMeeting* meeting = aggregate.mutable_meeting();
       for (const auto* e : InKeyOrder(node.meetings)) {
-        ToProto(e->second, meeting);
-        RETURN_IF_ERROR(emit(Table::kState, e->first, aggregate));
+        AddMeeting(e->second, +1, *f.mutable_meetings());
+        RETURN_IF_ERROR(
+            emit_bytes(Table::kState, e->first, EncodeStateRow(e->second)));
       }
-      aggregate.Clear();
-      v1::ProjectedRectification* item = aggregate.mutable_rectification();
+      std::vector<const county::RectificationState*>& identified =
+          items_in_order[id];
       for (const auto* e : InKeyOrder(node.items)) {
-        ToProto(e->second, item);
-        RETURN_IF_ERROR(emit(Table::kState, e->first, aggregate));
+        AddRectification(e->second, +1, *f.mutable_rectifications());
+        RETURN_IF_ERROR(
+            emit_bytes(Table::kState, e->first, EncodeStateRow(e->second)));
+        if (e->second.identified()) identified.push_back(&e->second);
       }
       for (const auto* e : InKeyOrder(node.units)) {
         aggregate.Clear();
@@ -520,15 +509,15 @@ absl::Status Projector::Flush(size_t max_rows, const ChunkSink& sink) {
     }
     // kRows: "n/" node, "r/" node \0 item id, "u/" node \0 unit id.
     for (const auto& [id, node] : nodes_) RETURN_IF_ERROR(emit_node(id, node));
-    for (const auto& [id, node] : nodes_) {
-      std::vector<const county::RectificationState*> items;
-      items.reserve(node.items.size());
-      for (const auto& [key, s] : node.items) {
-        if (s.identified()) items.push_back(&s);
-      }
-      std::sort(items.begin(), items.end(), [](const auto* a, const auto* b) {
+    for (auto& [id, items] : items_in_order) {
+      // In state key order already when each item's stream is named after
+      // the item (events.proto); sorted by item id otherwise.
+      auto by_id = [](const auto* a, const auto* b) {
         return a->item_id < b->item_id;
-      });
+      };
+      if (!std::is_sorted(items.begin(), items.end(), by_id)) {
+        std::sort(items.begin(), items.end(), by_id);
+      }
       for (const county::RectificationState* s : items) {
         RETURN_IF_ERROR(emit(Table::kRows, RectRowKey(id, s->item_id),
                              MakeRectificationRow(id, *s)));

@@ -176,9 +176,6 @@ class Projector {
   NodeEntry& Node(const std::string& node_id);
   // The node of a state key; null when it has none.
   NodeEntry* NodeOfState(absl::string_view key);
-  // kRebuild's first Flush: every aggregate's contribution but the units'
-  // (EmitUnitRow counts those) added to its node's figures.
-  void CountAll();
   // The state row of `key` (a stream's aggregate); false for streams that
   // have none (node, unknown kinds).
   bool StateRow(const std::string& key, v1::ProjectedAggregate& out);
