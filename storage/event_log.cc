@@ -183,6 +183,8 @@ absl::StatusOr<DiskUsage> EventLogImpl::GetDiskUsage() const {
 }
 
 absl::Status EventLogImpl::Close() {
+  // Answers every queued AppendAsync first (they hold no lock meanwhile).
+  DrainAsync();
   // Waits for in-flight appends and reads: they hold lifecycle_ shared.
   absl::WriterMutexLock life(&lifecycle_);
   RETURN_IF_ERROR(CheckOpen("close"));

@@ -30,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -109,6 +110,10 @@ struct ReadLimits {
   size_t max_bytes = 4 << 20;
 };
 
+// Receives the outcome of EventLog::AppendAsync, exactly once.
+using AppendCallback =
+    absl::AnyInvocable<void(absl::StatusOr<AppendResult> outcome)>;
+
 // Progress of a long operation: done so far, and the total.
 using ProgressFn = std::function<void(uint64_t done, uint64_t total)>;
 
@@ -126,6 +131,18 @@ class EventLog {
   // INVALID_ARGUMENT for a malformed request (before anything is written),
   // ABORTED for a version mismatch.
   virtual absl::StatusOr<AppendResult> Append(const AppendRequest& request) = 0;
+
+  // Append without blocking the caller on the write and the sync: `done`
+  // gets what Append would have returned, when Append would have returned
+  // it (durable, or refused). It runs on the thread that wrote the
+  // request's group, or on the caller's thread for a request refused at
+  // once; never under the log's locks. `done` must not block: every
+  // append of its group waits for it. A server answers its calls from
+  // `done` instead of parking one thread per call until the fsync.
+  // This default runs Append on the caller's thread.
+  virtual void AppendAsync(AppendRequest request, AppendCallback done) {
+    done(Append(request));
+  }
 
   // The last durable event's sequence and hash.
   virtual Head GetHead() const = 0;

@@ -12,7 +12,18 @@
 // single-event appenders outrun a bare one-write-per-event loop: RocksDB's
 // per-write cost (WAL record, write queue, memtable bookkeeping) is paid
 // once per group.
+//
+// AppendAsync queues the same way but does not wait: when the queue was
+// empty, the log's async leader thread leads. It only writes groups; the
+// answerer thread waits for each one's sync and answers its members
+// (callbacks for AppendAsync), so the next group is written while the
+// previous one syncs and is answered. A server with many calls in flight
+// then parks no thread per call.
+#include <pthread.h>
+
 #include <algorithm>
+#include <memory>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -27,16 +38,21 @@
 
 namespace reporting::storage {
 
-// One Append call in the writer queue. The leader that handles it writes
-// its answer, then sets `done` and notifies it; or, when it reaches the
-// front of the queue, notifies it with `done` false: it leads the next
-// group. Each writer has its own Notification, so woken members do not
-// hand one shared mutex from each woken thread to the next (a chain of
-// context switches that kept groups small).
+// One Append (or AppendAsync) call in the writer queue. The leader that
+// handles it writes its answer, then: for Append, sets `done` and notifies
+// it, or, when it reaches the front of the queue, notifies it with `done`
+// false (it leads the next group); for AppendAsync, calls its callback.
+// Each writer has its own Notification, so woken members do not hand one
+// shared mutex from each woken thread to the next (a chain of context
+// switches that kept groups small).
 struct EventLogImpl::Writer {
   explicit Writer(const AppendRequest* r) : request(r) {}
+  Writer(AppendRequest r, AppendCallback cb)
+      : owned(std::move(r)), request(&owned), callback(std::move(cb)) {}
 
+  AppendRequest owned;  // AppendAsync's request (the caller has returned)
   const AppendRequest* const request;
+  AppendCallback callback;  // AppendAsync only: answered through it
   absl::Notification ready;
   bool done = false;
   // Members of the same group this one wakes once it is woken (a binary
@@ -71,6 +87,78 @@ absl::StatusOr<AppendResult> EventLogImpl::Append(
 
   Writer w(&request);
   RunInGroup(&w);  // written and durable, or refused
+  return OutcomeLocked(w);
+}
+
+void EventLogImpl::AppendAsync(AppendRequest request, AppendCallback done) {
+  absl::Status refused = ValidateAppendRequest(options_.node_id, request);
+  if (refused.ok()) {
+    absl::ReaderMutexLock life(&lifecycle_);
+    refused = CheckOpen("append");
+    if (refused.ok()) {
+      auto w = std::make_unique<Writer>(std::move(request), std::move(done));
+      absl::MutexLock q(&queue_mu_);
+      if (!async_closing_) {
+        // Nobody leads an empty queue: the leader thread takes it (an
+        // Append arriving meanwhile queues behind and is led by it).
+        if (writers_.empty()) async_lead_wanted_ = true;
+        if (!async_leader_.joinable()) {
+          async_leader_ = std::thread([this] { AsyncLeaderLoop(); });
+        }
+        writers_.push_back(w.release());
+        ++async_pending_;
+        return;
+      }
+      done = std::move(w->callback);
+      refused = absl::FailedPreconditionError(absl::StrCat(
+          "event_log: append node=", options_.node_id,
+          ": the log is closing"));
+    }
+  }
+  done(std::move(refused));
+}
+
+void EventLogImpl::AsyncLeaderLoop() {
+  auto wanted = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_) {
+    return async_lead_wanted_ || async_closing_;
+  };
+  pthread_setname_np(pthread_self(), "log-writer");
+  for (;;) {
+    {
+      absl::MutexLock q(&queue_mu_);
+      queue_mu_.Await(absl::Condition(&wanted));
+      if (!async_lead_wanted_) return;  // closing, and nothing to lead
+      async_lead_wanted_ = false;
+      async_leading_ = true;
+    }
+    {
+      absl::ReaderMutexLock life(&lifecycle_);
+      LeadGroups(nullptr);
+    }
+    absl::MutexLock q(&queue_mu_);
+    async_leading_ = false;
+  }
+}
+
+void EventLogImpl::DrainAsync() {
+  std::thread leader, answerer;
+  {
+    absl::MutexLock q(&queue_mu_);
+    async_closing_ = true;
+    auto drained = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_) {
+      return async_pending_ == 0 && !async_leading_ && !async_lead_wanted_ &&
+             written_groups_.empty() && !answering_;
+    };
+    queue_mu_.Await(absl::Condition(&drained));
+    leader = std::move(async_leader_);
+    answerer = std::move(async_answerer_);
+  }
+  // Both see async_closing_ and end.
+  if (leader.joinable()) leader.join();
+  if (answerer.joinable()) answerer.join();
+}
+
+absl::StatusOr<AppendResult> EventLogImpl::OutcomeLocked(Writer& w) const {
   RETURN_IF_ERROR(w.status);
   if (w.duplicate) {
     ASSIGN_OR_RETURN(w.result, ResultFromEventsLocked(w.range));
@@ -94,12 +182,22 @@ void EventLogImpl::RunInGroup(Writer* w) {
       return;
     }
   }
+  LeadGroups(w);
+}
 
-  // Lead: write groups from the front of the queue, each made durable
-  // before its members are answered, until the queue is empty or this
-  // writer has led kMaxLeadRounds groups (then the front leads). Staying
-  // on keeps a running thread on the serial path: a handoff would first
-  // have to wake a sleeping one.
+void EventLogImpl::LeadGroups(const Writer* self) {
+  // Write groups from the front of the queue, each made durable before its
+  // members are answered, until the queue is empty. An Append leads at most
+  // kMaxLeadRounds groups (bounding its own latency), then hands the lead
+  // to the front writer (or, for an AppendAsync one, to the leader
+  // thread). Staying on keeps a running thread on the serial path: a
+  // handoff would first have to wake a sleeping one.
+  //
+  // The async leader thread (self == nullptr) only writes: it passes each
+  // written group to the answerer thread, which waits for the sync and
+  // answers, and writes the next group meanwhile. Answering a gRPC call
+  // costs tens of microseconds; done between syncs it would stretch every
+  // cycle of the serial path.
   for (int round = 1;; ++round) {
     std::vector<Writer*> group;
     {
@@ -114,19 +212,75 @@ void EventLogImpl::RunInGroup(Writer* w) {
     }
     // Later writers queue up while this group is written and synced, so
     // the next group is as large as the wait was long.
-    WriteAndSyncGroup(group);
+    WriteGroup(group);
+    if (self == nullptr) {
+      absl::MutexLock q(&queue_mu_);
+      for (size_t i = 0; i < group.size(); ++i) writers_.pop_front();
+      written_groups_.push_back(std::move(group));
+      if (!async_answerer_.joinable()) {
+        async_answerer_ = std::thread([this] { AnswerLoop(); });
+      }
+      if (writers_.empty()) return;
+      continue;
+    }
+    SettleGroup(group);
     bool more;
+    bool handed_over = false;
     Writer* next_leader = nullptr;
     {
       absl::MutexLock q(&queue_mu_);
       for (size_t i = 0; i < group.size(); ++i) writers_.pop_front();
       more = !writers_.empty();
-      if (more && round >= kMaxLeadRounds) next_leader = writers_.front();
+      if (more && round >= kMaxLeadRounds) {
+        handed_over = true;
+        if (writers_.front()->callback) {
+          async_lead_wanted_ = true;
+        } else {
+          next_leader = writers_.front();
+        }
+      }
     }
     if (next_leader != nullptr) next_leader->ready.Notify();
-    WakeMembers(group, w);
-    if (!more || next_leader != nullptr) return;
+    Answer(group, self);
+    if (!more || handed_over) return;
   }
+}
+
+void EventLogImpl::AnswerLoop() {
+  auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_) {
+    return !written_groups_.empty() || async_closing_;
+  };
+  pthread_setname_np(pthread_self(), "log-answerer");
+  for (;;) {
+    std::vector<Writer*> group;
+    {
+      absl::MutexLock q(&queue_mu_);
+      queue_mu_.Await(absl::Condition(&ready));
+      if (written_groups_.empty()) return;  // closing, and nothing to answer
+      group = std::move(written_groups_.front());
+      written_groups_.pop_front();
+      answering_ = true;
+    }
+    {
+      absl::ReaderMutexLock life(&lifecycle_);
+      SettleGroup(group);
+      Answer(group, nullptr);
+    }
+    absl::MutexLock q(&queue_mu_);
+    answering_ = false;
+  }
+}
+
+void EventLogImpl::Answer(const std::vector<Writer*>& group,
+                          const Writer* leader) {
+  // Async members are picked out first: a woken member's Writer lives on
+  // its own stack and may be gone as soon as it is notified.
+  std::vector<Writer*> async_members;
+  for (Writer* member : group) {
+    if (member->callback) async_members.push_back(member);
+  }
+  WakeMembers(group, leader);
+  FinishAsync(async_members);
 }
 
 void EventLogImpl::WakeMembers(const std::vector<Writer*>& group,
@@ -134,7 +288,7 @@ void EventLogImpl::WakeMembers(const std::vector<Writer*>& group,
   std::vector<Writer*> members;
   members.reserve(group.size());
   for (Writer* member : group) {
-    if (member != leader) members.push_back(member);
+    if (member != leader && !member->callback) members.push_back(member);
   }
   if (members.empty()) return;
   // Heap order: member i wakes 2i+1 and 2i+2 (set before anyone wakes).
@@ -146,8 +300,17 @@ void EventLogImpl::WakeMembers(const std::vector<Writer*>& group,
   members[0]->ready.Notify();
 }
 
-void EventLogImpl::WriteAndSyncGroup(const std::vector<Writer*>& group) {
-  WriteGroup(group);
+void EventLogImpl::FinishAsync(const std::vector<Writer*>& members) {
+  if (members.empty()) return;
+  for (Writer* member : members) {
+    std::unique_ptr<Writer> w(member);  // popped from the queue: ours now
+    w->callback(OutcomeLocked(*w));
+  }
+  absl::MutexLock q(&queue_mu_);
+  async_pending_ -= members.size();
+}
+
+void EventLogImpl::SettleGroup(const std::vector<Writer*>& group) {
   // Acknowledge only once durable (a duplicate once its original is).
   uint64_t last = 0;
   for (Writer* member : group) {

@@ -1,5 +1,6 @@
 // Appends combined into groups (event_log_append.cc): racing appends that
-// share one RocksDB write are each accepted or refused on their own.
+// share one RocksDB write are each accepted or refused on their own, and
+// AppendAsync answers each request once, when Append would have.
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -7,6 +8,8 @@
 #include <thread>
 #include <vector>
 
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
 #include "proto/event_types.h"
 #include "reporting/v1/envelope.pb.h"
@@ -103,6 +106,159 @@ TEST(EventLogAppend, RacingAppendsInOneGroupAreAcceptedOrRefusedOnTheirOwn) {
   auto* impl = dynamic_cast<EventLogImpl*>(log.get());
   ASSERT_NE(impl, nullptr);
   EXPECT_LT(impl->append_write_count(), log->GetHead().sequence);
+}
+
+std::unique_ptr<EventLog> OpenLog(const std::string& dir) {
+  EventLogOptions options;
+  options.node_id = "371302";
+  auto opened = EventLog::Open(dir, options);
+  EXPECT_TRUE(opened.ok()) << opened.status();
+  return opened.ok() ? std::move(*opened) : nullptr;
+}
+
+// Outcomes of AppendAsync calls, by command id; each must come once.
+class Outcomes {
+ public:
+  AppendCallback For(const std::string& id, const EventLog* log) {
+    return [this, id, log](absl::StatusOr<AppendResult> outcome) {
+      // Answered only once durable: the head already covers it.
+      if (outcome.ok()) {
+        EXPECT_GE(log->GetHead().sequence, outcome->last_sequence) << id;
+      }
+      absl::MutexLock l(&mu_);
+      EXPECT_TRUE(got_.emplace(id, std::move(outcome)).second)
+          << id << " answered twice";
+    };
+  }
+  void AwaitCount(size_t n) {
+    absl::MutexLock l(&mu_);
+    auto enough = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return got_.size() >= n;
+    };
+    mu_.Await(absl::Condition(&enough));
+  }
+  std::map<std::string, absl::StatusOr<AppendResult>> Take() {
+    absl::MutexLock l(&mu_);
+    return std::move(got_);
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::map<std::string, absl::StatusOr<AppendResult>> got_ ABSL_GUARDED_BY(mu_);
+};
+
+TEST(EventLogAppend, AsyncAppendsMixedWithAppendsAreEachAnsweredOnce) {
+  testutil::TempDir dir("event-log-append-test");
+  std::unique_ptr<EventLog> log = OpenLog(dir.path());
+  ASSERT_NE(log, nullptr);
+
+  // Half the threads call AppendAsync (without waiting), half Append; all
+  // race for the contested stream at version 0: exactly one wins. Each
+  // async command is also sent twice (the repeat is a duplicate).
+  constexpr int kThreads = 8, kPerThread = 200;
+  Outcomes outcomes;
+  std::atomic<int> sync_won{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        const std::string id = "c" + std::to_string(t) + "-" + std::to_string(i);
+        AppendRequest own = UnitRequest(id, "unit/own-" + std::to_string(t));
+        AppendRequest race = UnitRequest(id + "-race", kContested);
+        race.expected_versions[kContested] = kNoStream;
+        if (t % 2 == 0) {
+          log->AppendAsync(own, outcomes.For(id, log.get()));
+          log->AppendAsync(own, outcomes.For(id + "-again", log.get()));
+          log->AppendAsync(race, outcomes.For(id + "-race", log.get()));
+        } else {
+          auto done = log->Append(own);
+          ASSERT_TRUE(done.ok()) << done.status();
+          if (log->Append(race).ok()) ++sync_won;
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  const size_t async_calls = kThreads / 2 * kPerThread * 3;
+  outcomes.AwaitCount(async_calls);
+  std::map<std::string, absl::StatusOr<AppendResult>> got = outcomes.Take();
+  ASSERT_EQ(got.size(), async_calls);
+
+  int async_won = 0;
+  for (const auto& [id, outcome] : got) {
+    if (id.size() > 5 && id.substr(id.size() - 5) == "-race") {
+      if (outcome.ok()) {
+        ++async_won;
+      } else {
+        EXPECT_EQ(outcome.status().code(), absl::StatusCode::kAborted)
+            << outcome.status();
+      }
+      continue;
+    }
+    ASSERT_TRUE(outcome.ok()) << id << ": " << outcome.status();
+    if (id.size() > 6 && id.substr(id.size() - 6) == "-again") {
+      // The repeat names the original's sequences, whichever ran first.
+      const auto& first = got.at(id.substr(0, id.size() - 6));
+      ASSERT_TRUE(first.ok());
+      EXPECT_EQ(outcome->first_sequence, first->first_sequence);
+      EXPECT_NE(outcome->duplicate, first->duplicate) << id;
+    }
+  }
+  EXPECT_EQ(async_won + sync_won.load(), 1);
+  // Gapless: one event per distinct command, plus the race's winner.
+  EXPECT_EQ(log->GetHead().sequence, kThreads * kPerThread + 1u);
+  EXPECT_TRUE(log->Verify().ok());
+}
+
+TEST(EventLogAppend, AsyncRefusalsAreAnsweredAtOnceOnTheCallersThread) {
+  testutil::TempDir dir("event-log-append-test");
+  std::unique_ptr<EventLog> log = OpenLog(dir.path());
+  ASSERT_NE(log, nullptr);
+
+  AppendRequest malformed = UnitRequest("", "unit/a");  // no command id
+  bool answered = false;
+  log->AppendAsync(malformed, [&](absl::StatusOr<AppendResult> outcome) {
+    answered = true;
+    EXPECT_EQ(outcome.status().code(), absl::StatusCode::kInvalidArgument);
+  });
+  EXPECT_TRUE(answered);
+
+  ASSERT_TRUE(log->Close().ok());
+  answered = false;
+  log->AppendAsync(UnitRequest("late", "unit/a"),
+                   [&](absl::StatusOr<AppendResult> outcome) {
+                     answered = true;
+                     EXPECT_EQ(outcome.status().code(),
+                               absl::StatusCode::kFailedPrecondition);
+                   });
+  EXPECT_TRUE(answered);
+}
+
+TEST(EventLogAppend, CloseAnswersEveryQueuedAsyncAppendAndKeepsThem) {
+  testutil::TempDir dir("event-log-append-test");
+  constexpr int kAppends = 2000;
+  Outcomes outcomes;
+  {
+    std::unique_ptr<EventLog> log = OpenLog(dir.path());
+    ASSERT_NE(log, nullptr);
+    for (int i = 0; i < kAppends; ++i) {
+      const std::string id = "c" + std::to_string(i);
+      log->AppendAsync(UnitRequest(id, "unit/" + std::to_string(i % 7)),
+                       outcomes.For(id, log.get()));
+    }
+    ASSERT_TRUE(log->Close().ok());  // returns once every one is answered
+    std::map<std::string, absl::StatusOr<AppendResult>> got = outcomes.Take();
+    ASSERT_EQ(got.size(), static_cast<size_t>(kAppends));
+    for (const auto& [id, outcome] : got) {
+      EXPECT_TRUE(outcome.ok()) << id << ": " << outcome.status();
+    }
+  }
+  std::unique_ptr<EventLog> reopened = OpenLog(dir.path());
+  ASSERT_NE(reopened, nullptr);
+  EXPECT_EQ(reopened->GetHead().sequence, static_cast<uint64_t>(kAppends));
+  auto earlier = reopened->LookupCommand("c1999");
+  ASSERT_TRUE(earlier.ok()) << earlier.status();
+  EXPECT_TRUE(reopened->Verify().ok());
 }
 
 }  // namespace

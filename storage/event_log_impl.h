@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -39,6 +40,7 @@ class EventLogImpl : public EventLog {
   ~EventLogImpl() override;
 
   absl::StatusOr<AppendResult> Append(const AppendRequest& request) override;
+  void AppendAsync(AppendRequest request, AppendCallback done) override;
   Head GetHead() const override;
   absl::StatusOr<std::vector<StoredEvent>> Read(
       uint64_t from, ReadLimits limits) const override;
@@ -94,12 +96,40 @@ class EventLogImpl : public EventLog {
   // it and made it durable, or refused it (w->status).
   void RunInGroup(Writer* w) ABSL_LOCKS_EXCLUDED(queue_mu_, append_mu_)
       ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
-  // Marks the group's members (but the leader) done and wakes them.
+  // Writes groups from the front of the queue until it is empty or the
+  // lead passes on. `self`: the leading Append's writer, or nullptr on the
+  // async leader thread.
+  void LeadGroups(const Writer* self)
+      ABSL_LOCKS_EXCLUDED(queue_mu_, append_mu_)
+          ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
+  // After SettleGroup: wakes the group's Append members and calls its
+  // AppendAsync members' callbacks. `leader`: the Append leading, if any.
+  void Answer(const std::vector<Writer*>& group, const Writer* leader)
+      ABSL_LOCKS_EXCLUDED(queue_mu_, append_mu_)
+          ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
+  // The answerer thread: settles and answers the groups the async leader
+  // thread wrote, in order, until Close stops it.
+  void AnswerLoop() ABSL_LOCKS_EXCLUDED(queue_mu_, lifecycle_);
+  // Marks the group's waiting members (not the leader, not async ones)
+  // done and wakes them.
   static void WakeMembers(const std::vector<Writer*>& group,
                           const Writer* leader);
-  // WriteGroup, then waits until the group is durable; sets each
+  // Calls a group's AppendAsync members' callbacks and frees them.
+  void FinishAsync(const std::vector<Writer*>& members)
+      ABSL_LOCKS_EXCLUDED(queue_mu_, append_mu_)
+          ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
+  // An answered writer's outcome, as Append returns it.
+  absl::StatusOr<AppendResult> OutcomeLocked(Writer& w) const
+      ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
+  // The async leader thread: leads whenever an AppendAsync finds nobody
+  // leading, until Close stops it.
+  void AsyncLeaderLoop() ABSL_LOCKS_EXCLUDED(queue_mu_, lifecycle_);
+  // Close's first step: refuses new AppendAsync calls, waits until every
+  // queued one is answered, stops the async leader thread.
+  void DrainAsync() ABSL_LOCKS_EXCLUDED(queue_mu_, lifecycle_);
+  // After WriteGroup: waits until the group is durable; sets each
   // member's final status.
-  void WriteAndSyncGroup(const std::vector<Writer*>& group)
+  void SettleGroup(const std::vector<Writer*>& group)
       ABSL_LOCKS_EXCLUDED(append_mu_) ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
   // Stages every member of a group and writes them in one batch (not yet
   // synced); sets each member's answer.
@@ -177,6 +207,18 @@ class EventLogImpl : public EventLog {
   absl::Mutex queue_mu_ ABSL_ACQUIRED_AFTER(lifecycle_)
       ABSL_ACQUIRED_BEFORE(append_mu_);
   std::deque<Writer*> writers_ ABSL_GUARDED_BY(queue_mu_);
+  // AppendAsync: writers queued and not yet answered; the leader thread
+  // (started by the first call) and what it is asked to do.
+  size_t async_pending_ ABSL_GUARDED_BY(queue_mu_) = 0;
+  bool async_lead_wanted_ ABSL_GUARDED_BY(queue_mu_) = false;
+  bool async_leading_ ABSL_GUARDED_BY(queue_mu_) = false;
+  bool async_closing_ ABSL_GUARDED_BY(queue_mu_) = false;
+  std::thread async_leader_ ABSL_GUARDED_BY(queue_mu_);
+  // Groups the async leader thread wrote, for the answerer thread (in
+  // write order), and whether it is answering one.
+  std::deque<std::vector<Writer*>> written_groups_ ABSL_GUARDED_BY(queue_mu_);
+  bool answering_ ABSL_GUARDED_BY(queue_mu_) = false;
+  std::thread async_answerer_ ABSL_GUARDED_BY(queue_mu_);
 
   mutable absl::Mutex append_mu_ ABSL_ACQUIRED_AFTER(lifecycle_);
   // The group's batch, value and key buffers, reused (keep their capacity).
