@@ -10,13 +10,14 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/common/grpc_status.h"
 #include "services/county/clerk_service.h"
-#include "services/county/command_service.h"
+#include "services/county/command_handlers.h"
 #include "services/county/staged_log.h"
 
 namespace reporting::county {
@@ -26,11 +27,11 @@ namespace {
 constexpr size_t kMaxListedRefusals = 50;
 
 using Runner = std::function<grpc::Status(
-    CommandServiceImpl&, const std::string&, v1::CommandResult*)>;
+    const CommandHandlers&, const std::string&, v1::CommandResult*)>;
 
-#define REPORTING_RUNNER(Method)                                          \
-  {                                                                       \
-#Method, [](CommandServiceImpl& service, const std::string& bytes,     \
+#define REPORTING_RUNNER(Method)                                         \
+  {                                                                      \
+#Method, [](const CommandHandlers& handlers, const std::string& bytes, \
                 v1::CommandResult* result) {                             \
       v1::Method##Request request;                                        \
       if (!request.ParseFromString(bytes)) {                              \
@@ -38,8 +39,10 @@ using Runner = std::function<grpc::Status(
                             "request does not parse as " #Method          \
                             "Request");                                   \
       }                                                                   \
-      return service.Method(nullptr, &request, result);                   \
-    }                                                                     \
+      return AwaitCommand([&](CommandDone done) {                         \
+        handlers.Method(&request, result, std::move(done));               \
+      });                                                                 \
+    } \
   }
 
 // Every CommandService method, by name.
@@ -115,7 +118,7 @@ grpc::Status ClerkServiceImpl::ImportBatch(
   StagedLog staged(env_.log, env_.node_id, env_.now_us());
   NodeEnv staged_env = env_;
   staged_env.log = &staged;
-  CommandServiceImpl commands(staged_env);
+  const CommandHandlers commands(staged_env);
   std::vector<std::string> refusals;
   grpc::StatusCode first_code = grpc::StatusCode::OK;
   for (const v1::ImportCommand& command : request->commands()) {
@@ -132,23 +135,22 @@ grpc::Status ClerkServiceImpl::ImportBatch(
     if (status.ok()) continue;
     // An overflow of the one append ends the batch: nothing later fits.
     if (first_code == grpc::StatusCode::OK) first_code = status.error_code();
-    refusals.push_back(absl::StrCat(command.label(), ": ",
-                                    status.error_message()));
+    refusals.push_back(
+        absl::StrCat(command.label(), ": ", status.error_message()));
     if (status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) break;
   }
   if (!refusals.empty()) {
     const size_t total = refusals.size();
     if (total > kMaxListedRefusals) {
       refusals.resize(kMaxListedRefusals);
-      refusals.push_back(absl::StrCat("... and ", total - kMaxListedRefusals,
-                                      " more"));
+      refusals.push_back(
+          absl::StrCat("... and ", total - kMaxListedRefusals, " more"));
     }
     return grpc::Status(
-        first_code,
-        absl::StrCat("import batch ", request->batch_id(), ": ", total,
-                     " of ", request->commands_size(),
-                     " commands refused; nothing was recorded\n",
-                     absl::StrJoin(refusals, "\n")));
+        first_code, absl::StrCat("import batch ", request->batch_id(), ": ",
+                                 total, " of ", request->commands_size(),
+                                 " commands refused; nothing was recorded\n",
+                                 absl::StrJoin(refusals, "\n")));
   }
   absl::StatusOr<storage::AppendResult> appended =
       staged.Commit(request->batch_id(), request->actor());

@@ -4,6 +4,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "services/common/grpc_status.h"
 #include "storage/status_macros.h"
 
@@ -12,10 +13,10 @@ namespace reporting::county {
 absl::Status ValidateMeta(const v1::CommandMeta& meta) {
   const std::string& id = meta.command_id();
   if (id.empty() || id.size() > kMaxCommandIdChars) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "meta.command_id must have 1 to ", kMaxCommandIdChars,
-        " characters (has ", id.size(),
-        "): give each intended action its own id, e.g. a UUID"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("meta.command_id must have 1 to ", kMaxCommandIdChars,
+                     " characters (has ", id.size(),
+                     "): give each intended action its own id, e.g. a UUID"));
   }
   for (char c : id) {
     if (c < 0x20 || c > 0x7e) {
@@ -43,9 +44,9 @@ absl::StatusOr<Stream> ReadWholeStream(const storage::EventLog& log,
     for (const storage::StoredEvent& stored : batch) {
       v1::EventEnvelope envelope;
       if (!envelope.ParseFromString(stored.envelope)) {
-        return absl::DataLossError(absl::StrCat(
-            "stream ", stream_id, ": stored event at sequence ",
-            stored.sequence, " does not parse as an envelope"));
+        return absl::DataLossError(
+            absl::StrCat("stream ", stream_id, ": stored event at sequence ",
+                         stored.sequence, " does not parse as an envelope"));
       }
       stream.events.push_back(std::move(envelope));
     }
@@ -67,8 +68,8 @@ absl::StatusOr<Stream> CommandContext::ReadMain(absl::string_view stream_id) {
   if (meta_.has_expected_version() &&
       meta_.expected_version() != stream.version) {
     return absl::AbortedError(absl::StrCat(
-        stream.id, ": expected version ", meta_.expected_version(),
-        ", found ", stream.version,
+        stream.id, ": expected version ", meta_.expected_version(), ", found ",
+        stream.version,
         ": it changed since you read it; read it again and retry"));
   }
   return stream;
@@ -83,9 +84,11 @@ void CommandContext::Emit(absl::string_view stream_id,
   events_.push_back(std::move(e));
 }
 
-absl::Status CommandContext::Commit(v1::CommandResult* result) {
+void CommandContext::Commit(v1::CommandResult* result, CommandDone done) {
   if (events_.empty()) {
-    return absl::InternalError("command decided nothing to record");
+    done(grpc::Status(grpc::StatusCode::INTERNAL,
+                      "command decided nothing to record"));
+    return;
   }
   storage::AppendRequest request;
   request.command_id = meta_.command_id();
@@ -98,10 +101,13 @@ absl::Status CommandContext::Commit(v1::CommandResult* result) {
         main_stream_.empty() ? request.events.front().stream_id : main_stream_;
     request.expected_versions[main] = meta_.expected_version();
   }
-  ASSIGN_OR_RETURN(storage::AppendResult appended,
-                   env_.log->Append(request));
-  ToCommandResult(appended, result);
-  return absl::OkStatus();
+  env_.log->AppendAsync(
+      std::move(request),
+      [result, done = std::move(done)](
+          absl::StatusOr<storage::AppendResult> appended) mutable {
+        if (appended.ok()) ToCommandResult(*appended, result);
+        done(services::ToGrpcStatus(appended.status()));
+      });
 }
 
 void ToCommandResult(const storage::AppendResult& in, v1::CommandResult* out) {
@@ -116,27 +122,38 @@ void ToCommandResult(const storage::AppendResult& in, v1::CommandResult* out) {
   out->set_duplicate(in.duplicate);
 }
 
-grpc::Status RunCommand(const NodeEnv& env, const v1::CommandMeta& meta,
-                        v1::CommandResult* result,
-                        absl::FunctionRef<absl::Status(CommandContext&)> body) {
+void RunCommand(const NodeEnv& env, const v1::CommandMeta& meta,
+                v1::CommandResult* result, CommandDone done,
+                absl::FunctionRef<absl::Status(CommandContext&)> body) {
   absl::Status status = ValidateMeta(meta);
-  if (!status.ok()) return services::ToGrpcStatus(status);
+  if (!status.ok()) return done(services::ToGrpcStatus(status));
 
   absl::StatusOr<storage::AppendResult> earlier =
       env.log->LookupCommand(meta.command_id());
   if (earlier.ok()) {
     ToCommandResult(*earlier, result);
     result->set_duplicate(true);
-    return grpc::Status::OK;
+    return done(grpc::Status::OK);
   }
   if (earlier.status().code() != absl::StatusCode::kNotFound) {
-    return services::ToGrpcStatus(earlier.status());
+    return done(services::ToGrpcStatus(earlier.status()));
   }
 
   CommandContext ctx(env, meta);
   status = body(ctx);
-  if (status.ok()) status = ctx.Commit(result);
-  return services::ToGrpcStatus(status);
+  if (!status.ok()) return done(services::ToGrpcStatus(status));
+  ctx.Commit(result, std::move(done));
+}
+
+grpc::Status AwaitCommand(absl::FunctionRef<void(CommandDone)> start) {
+  grpc::Status status;
+  absl::Notification answered;
+  start([&](grpc::Status s) {
+    status = std::move(s);
+    answered.Notify();
+  });
+  answered.WaitForNotification();
+  return status;
 }
 
 }  // namespace reporting::county

@@ -18,7 +18,9 @@
 // 4. Commit appends the events in one atomic append whose expected versions
 //    name every stream read (the read set: a concurrent change to anything
 //    the decision looked at gives ABORTED, so the caller re-reads and
-//    retries), and meta.expected_version for the main stream.
+//    retries), and meta.expected_version for the main stream. The append
+//    is asynchronous (EventLog::AppendAsync): the command's answer is
+//    given to `done` once it is durable, so no thread waits per command.
 //
 // A CommandContext lives for one call on one thread; NodeEnv is shared and
 // constant.
@@ -31,6 +33,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -50,6 +53,10 @@ struct NodeEnv {
   // The node's clock, microseconds since the Unix epoch (tests pin it).
   std::function<int64_t()> now_us;
 };
+
+// Receives a command's outcome exactly once: OK (the CommandResult is
+// filled) or the refusal.
+using CommandDone = absl::AnyInvocable<void(grpc::Status status)>;
 
 // One stream as read: its events (parsed envelopes) and its version.
 struct Stream {
@@ -89,9 +96,10 @@ class CommandContext {
   void Emit(absl::string_view stream_id,
             const google::protobuf::Message& event);
 
-  // Appends the queued events; fills `result`. INTERNAL when nothing was
-  // emitted (a handler bug).
-  absl::Status Commit(v1::CommandResult* result);
+  // Appends the queued events without waiting; once durable, fills
+  // `result` and calls `done` (which gets INTERNAL when nothing was
+  // emitted: a handler bug). `result` must outlive the call to `done`.
+  void Commit(v1::CommandResult* result, CommandDone done);
 
  private:
   const NodeEnv& env_;
@@ -101,12 +109,18 @@ class CommandContext {
   std::vector<storage::NewEvent> events_;
 };
 
-// Runs one command (steps 1-4 above) and converts the outcome to a gRPC
-// status. `body` reads, decides and emits; a non-OK status from it is the
-// refusal, and nothing is written.
-grpc::Status RunCommand(const NodeEnv& env, const v1::CommandMeta& meta,
-                        v1::CommandResult* result,
-                        absl::FunctionRef<absl::Status(CommandContext&)> body);
+// Runs one command (steps 1-4 above) and gives its outcome, as a gRPC
+// status, to `done`: on this thread for a refusal or a repeated command id,
+// else from the log once the append is durable. `body` runs on this thread
+// before RunCommand returns: it reads, decides and emits; a non-OK status
+// from it is the refusal, and nothing is written.
+void RunCommand(const NodeEnv& env, const v1::CommandMeta& meta,
+                v1::CommandResult* result, CommandDone done,
+                absl::FunctionRef<absl::Status(CommandContext&)> body);
+
+// Starts a command with `start(done)` and waits for its outcome: for
+// callers with a thread to spare (the clerk's batch import, tools, tests).
+grpc::Status AwaitCommand(absl::FunctionRef<void(CommandDone)> start);
 
 // AppendResult -> CommandResult (stream versions in stream id order).
 void ToCommandResult(const storage::AppendResult& in, v1::CommandResult* out);

@@ -1,6 +1,6 @@
 // CommandService: the organisation census (排查摸底), one stream per unit
 // ("census/<unit_id>"). Rules: domain/census.h.
-#include "services/county/command_service.h"
+#include "services/county/command_handlers.h"
 #include "services/county/domain/census.h"
 #include "services/county/domain/registration.h"
 #include "services/county/ids.h"
@@ -8,52 +8,54 @@
 
 namespace reporting::county {
 
-grpc::Status CommandServiceImpl::ReportCensus(
-    grpc::ServerContext*, const v1::ReportCensusRequest* request,
-    v1::CommandResult* result) {
-  return RunCommand(env_, request->meta(), result, [&](CommandContext& ctx) {
-    const v1::CensusReported& body = request->body();
-    ASSIGN_OR_RETURN(
-        std::string unit_id,
-        CheckId(IdKind::kUnit, "unit_id", body.unit_id(), ctx.node_id()));
-    ASSIGN_OR_RETURN(Stream census, ctx.ReadMain(CensusStream(unit_id)));
-    ASSIGN_OR_RETURN(CensusState state, FoldCensus(census.events));
-    // Read outside the read set: a registered unit stays registered, so the
-    // unit's later events cannot change this decision, and leaving them out
-    // spares the census an ABORTED for every concurrent transition step.
-    ASSIGN_OR_RETURN(Stream unit,
-                     ReadWholeStream(*ctx.env().log, UnitStream(unit_id)));
-    ASSIGN_OR_RETURN(Roster roster, FoldRoster(unit.events));
-    // The request's own figures are checked before the unit's existence,
-    // so a clerk fixing a form hears about the form first.
-    absl::StatusOr<v1::CensusReported> event =
-        DecideReportCensus(state, unit_id, body);
-    if (!event.ok() &&
-        event.status().code() == absl::StatusCode::kInvalidArgument) {
-      return event.status();
-    }
-    RETURN_IF_ERROR(RequireUnit(roster, unit_id));
-    if (!event.ok()) return event.status();
-    ctx.Emit(census.id, *event);
-    return absl::OkStatus();
-  });
+void CommandHandlers::ReportCensus(const v1::ReportCensusRequest* request,
+                                   v1::CommandResult* result,
+                                   CommandDone done) const {
+  RunCommand(
+      env_, request->meta(), result, std::move(done), [&](CommandContext& ctx) {
+        const v1::CensusReported& body = request->body();
+        ASSIGN_OR_RETURN(
+            std::string unit_id,
+            CheckId(IdKind::kUnit, "unit_id", body.unit_id(), ctx.node_id()));
+        ASSIGN_OR_RETURN(Stream census, ctx.ReadMain(CensusStream(unit_id)));
+        ASSIGN_OR_RETURN(CensusState state, FoldCensus(census.events));
+        // Read outside the read set: a registered unit stays registered, so the
+        // unit's later events cannot change this decision, and leaving them out
+        // spares the census an ABORTED for every concurrent transition step.
+        ASSIGN_OR_RETURN(Stream unit,
+                         ReadWholeStream(*ctx.env().log, UnitStream(unit_id)));
+        ASSIGN_OR_RETURN(Roster roster, FoldRoster(unit.events));
+        // The request's own figures are checked before the unit's existence,
+        // so a clerk fixing a form hears about the form first.
+        absl::StatusOr<v1::CensusReported> event =
+            DecideReportCensus(state, unit_id, body);
+        if (!event.ok() &&
+            event.status().code() == absl::StatusCode::kInvalidArgument) {
+          return event.status();
+        }
+        RETURN_IF_ERROR(RequireUnit(roster, unit_id));
+        if (!event.ok()) return event.status();
+        ctx.Emit(census.id, *event);
+        return absl::OkStatus();
+      });
 }
 
-grpc::Status CommandServiceImpl::ResolveCensusProblem(
-    grpc::ServerContext*, const v1::ResolveCensusProblemRequest* request,
-    v1::CommandResult* result) {
-  return RunCommand(env_, request->meta(), result, [&](CommandContext& ctx) {
-    const v1::CensusProblemResolved& body = request->body();
-    ASSIGN_OR_RETURN(
-        std::string unit_id,
-        CheckId(IdKind::kUnit, "unit_id", body.unit_id(), ctx.node_id()));
-    ASSIGN_OR_RETURN(Stream census, ctx.ReadMain(CensusStream(unit_id)));
-    ASSIGN_OR_RETURN(CensusState state, FoldCensus(census.events));
-    ASSIGN_OR_RETURN(v1::CensusProblemResolved event,
-                     DecideResolveCensusProblem(state, unit_id, body));
-    ctx.Emit(census.id, event);
-    return absl::OkStatus();
-  });
+void CommandHandlers::ResolveCensusProblem(
+    const v1::ResolveCensusProblemRequest* request, v1::CommandResult* result,
+    CommandDone done) const {
+  RunCommand(
+      env_, request->meta(), result, std::move(done), [&](CommandContext& ctx) {
+        const v1::CensusProblemResolved& body = request->body();
+        ASSIGN_OR_RETURN(
+            std::string unit_id,
+            CheckId(IdKind::kUnit, "unit_id", body.unit_id(), ctx.node_id()));
+        ASSIGN_OR_RETURN(Stream census, ctx.ReadMain(CensusStream(unit_id)));
+        ASSIGN_OR_RETURN(CensusState state, FoldCensus(census.events));
+        ASSIGN_OR_RETURN(v1::CensusProblemResolved event,
+                         DecideResolveCensusProblem(state, unit_id, body));
+        ctx.Emit(census.id, event);
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace reporting::county

@@ -1,7 +1,7 @@
 // CommandService: party-spirit analysis material (党性分析材料). Each command
 // reads the member's unit stream (registered?) and the material stream
 // (the main stream).
-#include "services/county/command_service.h"
+#include "services/county/command_handlers.h"
 #include "services/county/domain/material.h"
 #include "services/county/member_command.h"
 
@@ -11,11 +11,11 @@ namespace {
 using Loaded = MemberStream<MaterialState>;
 
 template <typename Decide>
-grpc::Status Run(const NodeEnv& env, const v1::CommandMeta& meta,
-                 const std::string& member_id, v1::CommandResult* result,
-                 Decide decide) {
-  return RunMemberCommand<MaterialState>(
-      env, meta, member_id, result,
+void Run(const NodeEnv& env, const v1::CommandMeta& meta,
+         const std::string& member_id, v1::CommandResult* result,
+         CommandDone done, Decide decide) {
+  RunMemberCommand<MaterialState>(
+      env, meta, member_id, result, std::move(done),
       [](const RosterMember& m) { return MaterialStream(m.member_id); },
       [](const std::vector<v1::EventEnvelope>& events) {
         return FoldMaterial(events);
@@ -25,31 +25,31 @@ grpc::Status Run(const NodeEnv& env, const v1::CommandMeta& meta,
 
 }  // namespace
 
-grpc::Status CommandServiceImpl::SubmitMaterial(
-    grpc::ServerContext*, const v1::SubmitMaterialRequest* request,
-    v1::CommandResult* result) {
-  return Run(env_, request->meta(), request->body().member_id(), result,
-             [&](const Loaded& l) {
-               return DecideSubmitMaterial(l.state, l.member, request->body());
-             });
+void CommandHandlers::SubmitMaterial(const v1::SubmitMaterialRequest* request,
+                                     v1::CommandResult* result,
+                                     CommandDone done) const {
+  Run(env_, request->meta(), request->body().member_id(), result,
+      std::move(done), [&](const Loaded& l) {
+        return DecideSubmitMaterial(l.state, l.member, request->body());
+      });
 }
 
-grpc::Status CommandServiceImpl::ReturnMaterial(
-    grpc::ServerContext*, const v1::ReturnMaterialRequest* request,
-    v1::CommandResult* result) {
-  return Run(env_, request->meta(), request->body().member_id(), result,
-             [&](const Loaded& l) {
-               return DecideReturnMaterial(l.state, request->body());
-             });
+void CommandHandlers::ReturnMaterial(const v1::ReturnMaterialRequest* request,
+                                     v1::CommandResult* result,
+                                     CommandDone done) const {
+  Run(env_, request->meta(), request->body().member_id(), result,
+      std::move(done), [&](const Loaded& l) {
+        return DecideReturnMaterial(l.state, request->body());
+      });
 }
 
-grpc::Status CommandServiceImpl::AcceptMaterial(
-    grpc::ServerContext*, const v1::AcceptMaterialRequest* request,
-    v1::CommandResult* result) {
-  return Run(env_, request->meta(), request->body().member_id(), result,
-             [&](const Loaded& l) {
-               return DecideAcceptMaterial(l.state, request->body());
-             });
+void CommandHandlers::AcceptMaterial(const v1::AcceptMaterialRequest* request,
+                                     v1::CommandResult* result,
+                                     CommandDone done) const {
+  Run(env_, request->meta(), request->body().member_id(), result,
+      std::move(done), [&](const Loaded& l) {
+        return DecideAcceptMaterial(l.state, request->body());
+      });
 }
 
 }  // namespace reporting::county

@@ -5,7 +5,7 @@
 // identifying an item also reads the unit's stream to check the unit is
 // registered (outside the read set: registration is never undone). The node's
 // date (unit_loader.h) fills completion and publication dates left empty.
-#include "services/county/command_service.h"
+#include "services/county/command_handlers.h"
 #include "services/county/domain/rectification.h"
 #include "services/county/domain/registration.h"
 #include "services/county/ids.h"
@@ -18,29 +18,32 @@ namespace {
 // Runs one command on an existing or new item: checks the item id, reads
 // and folds the item's stream, asks `decide` for the event and emits it.
 template <typename Request, typename Decide>
-grpc::Status RunItemCommand(const NodeEnv& env, const Request& request,
-                            v1::CommandResult* result, Decide decide) {
-  return RunCommand(env, request.meta(), result, [&](CommandContext& ctx) {
-    ASSIGN_OR_RETURN(std::string unit_id,
-                     CheckId(IdKind::kItem, "item_id", request.body().item_id(),
-                             ctx.node_id()));
-    ASSIGN_OR_RETURN(
-        Stream item,
-        ctx.ReadMain(RectificationStream(request.body().item_id())));
-    ASSIGN_OR_RETURN(RectificationState state, FoldRectification(item.events));
-    ASSIGN_OR_RETURN(auto event, decide(ctx, unit_id, state));
-    ctx.Emit(item.id, event);
-    return absl::OkStatus();
-  });
+void RunItemCommand(const NodeEnv& env, const Request& request,
+                    v1::CommandResult* result, CommandDone done,
+                    Decide decide) {
+  RunCommand(
+      env, request.meta(), result, std::move(done), [&](CommandContext& ctx) {
+        ASSIGN_OR_RETURN(std::string unit_id,
+                         CheckId(IdKind::kItem, "item_id",
+                                 request.body().item_id(), ctx.node_id()));
+        ASSIGN_OR_RETURN(
+            Stream item,
+            ctx.ReadMain(RectificationStream(request.body().item_id())));
+        ASSIGN_OR_RETURN(RectificationState state,
+                         FoldRectification(item.events));
+        ASSIGN_OR_RETURN(auto event, decide(ctx, unit_id, state));
+        ctx.Emit(item.id, event);
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace
 
-grpc::Status CommandServiceImpl::IdentifyRectification(
-    grpc::ServerContext*, const v1::IdentifyRectificationRequest* request,
-    v1::CommandResult* result) {
-  return RunItemCommand(
-      env_, *request, result,
+void CommandHandlers::IdentifyRectification(
+    const v1::IdentifyRectificationRequest* request, v1::CommandResult* result,
+    CommandDone done) const {
+  RunItemCommand(
+      env_, *request, result, std::move(done),
       [&](CommandContext& ctx, const std::string& unit_id,
           const RectificationState& state)
           -> absl::StatusOr<v1::RectificationItemIdentified> {
@@ -54,48 +57,46 @@ grpc::Status CommandServiceImpl::IdentifyRectification(
       });
 }
 
-grpc::Status CommandServiceImpl::PlanRectification(
-    grpc::ServerContext*, const v1::PlanRectificationRequest* request,
-    v1::CommandResult* result) {
-  return RunItemCommand(env_, *request, result,
-                        [&](CommandContext&, const std::string&,
-                            const RectificationState& state) {
-                          return DecidePlanRectification(state,
-                                                         request->body());
-                        });
+void CommandHandlers::PlanRectification(
+    const v1::PlanRectificationRequest* request, v1::CommandResult* result,
+    CommandDone done) const {
+  RunItemCommand(env_, *request, result, std::move(done),
+                 [&](CommandContext&, const std::string&,
+                     const RectificationState& state) {
+                   return DecidePlanRectification(state, request->body());
+                 });
 }
 
-grpc::Status CommandServiceImpl::ReportRectificationProgress(
-    grpc::ServerContext*, const v1::ReportRectificationProgressRequest* request,
-    v1::CommandResult* result) {
-  return RunItemCommand(env_, *request, result,
-                        [&](CommandContext&, const std::string&,
-                            const RectificationState& state) {
-                          return DecideReportProgress(state, request->body());
-                        });
+void CommandHandlers::ReportRectificationProgress(
+    const v1::ReportRectificationProgressRequest* request,
+    v1::CommandResult* result, CommandDone done) const {
+  RunItemCommand(env_, *request, result, std::move(done),
+                 [&](CommandContext&, const std::string&,
+                     const RectificationState& state) {
+                   return DecideReportProgress(state, request->body());
+                 });
 }
 
-grpc::Status CommandServiceImpl::CompleteRectification(
-    grpc::ServerContext*, const v1::CompleteRectificationRequest* request,
-    v1::CommandResult* result) {
-  return RunItemCommand(env_, *request, result,
-                        [&](CommandContext& ctx, const std::string&,
-                            const RectificationState& state) {
-                          return DecideCompleteRectification(
-                              state, request->body(), NodeToday(ctx.env()));
-                        });
+void CommandHandlers::CompleteRectification(
+    const v1::CompleteRectificationRequest* request, v1::CommandResult* result,
+    CommandDone done) const {
+  RunItemCommand(env_, *request, result, std::move(done),
+                 [&](CommandContext& ctx, const std::string&,
+                     const RectificationState& state) {
+                   return DecideCompleteRectification(state, request->body(),
+                                                      NodeToday(ctx.env()));
+                 });
 }
 
-grpc::Status CommandServiceImpl::PublishRectificationExplanation(
-    grpc::ServerContext*,
+void CommandHandlers::PublishRectificationExplanation(
     const v1::PublishRectificationExplanationRequest* request,
-    v1::CommandResult* result) {
-  return RunItemCommand(env_, *request, result,
-                        [&](CommandContext& ctx, const std::string&,
-                            const RectificationState& state) {
-                          return DecidePublishExplanation(
-                              state, request->body(), NodeToday(ctx.env()));
-                        });
+    v1::CommandResult* result, CommandDone done) const {
+  RunItemCommand(env_, *request, result, std::move(done),
+                 [&](CommandContext& ctx, const std::string&,
+                     const RectificationState& state) {
+                   return DecidePublishExplanation(state, request->body(),
+                                                   NodeToday(ctx.env()));
+                 });
 }
 
 }  // namespace reporting::county

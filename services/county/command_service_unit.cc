@@ -6,7 +6,7 @@
 // RecordSelfInspectionCheck) also read every registered member's evaluation
 // stream while the unit is in that stage, so a concurrent change to an
 // opinion makes the command ABORTED rather than decided on stale facts.
-#include "services/county/command_service.h"
+#include "services/county/command_handlers.h"
 #include "services/county/domain/unit.h"
 #include "services/county/ids.h"
 #include "services/county/unit_loader.h"
@@ -19,115 +19,124 @@ namespace {
 // members' evaluations when `with_evaluations`), asks `decide` for the
 // event and emits it on the unit's stream.
 template <typename Request, typename Decide>
-grpc::Status RunUnitCommand(const NodeEnv& env, const Request& request,
-                            v1::CommandResult* result, bool with_evaluations,
-                            Decide decide) {
-  return RunCommand(env, request.meta(), result, [&](CommandContext& ctx) {
-    ASSIGN_OR_RETURN(std::string unit_id,
-                     CheckId(IdKind::kUnit, "unit_id", request.body().unit_id(),
-                             ctx.node_id()));
-    ASSIGN_OR_RETURN(LoadedUnit unit,
-                     LoadUnit(
-                         unit_id, with_evaluations,
-                         [&](absl::string_view id) { return ctx.ReadMain(id); },
-                         [&](absl::string_view id) { return ctx.Read(id); }));
-    ASSIGN_OR_RETURN(auto event, decide(ctx, unit));
-    ctx.Emit(unit.stream_id, event);
-    return absl::OkStatus();
-  });
+void RunUnitCommand(const NodeEnv& env, const Request& request,
+                    v1::CommandResult* result, CommandDone done,
+                    bool with_evaluations, Decide decide) {
+  RunCommand(
+      env, request.meta(), result, std::move(done), [&](CommandContext& ctx) {
+        ASSIGN_OR_RETURN(std::string unit_id,
+                         CheckId(IdKind::kUnit, "unit_id",
+                                 request.body().unit_id(), ctx.node_id()));
+        ASSIGN_OR_RETURN(
+            LoadedUnit unit,
+            LoadUnit(
+                unit_id, with_evaluations,
+                [&](absl::string_view id) { return ctx.ReadMain(id); },
+                [&](absl::string_view id) { return ctx.Read(id); }));
+        ASSIGN_OR_RETURN(auto event, decide(ctx, unit));
+        ctx.Emit(unit.stream_id, event);
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace
 
-grpc::Status CommandServiceImpl::RecordSelfInspectionCheck(
-    grpc::ServerContext*, const v1::RecordSelfInspectionCheckRequest* request,
-    v1::CommandResult* result) {
-  return RunUnitCommand(env_, *request, result, /*with_evaluations=*/false,
-                        [&](CommandContext&, const LoadedUnit& unit) {
-                          return DecideRecordSelfInspectionCheck(
-                              unit.state, request->body());
-                        });
+void CommandHandlers::RecordSelfInspectionCheck(
+    const v1::RecordSelfInspectionCheckRequest* request,
+    v1::CommandResult* result, CommandDone done) const {
+  RunUnitCommand(
+      env_, *request, result, std::move(done), /*with_evaluations=*/false,
+      [&](CommandContext&, const LoadedUnit& unit) {
+        return DecideRecordSelfInspectionCheck(unit.state, request->body());
+      });
 }
 
-grpc::Status CommandServiceImpl::CompleteSelfInspection(
-    grpc::ServerContext*, const v1::CompleteSelfInspectionRequest* request,
-    v1::CommandResult* result) {
-  return RunUnitCommand(env_, *request, result, /*with_evaluations=*/true,
-                        [&](CommandContext&, const LoadedUnit& unit) {
-                          return DecideCompleteSelfInspection(
-                              unit.state, unit.evaluations, request->body());
-                        });
+void CommandHandlers::CompleteSelfInspection(
+    const v1::CompleteSelfInspectionRequest* request, v1::CommandResult* result,
+    CommandDone done) const {
+  RunUnitCommand(env_, *request, result, std::move(done),
+                 /*with_evaluations=*/true,
+                 [&](CommandContext&, const LoadedUnit& unit) {
+                   return DecideCompleteSelfInspection(
+                       unit.state, unit.evaluations, request->body());
+                 });
 }
 
-grpc::Status CommandServiceImpl::RecordSurvey(
-    grpc::ServerContext*, const v1::RecordSurveyRequest* request,
-    v1::CommandResult* result) {
-  return RunUnitCommand(env_, *request, result, /*with_evaluations=*/true,
-                        [&](CommandContext&, const LoadedUnit& unit) {
-                          return DecideRecordSurvey(
-                              unit.state, unit.evaluations, request->body());
-                        });
+void CommandHandlers::RecordSurvey(const v1::RecordSurveyRequest* request,
+                                   v1::CommandResult* result,
+                                   CommandDone done) const {
+  RunUnitCommand(env_, *request, result, std::move(done),
+                 /*with_evaluations=*/true,
+                 [&](CommandContext&, const LoadedUnit& unit) {
+                   return DecideRecordSurvey(unit.state, unit.evaluations,
+                                             request->body());
+                 });
 }
 
-grpc::Status CommandServiceImpl::RecordRemediation(
-    grpc::ServerContext*, const v1::RecordRemediationRequest* request,
-    v1::CommandResult* result) {
-  return RunUnitCommand(env_, *request, result, /*with_evaluations=*/true,
-                        [&](CommandContext&, const LoadedUnit& unit) {
-                          return DecideRecordRemediation(
-                              unit.state, unit.evaluations, request->body());
-                        });
+void CommandHandlers::RecordRemediation(
+    const v1::RecordRemediationRequest* request, v1::CommandResult* result,
+    CommandDone done) const {
+  RunUnitCommand(env_, *request, result, std::move(done),
+                 /*with_evaluations=*/true,
+                 [&](CommandContext&, const LoadedUnit& unit) {
+                   return DecideRecordRemediation(unit.state, unit.evaluations,
+                                                  request->body());
+                 });
 }
 
-grpc::Status CommandServiceImpl::SubmitTransitionReport(
-    grpc::ServerContext*, const v1::SubmitTransitionReportRequest* request,
-    v1::CommandResult* result) {
-  return RunUnitCommand(env_, *request, result, /*with_evaluations=*/true,
-                        [&](CommandContext&, const LoadedUnit& unit) {
-                          return DecideSubmitTransitionReport(
-                              unit.state, unit.evaluations, request->body());
-                        });
+void CommandHandlers::SubmitTransitionReport(
+    const v1::SubmitTransitionReportRequest* request, v1::CommandResult* result,
+    CommandDone done) const {
+  RunUnitCommand(env_, *request, result, std::move(done),
+                 /*with_evaluations=*/true,
+                 [&](CommandContext&, const LoadedUnit& unit) {
+                   return DecideSubmitTransitionReport(
+                       unit.state, unit.evaluations, request->body());
+                 });
 }
 
-grpc::Status CommandServiceImpl::RecordSupervisoryReview(
-    grpc::ServerContext*, const v1::RecordSupervisoryReviewRequest* request,
-    v1::CommandResult* result) {
-  return RunUnitCommand(env_, *request, result, /*with_evaluations=*/true,
-                        [&](CommandContext&, const LoadedUnit& unit) {
-                          return DecideRecordSupervisoryReview(
-                              unit.state, unit.evaluations, request->body());
-                        });
+void CommandHandlers::RecordSupervisoryReview(
+    const v1::RecordSupervisoryReviewRequest* request,
+    v1::CommandResult* result, CommandDone done) const {
+  RunUnitCommand(env_, *request, result, std::move(done),
+                 /*with_evaluations=*/true,
+                 [&](CommandContext&, const LoadedUnit& unit) {
+                   return DecideRecordSupervisoryReview(
+                       unit.state, unit.evaluations, request->body());
+                 });
 }
 
-grpc::Status CommandServiceImpl::RecordApproval(
-    grpc::ServerContext*, const v1::RecordApprovalRequest* request,
-    v1::CommandResult* result) {
-  return RunUnitCommand(env_, *request, result, /*with_evaluations=*/true,
-                        [&](CommandContext&, const LoadedUnit& unit) {
-                          return DecideRecordApproval(
-                              unit.state, unit.evaluations, request->body());
-                        });
+void CommandHandlers::RecordApproval(const v1::RecordApprovalRequest* request,
+                                     v1::CommandResult* result,
+                                     CommandDone done) const {
+  RunUnitCommand(env_, *request, result, std::move(done),
+                 /*with_evaluations=*/true,
+                 [&](CommandContext&, const LoadedUnit& unit) {
+                   return DecideRecordApproval(unit.state, unit.evaluations,
+                                               request->body());
+                 });
 }
 
-grpc::Status CommandServiceImpl::HoldTransitionMeeting(
-    grpc::ServerContext*, const v1::HoldTransitionMeetingRequest* request,
-    v1::CommandResult* result) {
-  return RunUnitCommand(env_, *request, result, /*with_evaluations=*/true,
-                        [&](CommandContext& ctx, const LoadedUnit& unit) {
-                          return DecideHoldTransitionMeeting(
-                              unit.state, unit.evaluations, request->body(),
-                              NodeToday(ctx.env()));
-                        });
+void CommandHandlers::HoldTransitionMeeting(
+    const v1::HoldTransitionMeetingRequest* request, v1::CommandResult* result,
+    CommandDone done) const {
+  RunUnitCommand(env_, *request, result, std::move(done),
+                 /*with_evaluations=*/true,
+                 [&](CommandContext& ctx, const LoadedUnit& unit) {
+                   return DecideHoldTransitionMeeting(
+                       unit.state, unit.evaluations, request->body(),
+                       NodeToday(ctx.env()));
+                 });
 }
 
-grpc::Status CommandServiceImpl::FileWorkSummary(
-    grpc::ServerContext*, const v1::FileWorkSummaryRequest* request,
-    v1::CommandResult* result) {
-  return RunUnitCommand(env_, *request, result, /*with_evaluations=*/false,
-                        [&](CommandContext&, const LoadedUnit& unit) {
-                          return DecideFileWorkSummary(unit.state,
-                                                       request->body());
-                        });
+void CommandHandlers::FileWorkSummary(const v1::FileWorkSummaryRequest* request,
+                                      v1::CommandResult* result,
+                                      CommandDone done) const {
+  RunUnitCommand(env_, *request, result, std::move(done),
+                 /*with_evaluations=*/false,
+                 [&](CommandContext&, const LoadedUnit& unit) {
+                   return DecideFileWorkSummary(unit.state, request->body());
+                 });
 }
 
 }  // namespace reporting::county

@@ -6,8 +6,8 @@
 #define REPORTING_SERVICES_COUNTY_MEMBER_COMMAND_H_
 
 #include <string>
+#include <utility>
 
-#include "grpcpp/support/status.h"
 #include "services/county/command_context.h"
 #include "services/county/domain/registration.h"
 #include "services/county/ids.h"
@@ -27,12 +27,13 @@ struct MemberStream {
 // into a State (StatusOr); `decide(loaded)` returns the event to emit
 // (StatusOr of a message) or the refusal.
 template <typename State, typename StreamOf, typename Fold, typename Decide>
-grpc::Status RunMemberCommand(const NodeEnv& env, const v1::CommandMeta& meta,
-                              const std::string& member_id,
-                              v1::CommandResult* result, StreamOf stream_of,
-                              Fold fold, Decide decide) {
-  return RunCommand(
-      env, meta, result, [&](CommandContext& ctx) -> absl::Status {
+void RunMemberCommand(const NodeEnv& env, const v1::CommandMeta& meta,
+                      const std::string& member_id, v1::CommandResult* result,
+                      CommandDone done, StreamOf stream_of, Fold fold,
+                      Decide decide) {
+  RunCommand(
+      env, meta, result, std::move(done),
+      [&](CommandContext& ctx) -> absl::Status {
         ASSIGN_OR_RETURN(
             std::string unit_id,
             CheckId(IdKind::kMember, "member_id", member_id, ctx.node_id()));

@@ -19,7 +19,7 @@
 // commit). baseline: the echo RPC with the same request message, answering
 // a fixed CommandResult. --quick (ctest) runs one short round.
 // Profiling aids: --clients=N runs one level; --system_only skips the
-// baseline; --direct calls CommandServiceImpl without gRPC (the command
+// baseline; --direct calls CommandHandlers without gRPC (the command
 // path's own ceiling).
 #include <algorithm>
 #include <atomic>
@@ -29,6 +29,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -180,7 +181,10 @@ class Bench {
           v1::CommandResult result;
           grpc::ClientContext ctx;
           grpc::Status s =
-              direct_ ? commands_->RegisterUnit(nullptr, &request, &result)
+              direct_ ? county::AwaitCommand([&](county::CommandDone done) {
+                          commands_->handlers().RegisterUnit(&request, &result,
+                                                             std::move(done));
+                        })
               : system ? stub->RegisterUnit(&ctx, request, &result)
                      : grpc::internal::BlockingUnaryCall(channel.get(), echo, &ctx,
                                                          request, &result);
