@@ -22,6 +22,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -149,6 +150,43 @@ double SystemConcurrent(const std::string& dir, int threads, double seconds) {
   for (std::thread& t : pool) t.join();
   const double s = std::chrono::duration<double>(Clock::now() - start).count();
   return static_cast<double>(total.load()) / s;
+}
+
+// The same with AppendAsync, as a server uses it: `appenders` appenders,
+// each with one append in flight, sending its next one from the callback
+// that acknowledges the last (no thread per appender).
+double SystemAsyncConcurrent(const std::string& dir, int appenders,
+                             double seconds) {
+  std::unique_ptr<EventLog> log = OpenLog(dir, true);
+  const auto deadline =
+      Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                         std::chrono::duration<double>(seconds));
+  absl::Mutex mu;
+  uint64_t total = 0;
+  int running = appenders;
+  std::function<void(int, uint64_t)> send = [&](int t, uint64_t n) {
+    log->AppendAsync(MakeRequest(t, n, 1),
+                     [&, t, n](absl::StatusOr<AppendResult> result) {
+                       if (!result.ok()) {
+                         std::fprintf(stderr, "append_bench: %s\n",
+                                      result.status().ToString().c_str());
+                         std::exit(1);
+                       }
+                       if (Clock::now() < deadline) return send(t, n + 1);
+                       absl::MutexLock l(&mu);
+                       total += n + 1;
+                       --running;
+                     });
+  };
+  const auto start = Clock::now();
+  for (int t = 0; t < appenders; ++t) send(t, 0);
+  {
+    absl::MutexLock l(&mu);
+    mu.Await(absl::Condition(+[](int* r) { return *r == 0; }, &running));
+  }
+  const double s = std::chrono::duration<double>(Clock::now() - start).count();
+  log.reset();  // the last callback may still be returning: wait for it
+  return static_cast<double>(total) / s;
 }
 
 // -------------------------------------------------------------- baseline --
@@ -396,6 +434,20 @@ int Main(int argc, char** argv) {
   }
   // The log against itself: 64 durable appenders over one (target >= 15).
   if (single > 0 && many > 0) Print("scaling_64_over_1_sync", many, single);
+
+  // 64 appenders through AppendAsync (one append in flight each), against
+  // the same 64-thread RocksDB baseline.
+  const std::string async_name = "concurrent64_async_sync";
+  if (async_name.find(cfg.only) != std::string::npos) {
+    auto [sys, base] = Compare(
+        cfg, root, async_name,
+        [&](const std::string& d) {
+          return SystemAsyncConcurrent(d, 64, seconds);
+        },
+        [&](const std::string& d) { return BaselineConcurrent(d, 64, seconds); });
+    Print(async_name, sys, base);
+    if (single > 0) Print("scaling_64_async_over_1_sync", sys, single);
+  }
   return 0;
 }
 
