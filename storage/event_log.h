@@ -134,9 +134,10 @@ class EventLog {
 
   // Append without blocking the caller on the write and the sync: `done`
   // gets what Append would have returned, when Append would have returned
-  // it (durable, or refused). It runs on the thread that wrote the
-  // request's group, or on the caller's thread for a request refused at
-  // once; never under the log's locks. `done` must not block: every
+  // it (durable, or refused). It runs on the log's answerer thread (or on
+  // the thread of an Append that led the request's group), or on the
+  // caller's thread for a request refused at once; never under the log's
+  // locks, so it may call AppendAsync again. `done` must not block: every
   // append of its group waits for it. A server answers its calls from
   // `done` instead of parking one thread per call until the fsync.
   // This default runs Append on the caller's thread.

@@ -37,6 +37,12 @@
 #include "storage/status_macros.h"
 
 namespace reporting::storage {
+namespace {
+
+// The log whose AppendAsync callbacks this thread is running (FinishAsync).
+thread_local const EventLogImpl* t_answering = nullptr;
+
+}  // namespace
 
 // One Append (or AppendAsync) call in the writer queue. The leader that
 // handles it writes its answer, then: for Append, sets `done` and notifies
@@ -82,45 +88,57 @@ struct EventLogImpl::Staging {
 absl::StatusOr<AppendResult> EventLogImpl::Append(
     const AppendRequest& request) {
   RETURN_IF_ERROR(ValidateAppendRequest(options_.node_id, request));
-  absl::ReaderMutexLock life(&lifecycle_);
-  RETURN_IF_ERROR(CheckOpen("append"));
-
   Writer w(&request);
-  RunInGroup(&w);  // written and durable, or refused
-  return OutcomeLocked(w);
+  Answered answered;  // AppendAsync members this thread answered as leader
+  absl::StatusOr<AppendResult> outcome;
+  {
+    absl::ReaderMutexLock life(&lifecycle_);
+    RETURN_IF_ERROR(CheckOpen("append"));
+    RunInGroup(&w, &answered);  // written and durable, or refused
+    outcome = OutcomeLocked(w);
+  }
+  FinishAsync(std::move(answered));
+  return outcome;
 }
 
 void EventLogImpl::AppendAsync(AppendRequest request, AppendCallback done) {
+  // Not under lifecycle_ (a callback may call this, and the answerer
+  // thread must not take it twice): Close sets async_closing_ before it
+  // closes anything, and waits for every request queued before.
   absl::Status refused = ValidateAppendRequest(options_.node_id, request);
   if (refused.ok()) {
-    absl::ReaderMutexLock life(&lifecycle_);
-    refused = CheckOpen("append");
-    if (refused.ok()) {
-      auto w = std::make_unique<Writer>(std::move(request), std::move(done));
-      absl::MutexLock q(&queue_mu_);
-      if (!async_closing_) {
-        // Nobody leads an empty queue: the leader thread takes it (an
-        // Append arriving meanwhile queues behind and is led by it).
-        if (writers_.empty()) async_lead_wanted_ = true;
-        if (!async_leader_.joinable()) {
-          async_leader_ = std::thread([this] { AsyncLeaderLoop(); });
+    auto w = std::make_unique<Writer>(std::move(request), std::move(done));
+    absl::MutexLock q(&queue_mu_);
+    if (!async_closing_) {
+      // Nobody leads an empty queue: the leader thread takes it (an
+      // Append arriving meanwhile queues behind and is led by it).
+      if (writers_.empty()) {
+        if (t_answering == this) {
+          wake_deferred_ = true;  // FinishAsync wakes the leader once
+        } else {
+          async_lead_wanted_ = true;
         }
-        writers_.push_back(w.release());
-        ++async_pending_;
-        return;
       }
-      done = std::move(w->callback);
-      refused = absl::FailedPreconditionError(absl::StrCat(
-          "event_log: append node=", options_.node_id,
-          ": the log is closing"));
+      if (!async_leader_.joinable()) {
+        async_leader_ = std::thread([this] { AsyncLeaderLoop(); });
+      }
+      writers_.push_back(w.release());
+      ++async_pending_;
+      return;
     }
+    done = std::move(w->callback);
+    refused = absl::FailedPreconditionError(absl::StrCat(
+        "event_log: append node=", options_.node_id,
+        ": the log is closing or closed"));
   }
   done(std::move(refused));
 }
 
 void EventLogImpl::AsyncLeaderLoop() {
+  // Closing ends the thread, but not while callbacks still running may
+  // want it to lead what they queued (wake_deferred_).
   auto wanted = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_) {
-    return async_lead_wanted_ || async_closing_;
+    return async_lead_wanted_ || (async_closing_ && !wake_deferred_);
   };
   pthread_setname_np(pthread_self(), "log-writer");
   for (;;) {
@@ -133,7 +151,7 @@ void EventLogImpl::AsyncLeaderLoop() {
     }
     {
       absl::ReaderMutexLock life(&lifecycle_);
-      LeadGroups(nullptr);
+      LeadGroups(nullptr, nullptr);
     }
     absl::MutexLock q(&queue_mu_);
     async_leading_ = false;
@@ -167,12 +185,19 @@ absl::StatusOr<AppendResult> EventLogImpl::OutcomeLocked(Writer& w) const {
   return std::move(w.result);
 }
 
-void EventLogImpl::RunInGroup(Writer* w) {
+void EventLogImpl::RunInGroup(Writer* w, Answered* answered) {
   bool lead;
   {
     absl::MutexLock q(&queue_mu_);
     writers_.push_back(w);
     lead = writers_.size() == 1;  // nobody is leading: lead now
+    if (wake_deferred_) {
+      // Async appends queued by callbacks still running wait for the leader
+      // thread: wake it now (it leads this one too) rather than wait for
+      // the callbacks to end.
+      wake_deferred_ = false;
+      async_lead_wanted_ = true;
+    }
   }
   if (!lead) {
     w->ready.WaitForNotification();
@@ -182,10 +207,10 @@ void EventLogImpl::RunInGroup(Writer* w) {
       return;
     }
   }
-  LeadGroups(w);
+  LeadGroups(w, answered);
 }
 
-void EventLogImpl::LeadGroups(const Writer* self) {
+void EventLogImpl::LeadGroups(const Writer* self, Answered* answered) {
   // Write groups from the front of the queue, each made durable before its
   // members are answered, until the queue is empty. An Append leads at most
   // kMaxLeadRounds groups (bounding its own latency), then hands the lead
@@ -206,10 +231,12 @@ void EventLogImpl::LeadGroups(const Writer* self) {
       for (Writer* next : writers_) {
         const size_t n = next->request->events.size();
         if (!group.empty() && events + n > kMaxGroupEvents) break;
+        if (self == nullptr && group.size() == kMaxAsyncGroupAppends) break;
         group.push_back(next);
         events += n;
       }
     }
+    if (group.empty()) return;  // woken for writers a previous round took
     // Later writers queue up while this group is written and synced, so
     // the next group is as large as the wait was long.
     WriteGroup(group);
@@ -241,14 +268,18 @@ void EventLogImpl::LeadGroups(const Writer* self) {
       }
     }
     if (next_leader != nullptr) next_leader->ready.Notify();
-    Answer(group, self);
+    Answer(group, self, answered);
     if (!more || handed_over) return;
   }
 }
 
 void EventLogImpl::AnswerLoop() {
+  // Closing ends the thread once the leader thread can add no more groups
+  // (it writes a burst as several).
   auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_) {
-    return !written_groups_.empty() || async_closing_;
+    return !written_groups_.empty() ||
+           (async_closing_ && !async_leading_ && !async_lead_wanted_ &&
+            !wake_deferred_);
   };
   pthread_setname_np(pthread_self(), "log-answerer");
   for (;;) {
@@ -261,26 +292,28 @@ void EventLogImpl::AnswerLoop() {
       written_groups_.pop_front();
       answering_ = true;
     }
+    Answered answered;
     {
       absl::ReaderMutexLock life(&lifecycle_);
       SettleGroup(group);
-      Answer(group, nullptr);
+      Answer(group, nullptr, &answered);
     }
+    FinishAsync(std::move(answered));
     absl::MutexLock q(&queue_mu_);
     answering_ = false;
   }
 }
 
 void EventLogImpl::Answer(const std::vector<Writer*>& group,
-                          const Writer* leader) {
+                          const Writer* leader, Answered* answered) {
   // Async members are picked out first: a woken member's Writer lives on
   // its own stack and may be gone as soon as it is notified.
-  std::vector<Writer*> async_members;
   for (Writer* member : group) {
-    if (member->callback) async_members.push_back(member);
+    if (member->callback) {
+      answered->emplace_back(member, OutcomeLocked(*member));
+    }
   }
   WakeMembers(group, leader);
-  FinishAsync(async_members);
 }
 
 void EventLogImpl::WakeMembers(const std::vector<Writer*>& group,
@@ -300,14 +333,24 @@ void EventLogImpl::WakeMembers(const std::vector<Writer*>& group,
   members[0]->ready.Notify();
 }
 
-void EventLogImpl::FinishAsync(const std::vector<Writer*>& members) {
-  if (members.empty()) return;
-  for (Writer* member : members) {
+void EventLogImpl::FinishAsync(Answered answered) {
+  if (answered.empty()) return;
+  // A callback commonly sends the appender's next append. Waking the
+  // leader thread for each one (a context switch per append on this path)
+  // cost more than writing them: it is woken once, after the last callback.
+  const EventLogImpl* outer = t_answering;
+  t_answering = this;
+  for (auto& [member, outcome] : answered) {
     std::unique_ptr<Writer> w(member);  // popped from the queue: ours now
-    w->callback(OutcomeLocked(*w));
+    w->callback(std::move(outcome));
   }
+  t_answering = outer;
   absl::MutexLock q(&queue_mu_);
-  async_pending_ -= members.size();
+  async_pending_ -= answered.size();
+  if (wake_deferred_ && outer != this) {
+    wake_deferred_ = false;
+    if (!writers_.empty()) async_lead_wanted_ = true;
+  }
 }
 
 void EventLogImpl::SettleGroup(const std::vector<Writer*>& group) {

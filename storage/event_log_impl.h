@@ -85,8 +85,17 @@ class EventLogImpl : public EventLog {
   // The append path (event_log_append.cc).
   struct Writer;   // one Append call in the writer queue
   struct Staging;  // what a group's leader has staged so far
+  // AppendAsync writers answered, with their outcomes, callbacks not yet
+  // called (the writers are owned: deleted by FinishAsync).
+  using Answered =
+      std::vector<std::pair<Writer*, absl::StatusOr<AppendResult>>>;
   // A group holds at most this many events (one RocksDB write).
   static constexpr size_t kMaxGroupEvents = kMaxEventsPerAppend;
+  // The leader thread writes at most this many appends per group, so the
+  // first groups of a burst sync while it writes the rest (one group of 64
+  // single-event appends was written, then synced, then answered, in
+  // series; docs/PERFORMANCE.md has the measurements).
+  static constexpr size_t kMaxAsyncGroupAppends = 16;
   // A leader leads at most this many groups in a row (bounds its latency).
   static constexpr int kMaxLeadRounds = 8;
 
@@ -94,18 +103,22 @@ class EventLogImpl : public EventLog {
       ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
   // Queues w; returns once a group's leader (maybe w itself) has written
   // it and made it durable, or refused it (w->status).
-  void RunInGroup(Writer* w) ABSL_LOCKS_EXCLUDED(queue_mu_, append_mu_)
-      ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
+  // AppendAsync members answered on this thread are added to `answered`,
+  // for FinishAsync once lifecycle_ is released.
+  void RunInGroup(Writer* w, Answered* answered)
+      ABSL_LOCKS_EXCLUDED(queue_mu_, append_mu_)
+          ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
   // Writes groups from the front of the queue until it is empty or the
   // lead passes on. `self`: the leading Append's writer, or nullptr on the
   // async leader thread.
-  void LeadGroups(const Writer* self)
+  void LeadGroups(const Writer* self, Answered* answered)
       ABSL_LOCKS_EXCLUDED(queue_mu_, append_mu_)
           ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
-  // After SettleGroup: wakes the group's Append members and calls its
-  // AppendAsync members' callbacks. `leader`: the Append leading, if any.
-  void Answer(const std::vector<Writer*>& group, const Writer* leader)
-      ABSL_LOCKS_EXCLUDED(queue_mu_, append_mu_)
+  // After SettleGroup: wakes the group's Append members and adds its
+  // AppendAsync members, with their outcomes, to `answered`. `leader`: the
+  // Append leading, if any.
+  void Answer(const std::vector<Writer*>& group, const Writer* leader,
+              Answered* answered) ABSL_LOCKS_EXCLUDED(queue_mu_, append_mu_)
           ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
   // The answerer thread: settles and answers the groups the async leader
   // thread wrote, in order, until Close stops it.
@@ -114,10 +127,10 @@ class EventLogImpl : public EventLog {
   // done and wakes them.
   static void WakeMembers(const std::vector<Writer*>& group,
                           const Writer* leader);
-  // Calls a group's AppendAsync members' callbacks and frees them.
-  void FinishAsync(const std::vector<Writer*>& members)
-      ABSL_LOCKS_EXCLUDED(queue_mu_, append_mu_)
-          ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
+  // Calls the answered AppendAsync members' callbacks, holding none of the
+  // log's locks (a callback may append again), and frees them.
+  void FinishAsync(Answered answered)
+      ABSL_LOCKS_EXCLUDED(queue_mu_, append_mu_, lifecycle_);
   // An answered writer's outcome, as Append returns it.
   absl::StatusOr<AppendResult> OutcomeLocked(Writer& w) const
       ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
@@ -211,6 +224,10 @@ class EventLogImpl : public EventLog {
   // (started by the first call) and what it is asked to do.
   size_t async_pending_ ABSL_GUARDED_BY(queue_mu_) = 0;
   bool async_lead_wanted_ ABSL_GUARDED_BY(queue_mu_) = false;
+  // An AppendAsync made by a callback FinishAsync is running found the
+  // queue empty: the leader thread is woken when the callbacks are done
+  // (or by the next Append).
+  bool wake_deferred_ ABSL_GUARDED_BY(queue_mu_) = false;
   bool async_leading_ ABSL_GUARDED_BY(queue_mu_) = false;
   bool async_closing_ ABSL_GUARDED_BY(queue_mu_) = false;
   std::thread async_leader_ ABSL_GUARDED_BY(queue_mu_);
