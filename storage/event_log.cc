@@ -1,6 +1,7 @@
 // EventLog::Open, and EventLogImpl's lifecycle (construction, close,
 // checkpoint) and version lookups. The append path is event_log_append.cc.
 #include <algorithm>
+#include <limits>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -159,15 +160,9 @@ absl::StatusOr<uint64_t> EventLogImpl::WrittenVersionLocked(
     absl::string_view stream_id) const {
   auto cached = version_cache_.find(stream_id);
   if (cached != version_cache_.end()) return cached->second;
-  std::string value;
-  ASSIGN_OR_RETURN(bool found, db_->Get(Cf::kStreams, stream_id, &value));
-  if (!found) return kNoStream;
-  if (value.size() != 8) {
-    return absl::DataLossError(
-        absl::StrCat("event_log: node=", options_.node_id,
-                     " stream=", stream_id, ": malformed version record"));
-  }
-  return keys::GetBe64(value);
+  // Written events are all in RocksDB (durable or not): the newest entry.
+  return NewestVersionLocked(stream_id, std::numeric_limits<uint64_t>::max(),
+                             "append");
 }
 
 absl::Status EventLogImpl::Checkpoint(const std::string& dir) const {

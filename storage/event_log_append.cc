@@ -406,19 +406,12 @@ void EventLogImpl::WriteGroup(const std::vector<Writer*>& group) {
   }
   if (staging.head.sequence == written_.sequence) return;  // nothing new
 
-  // Streams in key order: consecutive memtable inserts then reuse the
-  // skiplist position (hash order made each a random insert, ~25% of the
-  // write).
+  // A stream's version is its newest stream_index entry: no separate
+  // version record is written (storage/README.md, "streams").
   std::vector<std::pair<absl::string_view, uint64_t>> staged;
   staged.reserve(staging.streams.size());
   for (const auto& [stream, state] : staging.streams) {
     if (state.staged) staged.emplace_back(stream, state.version);
-  }
-  std::sort(staged.begin(), staged.end());
-  for (const auto& [stream, version] : staged) {
-    batch_.Put(db_->handle(Cf::kStreams),
-               rocksdb::Slice(stream.data(), stream.size()),
-               keys::Be64(version));
   }
   batch_.Put(db_->handle(Cf::kMeta),
              rocksdb::Slice(keys::kHeadKey.data(), keys::kHeadKey.size()),

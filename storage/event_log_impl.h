@@ -157,7 +157,7 @@ class EventLogImpl : public EventLog {
   static constexpr size_t kMaxCachedStreams = 1 << 20;
 
   // The stream's version as written (durable or not): from
-  // version_cache_, else the streams column family.
+  // version_cache_, else its newest stream_index entry.
   absl::StatusOr<uint64_t> WrittenVersionLocked(absl::string_view stream_id)
       const ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_)
           ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
@@ -178,6 +178,13 @@ class EventLogImpl : public EventLog {
       }
     }
   }
+  // The version of the stream's newest stream_index entry whose event's
+  // sequence is <= max_sequence (kNoStream: none); `op` names the caller
+  // in a DATA_LOSS message. A copy must be indexed up to max_sequence.
+  absl::StatusOr<uint64_t> NewestVersionLocked(absl::string_view stream_id,
+                                               uint64_t max_sequence,
+                                               absl::string_view op) const
+      ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
   // The stored event; DATA_LOSS when it is missing or malformed.
   absl::StatusOr<StoredEvent> GetEventLocked(uint64_t sequence) const
       ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);

@@ -178,7 +178,12 @@ absl::StatusOr<uint64_t> EventLogImpl::StreamVersion(
   }
   const uint64_t head = commit_.durable().sequence;
   RETURN_IF_ERROR(IndexUpTo(head));  // a copy indexes lazily
-  // The newest index entry of the stream whose event is durable.
+  return NewestVersionLocked(stream_id, head, "stream version");
+}
+
+absl::StatusOr<uint64_t> EventLogImpl::NewestVersionLocked(
+    absl::string_view stream_id, uint64_t max_sequence,
+    absl::string_view op) const {
   const std::string prefix = keys::StreamIndexPrefix(stream_id);
   rocksdb::ReadOptions ro;
   rocksdb::Slice lower_slice(prefix);
@@ -192,10 +197,10 @@ absl::StatusOr<uint64_t> EventLogImpl::StreamVersion(
     if (!keys::DecodeStreamIndexKey(View(it->key()), prefix.size(), &version) ||
         it->value().size() != 8) {
       return absl::DataLossError(
-          absl::StrCat("event_log: stream version node=", options_.node_id,
+          absl::StrCat("event_log: ", op, " node=", options_.node_id,
                        " stream=", stream_id, ": malformed index entry"));
     }
-    if (keys::GetBe64(View(it->value())) <= head) return version;
+    if (keys::GetBe64(View(it->value())) <= max_sequence) return version;
   }
   RETURN_IF_ERROR(ToStatus(it->status(), "read stream index"));
   return kNoStream;

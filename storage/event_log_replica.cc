@@ -263,7 +263,7 @@ absl::StatusOr<Head> EventLogImpl::WriteReplicatedLocked(
       db_->handle(Cf::kTypeIndex);
   // Keys are built in these buffers (Put copies them into the batch).
   std::string sequence_key, stream_key, type_key;
-  // Restore only: the streams' new versions (Append reads them).
+  // Restore only: the streams' new versions, for Append's version cache.
   std::map<std::string, uint64_t> stream_versions;
   const uint64_t first_new = events[i].sequence;
   for (; i < events.size(); ++i) {
@@ -282,13 +282,11 @@ absl::StatusOr<Head> EventLogImpl::WriteReplicatedLocked(
     keys::TypeIndexKeyTo(&type_key, env.event_type, env.recorded_at_us,
                          e.sequence);
     batch.Put(type_index_cf, type_key, rocksdb::Slice());
+    if (!restore) continue;
     uint64_t& v = stream_versions[std::string(env.stream_id)];
     if (env.stream_version > v) v = env.stream_version;
   }
   if (restore) {
-    for (const auto& [stream, version] : stream_versions) {
-      batch.Put(db_->handle(Cf::kStreams), stream, keys::Be64(version));
-    }
     for (const auto& [id, range] : commands) {
       batch.Put(db_->handle(Cf::kCommands), id,
                 keys::CommandValue(range.first, range.second));

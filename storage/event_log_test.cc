@@ -279,6 +279,47 @@ TEST_F(EventLogTest, ExpectedVersionsOfStreamsNotWrittenAreChecked) {
   MustAppend(absent);
 }
 
+TEST_F(EventLogTest, VersionsComeFromTheStreamIndexAfterReopen) {
+  // Stream ids that prefix one another: the newest entry of "unit/a" must
+  // not be taken from "unit/a2" (whose keys sort right after it).
+  MustAppend(Request("cmd-1", {Unit("unit/a"), Unit("unit/a")}));
+  MustAppend(Request("cmd-2", {Unit("unit/a2"), Unit("unit/a2"),
+                               Unit("unit/a2")}));
+  MustAppend(Request("cmd-3", {Unit("unit/")}));
+  // A record as earlier versions wrote it to the streams column family,
+  // now stale: it must not be read.
+  ASSERT_TRUE(log_->Close().ok());
+  log_.reset();
+  {
+    auto db = RocksDb::Open(dir_.path(), false);
+    ASSERT_TRUE(db.ok()) << db.status();
+    rocksdb::WriteBatch batch;
+    batch.Put((*db)->handle(Cf::kStreams), "unit/a", keys::Be64(7));
+    ASSERT_TRUE((*db)->Write(&batch, true).ok());
+    ASSERT_TRUE((*db)->Close().ok());
+  }
+  OpenLog();  // the version cache starts empty
+  EXPECT_EQ(*log_->StreamVersion("unit/a"), 2u);
+  AppendRequest stale = Request("cmd-4", {Unit("unit/a")});
+  stale.expected_versions["unit/a"] = 3;
+  auto refused = log_->Append(stale);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kAborted);
+  EXPECT_THAT(std::string(refused.status().message()),
+              HasSubstr("stream=unit/a: expected version 3, found 2"));
+  AppendRequest next = Request("cmd-5", {Unit("unit/a"), Unit("unit/a2"),
+                                         Unit("unit/"), Unit("unit/new")});
+  next.expected_versions["unit/a"] = 2;
+  next.expected_versions["unit/a2"] = 3;
+  next.expected_versions["unit/"] = 1;
+  next.expected_versions["unit/new"] = kNoStream;
+  const AppendResult r = MustAppend(next);
+  EXPECT_EQ(r.stream_versions.at("unit/a"), 3u);
+  EXPECT_EQ(r.stream_versions.at("unit/a2"), 4u);
+  EXPECT_EQ(r.stream_versions.at("unit/"), 2u);
+  EXPECT_EQ(r.stream_versions.at("unit/new"), 1u);
+  EXPECT_EQ(*log_->StreamVersion("unit/a2"), 4u);
+}
+
 TEST_F(EventLogTest, BadInputIsRefusedBeforeAnythingIsWritten) {
   MustAppend(Request("cmd-0", {Unit("unit/A")}));
   const Head before = log_->GetHead();

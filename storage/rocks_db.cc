@@ -18,11 +18,11 @@ namespace {
 
 // Tuning for an append-heavy log on a small machine (see storage/README.md,
 // "RocksDB tuning"):
-// - Every append is a few small puts to six column families, all in one
+// - Every append is a few small puts to five column families, all in one
 //   WAL, so memtables are the write path: 64 MiB for events (the bulk of the
 //   bytes), 16 MiB for the rest.
-// - Point lookups on every append (command ids, stream versions) get bloom
-//   filters so a miss does not read SST blocks.
+// - Point lookups on every append (command ids) get bloom filters so a
+//   miss does not read SST blocks.
 // - events compress with LZ4 when this RocksDB has it (envelopes are mostly
 //   text; LZ4 costs little CPU), indexes stay uncompressed (tiny values,
 //   hot in scans).
@@ -59,8 +59,8 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf cf) {
       if (c == rocksdb::kLZ4Compression) o.compression = c;
     }
   }
-  // Memtable insert hints: each stream's index keys, each type's index
-  // keys and each stream's version record arrive in key order, so an
+  // Memtable insert hints: each stream's index keys and each type's index
+  // keys arrive in key order, so an
   // insert starts where the last one with the same prefix went instead of
   // searching the skiplist from its top (most of an append's memtable
   // cost). Used by single-writer write groups, which is every append.
@@ -70,11 +70,8 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf cf) {
   } else if (cf == Cf::kTypeIndex) {
     o.memtable_insert_with_hint_prefix_extractor =
         std::make_shared<DropSuffix>(16, "reporting.TypeIndexType");
-  } else if (cf == Cf::kStreams) {
-    o.memtable_insert_with_hint_prefix_extractor.reset(
-        rocksdb::NewNoopTransform());
   }
-  o.memtable_whole_key_filtering = cf == Cf::kCommands || cf == Cf::kStreams;
+  o.memtable_whole_key_filtering = cf == Cf::kCommands;
   if (o.memtable_whole_key_filtering) o.memtable_prefix_bloom_size_ratio = 0.05;
   return o;
 }

@@ -27,7 +27,7 @@ namespace reporting::storage {
 enum class Cf : int {
   kDefault = 0,      // RocksDB's own, unused (RocksDB requires it).
   kEvents = 1,       // be64(seq) -> hash envelope
-  kStreams = 2,      // stream_id -> be64(version)
+  kStreams = 2,      // no longer written (storage/README.md)
   kStreamIndex = 3,  // stream_id 0x00 be64(version) -> be64(seq)
   kTypeIndex = 4,    // event_type 0x00 be64(ordered time) be64(seq) -> ""
   kCommands = 5,     // command_id -> be64(first) be64(last)

@@ -23,7 +23,6 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
-#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -216,13 +215,10 @@ class BaselineWriter {
     rocksdb::WriteBatch wb;
     const uint64_t first = seq->fetch_add(batch) + 1;
     // Same puts in the same order as EventLog: per event its value and two
-    // index entries, then each touched stream once in key order.
-    std::map<std::string, uint64_t> streams;
+    // index entries, then the command and the head.
     for (size_t e = 0; e < batch; ++e) {
       const uint64_t s = first + e;
       const std::string stream = StreamOf(i * batch + e + thread * 7919);
-      uint64_t& version = streams[stream];
-      version = s;
       wb.Put(db_->handle(Cf::kEvents), keys::EventKey(s),
              values_[s % values_.size()]);
       wb.Put(db_->handle(Cf::kStreamIndex), keys::StreamIndexKey(stream, s),
@@ -230,9 +226,6 @@ class BaselineWriter {
       wb.Put(db_->handle(Cf::kTypeIndex),
              keys::TypeIndexKey(type_prefix_, 1700000000000000, s),
              rocksdb::Slice());
-    }
-    for (const auto& [stream, version] : streams) {
-      wb.Put(db_->handle(Cf::kStreams), stream, keys::Be64(version));
     }
     wb.Put(db_->handle(Cf::kCommands), absl::StrCat("bench-", thread, "-", i),
            keys::CommandValue(first, first + batch - 1));
