@@ -2,8 +2,10 @@
 // SIGKILLs it at random moments (kKills times), and after every kill
 // reopens the log and checks that every acknowledged event is present with
 // the acknowledged hash (so byte-identical: the hash covers the bytes and
-// the chain), that the sequence has no gap and that the whole chain
-// verifies. Prints "N kills, 0 acknowledged events lost" on success.
+// the chain), that the sequence has no gap, that the whole chain verifies
+// and that every stream's versions run 1, 2, 3... (each restart starts
+// with no cached versions: they come back from the log). Prints
+// "N kills, 0 acknowledged events lost" on success.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,6 +19,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
+#include "reporting/v1/envelope.pb.h"
 #include "spdlog/spdlog.h"
 #include "storage/event_log.h"
 #include "storage/hash_chain.h"
@@ -88,8 +91,56 @@ bool RunAndKill(const std::string& binary, const std::string& dir, int round,
   return true;
 }
 
+// Every stream's events carry versions 1, 2, 3... in sequence order, and
+// the log reports the last one as the stream's version.
+bool CheckStreamVersions(const EventLog& log, int round) {
+  std::map<std::string, uint64_t> versions;
+  uint64_t next = 1;
+  for (;;) {
+    auto events = log.Read(next, ReadLimits{});
+    if (!events.ok()) {
+      std::fprintf(stderr, "round %d: read: %s\n", round,
+                   events.status().ToString().c_str());
+      return false;
+    }
+    if (events->empty()) break;
+    for (const StoredEvent& e : *events) {
+      v1::EventEnvelope env;
+      if (!env.ParseFromString(e.envelope)) {
+        std::fprintf(stderr, "round %d: sequence %llu does not parse\n",
+                     round, static_cast<unsigned long long>(e.sequence));
+        return false;
+      }
+      uint64_t& version = versions[env.stream_id()];
+      if (env.stream_version() != version + 1) {
+        std::fprintf(stderr,
+                     "round %d: sequence %llu: %s version %llu after %llu\n",
+                     round, static_cast<unsigned long long>(e.sequence),
+                     env.stream_id().c_str(),
+                     static_cast<unsigned long long>(env.stream_version()),
+                     static_cast<unsigned long long>(version));
+        return false;
+      }
+      version = env.stream_version();
+      next = e.sequence + 1;
+    }
+  }
+  for (const auto& [stream, version] : versions) {
+    auto reported = log.StreamVersion(stream);
+    if (!reported.ok() || *reported != version) {
+      std::fprintf(stderr, "round %d: %s: version %s, its events say %llu\n",
+                   round, stream.c_str(),
+                   reported.ok() ? std::to_string(*reported).c_str()
+                                 : reported.status().ToString().c_str(),
+                   static_cast<unsigned long long>(version));
+      return false;
+    }
+  }
+  return true;
+}
+
 // Every acknowledged event is there with its hash; the chain verifies
-// (which also proves there is no gap).
+// (which also proves there is no gap); stream versions are consecutive.
 bool Check(const std::string& dir, const std::map<uint64_t, std::string>& acked,
            int round, uint64_t* lost) {
   EventLogOptions options;
@@ -117,6 +168,7 @@ bool Check(const std::string& dir, const std::map<uint64_t, std::string>& acked,
     std::fprintf(stderr, "round %d: %s\n", round, v.ToString().c_str());
     return false;
   }
+  if (!CheckStreamVersions(**log, round)) return false;
   return (*log)->Close().ok();
 }
 
