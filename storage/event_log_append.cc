@@ -407,7 +407,7 @@ void EventLogImpl::WriteGroup(const std::vector<Writer*>& group) {
   if (staging.head.sequence == written_.sequence) return;  // nothing new
 
   // A stream's version is its newest stream_index entry: no separate
-  // version record is written (storage/README.md, "streams").
+  // version record is written (storage/README.md, "Column families").
   std::vector<std::pair<absl::string_view, uint64_t>> staged;
   staged.reserve(staging.streams.size());
   for (const auto& [stream, state] : staging.streams) {
