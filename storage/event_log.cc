@@ -127,14 +127,15 @@ EventLogImpl::EventLogImpl(EventLogOptions options, std::unique_ptr<RocksDb> db,
       commit_(
           head,
           [this] {
-            absl::MutexLock l(&append_mu_);
-            return written_;
+            absl::MutexLock l(&written_mu_);
+            return written_published_;
           },
           [this]() -> absl::Status {
             if (!options_.sync) return absl::OkStatus();
             return db_->SyncWal();
           }),
-      written_(head) {}
+      written_(head),
+      written_published_(head) {}
 
 EventLogImpl::~EventLogImpl() {
   bool closed;

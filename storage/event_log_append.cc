@@ -362,9 +362,9 @@ void EventLogImpl::SettleGroup(const std::vector<Writer*>& group) {
   absl::Status durable =
       last == 0 ? absl::OkStatus() : commit_.AwaitDurable(last);
   // Durable (or failed): a repeat of these commands now finds them in the
-  // command index. Erased here, once per group: members each taking
-  // append_mu_ on their way out queued behind the next leader.
-  absl::MutexLock l(&append_mu_);
+  // command index. Erased here, once per group: members each taking the
+  // lock on their way out queued behind one another.
+  absl::MutexLock l(&in_flight_mu_);
   for (Writer* member : group) {
     if (member->status.ok()) member->status = durable;
     if (member->staged) in_flight_.erase(member->request->command_id);
@@ -386,11 +386,16 @@ void EventLogImpl::WriteGroup(const std::vector<Writer*>& group) {
                               : 64);
   for (Writer* w : group) {
     const std::string& id = w->request->command_id;
-    auto it = in_flight_.find(id);
-    if (it != in_flight_.end()) {
-      w->range = it->second;
-      w->duplicate = true;
-      continue;
+    {
+      // Not yet durable, or found below once its group settled (the
+      // settling thread erases it only after the write).
+      absl::MutexLock f(&in_flight_mu_);
+      auto it = in_flight_.find(id);
+      if (it != in_flight_.end()) {
+        w->range = it->second;
+        w->duplicate = true;
+        continue;
+      }
     }
     absl::StatusOr<bool> known = LookupCommandLocked(id, &w->range);
     if (!known.ok() || *known) {
@@ -402,6 +407,7 @@ void EventLogImpl::WriteGroup(const std::vector<Writer*>& group) {
     if (!w->status.ok()) continue;
     w->range = {w->result.first_sequence, w->result.last_sequence};
     w->staged = true;
+    absl::MutexLock f(&in_flight_mu_);
     in_flight_.emplace(id, w->range);
   }
   if (staging.head.sequence == written_.sequence) return;  // nothing new
@@ -434,7 +440,7 @@ void EventLogImpl::WriteGroup(const std::vector<Writer*>& group) {
     }
     return;
   }
-  written_ = std::move(staging.head);
+  SetWrittenLocked(std::move(staging.head));
   CacheVersionsLocked(staged);
   if (!options_.sync) commit_.MarkDurable(written_);
 }

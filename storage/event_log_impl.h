@@ -6,6 +6,8 @@
 //   queue_mu_  (the writer queue of Append; held only to queue and pop)
 //   append_mu_ (the append critical section: idempotency, versions,
 //               sequence assignment, hashing, the RocksDB write)
+//   in_flight_mu_, written_mu_ (held only to read or change one field,
+//               so a thread settling a group never waits for a write)
 //   GroupCommit's own mutex (durable head)
 // A public method takes lifecycle_ once; private *Locked helpers never take
 // it again (a reader lock is not re-entrant while Close waits).
@@ -252,9 +254,24 @@ class EventLogImpl : public EventLog {
   std::string type_key_buffer_ ABSL_GUARDED_BY(append_mu_);
   // Last event written to RocksDB (durable or not).
   Head written_ ABSL_GUARDED_BY(append_mu_);
-  // Command ids written but not yet durable -> their sequences.
+  // A copy of written_ for GroupCommit: a sync reads it before it starts,
+  // and must not wait for the write under way (it would start only once
+  // that write ended, and the writer would have to wake it).
+  mutable absl::Mutex written_mu_ ABSL_ACQUIRED_AFTER(append_mu_);
+  Head written_published_ ABSL_GUARDED_BY(written_mu_);
+  // Sets written_ and its published copy.
+  void SetWrittenLocked(Head head) ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_)
+      ABSL_LOCKS_EXCLUDED(written_mu_) {
+    absl::MutexLock l(&written_mu_);
+    written_published_ = head;
+    written_ = std::move(head);
+  }
+  // Command ids written but not yet durable -> their sequences. Its own
+  // mutex: the thread settling a group erases its ids without waiting for
+  // the next group's staging and write (which hold append_mu_).
+  mutable absl::Mutex in_flight_mu_ ABSL_ACQUIRED_AFTER(append_mu_);
   std::map<std::string, Range, std::less<>> in_flight_
-      ABSL_GUARDED_BY(append_mu_);
+      ABSL_GUARDED_BY(in_flight_mu_);
   // Written version of recently appended streams, so an append need not
   // read the streams column family; cleared when it reaches
   // kMaxCachedStreams entries (it is only a cache of that column family).

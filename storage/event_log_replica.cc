@@ -316,7 +316,7 @@ absl::StatusOr<Head> EventLogImpl::WriteReplicatedLocked(
                   options_.node_id, s.ToString());
     return s;
   }
-  written_ = next;
+  SetWrittenLocked(next);
   // A restored log is appended to next: Append reads versions from there.
   if (restore) CacheVersionsLocked(stream_versions);
   if (start_lazy_index) {
