@@ -20,13 +20,14 @@ sockaddr_in Loopback(int port) {
 }
 
 // Forwards what is readable on `from` to `to`; false when either side is
-// closed.
+// closed. MSG_NOSIGNAL: a peer killed mid-stream (the fault test SIGKILLs
+// the city) must end this pump, not raise SIGPIPE in the test process.
 bool Forward(int from, int to) {
   char buf[64 * 1024];
   ssize_t n = read(from, buf, sizeof(buf));
   if (n <= 0) return false;
   for (ssize_t off = 0; off < n;) {
-    ssize_t w = write(to, buf + off, n - off);
+    ssize_t w = send(to, buf + off, n - off, MSG_NOSIGNAL);
     if (w <= 0) return false;
     off += w;
   }
