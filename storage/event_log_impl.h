@@ -273,8 +273,8 @@ class EventLogImpl : public EventLog {
   std::map<std::string, Range, std::less<>> in_flight_
       ABSL_GUARDED_BY(in_flight_mu_);
   // Written version of recently appended streams, so an append need not
-  // read the streams column family; cleared when it reaches
-  // kMaxCachedStreams entries (it is only a cache of that column family).
+  // seek stream_index; cleared when it reaches kMaxCachedStreams entries
+  // (it is only a cache of the streams' newest index entries).
   absl::flat_hash_map<std::string, uint64_t> version_cache_
       ABSL_GUARDED_BY(append_mu_);
   // A failed write leaves RocksDB's state unknown: refuse further appends.
