@@ -9,7 +9,7 @@
 
 namespace reporting::storage {
 
-std::string NewEventId() {
+void NewEventIdTo(char* out) {
   // RAND_bytes per id costs more than hashing and serializing the event
   // (a DRBG lock and reseed check per call): draw 256 ids at a time.
   constexpr size_t kIdsPerRefill = 256;
@@ -26,13 +26,16 @@ std::string NewEventId() {
   b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);  // version 4
   b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
   static constexpr char kDigits[] = "0123456789abcdef";
-  std::string s;
-  s.reserve(36);
   for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) s.push_back('-');
-    s.push_back(kDigits[b[i] >> 4]);
-    s.push_back(kDigits[b[i] & 0xf]);
+    if (i == 4 || i == 6 || i == 8 || i == 10) *out++ = '-';
+    *out++ = kDigits[b[i] >> 4];
+    *out++ = kDigits[b[i] & 0xf];
   }
+}
+
+std::string NewEventId() {
+  std::string s(kEventIdChars, '\0');
+  NewEventIdTo(s.data());
   return s;
 }
 

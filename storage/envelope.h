@@ -16,7 +16,11 @@ namespace reporting::storage {
 
 // A random (version 4) UUID in lower-case 8-4-4-4-12 text form, from
 // OpenSSL's RAND_bytes.
+inline constexpr size_t kEventIdChars = 36;
 std::string NewEventId();
+// The same, written to out[0, kEventIdChars) (the append path: no
+// allocation per event).
+void NewEventIdTo(char* out);
 
 // Deterministic serialization of env (fields in field-number order). The
 // reference encoding; EnvelopeEncoder must produce the same bytes.

@@ -36,6 +36,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "storage/disk_usage.h"
+#include "storage/stream_versions.h"
 
 namespace reporting::storage {
 
@@ -84,8 +85,9 @@ struct AppendRequest {
 struct AppendResult {
   uint64_t first_sequence = 0;
   uint64_t last_sequence = 0;
-  // New version of every stream the append touched.
-  std::map<std::string, uint64_t> stream_versions;
+  // New version of every stream the append touched, in the order of its
+  // first event on each.
+  StreamVersions stream_versions;
   // True when the command id had been appended before; the rest of the
   // result is the original one.
   bool duplicate = false;

@@ -78,6 +78,9 @@ struct EventLogImpl::Staging {
   struct Stream {
     uint64_t version;  // as staged so far (or as written, if not staged)
     bool staged;       // an append of this group wrote it
+    // The append being staged that last wrote it (its result lists each
+    // stream once).
+    const AppendRequest* staged_by = nullptr;
   };
   Head head;  // last event staged
   // Every stream an append of the group looked at. Keys view the
@@ -452,7 +455,8 @@ absl::Status EventLogImpl::StageLocked(const AppendRequest& request,
   // group, else as written (durable or not). Resolved before anything is
   // put into the batch, so a refusal leaves the batch as it was.
   auto resolve = [&](absl::string_view stream) -> absl::Status {
-    auto [it, inserted] = staging->streams.try_emplace(stream, Staging::Stream{0, false});
+    auto [it, inserted] =
+        staging->streams.try_emplace(stream, Staging::Stream{0, false});
     if (!inserted) return absl::OkStatus();
     absl::StatusOr<uint64_t> written = WrittenVersionLocked(stream);
     if (!written.ok()) {
@@ -486,14 +490,28 @@ absl::Status EventLogImpl::StageLocked(const AppendRequest& request,
   const EnvelopeEncoder encoder(options_.node_id, recorded_at, request.actor,
                                 request.command_id);
   std::string& value = value_buffer_;
+  // The append's streams in order of its first event on each. Pointers
+  // into staging->streams hold: nothing is inserted while events stage.
+  std::vector<std::pair<absl::string_view, const uint64_t*>>& touched =
+      touched_buffer_;
+  touched.clear();
+  size_t touched_bytes = 0;
   for (const NewEvent& e : request.events) {
     Staging::Stream& stream = staging->streams.find(e.stream_id)->second;
     const uint64_t version = ++stream.version;
     stream.staged = true;
+    if (stream.staged_by != &request) {
+      stream.staged_by = &request;
+      touched.emplace_back(e.stream_id, &stream.version);
+      touched_bytes += e.stream_id.size();
+    }
     ++seq;
     const absl::string_view prev_hash(prev, kHashBytes);
     value.assign(kHashBytes, '\0');
-    encoder.Append(seq, e.stream_id, version, NewEventId(), e.event_type,
+    char event_id[kEventIdChars];
+    NewEventIdTo(event_id);
+    encoder.Append(seq, e.stream_id, version,
+                   absl::string_view(event_id, kEventIdChars), e.event_type,
                    e.payload, prev_hash, &value);
     ChainHashTo(prev_hash, absl::string_view(value).substr(kHashBytes),
                 value.data());
@@ -506,7 +524,10 @@ absl::Status EventLogImpl::StageLocked(const AppendRequest& request,
                keys::Be64(seq));
     batch_.Put(db_->handle(Cf::kTypeIndex), type_key_buffer_,
                rocksdb::Slice());
-    result->stream_versions[e.stream_id] = version;
+  }
+  result->stream_versions.Reserve(touched.size(), touched_bytes);
+  for (const auto& [id, version] : touched) {
+    result->stream_versions.Add(id, *version);
   }
   result->last_sequence = seq;
   batch_.Put(db_->handle(Cf::kCommands), request.command_id,

@@ -98,7 +98,7 @@ TEST(EventLogAppend, RacingAppendsInOneGroupAreAcceptedOrRefusedOnTheirOwn) {
     auto it = won.find(env.command_id());
     ASSERT_NE(it, won.end()) << env.command_id();
     EXPECT_EQ(it->second.first_sequence, (*stream)[i].sequence);
-    EXPECT_EQ(it->second.stream_versions.at(kContested), i + 1);
+    EXPECT_EQ(it->second.stream_versions.Find(kContested), i + 1);
   }
   // Gapless: winners plus one own event per round, nothing for a refusal.
   EXPECT_EQ(log->GetHead().sequence, won.size() + kThreads * kRounds);

@@ -251,6 +251,9 @@ class EventLogImpl : public EventLog {
   rocksdb::WriteBatch batch_ ABSL_GUARDED_BY(append_mu_);
   std::string value_buffer_ ABSL_GUARDED_BY(append_mu_);
   std::string stream_key_buffer_ ABSL_GUARDED_BY(append_mu_);
+  // StageLocked's list of an append's streams (id, staged version).
+  std::vector<std::pair<absl::string_view, const uint64_t*>> touched_buffer_
+      ABSL_GUARDED_BY(append_mu_);
   std::string type_key_buffer_ ABSL_GUARDED_BY(append_mu_);
   // Last event written to RocksDB (durable or not).
   Head written_ ABSL_GUARDED_BY(append_mu_);

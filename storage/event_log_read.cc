@@ -286,6 +286,7 @@ absl::StatusOr<AppendResult> EventLogImpl::ResultFromEventsLocked(
   result.first_sequence = range.first;
   result.last_sequence = range.second;
   v1::EventEnvelope env;
+  StreamVersionsBuilder versions;
   for (uint64_t seq = range.first; seq <= range.second; ++seq) {
     ASSIGN_OR_RETURN(StoredEvent e, GetEventLocked(seq));
     if (!env.ParseFromString(e.envelope)) {
@@ -293,9 +294,9 @@ absl::StatusOr<AppendResult> EventLogImpl::ResultFromEventsLocked(
           absl::StrCat("event_log: node=", options_.node_id, " sequence ", seq,
                        ": envelope does not parse"));
     }
-    uint64_t& v = result.stream_versions[env.stream_id()];
-    v = std::max(v, env.stream_version());
+    versions.Set(env.stream_id(), env.stream_version());
   }
+  result.stream_versions = versions.Build();
   return result;
 }
 

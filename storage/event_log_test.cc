@@ -119,7 +119,7 @@ TEST_F(EventLogTest, AppendBuildsTheEnvelopeAndChainsTheHash) {
   EXPECT_EQ(result.first_sequence, 1u);
   EXPECT_EQ(result.last_sequence, 1u);
   EXPECT_FALSE(result.duplicate);
-  EXPECT_EQ(result.stream_versions.at("unit/371302-U0042"), 1u);
+  EXPECT_EQ(result.stream_versions.Find("unit/371302-U0042"), 1u);
 
   auto e = log_->ReadOne(1);
   ASSERT_TRUE(e.ok()) << e.status();
@@ -159,8 +159,16 @@ TEST_F(EventLogTest, OneAppendSpansStreamsWithConsecutiveVersions) {
        Unit("unit/A"), Unit("unit/A")}));
   EXPECT_EQ(r.first_sequence, 1u);
   EXPECT_EQ(r.last_sequence, 4u);
-  EXPECT_EQ(r.stream_versions.at("unit/A"), 3u);
-  EXPECT_EQ(r.stream_versions.at("branch/B"), 1u);
+  EXPECT_EQ(r.stream_versions.Find("unit/A"), 3u);
+  EXPECT_EQ(r.stream_versions.Find("branch/B"), 1u);
+  // One entry per stream, in the order of the first event on each (not
+  // sorted), and the result rebuilt from the stored events is the same.
+  ASSERT_EQ(r.stream_versions.size(), 2u);
+  EXPECT_EQ(r.stream_versions.Entry(0).first, "unit/A");
+  EXPECT_EQ(r.stream_versions.Entry(1).first, "branch/B");
+  auto looked = log_->LookupCommand("cmd-1");
+  ASSERT_TRUE(looked.ok());
+  EXPECT_EQ(looked->stream_versions, r.stream_versions);
   auto events = log_->Read(1);
   ASSERT_TRUE(events.ok());
   ASSERT_EQ(events->size(), 4u);
@@ -218,7 +226,7 @@ TEST_F(EventLogTest, ConcurrentRepeatsOfOneCommandAppendOnce) {
     if (!r.duplicate) ++originals;
     EXPECT_EQ(r.first_sequence, 1u);
     EXPECT_EQ(r.last_sequence, 2u);
-    EXPECT_EQ(r.stream_versions.at("unit/A"), 2u);
+    EXPECT_EQ(r.stream_versions.Find("unit/A"), 2u);
   }
   EXPECT_EQ(originals, 1);
   EXPECT_EQ(log_->GetHead().sequence, 2u);
@@ -313,10 +321,10 @@ TEST_F(EventLogTest, VersionsComeFromTheStreamIndexAfterReopen) {
   next.expected_versions["unit/"] = 1;
   next.expected_versions["unit/new"] = kNoStream;
   const AppendResult r = MustAppend(next);
-  EXPECT_EQ(r.stream_versions.at("unit/a"), 3u);
-  EXPECT_EQ(r.stream_versions.at("unit/a2"), 4u);
-  EXPECT_EQ(r.stream_versions.at("unit/"), 2u);
-  EXPECT_EQ(r.stream_versions.at("unit/new"), 1u);
+  EXPECT_EQ(r.stream_versions.Find("unit/a"), 3u);
+  EXPECT_EQ(r.stream_versions.Find("unit/a2"), 4u);
+  EXPECT_EQ(r.stream_versions.Find("unit/"), 2u);
+  EXPECT_EQ(r.stream_versions.Find("unit/new"), 1u);
   EXPECT_EQ(*log_->StreamVersion("unit/a2"), 4u);
 }
 

@@ -116,7 +116,7 @@ void ToCommandResult(const storage::AppendResult& in, v1::CommandResult* out) {
   out->set_last_sequence(in.last_sequence);
   for (const auto& [stream, version] : in.stream_versions) {
     v1::StreamVersion* sv = out->add_stream_versions();
-    sv->set_stream_id(stream);
+    sv->set_stream_id(stream.data(), stream.size());
     sv->set_version(version);
   }
   out->set_duplicate(in.duplicate);

@@ -95,6 +95,7 @@ absl::StatusOr<storage::AppendResult> StagedLog::Append(
         "file"));
   }
   storage::AppendResult result;
+  storage::StreamVersionsBuilder versions;
   for (const storage::NewEvent& e : request.events) {
     ASSIGN_OR_RETURN(StreamView * view, Touch(e.stream_id));
     v1::EventEnvelope envelope;
@@ -114,8 +115,9 @@ absl::StatusOr<storage::AppendResult> StagedLog::Append(
     staged_.push_back(e);
     if (result.first_sequence == 0) result.first_sequence = envelope.sequence();
     result.last_sequence = envelope.sequence();
-    result.stream_versions[e.stream_id] = envelope.stream_version();
+    versions.Set(e.stream_id, envelope.stream_version());
   }
+  result.stream_versions = versions.Build();
   commands_[request.command_id] = result;
   return result;
 }
