@@ -14,22 +14,31 @@ namespace {
 // events::ValidatePayload, minus a message allocation per call: each thread
 // keeps one parsed message per event type and parses into it again
 // (ParseFromArray clears it first). The registry of types is fixed at
-// build time, so a type found once stays known.
+// build time, so a type found once stays known. Events of one append
+// mostly share a type: the last one's parser is tried before the map.
 absl::Status ValidatePayloadCached(const std::string& type,
                                    const std::string& payload) {
   thread_local absl::flat_hash_map<std::string,
                                    std::unique_ptr<google::protobuf::Message>>
       parsers;
-  auto it = parsers.find(type);
-  if (it == parsers.end()) {
-    absl::StatusOr<std::unique_ptr<google::protobuf::Message>> m =
-        events::ParsePayload(type, payload);
-    if (!m.ok()) return m.status();
-    parsers.emplace(type, std::move(*m));
-    return absl::OkStatus();
+  thread_local std::string last_type;
+  thread_local google::protobuf::Message* last_parser = nullptr;
+  if (last_parser == nullptr || last_type != type) {
+    auto it = parsers.find(type);
+    if (it == parsers.end()) {
+      absl::StatusOr<std::unique_ptr<google::protobuf::Message>> m =
+          events::ParsePayload(type, payload);
+      if (!m.ok()) return m.status();
+      it = parsers.emplace(type, std::move(*m)).first;
+      last_type = type;
+      last_parser = it->second.get();
+      return absl::OkStatus();
+    }
+    last_type = type;
+    last_parser = it->second.get();
   }
-  if (!it->second->ParseFromArray(payload.data(),
-                                  static_cast<int>(payload.size()))) {
+  if (!last_parser->ParseFromArray(payload.data(),
+                                   static_cast<int>(payload.size()))) {
     return absl::InvalidArgumentError(absl::StrCat(
         "payload of ", payload.size(), " bytes does not parse as ", type));
   }

@@ -70,10 +70,11 @@ void PutBytesField(int field, absl::string_view v, std::string* out) {
 
 }  // namespace
 
-EnvelopeEncoder::EnvelopeEncoder(absl::string_view node_id,
-                                 int64_t recorded_at_us,
-                                 absl::string_view actor,
-                                 absl::string_view command_id) {
+void EnvelopeEncoder::Reset(absl::string_view node_id, int64_t recorded_at_us,
+                            absl::string_view actor,
+                            absl::string_view command_id) {
+  node_field_.clear();
+  shared_tail_.clear();
   PutBytesField(1, node_id, &node_field_);
   // int64 encodes as the varint of its two's complement (10 bytes if < 0).
   PutUint64Field(7, static_cast<uint64_t>(recorded_at_us), &shared_tail_);

@@ -39,11 +39,17 @@ std::string SerializeEnvelope(const v1::EventEnvelope& env);
 //               [0x4A len command_id] [0x52 len payload] [0x5A len prev_hash]
 //   (proto3: a field equal to its default, 0 or "", is omitted)
 //
-// Thread compatibility: one encoder per append, used by one thread.
+// Thread compatibility: one encoder per append, used by one thread; Reset
+// readies it for the next append, keeping its buffers.
 class EnvelopeEncoder {
  public:
+  EnvelopeEncoder() = default;
   EnvelopeEncoder(absl::string_view node_id, int64_t recorded_at_us,
-                  absl::string_view actor, absl::string_view command_id);
+                  absl::string_view actor, absl::string_view command_id) {
+    Reset(node_id, recorded_at_us, actor, command_id);
+  }
+  void Reset(absl::string_view node_id, int64_t recorded_at_us,
+             absl::string_view actor, absl::string_view command_id);
 
   // Appends one event's envelope bytes to *out.
   void Append(uint64_t sequence, absl::string_view stream_id,

@@ -487,8 +487,9 @@ absl::Status EventLogImpl::StageLocked(const AppendRequest& request,
   // where it lies into the value's first bytes.
   char prev[kHashBytes];
   staging->head.hash.copy(prev, kHashBytes);
-  const EnvelopeEncoder encoder(options_.node_id, recorded_at, request.actor,
-                                request.command_id);
+  EnvelopeEncoder& encoder = encoder_;
+  encoder.Reset(options_.node_id, recorded_at, request.actor,
+                request.command_id);
   std::string& value = value_buffer_;
   // The append's streams in order of its first event on each. Pointers
   // into staging->streams hold: nothing is inserted while events stage.

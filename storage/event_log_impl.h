@@ -27,6 +27,7 @@
 #include "absl/synchronization/mutex.h"
 #include "reporting/v1/envelope.pb.h"
 #include "rocksdb/write_batch.h"
+#include "storage/envelope.h"
 #include "storage/envelope_view.h"
 #include "storage/event_log.h"
 #include "storage/group_commit.h"
@@ -255,6 +256,7 @@ class EventLogImpl : public EventLog {
   std::vector<std::pair<absl::string_view, const uint64_t*>> touched_buffer_
       ABSL_GUARDED_BY(append_mu_);
   std::string type_key_buffer_ ABSL_GUARDED_BY(append_mu_);
+  EnvelopeEncoder encoder_ ABSL_GUARDED_BY(append_mu_);
   // Last event written to RocksDB (durable or not).
   Head written_ ABSL_GUARDED_BY(append_mu_);
   // A copy of written_ for GroupCommit: a sync reads it before it starts,
