@@ -70,7 +70,6 @@ struct EventLogImpl::Writer {
   AppendResult result;  // when staged
   Range range{0, 0};    // sequences staged, or the original's
   bool duplicate = false;
-  bool staged = false;  // has an in_flight_ entry (the leader erases it)
 };
 
 // What a leader has staged so far in its group.
@@ -86,6 +85,11 @@ struct EventLogImpl::Staging {
   // Every stream an append of the group looked at. Keys view the
   // requests' strings, which live until the group is answered.
   absl::flat_hash_map<absl::string_view, Stream> streams;
+  // Command ids staged in this group (groups of two or more appends): a
+  // repeat later in the group is a duplicate of one the command index
+  // cannot show yet. Once written, the index shows it (RocksDB reads see
+  // a write as soon as it returns, durable or not).
+  absl::flat_hash_map<absl::string_view, Range> commands;
 };
 
 absl::StatusOr<AppendResult> EventLogImpl::Append(
@@ -364,13 +368,8 @@ void EventLogImpl::SettleGroup(const std::vector<Writer*>& group) {
   }
   absl::Status durable =
       last == 0 ? absl::OkStatus() : commit_.AwaitDurable(last);
-  // Durable (or failed): a repeat of these commands now finds them in the
-  // command index. Erased here, once per group: members each taking the
-  // lock on their way out queued behind one another.
-  absl::MutexLock l(&in_flight_mu_);
   for (Writer* member : group) {
     if (member->status.ok()) member->status = durable;
-    if (member->staged) in_flight_.erase(member->request->command_id);
   }
 }
 
@@ -383,24 +382,24 @@ void EventLogImpl::WriteGroup(const std::vector<Writer*>& group) {
     return;
   }
   batch_.Clear();
-  Staging staging{written_, {}};
+  Staging staging{written_, {}, {}};
   staging.streams.reserve(group.size() == 1
                               ? group.front()->request->events.size()
                               : 64);
+  const bool shared = group.size() > 1;
   for (Writer* w : group) {
     const std::string& id = w->request->command_id;
-    {
-      // Not yet durable, or found below once its group settled (the
-      // settling thread erases it only after the write).
-      absl::MutexLock f(&in_flight_mu_);
-      auto it = in_flight_.find(id);
-      if (it != in_flight_.end()) {
+    if (shared) {
+      auto it = staging.commands.find(id);
+      if (it != staging.commands.end()) {
         w->range = it->second;
         w->duplicate = true;
         continue;
       }
     }
-    absl::StatusOr<bool> known = LookupCommandLocked(id, &w->range);
+    // Written before, durable or not: a duplicate, answered once its
+    // original is durable (SettleGroup).
+    absl::StatusOr<bool> known = KnownCommandLocked(id, &w->range);
     if (!known.ok() || *known) {
       w->status = known.status();
       w->duplicate = known.ok();
@@ -409,9 +408,7 @@ void EventLogImpl::WriteGroup(const std::vector<Writer*>& group) {
     w->status = StageLocked(*w->request, &staging, &w->result);
     if (!w->status.ok()) continue;
     w->range = {w->result.first_sequence, w->result.last_sequence};
-    w->staged = true;
-    absl::MutexLock f(&in_flight_mu_);
-    in_flight_.emplace(id, w->range);
+    if (shared) staging.commands.emplace(id, w->range);
   }
   if (staging.head.sequence == written_.sequence) return;  // nothing new
 
@@ -446,6 +443,20 @@ void EventLogImpl::WriteGroup(const std::vector<Writer*>& group) {
   SetWrittenLocked(std::move(staging.head));
   CacheVersionsLocked(staged);
   if (!options_.sync) commit_.MarkDurable(written_);
+}
+
+absl::StatusOr<bool> EventLogImpl::KnownCommandLocked(
+    absl::string_view command_id, Range* range) {
+  RETURN_IF_ERROR(command_filter_.EnsureBuilt([this](const auto& visit) {
+    std::unique_ptr<rocksdb::Iterator> it =
+        db_->NewIterator(Cf::kCommands, rocksdb::ReadOptions());
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      visit(absl::string_view(it->key().data(), it->key().size()));
+    }
+    return ToStatus(it->status(), "read the command index");
+  }));
+  if (!command_filter_.MayContain(command_id)) return false;
+  return LookupCommandLocked(command_id, range);
 }
 
 absl::Status EventLogImpl::StageLocked(const AppendRequest& request,
@@ -533,6 +544,7 @@ absl::Status EventLogImpl::StageLocked(const AppendRequest& request,
   result->last_sequence = seq;
   batch_.Put(db_->handle(Cf::kCommands), request.command_id,
              keys::CommandValue(result->first_sequence, seq));
+  command_filter_.Add(request.command_id);
   staging->head.sequence = seq;
   staging->head.hash.assign(prev, kHashBytes);
   return absl::OkStatus();

@@ -6,8 +6,8 @@
 //   queue_mu_  (the writer queue of Append; held only to queue and pop)
 //   append_mu_ (the append critical section: idempotency, versions,
 //               sequence assignment, hashing, the RocksDB write)
-//   in_flight_mu_, written_mu_ (held only to read or change one field,
-//               so a thread settling a group never waits for a write)
+//   written_mu_ (held only to read or change one field, so a thread
+//               settling a group never waits for a write)
 //   GroupCommit's own mutex (durable head)
 // A public method takes lifecycle_ once; private *Locked helpers never take
 // it again (a reader lock is not re-entrant while Close waits).
@@ -15,7 +15,6 @@
 #define REPORTING_STORAGE_EVENT_LOG_IMPL_H_
 
 #include <deque>
-#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -27,6 +26,7 @@
 #include "absl/synchronization/mutex.h"
 #include "reporting/v1/envelope.pb.h"
 #include "rocksdb/write_batch.h"
+#include "storage/command_filter.h"
 #include "storage/envelope.h"
 #include "storage/envelope_view.h"
 #include "storage/event_log.h"
@@ -215,6 +215,11 @@ class EventLogImpl : public EventLog {
   absl::StatusOr<bool> LookupCommandLocked(absl::string_view command_id,
                                            Range* range) const
       ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
+  // LookupCommandLocked for the append path: skips the lookup for an id
+  // the command filter has never seen (building the filter on first use).
+  absl::StatusOr<bool> KnownCommandLocked(absl::string_view command_id,
+                                          Range* range)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
 
   // Constant after construction.
   const EventLogOptions options_;
@@ -257,6 +262,8 @@ class EventLogImpl : public EventLog {
       ABSL_GUARDED_BY(append_mu_);
   std::string type_key_buffer_ ABSL_GUARDED_BY(append_mu_);
   EnvelopeEncoder encoder_ ABSL_GUARDED_BY(append_mu_);
+  // Which command ids the command index may hold (storage/command_filter.h).
+  CommandFilter command_filter_ ABSL_GUARDED_BY(append_mu_);
   // Last event written to RocksDB (durable or not).
   Head written_ ABSL_GUARDED_BY(append_mu_);
   // A copy of written_ for GroupCommit: a sync reads it before it starts,
@@ -271,12 +278,6 @@ class EventLogImpl : public EventLog {
     written_published_ = head;
     written_ = std::move(head);
   }
-  // Command ids written but not yet durable -> their sequences. Its own
-  // mutex: the thread settling a group erases its ids without waiting for
-  // the next group's staging and write (which hold append_mu_).
-  mutable absl::Mutex in_flight_mu_ ABSL_ACQUIRED_AFTER(append_mu_);
-  std::map<std::string, Range, std::less<>> in_flight_
-      ABSL_GUARDED_BY(in_flight_mu_);
   // Written version of recently appended streams, so an append need not
   // seek stream_index; cleared when it reaches kMaxCachedStreams entries
   // (it is only a cache of the streams' newest index entries).

@@ -290,6 +290,7 @@ absl::StatusOr<Head> EventLogImpl::WriteReplicatedLocked(
     for (const auto& [id, range] : commands) {
       batch.Put(db_->handle(Cf::kCommands), id,
                 keys::CommandValue(range.first, range.second));
+      command_filter_.Add(id);
     }
   } else {
     batch.Put(db_->handle(Cf::kReceivedAt),

@@ -84,6 +84,29 @@ TEST(EventLogRestoreTest, RebuildsTheLogWithItsCommandIndex) {
   EXPECT_EQ(restored->ReceivedAt(1).status().code(), absl::StatusCode::kNotFound);
 }
 
+TEST(EventLogRestoreTest, CommandsRestoredAfterAnAppendAreStillDuplicates) {
+  // The append path's command filter is built by the first Append; what
+  // a restore writes after that must reach it too.
+  testutil::TempDir dir;
+  auto source = MustOpen(dir.Sub("source"));
+  ASSERT_TRUE(source->Append(Command("a", 1)).ok());
+  ASSERT_TRUE(source->Append(Command("b", 2)).ok());
+  const std::vector<StoredEvent> all = ReadAll(*source);
+  ASSERT_EQ(all.size(), 3u);
+
+  auto restored = MustOpen(dir.Sub("restored"));
+  ASSERT_TRUE(restored->AppendRestored({all[0]}).ok());
+  auto a = restored->Append(Command("a", 1));  // builds the filter
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_TRUE(a->duplicate);
+  ASSERT_TRUE(restored->AppendRestored({all[1], all[2]}).ok());
+  auto b = restored->Append(Command("b", 2));
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_TRUE(b->duplicate);
+  EXPECT_EQ(b->first_sequence, 2u);
+  EXPECT_EQ(restored->GetHead().sequence, 3u);
+}
+
 TEST(EventLogRestoreTest, RefusesAGapAndChangesNothing) {
   testutil::TempDir dir;
   auto source = MustOpen(dir.Sub("source"));
