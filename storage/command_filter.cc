@@ -9,12 +9,20 @@ absl::Status CommandFilter::EnsureBuilt(const Scan& scan) {
   absl::Status s = scan([this](absl::string_view id) { Add(id); });
   // A failed scan leaves it unbuilt: the next append tries again (ids
   // added meanwhile stay; they are held or about to be).
-  if (s.ok()) built_ = true;
+  if (s.ok()) {
+    built_ = true;
+    hashes_.reserve(2 * hashes_.size() + 1024);  // room to grow before a rehash
+  }
   return s;
 }
 
 void CommandFilter::Add(absl::string_view command_id) {
   hashes_.insert(HashOf(command_id));
+}
+
+bool CommandFilter::AddAndCheck(absl::string_view command_id) {
+  const bool added = hashes_.insert(HashOf(command_id)).second;
+  return !built_ || !added;
 }
 
 bool CommandFilter::MayContain(absl::string_view command_id) const {

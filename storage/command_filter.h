@@ -7,8 +7,9 @@
 // repeat, or one of ~n/2^64 hash collisions). It is built on first use by
 // reading the command index's keys, so logs that never append (a city's
 // copies, audit tools) never build it; afterwards every command id is
-// added when it is staged (before its write: an id whose write then fails
-// costs only a lookup later). ~16 bytes per command id.
+// added when it is checked or staged, before its write (an id whose write
+// then fails costs only a lookup later, as does one refused after its
+// check). ~16 bytes per command id.
 //
 // Thread compatibility: guarded by the log's append mutex.
 #ifndef REPORTING_STORAGE_COMMAND_FILTER_H_
@@ -36,6 +37,9 @@ class CommandFilter {
   void Add(absl::string_view command_id);
   // False only for an id never added (and, once built, never held).
   bool MayContain(absl::string_view command_id) const;
+  // Add and MayContain in one probe (the append path, which goes on to
+  // write the id): the answer MayContain gave before the id was added.
+  bool AddAndCheck(absl::string_view command_id);
 
   size_t size() const { return hashes_.size(); }
 

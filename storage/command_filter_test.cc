@@ -38,6 +38,17 @@ TEST(CommandFilterTest, BuiltOnceFromTheScanThenAdded) {
   EXPECT_EQ(f.size(), 3u);
 }
 
+TEST(CommandFilterTest, AddAndCheckAnswersWhatMayContainDidBefore) {
+  CommandFilter f;
+  EXPECT_TRUE(f.AddAndCheck("cmd-0"));  // unbuilt: anything may be held
+  int scans = 0;
+  ASSERT_TRUE(f.EnsureBuilt(ScanOf({"cmd-1"}, &scans)).ok());
+  EXPECT_TRUE(f.AddAndCheck("cmd-1"));   // held
+  EXPECT_FALSE(f.AddAndCheck("cmd-2"));  // new: now recorded
+  EXPECT_TRUE(f.AddAndCheck("cmd-2"));   // a repeat
+  EXPECT_TRUE(f.MayContain("cmd-0"));
+}
+
 TEST(CommandFilterTest, AFailedScanLeavesItUnbuiltAndKeepsWhatWasAdded) {
   CommandFilter f;
   f.Add("cmd-0");  // staged before the filter was built

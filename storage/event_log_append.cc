@@ -455,7 +455,8 @@ absl::StatusOr<bool> EventLogImpl::KnownCommandLocked(
     }
     return ToStatus(it->status(), "read the command index");
   }));
-  if (!command_filter_.MayContain(command_id)) return false;
+  // Recorded now (it is about to be staged): one probe, not two.
+  if (!command_filter_.AddAndCheck(command_id)) return false;
   return LookupCommandLocked(command_id, range);
 }
 
@@ -544,7 +545,6 @@ absl::Status EventLogImpl::StageLocked(const AppendRequest& request,
   result->last_sequence = seq;
   batch_.Put(db_->handle(Cf::kCommands), request.command_id,
              keys::CommandValue(result->first_sequence, seq));
-  command_filter_.Add(request.command_id);
   staging->head.sequence = seq;
   staging->head.hash.assign(prev, kHashBytes);
   return absl::OkStatus();

@@ -216,7 +216,8 @@ class EventLogImpl : public EventLog {
                                            Range* range) const
       ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
   // LookupCommandLocked for the append path: skips the lookup for an id
-  // the command filter has never seen (building the filter on first use).
+  // the command filter has never seen (building the filter on first use),
+  // and records the id there (the caller stages it next).
   absl::StatusOr<bool> KnownCommandLocked(absl::string_view command_id,
                                           Range* range)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
