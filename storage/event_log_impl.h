@@ -147,9 +147,10 @@ class EventLogImpl : public EventLog {
   // member's final status.
   void SettleGroup(const std::vector<Writer*>& group)
       ABSL_LOCKS_EXCLUDED(append_mu_) ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
-  // Stages every member of a group and writes them in one batch (not yet
-  // synced); sets each member's answer.
-  void WriteGroup(const std::vector<Writer*>& group)
+  // Stages every member of a group and writes them in one batch; sets
+  // each member's answer. With `sync` (and the log's sync on) the write
+  // syncs the WAL itself; else SettleGroup's GroupCommit syncs it.
+  void WriteGroup(const std::vector<Writer*>& group, bool sync)
       ABSL_LOCKS_EXCLUDED(append_mu_) ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
   // Checks one append's versions, assigns its sequences and puts its
   // events into batch_; on a refusal batch_ and staging are unchanged.

@@ -64,6 +64,14 @@ void GroupCommit::MarkDurable(const Head& written) {
   changed_.SignalAll();
 }
 
+void GroupCommit::MarkSynced(const Head& written) {
+  {
+    absl::MutexLock l(&mu_);
+    ++sync_count_;
+  }
+  MarkDurable(written);
+}
+
 Head GroupCommit::durable() const {
   absl::MutexLock l(&mu_);
   return durable_;

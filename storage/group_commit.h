@@ -52,6 +52,10 @@ class GroupCommit {
   // once (publishes `written` and wakes waiters), so appends need not pass
   // through a no-op sync.
   void MarkDurable(const Head& written);
+  // For a write that synced the WAL itself (a RocksDB write with
+  // sync=true, which also covers every write before it): MarkDurable, and
+  // counted as a sync.
+  void MarkSynced(const Head& written);
 
   // OK until a sync fails; then that sync's error for good.
   absl::Status status() const;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
 #include "storage/hash_chain.h"
 
@@ -40,6 +41,27 @@ GroupCommit MakeCommit(FakeLog* log) {
   return GroupCommit(
       Head{0, ZeroHash()}, [log] { return log->written(); },
       [log] { return log->Sync(); });
+}
+
+TEST(GroupCommit, AWriteThatSyncedItselfWakesWaitersAndCounts) {
+  FakeLog log;
+  GroupCommit commit = MakeCommit(&log);
+  log.Write();
+  const uint64_t second = log.Write();
+  absl::Notification durable;
+  std::thread waiter([&] {
+    ASSERT_TRUE(commit.AwaitDurable(1).ok());
+    durable.Notify();
+  });
+  // The waiter may be syncing (it leads when nobody does) or asleep; either
+  // way the synced write covers it.
+  commit.MarkSynced(Head{second, ZeroHash()});
+  durable.WaitForNotification();
+  waiter.join();
+  EXPECT_EQ(commit.durable().sequence, second);
+  EXPECT_EQ(commit.sync_count(), static_cast<uint64_t>(log.syncs_.load()) + 1);
+  ASSERT_TRUE(commit.AwaitDurable(second).ok());  // no further sync
+  EXPECT_EQ(commit.sync_count(), static_cast<uint64_t>(log.syncs_.load()) + 1);
 }
 
 TEST(GroupCommit, ConcurrentWritersShareSyncs) {
