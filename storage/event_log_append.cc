@@ -6,16 +6,17 @@
 // kMaxGroupEvents events), stages each one in order into one WriteBatch
 // (idempotency, version checks, sequences, envelopes, hashes; each append
 // is accepted or refused on its own), writes the batch once with
-// sync=false, waits until GroupCommit has made it durable, and answers
-// every member; then it leads the next group or hands the queue over. One
+// sync=true (durable when the write returns), and answers every member;
+// then it leads the next group or hands the queue over. One
 // write per group instead of one per append is what lets many
 // single-event appenders outrun a bare one-write-per-event loop: RocksDB's
 // per-write cost (WAL record, write queue, memtable bookkeeping) is paid
 // once per group.
 //
 // AppendAsync queues the same way but does not wait: when the queue was
-// empty, the log's async leader thread leads. It only writes groups; the
-// answerer thread waits for each one's sync and answers its members
+// empty, the log's async leader thread leads. It only writes groups, with
+// sync=false; the answerer thread waits for each one's sync (GroupCommit)
+// and answers its members
 // (callbacks for AppendAsync), so the next group is written while the
 // previous one syncs and is answered. A server with many calls in flight
 // then parks no thread per call.

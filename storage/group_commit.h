@@ -2,7 +2,8 @@
 // publishes the durable head.
 //
 // Appends write their batch to RocksDB with sync=false, in sequence order,
-// under the log's append mutex. Each then calls AwaitDurable(its last
+// under the log's append mutex (or with sync=true and then MarkSynced, when
+// nothing could overlap the sync). Each then calls AwaitDurable(its last
 // sequence). If no sync is running, that thread becomes the leader: it reads
 // the head written so far, syncs the WAL once (covering every write that
 // returned before the sync began), and publishes that head as durable. Other
