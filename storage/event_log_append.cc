@@ -73,26 +73,6 @@ struct EventLogImpl::Writer {
   bool duplicate = false;
 };
 
-// What a leader has staged so far in its group.
-struct EventLogImpl::Staging {
-  struct Stream {
-    uint64_t version;  // as staged so far (or as written, if not staged)
-    bool staged;       // an append of this group wrote it
-    // The append being staged that last wrote it (its result lists each
-    // stream once).
-    const AppendRequest* staged_by = nullptr;
-  };
-  Head head;  // last event staged
-  // Every stream an append of the group looked at. Keys view the
-  // requests' strings, which live until the group is answered.
-  absl::flat_hash_map<absl::string_view, Stream> streams;
-  // Command ids staged in this group (groups of two or more appends): a
-  // repeat later in the group is a duplicate of one the command index
-  // cannot show yet. Once written, the index shows it (RocksDB reads see
-  // a write as soon as it returns, durable or not).
-  absl::flat_hash_map<absl::string_view, Range> commands;
-};
-
 absl::StatusOr<AppendResult> EventLogImpl::Append(
     const AppendRequest& request) {
   RETURN_IF_ERROR(ValidateAppendRequest(options_.node_id, request));
@@ -329,8 +309,8 @@ void EventLogImpl::Answer(const std::vector<Writer*>& group,
 
 void EventLogImpl::WakeMembers(const std::vector<Writer*>& group,
                                const Writer* leader) {
-  std::vector<Writer*> members;
-  members.reserve(group.size());
+  std::vector<Writer*> members;  // no allocation for a leader alone
+  if (group.size() > 1) members.reserve(group.size());
   for (Writer* member : group) {
     if (member != leader && !member->callback) members.push_back(member);
   }
@@ -387,7 +367,11 @@ void EventLogImpl::WriteGroup(const std::vector<Writer*>& group,
     return;
   }
   batch_.Clear();
-  Staging staging{written_, {}, {}};
+  if (staging_ == nullptr) staging_ = std::make_unique<Staging>();
+  Staging& staging = *staging_;
+  staging.head = written_;
+  staging.streams.clear();
+  staging.commands.clear();
   staging.streams.reserve(group.size() == 1
                               ? group.front()->request->events.size()
                               : 64);
@@ -419,14 +403,15 @@ void EventLogImpl::WriteGroup(const std::vector<Writer*>& group,
 
   // A stream's version is its newest stream_index entry: no separate
   // version record is written (storage/README.md, "Column families").
-  std::vector<std::pair<absl::string_view, uint64_t>> staged;
-  staged.reserve(staging.streams.size());
+  std::vector<std::pair<absl::string_view, uint64_t>>& staged = staged_buffer_;
+  staged.clear();
   for (const auto& [stream, state] : staging.streams) {
     if (state.staged) staged.emplace_back(stream, state.version);
   }
+  keys::HeadValueTo(&record_buffer_, staging.head.sequence, staging.head.hash);
   batch_.Put(db_->handle(Cf::kMeta),
              rocksdb::Slice(keys::kHeadKey.data(), keys::kHeadKey.size()),
-             keys::HeadValue(staging.head.sequence, staging.head.hash));
+             record_buffer_);
   // Unless `sync`, not synced here: GroupCommit syncs once for every group
   // written meanwhile. The WAL holds batches in sequence order (we hold
   // append_mu_), so a crash leaves a gapless prefix.
@@ -446,7 +431,7 @@ void EventLogImpl::WriteGroup(const std::vector<Writer*>& group,
     }
     return;
   }
-  SetWrittenLocked(std::move(staging.head));
+  SetWrittenLocked(staging.head);
   CacheVersionsLocked(staged);
   if (sync) {
     commit_.MarkSynced(written_);
@@ -553,8 +538,8 @@ absl::Status EventLogImpl::StageLocked(const AppendRequest& request,
     result->stream_versions.Add(id, *version);
   }
   result->last_sequence = seq;
-  batch_.Put(db_->handle(Cf::kCommands), request.command_id,
-             keys::CommandValue(result->first_sequence, seq));
+  keys::CommandValueTo(&record_buffer_, result->first_sequence, seq);
+  batch_.Put(db_->handle(Cf::kCommands), request.command_id, record_buffer_);
   staging->head.sequence = seq;
   staging->head.hash.assign(prev, kHashBytes);
   return absl::OkStatus();

@@ -87,7 +87,25 @@ class EventLogImpl : public EventLog {
 
   // The append path (event_log_append.cc).
   struct Writer;   // one Append call in the writer queue
-  struct Staging;  // what a group's leader has staged so far
+  // What a group's leader has staged so far (WriteGroup, StageLocked).
+  struct Staging {
+    struct Stream {
+      uint64_t version;  // as staged so far (or as written, if not staged)
+      bool staged;       // an append of this group wrote it
+      // The append being staged that last wrote it (its result lists each
+      // stream once).
+      const AppendRequest* staged_by = nullptr;
+    };
+    Head head;  // last event staged
+    // Every stream an append of the group looked at. Keys view the
+    // requests' strings, which live until the group is answered.
+    absl::flat_hash_map<absl::string_view, Stream> streams;
+    // Command ids staged in this group (groups of two or more appends): a
+    // repeat later in the group is a duplicate of one the command index
+    // cannot show yet. Once written, the index shows it (RocksDB reads see
+    // a write as soon as it returns, durable or not).
+    absl::flat_hash_map<absl::string_view, Range> commands;
+  };
   // AppendAsync writers answered, with their outcomes, callbacks not yet
   // called (the writers are owned: deleted by FinishAsync).
   using Answered =
@@ -259,6 +277,12 @@ class EventLogImpl : public EventLog {
   rocksdb::WriteBatch batch_ ABSL_GUARDED_BY(append_mu_);
   std::string value_buffer_ ABSL_GUARDED_BY(append_mu_);
   std::string stream_key_buffer_ ABSL_GUARDED_BY(append_mu_);
+  // WriteGroup's staging (reused: its maps and head keep their memory),
+  // the streams it wrote, and the command and head records' bytes.
+  std::unique_ptr<Staging> staging_ ABSL_GUARDED_BY(append_mu_);
+  std::vector<std::pair<absl::string_view, uint64_t>> staged_buffer_
+      ABSL_GUARDED_BY(append_mu_);
+  std::string record_buffer_ ABSL_GUARDED_BY(append_mu_);
   // StageLocked's list of an append's streams (id, staged version).
   std::vector<std::pair<absl::string_view, const uint64_t*>> touched_buffer_
       ABSL_GUARDED_BY(append_mu_);
@@ -274,11 +298,13 @@ class EventLogImpl : public EventLog {
   mutable absl::Mutex written_mu_ ABSL_ACQUIRED_AFTER(append_mu_);
   Head written_published_ ABSL_GUARDED_BY(written_mu_);
   // Sets written_ and its published copy.
-  void SetWrittenLocked(Head head) ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_)
-      ABSL_LOCKS_EXCLUDED(written_mu_) {
+  // (Copies: assigning into the held heads reuses their hash strings.)
+  void SetWrittenLocked(const Head& head)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_)
+          ABSL_LOCKS_EXCLUDED(written_mu_) {
     absl::MutexLock l(&written_mu_);
     written_published_ = head;
-    written_ = std::move(head);
+    written_ = head;
   }
   // Written version of recently appended streams, so an append need not
   // seek stream_index; cleared when it reaches kMaxCachedStreams entries

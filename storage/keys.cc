@@ -124,10 +124,16 @@ bool DecodeTypeIndexKey(absl::string_view key, size_t prefix_size,
   return true;
 }
 
+void CommandValueTo(std::string* out, uint64_t first_sequence,
+                    uint64_t last_sequence) {
+  out->clear();
+  PutBe64(out, first_sequence);
+  PutBe64(out, last_sequence);
+}
+
 std::string CommandValue(uint64_t first_sequence, uint64_t last_sequence) {
   std::string v;
-  PutBe64(&v, first_sequence);
-  PutBe64(&v, last_sequence);
+  CommandValueTo(&v, first_sequence, last_sequence);
   return v;
 }
 
@@ -166,10 +172,15 @@ bool DecodeReceivedAt(absl::string_view key, absl::string_view value,
   return *first_sequence >= 1 && *first_sequence <= *last_sequence;
 }
 
+void HeadValueTo(std::string* out, uint64_t sequence, absl::string_view hash) {
+  out->clear();
+  PutBe64(out, sequence);
+  out->append(hash.data(), hash.size());
+}
+
 std::string HeadValue(uint64_t sequence, absl::string_view hash) {
   std::string v;
-  PutBe64(&v, sequence);
-  v.append(hash.data(), hash.size());
+  HeadValueTo(&v, sequence, hash);
   return v;
 }
 

@@ -78,6 +78,9 @@ void TypeIndexKeyTo(std::string* out, absl::string_view event_type,
 
 // commands
 std::string CommandValue(uint64_t first_sequence, uint64_t last_sequence);
+// The same into *out (replaced), reusing its capacity.
+void CommandValueTo(std::string* out, uint64_t first_sequence,
+                    uint64_t last_sequence);
 bool DecodeCommandValue(absl::string_view value, uint64_t* first_sequence,
                         uint64_t* last_sequence);
 
@@ -95,6 +98,8 @@ bool DecodeReceivedAt(absl::string_view key, absl::string_view value,
 
 // meta "head"
 std::string HeadValue(uint64_t sequence, absl::string_view hash);
+// The same into *out (replaced), reusing its capacity.
+void HeadValueTo(std::string* out, uint64_t sequence, absl::string_view hash);
 bool DecodeHeadValue(absl::string_view value, uint64_t* sequence,
                      std::string* hash);
 
