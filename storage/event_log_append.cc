@@ -367,8 +367,7 @@ void EventLogImpl::WriteGroup(const std::vector<Writer*>& group,
     return;
   }
   batch_.Clear();
-  if (staging_ == nullptr) staging_ = std::make_unique<Staging>();
-  Staging& staging = *staging_;
+  Staging& staging = staging_;
   staging.head = written_;
   staging.streams.clear();
   staging.commands.clear();

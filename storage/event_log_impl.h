@@ -98,7 +98,8 @@ class EventLogImpl : public EventLog {
     };
     Head head;  // last event staged
     // Every stream an append of the group looked at. Keys view the
-    // requests' strings, which live until the group is answered.
+    // requests' strings, which live until the group is answered (both maps
+    // are cleared before the next group, never read after).
     absl::flat_hash_map<absl::string_view, Stream> streams;
     // Command ids staged in this group (groups of two or more appends): a
     // repeat later in the group is a duplicate of one the command index
@@ -279,7 +280,7 @@ class EventLogImpl : public EventLog {
   std::string stream_key_buffer_ ABSL_GUARDED_BY(append_mu_);
   // WriteGroup's staging (reused: its maps and head keep their memory),
   // the streams it wrote, and the command and head records' bytes.
-  std::unique_ptr<Staging> staging_ ABSL_GUARDED_BY(append_mu_);
+  Staging staging_ ABSL_GUARDED_BY(append_mu_);
   std::vector<std::pair<absl::string_view, uint64_t>> staged_buffer_
       ABSL_GUARDED_BY(append_mu_);
   std::string record_buffer_ ABSL_GUARDED_BY(append_mu_);
