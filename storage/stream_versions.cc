@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <ostream>
 
-#include "absl/strings/str_cat.h"
 
 namespace reporting::storage {
 
