@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <ostream>
 
-
 namespace reporting::storage {
 
 void StreamVersions::Reserve(size_t streams, size_t id_bytes) {
