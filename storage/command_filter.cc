@@ -9,10 +9,7 @@ absl::Status CommandFilter::EnsureBuilt(const Scan& scan) {
   absl::Status s = scan([this](absl::string_view id) { Add(id); });
   // A failed scan leaves it unbuilt: the next append tries again (ids
   // added meanwhile stay; they are held or about to be).
-  if (s.ok()) {
-    built_ = true;
-    hashes_.reserve(2 * hashes_.size() + 1024);  // room to grow before a rehash
-  }
+  if (s.ok()) built_ = true;
   return s;
 }
 
