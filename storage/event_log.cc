@@ -158,9 +158,13 @@ absl::Status EventLogImpl::CheckOpen(absl::string_view op) const {
 }
 
 absl::StatusOr<uint64_t> EventLogImpl::WrittenVersionLocked(
-    absl::string_view stream_id) const {
-  auto cached = version_cache_.find(stream_id);
-  if (cached != version_cache_.end()) return cached->second;
+    absl::string_view stream_id, uint64_t** cached) {
+  auto it = version_cache_.find(stream_id);
+  if (it != version_cache_.end()) {
+    *cached = &it->second;
+    return it->second;
+  }
+  *cached = nullptr;
   // Written events are all in RocksDB (durable or not): the newest entry.
   return NewestVersionLocked(stream_id, std::numeric_limits<uint64_t>::max(),
                              "append");

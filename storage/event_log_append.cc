@@ -115,9 +115,9 @@ void EventLogImpl::AppendAsync(AppendRequest request, AppendCallback done) {
       return;
     }
     done = std::move(w->callback);
-    refused = absl::FailedPreconditionError(absl::StrCat(
-        "event_log: append node=", options_.node_id,
-        ": the log is closing or closed"));
+    refused = absl::FailedPreconditionError(
+        absl::StrCat("event_log: append node=", options_.node_id,
+                     ": the log is closing or closed"));
   }
   done(std::move(refused));
 }
@@ -268,9 +268,8 @@ void EventLogImpl::AnswerLoop() {
   // Closing ends the thread once the leader thread can add no more groups
   // (it writes a burst as several).
   auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_) {
-    return !written_groups_.empty() ||
-           (async_closing_ && !async_leading_ && !async_lead_wanted_ &&
-            !wake_deferred_);
+    return !written_groups_.empty() || (async_closing_ && !async_leading_ &&
+                                        !async_lead_wanted_ && !wake_deferred_);
   };
   pthread_setname_np(pthread_self(), "log-answerer");
   for (;;) {
@@ -319,7 +318,8 @@ void EventLogImpl::WakeMembers(const std::vector<Writer*>& group,
   for (size_t i = 0; i < members.size(); ++i) {
     members[i]->done = true;
     if (2 * i + 1 < members.size()) members[i]->wake_first = members[2 * i + 1];
-    if (2 * i + 2 < members.size()) members[i]->wake_second = members[2 * i + 2];
+    if (2 * i + 2 < members.size())
+      members[i]->wake_second = members[2 * i + 2];
   }
   members[0]->ready.Notify();
 }
@@ -357,8 +357,7 @@ void EventLogImpl::SettleGroup(const std::vector<Writer*>& group) {
   }
 }
 
-void EventLogImpl::WriteGroup(const std::vector<Writer*>& group,
-                              bool sync) {
+void EventLogImpl::WriteGroup(const std::vector<Writer*>& group, bool sync) {
   absl::MutexLock l(&append_mu_);
   // After a failed write or sync, what is durable is unknown: refuse.
   absl::Status blocked = write_error_.ok() ? commit_.status() : write_error_;
@@ -371,9 +370,8 @@ void EventLogImpl::WriteGroup(const std::vector<Writer*>& group,
   staging.head = written_;
   staging.streams.clear();
   staging.commands.clear();
-  staging.streams.reserve(group.size() == 1
-                              ? group.front()->request->events.size()
-                              : 64);
+  staging.streams.reserve(
+      group.size() == 1 ? group.front()->request->events.size() : 64);
   const bool shared = group.size() > 1;
   for (Writer* w : group) {
     const std::string& id = w->request->command_id;
@@ -402,11 +400,6 @@ void EventLogImpl::WriteGroup(const std::vector<Writer*>& group,
 
   // A stream's version is its newest stream_index entry: no separate
   // version record is written (storage/README.md, "Column families").
-  std::vector<std::pair<absl::string_view, uint64_t>>& staged = staged_buffer_;
-  staged.clear();
-  for (const auto& [stream, state] : staging.streams) {
-    if (state.staged) staged.emplace_back(stream, state.version);
-  }
   keys::HeadValueTo(&record_buffer_, staging.head.sequence, staging.head.hash);
   batch_.Put(db_->handle(Cf::kMeta),
              rocksdb::Slice(keys::kHeadKey.data(), keys::kHeadKey.size()),
@@ -431,7 +424,18 @@ void EventLogImpl::WriteGroup(const std::vector<Writer*>& group,
     return;
   }
   SetWrittenLocked(staging.head);
-  CacheVersionsLocked(staged);
+  // The versions written: in place where cached, else added.
+  std::vector<std::pair<absl::string_view, uint64_t>>& added = staged_buffer_;
+  added.clear();
+  for (const auto& [stream, state] : staging.streams) {
+    if (!state.staged) continue;
+    if (state.cached != nullptr) {
+      *state.cached = state.version;
+    } else {
+      added.emplace_back(stream, state.version);
+    }
+  }
+  CacheVersionsLocked(added);
   if (sync) {
     commit_.MarkSynced(written_);
   } else if (!options_.sync) {
@@ -455,8 +459,7 @@ absl::StatusOr<bool> EventLogImpl::KnownCommandLocked(
 }
 
 absl::Status EventLogImpl::StageLocked(const AppendRequest& request,
-                                       Staging* staging,
-                                       AppendResult* result) {
+                                       Staging* staging, AppendResult* result) {
   // Every stream's version before this append: staged earlier in the
   // group, else as written (durable or not). Resolved before anything is
   // put into the batch, so a refusal leaves the batch as it was.
@@ -464,7 +467,8 @@ absl::Status EventLogImpl::StageLocked(const AppendRequest& request,
     auto [it, inserted] =
         staging->streams.try_emplace(stream, Staging::Stream{0, false});
     if (!inserted) return absl::OkStatus();
-    absl::StatusOr<uint64_t> written = WrittenVersionLocked(stream);
+    absl::StatusOr<uint64_t> written =
+        WrittenVersionLocked(stream, &it->second.cached);
     if (!written.ok()) {
       staging->streams.erase(it);
       return written.status();
@@ -482,7 +486,8 @@ absl::Status EventLogImpl::StageLocked(const AppendRequest& request,
           " (it changed since it was read; read it again and retry)"));
     }
   }
-  for (const NewEvent& e : request.events) RETURN_IF_ERROR(resolve(e.stream_id));
+  for (const NewEvent& e : request.events)
+    RETURN_IF_ERROR(resolve(e.stream_id));
 
   const int64_t recorded_at =
       request.recorded_at_us != 0 ? request.recorded_at_us : options_.now_us();
@@ -529,8 +534,7 @@ absl::Status EventLogImpl::StageLocked(const AppendRequest& request,
     batch_.Put(db_->handle(Cf::kEvents), keys::EventKey(seq), value);
     batch_.Put(db_->handle(Cf::kStreamIndex), stream_key_buffer_,
                keys::Be64(seq));
-    batch_.Put(db_->handle(Cf::kTypeIndex), type_key_buffer_,
-               rocksdb::Slice());
+    batch_.Put(db_->handle(Cf::kTypeIndex), type_key_buffer_, rocksdb::Slice());
   }
   result->stream_versions.Reserve(touched.size(), touched_bytes);
   for (const auto& [id, version] : touched) {

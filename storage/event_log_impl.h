@@ -38,8 +38,7 @@ namespace reporting::storage {
 class EventLogImpl : public EventLog {
  public:
   // Takes an open DB whose tail has been checked; head is its last event.
-  EventLogImpl(EventLogOptions options, std::unique_ptr<RocksDb> db,
-               Head head);
+  EventLogImpl(EventLogOptions options, std::unique_ptr<RocksDb> db, Head head);
   ~EventLogImpl() override;
 
   absl::StatusOr<AppendResult> Append(const AppendRequest& request) override;
@@ -86,7 +85,7 @@ class EventLogImpl : public EventLog {
   using Range = std::pair<uint64_t, uint64_t>;
 
   // The append path (event_log_append.cc).
-  struct Writer;   // one Append call in the writer queue
+  struct Writer;  // one Append call in the writer queue
   // What a group's leader has staged so far (WriteGroup, StageLocked).
   struct Staging {
     struct Stream {
@@ -95,6 +94,9 @@ class EventLogImpl : public EventLog {
       // The append being staged that last wrote it (its result lists each
       // stream once).
       const AppendRequest* staged_by = nullptr;
+      // Its version_cache_ entry when it had one: updated in place after
+      // the write (nothing enters the cache between staging and then).
+      uint64_t* cached = nullptr;
     };
     Head head;  // last event staged
     // Every stream an append of the group looked at. Keys view the
@@ -141,7 +143,7 @@ class EventLogImpl : public EventLog {
   // Append leading, if any.
   void Answer(const std::vector<Writer*>& group, const Writer* leader,
               Answered* answered) ABSL_LOCKS_EXCLUDED(queue_mu_, append_mu_)
-          ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
+      ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
   // The answerer thread: settles and answers the groups the async leader
   // thread wrote, in order, until Close stops it.
   void AnswerLoop() ABSL_LOCKS_EXCLUDED(queue_mu_, lifecycle_);
@@ -180,9 +182,11 @@ class EventLogImpl : public EventLog {
   static constexpr size_t kMaxCachedStreams = 1 << 20;
 
   // The stream's version as written (durable or not): from
-  // version_cache_, else its newest stream_index entry.
-  absl::StatusOr<uint64_t> WrittenVersionLocked(absl::string_view stream_id)
-      const ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_)
+  // version_cache_ (and *cached points at the entry), else its newest
+  // stream_index entry (*cached null).
+  absl::StatusOr<uint64_t> WrittenVersionLocked(absl::string_view stream_id,
+                                                uint64_t** cached)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_)
           ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
   // Records versions just written (by Append or AppendReplicated): pairs
   // of stream id (a string or a view) and version.
@@ -226,8 +230,8 @@ class EventLogImpl : public EventLog {
   // A copy's lazy indexes (event_log_replica_index.cc): brings
   // stream_index and type_index up to `head` (a durable sequence) before a
   // read that uses them. Does nothing for a log that indexes as it writes.
-  absl::Status IndexUpTo(uint64_t head) const
-      ABSL_LOCKS_EXCLUDED(index_mu_) ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
+  absl::Status IndexUpTo(uint64_t head) const ABSL_LOCKS_EXCLUDED(index_mu_)
+      ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
   // Reads meta "indexed" once (index_state_ kUnknown -> kEager or kLazy).
   absl::Status LoadIndexStateLocked() const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(index_mu_)
