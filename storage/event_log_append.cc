@@ -369,8 +369,9 @@ void EventLogImpl::WriteGroup(const std::vector<Writer*>& group, bool sync) {
   Staging& staging = staging_;
   staging.head = written_;
   staging.streams.clear();
+  staging.stream_at.clear();
   staging.commands.clear();
-  staging.streams.reserve(
+  staging.stream_at.reserve(
       group.size() == 1 ? group.front()->request->events.size() : 64);
   const bool shared = group.size() > 1;
   for (Writer* w : group) {
@@ -427,12 +428,12 @@ void EventLogImpl::WriteGroup(const std::vector<Writer*>& group, bool sync) {
   // The versions written: in place where cached, else added.
   std::vector<std::pair<absl::string_view, uint64_t>>& added = staged_buffer_;
   added.clear();
-  for (const auto& [stream, state] : staging.streams) {
-    if (!state.staged) continue;
-    if (state.cached != nullptr) {
-      *state.cached = state.version;
+  for (const Staging::Stream& stream : staging.streams) {
+    if (!stream.staged) continue;
+    if (stream.cached != nullptr) {
+      *stream.cached = stream.version;
     } else {
-      added.emplace_back(stream, state.version);
+      added.emplace_back(stream.id, stream.version);
     }
   }
   CacheVersionsLocked(added);
@@ -463,22 +464,23 @@ absl::Status EventLogImpl::StageLocked(const AppendRequest& request,
   // Every stream's version before this append: staged earlier in the
   // group, else as written (durable or not). Resolved before anything is
   // put into the batch, so a refusal leaves the batch as it was.
-  auto resolve = [&](absl::string_view stream) -> absl::Status {
-    auto [it, inserted] =
-        staging->streams.try_emplace(stream, Staging::Stream{0, false});
-    if (!inserted) return absl::OkStatus();
-    absl::StatusOr<uint64_t> written =
-        WrittenVersionLocked(stream, &it->second.cached);
+  auto resolve = [&](absl::string_view stream) -> absl::StatusOr<uint32_t> {
+    const auto next = static_cast<uint32_t>(staging->streams.size());
+    auto [it, inserted] = staging->stream_at.try_emplace(stream, next);
+    if (!inserted) return it->second;
+    Staging::Stream s{stream, 0, false};
+    absl::StatusOr<uint64_t> written = WrittenVersionLocked(stream, &s.cached);
     if (!written.ok()) {
-      staging->streams.erase(it);
+      staging->stream_at.erase(it);
       return written.status();
     }
-    it->second.version = *written;
-    return absl::OkStatus();
+    s.version = *written;
+    staging->streams.push_back(s);
+    return next;
   };
   for (const auto& [stream, expected] : request.expected_versions) {
-    RETURN_IF_ERROR(resolve(stream));
-    const uint64_t found = staging->streams.find(stream)->second.version;
+    ASSIGN_OR_RETURN(const uint32_t at, resolve(stream));
+    const uint64_t found = staging->streams[at].version;
     if (found != expected) {
       return absl::AbortedError(absl::StrCat(
           "event_log: append node=", options_.node_id, " stream=", stream,
@@ -486,8 +488,12 @@ absl::Status EventLogImpl::StageLocked(const AppendRequest& request,
           " (it changed since it was read; read it again and retry)"));
     }
   }
-  for (const NewEvent& e : request.events)
-    RETURN_IF_ERROR(resolve(e.stream_id));
+  std::vector<uint32_t>& event_streams = event_streams_;
+  event_streams.clear();
+  for (const NewEvent& e : request.events) {
+    ASSIGN_OR_RETURN(const uint32_t at, resolve(e.stream_id));
+    event_streams.push_back(at);
+  }
 
   const int64_t recorded_at =
       request.recorded_at_us != 0 ? request.recorded_at_us : options_.now_us();
@@ -503,13 +509,14 @@ absl::Status EventLogImpl::StageLocked(const AppendRequest& request,
                 request.command_id);
   std::string& value = value_buffer_;
   // The append's streams in order of its first event on each. Pointers
-  // into staging->streams hold: nothing is inserted while events stage.
+  // into staging->streams hold: nothing is added while events stage.
   std::vector<std::pair<absl::string_view, const uint64_t*>>& touched =
       touched_buffer_;
   touched.clear();
   size_t touched_bytes = 0;
-  for (const NewEvent& e : request.events) {
-    Staging::Stream& stream = staging->streams.find(e.stream_id)->second;
+  for (size_t i = 0; i < request.events.size(); ++i) {
+    const NewEvent& e = request.events[i];
+    Staging::Stream& stream = staging->streams[event_streams[i]];
     const uint64_t version = ++stream.version;
     stream.staged = true;
     if (stream.staged_by != &request) {

@@ -89,6 +89,7 @@ class EventLogImpl : public EventLog {
   // What a group's leader has staged so far (WriteGroup, StageLocked).
   struct Staging {
     struct Stream {
+      absl::string_view id;
       uint64_t version;  // as staged so far (or as written, if not staged)
       bool staged;       // an append of this group wrote it
       // The append being staged that last wrote it (its result lists each
@@ -99,10 +100,13 @@ class EventLogImpl : public EventLog {
       uint64_t* cached = nullptr;
     };
     Head head;  // last event staged
-    // Every stream an append of the group looked at. Keys view the
-    // requests' strings, which live until the group is answered (both maps
-    // are cleared before the next group, never read after).
-    absl::flat_hash_map<absl::string_view, Stream> streams;
+    // Every stream an append of the group looked at, in order, and where
+    // each is in that list (indexes stay valid as the map grows, so an
+    // append looks each of its events' streams up once). Ids view the
+    // requests' strings, which live until the group is answered (all are
+    // cleared before the next group, never read after).
+    std::vector<Stream> streams;
+    absl::flat_hash_map<absl::string_view, uint32_t> stream_at;
     // Command ids staged in this group (groups of two or more appends): a
     // repeat later in the group is a duplicate of one the command index
     // cannot show yet. Once written, the index shows it (RocksDB reads see
@@ -289,6 +293,8 @@ class EventLogImpl : public EventLog {
       ABSL_GUARDED_BY(append_mu_);
   std::string record_buffer_ ABSL_GUARDED_BY(append_mu_);
   // StageLocked's list of an append's streams (id, staged version).
+  // StageLocked: the index in Staging::streams of each event's stream.
+  std::vector<uint32_t> event_streams_ ABSL_GUARDED_BY(append_mu_);
   std::vector<std::pair<absl::string_view, const uint64_t*>> touched_buffer_
       ABSL_GUARDED_BY(append_mu_);
   std::string type_key_buffer_ ABSL_GUARDED_BY(append_mu_);
