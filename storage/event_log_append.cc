@@ -368,11 +368,13 @@ void EventLogImpl::WriteGroup(const std::vector<Writer*>& group, bool sync) {
   batch_.Clear();
   Staging& staging = staging_;
   staging.head = written_;
-  staging.streams.clear();
-  staging.stream_at.clear();
+  size_t max_streams = 0;
+  for (const Writer* w : group) {
+    max_streams +=
+        w->request->events.size() + w->request->expected_versions.size();
+  }
+  staging.streams.Reset(max_streams);
   staging.commands.clear();
-  staging.stream_at.reserve(
-      group.size() == 1 ? group.front()->request->events.size() : 64);
   const bool shared = group.size() > 1;
   for (Writer* w : group) {
     const std::string& id = w->request->command_id;
@@ -465,18 +467,13 @@ absl::Status EventLogImpl::StageLocked(const AppendRequest& request,
   // group, else as written (durable or not). Resolved before anything is
   // put into the batch, so a refusal leaves the batch as it was.
   auto resolve = [&](absl::string_view stream) -> absl::StatusOr<uint32_t> {
-    const auto next = static_cast<uint32_t>(staging->streams.size());
-    auto [it, inserted] = staging->stream_at.try_emplace(stream, next);
-    if (!inserted) return it->second;
-    Staging::Stream s{stream, 0, false};
-    absl::StatusOr<uint64_t> written = WrittenVersionLocked(stream, &s.cached);
-    if (!written.ok()) {
-      staging->stream_at.erase(it);
-      return written.status();
+    const uint32_t at = staging->streams.FindOrAdd(stream);
+    Staging::Stream& s = staging->streams[at];
+    if (!s.resolved) {  // new, or its read failed for an earlier append
+      ASSIGN_OR_RETURN(s.version, WrittenVersionLocked(stream, &s.cached));
+      s.resolved = true;
     }
-    s.version = *written;
-    staging->streams.push_back(s);
-    return next;
+    return at;
   };
   for (const auto& [stream, expected] : request.expected_versions) {
     ASSIGN_OR_RETURN(const uint32_t at, resolve(stream));

@@ -32,6 +32,7 @@
 #include "storage/event_log.h"
 #include "storage/group_commit.h"
 #include "storage/rocks_db.h"
+#include "storage/staged_streams.h"
 
 namespace reporting::storage {
 
@@ -88,25 +89,12 @@ class EventLogImpl : public EventLog {
   struct Writer;  // one Append call in the writer queue
   // What a group's leader has staged so far (WriteGroup, StageLocked).
   struct Staging {
-    struct Stream {
-      absl::string_view id;
-      uint64_t version;  // as staged so far (or as written, if not staged)
-      bool staged;       // an append of this group wrote it
-      // The append being staged that last wrote it (its result lists each
-      // stream once).
-      const AppendRequest* staged_by = nullptr;
-      // Its version_cache_ entry when it had one: updated in place after
-      // the write (nothing enters the cache between staging and then).
-      uint64_t* cached = nullptr;
-    };
+    using Stream = StagedStreams::Stream;
     Head head;  // last event staged
-    // Every stream an append of the group looked at, in order, and where
-    // each is in that list (indexes stay valid as the map grows, so an
-    // append looks each of its events' streams up once). Ids view the
-    // requests' strings, which live until the group is answered (all are
-    // cleared before the next group, never read after).
-    std::vector<Stream> streams;
-    absl::flat_hash_map<absl::string_view, uint32_t> stream_at;
+    // Every stream an append of the group looked at, in order. Ids view
+    // the requests' strings, which live until the group is answered (all
+    // is reset before the next group, never read after).
+    StagedStreams streams;
     // Command ids staged in this group (groups of two or more appends): a
     // repeat later in the group is a duplicate of one the command index
     // cannot show yet. Once written, the index shows it (RocksDB reads see
