@@ -274,15 +274,16 @@ class EventLogImpl : public EventLog {
   rocksdb::WriteBatch batch_ ABSL_GUARDED_BY(append_mu_);
   std::string value_buffer_ ABSL_GUARDED_BY(append_mu_);
   std::string stream_key_buffer_ ABSL_GUARDED_BY(append_mu_);
-  // WriteGroup's staging (reused: its maps and head keep their memory),
-  // the streams it wrote, and the command and head records' bytes.
+  // WriteGroup's staging (reused: its tables and head keep their memory),
+  // the streams it wrote that the version cache did not hold, and the
+  // command and head records' bytes.
   Staging staging_ ABSL_GUARDED_BY(append_mu_);
   std::vector<std::pair<absl::string_view, uint64_t>> staged_buffer_
       ABSL_GUARDED_BY(append_mu_);
   std::string record_buffer_ ABSL_GUARDED_BY(append_mu_);
-  // StageLocked's list of an append's streams (id, staged version).
-  // StageLocked: the index in Staging::streams of each event's stream.
+  // StageLocked: the position in Staging::streams of each event's stream.
   std::vector<uint32_t> event_streams_ ABSL_GUARDED_BY(append_mu_);
+  // StageLocked's list of an append's streams (id, staged version).
   std::vector<std::pair<absl::string_view, const uint64_t*>> touched_buffer_
       ABSL_GUARDED_BY(append_mu_);
   std::string type_key_buffer_ ABSL_GUARDED_BY(append_mu_);
