@@ -129,7 +129,7 @@ void Replicator::Run() {
   while (!stopping()) {
     const Outcome outcome = RunStream();
     if (outcome == Outcome::kStop) break;
-    if (outcome == Outcome::kRetryConnected) attempt = 0;
+    if (outcome == Outcome::kRetryProgressed) attempt = 0;
     // Capped exponential backoff with jitter: uniform in [cap/2, cap].
     absl::Duration cap = options_.min_backoff * (int64_t{1} << std::min(attempt, 20));
     cap = std::min(cap, options_.max_backoff);
@@ -365,7 +365,14 @@ Replicator::Outcome Replicator::RunStream() {
                  options_.node_id, options_.city, problem);
   }
   SetStatus(ReplicatorState::kConnecting, problem);
-  return connected ? Outcome::kRetryConnected : Outcome::kRetry;
+  // A Cursor alone is no progress: a city that accepts every Hello and
+  // refuses every batch must not be redialled at min_backoff forever.
+  bool progressed;
+  {
+    absl::MutexLock l(&replies.mu);
+    progressed = replies.received > 0;
+  }
+  return progressed ? Outcome::kRetryProgressed : Outcome::kRetry;
 }
 
 }  // namespace reporting::county

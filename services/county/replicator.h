@@ -15,6 +15,9 @@
 // A stream that fails, or gets no answer for response_timeout while the
 // city owes one, is dropped and redialled after a capped exponential
 // backoff with jitter; the next stream resumes from the city's cursor. The
+// backoff restarts from min_backoff only after a stream in which the city
+// acknowledged something (a batch or a heartbeat): a city that answers the
+// Hello and then refuses every batch is redialled ever more slowly. The
 // city answering DATA_LOSS (it found the divergence) also stops replication.
 // gRPC keepalive pings detect a dead link even while a write is blocked.
 //
@@ -84,9 +87,11 @@ class Replicator {
 
  private:
   enum class Outcome {
-    kRetry,           // failed before the city answered: back off more
-    kRetryConnected,  // streamed, then broke: back off from the minimum
-    kStop,            // divergence or Stop(): no more streams
+    kRetry,            // broke before the city acknowledged anything
+                       // (even if it sent its Cursor): back off more
+    kRetryProgressed,  // the city acknowledged a batch or heartbeat, then
+                       // the stream broke: back off from the minimum
+    kStop,             // divergence or Stop(): no more streams
   };
   void Run();
   Outcome RunStream();
