@@ -33,13 +33,12 @@
 #include "proto/event_types.h"
 #include "reporting/v1/envelope.pb.h"
 #include "reporting/v1/events.pb.h"
-#include "rocksdb/write_batch.h"
 #include "spdlog/spdlog.h"
+#include "storage/bare_append.h"
 #include "storage/envelope.h"
 #include "storage/event_log.h"
 #include "storage/hash_chain.h"
 #include "storage/keys.h"
-#include "storage/rocks_db.h"
 #include "tests/testutil/temp_dir.h"
 
 namespace reporting::storage {
@@ -181,7 +180,8 @@ double SystemAsyncConcurrent(const std::string& dir, int appenders,
   for (int t = 0; t < appenders; ++t) send(t, 0);
   {
     absl::MutexLock l(&mu);
-    mu.Await(absl::Condition(+[](int* r) { return *r == 0; }, &running));
+    mu.Await(absl::Condition(
+        +[](int* r) { return *r == 0; }, &running));
   }
   const double s = std::chrono::duration<double>(Clock::now() - start).count();
   log.reset();  // the last callback may still be returning: wait for it
@@ -190,48 +190,38 @@ double SystemAsyncConcurrent(const std::string& dir, int appenders,
 
 // -------------------------------------------------------------- baseline --
 
-// The same puts the log makes for one append, bytes prepared up front.
+// The same puts the log makes for one append (storage::BareAppendLoop),
+// values prepared up front.
 class BaselineWriter {
  public:
   explicit BaselineWriter(const std::string& dir) {
-    auto db = RocksDb::Open(dir, true);
-    if (!db.ok()) {
+    auto loop = BareAppendLoop::Open(dir);
+    if (!loop.ok()) {
       std::fprintf(stderr, "append_bench: %s\n",
-                   db.status().ToString().c_str());
+                   loop.status().ToString().c_str());
       std::exit(1);
     }
-    db_ = std::move(*db);
+    loop_ = std::move(*loop);
     // Prepared up front: 4096 distinct values (1 MiB), used in turn.
     std::string prev = ZeroHash();
     for (uint64_t i = 0; i < 4096; ++i) {
       values_.push_back(EventValueLike(i, prev));
       prev = values_.back().substr(0, kHashBytes);
     }
-    type_prefix_ = events::TypeOf<v1::UnitRegistered>();
+    type_ = events::TypeOf<v1::UnitRegistered>();
   }
 
   void Append(int thread, uint64_t i, size_t batch, bool sync,
               std::atomic<uint64_t>* seq) {
-    rocksdb::WriteBatch wb;
     const uint64_t first = seq->fetch_add(batch) + 1;
-    // Same puts in the same order as EventLog: per event its value and two
-    // index entries, then the command and the head.
+    std::vector<BareEvent> events(batch);
     for (size_t e = 0; e < batch; ++e) {
-      const uint64_t s = first + e;
-      const std::string stream = StreamOf(i * batch + e + thread * 7919);
-      wb.Put(db_->handle(Cf::kEvents), keys::EventKey(s),
-             values_[s % values_.size()]);
-      wb.Put(db_->handle(Cf::kStreamIndex), keys::StreamIndexKey(stream, s),
-             keys::Be64(s));
-      wb.Put(db_->handle(Cf::kTypeIndex),
-             keys::TypeIndexKey(type_prefix_, 1700000000000000, s),
-             rocksdb::Slice());
+      events[e].stream = StreamOf(i * batch + e + thread * 7919);
+      events[e].value = values_[(first + e) % values_.size()];
     }
-    wb.Put(db_->handle(Cf::kCommands), absl::StrCat("bench-", thread, "-", i),
-           keys::CommandValue(first, first + batch - 1));
-    wb.Put(db_->handle(Cf::kMeta), "head",
-           keys::HeadValue(first + batch - 1, ZeroHash()));
-    absl::Status st = db_->Write(&wb, sync);
+    absl::Status st =
+        loop_->Write(first, events, type_, 1700000000000000,
+                     absl::StrCat("bench-", thread, "-", i), sync);
     if (!st.ok()) {
       std::fprintf(stderr, "append_bench: %s\n", st.ToString().c_str());
       std::exit(1);
@@ -239,9 +229,9 @@ class BaselineWriter {
   }
 
  private:
-  std::unique_ptr<RocksDb> db_;
+  std::unique_ptr<BareAppendLoop> loop_;
   std::vector<std::string> values_;
-  std::string type_prefix_;
+  std::string type_;
 };
 
 double BaselineConcurrent(const std::string& dir, int threads, double seconds) {
@@ -437,7 +427,9 @@ int Main(int argc, char** argv) {
         [&](const std::string& d) {
           return SystemAsyncConcurrent(d, 64, seconds);
         },
-        [&](const std::string& d) { return BaselineConcurrent(d, 64, seconds); });
+        [&](const std::string& d) {
+          return BaselineConcurrent(d, 64, seconds);
+        });
     Print(async_name, sys, base);
     if (single > 0) Print("scaling_64_async_over_1_sync", sys, single);
   }

@@ -1,0 +1,59 @@
+// BareAppendLoop: the baseline of tests/bench/append_bench. It writes the
+// puts EventLog::Append makes for one append (per event its value and its
+// stream and type index entries, then the command and the head) to a
+// RocksDB opened with the log's options, in one Write with the given sync
+// setting, and does none of the log's own work: no validation, no
+// idempotency or version checks, no encoding, no hashing. What an append
+// costs at the very least. In storage/ because only storage/ includes
+// RocksDB headers.
+//
+// Thread safety: Write may be called concurrently (RocksDB groups the
+// writes itself).
+#ifndef REPORTING_STORAGE_BARE_APPEND_H_
+#define REPORTING_STORAGE_BARE_APPEND_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace reporting::storage {
+
+class RocksDb;
+
+// One event of a bare append: its stream and its stored value (hash and
+// envelope, prepared by the caller).
+struct BareEvent {
+  std::string stream;
+  absl::string_view value;
+};
+
+class BareAppendLoop {
+ public:
+  // Creates the directory and the database when missing.
+  static absl::StatusOr<std::unique_ptr<BareAppendLoop>> Open(
+      const std::string& dir);
+  ~BareAppendLoop();
+  BareAppendLoop(const BareAppendLoop&) = delete;
+  BareAppendLoop& operator=(const BareAppendLoop&) = delete;
+
+  // Writes events[i] as sequence first + i (stream version = its
+  // sequence), all with event_type and recorded_at_us, then command_id ->
+  // [first, last] and the head, in one WriteBatch.
+  absl::Status Write(uint64_t first, const std::vector<BareEvent>& events,
+                     absl::string_view event_type, int64_t recorded_at_us,
+                     absl::string_view command_id, bool sync);
+
+ private:
+  explicit BareAppendLoop(std::unique_ptr<RocksDb> db);
+
+  std::unique_ptr<RocksDb> db_;
+};
+
+}  // namespace reporting::storage
+
+#endif  // REPORTING_STORAGE_BARE_APPEND_H_
