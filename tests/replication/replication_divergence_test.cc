@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
+#include "reporting/v1/clerk.grpc.pb.h"
 #include "reporting/v1/envelope.pb.h"
 #include "rocksdb/write_batch.h"
 #include "storage/envelope.h"
@@ -78,21 +79,49 @@ absl::StatusOr<v1::NodeReplicationStatus> WaitFor(
       absl::StrCat("condition not reached; last status: ", last.DebugString()));
 }
 
+// How many times the county's log has reported divergence.
+int StoppedCount(const std::string& path) {
+  const std::string log = testutil::ReadFile(path);
+  int found = 0;
+  for (size_t at = log.find("REPLICATION STOPPED"); at != std::string::npos;
+       at = log.find("REPLICATION STOPPED", at + 1)) {
+    ++found;
+  }
+  return found;
+}
+
 // True once the county's log reports divergence at least `times` times.
 bool WaitForLog(const std::string& path, int times) {
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (std::chrono::steady_clock::now() < deadline) {
-    const std::string log = testutil::ReadFile(path);
-    int found = 0;
-    for (size_t at = log.find("REPLICATION STOPPED"); at != std::string::npos;
-         at = log.find("REPLICATION STOPPED", at + 1)) {
-      ++found;
-    }
-    if (found >= times) return true;
+    if (StoppedCount(path) >= times) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   return false;
+}
+
+// The county's own view of its replication (ClerkService).
+v1::ReplicationStatusView CountyView(const County& county) {
+  auto stub = v1::ClerkService::NewStub(grpc::CreateChannel(
+      county.address(), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext ctx;
+  v1::ReplicationStatusView view;
+  const grpc::Status s = stub->GetReplicationStatus(
+      &ctx, v1::GetReplicationStatusRequest(), &view);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  return view;
+}
+
+// The county stopped for good: it says DIVERGED and, given time for several
+// redials (its backoff starts at 100 ms), has not dialled again.
+void ExpectStoppedForGood(const County& county, const std::string& log,
+                          int times) {
+  const v1::ReplicationStatusView view = CountyView(county);
+  EXPECT_EQ(view.state(), "DIVERGED") << view.ShortDebugString();
+  EXPECT_NE(view.detail().find("21"), std::string::npos) << view.detail();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(StoppedCount(log), times) << testutil::ReadFile(log);
 }
 
 TEST(ReplicationDivergenceTest, AlteredCountyLogIsDetectedAndNotIngested) {
@@ -140,6 +169,7 @@ TEST(ReplicationDivergenceTest, AlteredCountyLogIsDetectedAndNotIngested) {
   // The county says so loudly and stops replicating (it keeps serving).
   const std::string county_log = county.data_dir() + ".log";
   ASSERT_TRUE(WaitForLog(county_log, 1)) << testutil::ReadFile(county_log);
+  ExpectStoppedForGood(county, county_log, 1);
   county.Stop();
 
   // The record survives a restart of the city; the node stays refused, and
@@ -148,6 +178,7 @@ TEST(ReplicationDivergenceTest, AlteredCountyLogIsDetectedAndNotIngested) {
   city.Start();
   county.Start();
   ASSERT_TRUE(WaitForLog(county_log, 2)) << testutil::ReadFile(county_log);
+  ExpectStoppedForGood(county, county_log, 2);
   auto after = WaitFor(city_channel, node, [](const auto& s) {
     return s.state() == v1::REPLICATION_STATE_DIVERGED;
   });
