@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "rocksdb/statistics.h"
 #include "storage/event_log.h"
 #include "storage/keys.h"
 #include "storage/rocks_db.h"
@@ -32,6 +33,16 @@ absl::Status FlipEnvelopeByte(const std::string& dir, uint64_t sequence,
   batch.Put(db->handle(Cf::kEvents), key, value);
   RETURN_IF_ERROR(db->Write(&batch, /*sync=*/true));
   return db->Close();
+}
+
+WalSyncCounter::WalSyncCounter() : statistics_(rocksdb::CreateDBStatistics()) {
+  SetStatisticsForTesting(statistics_);
+}
+
+WalSyncCounter::~WalSyncCounter() { SetStatisticsForTesting(nullptr); }
+
+uint64_t WalSyncCounter::syncs() const {
+  return statistics_->getTickerCount(rocksdb::WAL_FILE_SYNCED);
 }
 
 }  // namespace reporting::storage::testing

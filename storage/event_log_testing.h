@@ -1,9 +1,12 @@
-// Test-only tampering with a stored log, for tests that prove damage is
-// found (audit Verify). storage/ is the only place that may include RocksDB
-// headers, so the raw access lives here; nothing in a binary links it.
+// Test-only access to a log's RocksDB: tampering with a stored log, for
+// tests that prove damage is found (audit Verify), and RocksDB's own count
+// of WAL syncs, for tests that acknowledged appends were synced.
+// storage/ is the only place that may include RocksDB headers, so the raw
+// access lives here; nothing in a binary links it.
 //
-// The log in `dir` must be CLOSED (no EventLog open on it): this opens the
-// RocksDB directly, rewrites one value and closes it again.
+// FlipEnvelopeByte: the log in `dir` must be CLOSED (no EventLog open on
+// it): this opens the RocksDB directly, rewrites one value and closes it
+// again.
 //
 // Note EventLog::Open's tail check recomputes the last
 // EventLogOptions::verify_tail_on_open events (1024 by default): damage
@@ -14,9 +17,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "absl/status/status.h"
+
+namespace rocksdb {
+class Statistics;
+}  // namespace rocksdb
 
 namespace reporting::storage::testing {
 
@@ -26,6 +34,26 @@ namespace reporting::storage::testing {
 // envelope.
 absl::Status FlipEnvelopeByte(const std::string& dir, uint64_t sequence,
                               size_t offset, uint8_t mask = 0x01);
+
+// Counts RocksDB's own WAL syncs of every log opened (EventLog::Open) while
+// it lives: construct it before opening the log. Its count is RocksDB's
+// WAL_FILE_SYNCED ticker, which counts both kinds of sync the log makes: a
+// write with sync=true (an Append leading its group) and DB::SyncWAL()
+// (GroupCommit: AppendAsync, replicas). The "syncs" of the rocksdb.dbstats
+// property count only the first kind (checked on RocksDB 7.8). Closing a
+// log syncs too: read the count before Close. One counter at a time.
+class WalSyncCounter {
+ public:
+  WalSyncCounter();
+  ~WalSyncCounter();
+  WalSyncCounter(const WalSyncCounter&) = delete;
+  WalSyncCounter& operator=(const WalSyncCounter&) = delete;
+
+  uint64_t syncs() const;
+
+ private:
+  std::shared_ptr<rocksdb::Statistics> statistics_;
+};
 
 }  // namespace reporting::storage::testing
 

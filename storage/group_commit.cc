@@ -27,10 +27,10 @@ absl::Status GroupCommit::AwaitDurable(uint64_t sequence) {
     // Read the written head BEFORE syncing: every write up to it has
     // returned, so the sync covers it.
     Head target = written_();
-    absl::Status s = sync_();
+    absl::Status s = sync_ ? sync_() : absl::OkStatus();
     mu_.Lock();
     syncing_ = false;
-    ++sync_count_;
+    if (sync_) ++sync_count_;
     if (s.ok()) {
       if (target.sequence > durable_.sequence) durable_ = std::move(target);
     } else {

@@ -34,8 +34,10 @@ class GroupCommit {
  public:
   // The head written (not necessarily durable) so far.
   using WrittenFn = std::function<Head()>;
-  // Makes everything written before the call durable (a WAL sync, or
-  // nothing when the log runs without sync).
+  // Makes everything written before the call durable (a WAL sync).
+  // Null for a log without sync: AwaitDurable then publishes the written
+  // head without syncing, and sync_count() does not count it (a metric of
+  // WAL syncs must not report syncs that never reached the disk).
   using SyncFn = std::function<absl::Status()>;
 
   GroupCommit(Head durable, WrittenFn written, SyncFn sync);
@@ -68,7 +70,8 @@ class GroupCommit {
   // Wakes WaitForChange callers for good.
   void Shutdown();
 
-  // Number of syncs run so far (for tests and metrics).
+  // Number of WAL syncs run so far, by a SyncFn call or a MarkSynced write
+  // (for tests and metrics); never counts a log without sync.
   uint64_t sync_count() const;
 
  private:

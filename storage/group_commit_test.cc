@@ -94,6 +94,19 @@ TEST(GroupCommit, AlreadyDurableNeedsNoSync) {
   EXPECT_EQ(log.syncs_.load(), 1);
 }
 
+TEST(GroupCommit, WithoutSyncFunctionNothingIsSyncedOrCounted) {
+  FakeLog log;
+  // A log without sync passes no SyncFn: what is written is durable.
+  GroupCommit commit(
+      Head{0, ZeroHash()}, [&log] { return log.written(); }, nullptr);
+  log.Write();
+  const uint64_t second = log.Write();
+  ASSERT_TRUE(commit.AwaitDurable(second).ok());
+  EXPECT_EQ(commit.durable().sequence, second);
+  EXPECT_EQ(commit.sync_count(), 0u);
+  EXPECT_EQ(log.syncs_.load(), 0);
+}
+
 TEST(GroupCommit, FailedSyncFailsThisAndLaterWaiters) {
   FakeLog log;
   GroupCommit commit = MakeCommit(&log);

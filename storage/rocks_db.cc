@@ -3,9 +3,12 @@
 #include <filesystem>
 #include <memory>
 #include <system_error>
+#include <utility>
 #include <vector>
 
+#include "absl/base/const_init.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "rocksdb/convenience.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/slice_transform.h"
@@ -76,6 +79,14 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf cf) {
   return o;
 }
 
+// SetStatisticsForTesting's object (null outside tests).
+ABSL_CONST_INIT absl::Mutex test_statistics_mu(absl::kConstInit);
+std::shared_ptr<rocksdb::Statistics>& TestStatisticsLocked()
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(test_statistics_mu) {
+  static auto* statistics = new std::shared_ptr<rocksdb::Statistics>();
+  return *statistics;
+}
+
 absl::StatusCode CodeOf(const rocksdb::Status& s) {
   switch (s.code()) {
     case rocksdb::Status::kOk:
@@ -111,6 +122,11 @@ absl::Status ToStatus(const rocksdb::Status& s, absl::string_view context) {
                       absl::StrCat("event_log: ", context, ": ", s.ToString()));
 }
 
+void SetStatisticsForTesting(std::shared_ptr<rocksdb::Statistics> statistics) {
+  absl::MutexLock l(&test_statistics_mu);
+  TestStatisticsLocked() = std::move(statistics);
+}
+
 absl::StatusOr<std::unique_ptr<RocksDb>> RocksDb::Open(const std::string& dir,
                                                        bool create_if_missing) {
   if (create_if_missing) {
@@ -137,6 +153,10 @@ absl::StatusOr<std::unique_ptr<RocksDb>> RocksDb::Open(const std::string& dir,
   // A torn WAL tail after a crash is cut at the last whole record, so the
   // recovered log is a prefix of what was written: no gaps.
   o.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  {
+    absl::MutexLock l(&test_statistics_mu);
+    o.statistics = TestStatisticsLocked();  // null outside tests
+  }
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (int i = 0; i < kCfCount; ++i) {
@@ -205,7 +225,8 @@ absl::StatusOr<DiskUsage> DiskUsageOf(rocksdb::DB* db,
   rocksdb::Status s = db->GetSortedWalFiles(wal_files);
   if (!s.ok()) return ToStatus(s, what);
   for (const std::unique_ptr<rocksdb::LogFile>& f : wal_files) {
-    if (f->Type() == rocksdb::kAliveLogFile) usage.wal_bytes += f->SizeFileBytes();
+    if (f->Type() == rocksdb::kAliveLogFile)
+      usage.wal_bytes += f->SizeFileBytes();
   }
   return usage;
 }

@@ -48,6 +48,12 @@ absl::StatusOr<DiskUsage> DiskUsageOf(rocksdb::DB* db,
 // only such conversion in the project.
 absl::Status ToStatus(const rocksdb::Status& s, absl::string_view context);
 
+// Test seam (storage/event_log_testing.h, WalSyncCounter): while set, every
+// RocksDb::Open gives its DB this statistics object, so a test can read
+// RocksDB's own counters for a log it opened with EventLog::Open. Null (the
+// default) outside tests: statistics cost time on every write.
+void SetStatisticsForTesting(std::shared_ptr<rocksdb::Statistics> statistics);
+
 class RocksDb {
  public:
   // Opens the DB in dir, creating missing column families (and the DB when
