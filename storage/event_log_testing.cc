@@ -1,10 +1,14 @@
 #include "storage/event_log_testing.h"
 
 #include <memory>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "reporting/v1/envelope.pb.h"
 #include "rocksdb/statistics.h"
+#include "storage/envelope.h"
 #include "storage/event_log.h"
+#include "storage/hash_chain.h"
 #include "storage/keys.h"
 #include "storage/rocks_db.h"
 #include "storage/status_macros.h"
@@ -31,6 +35,52 @@ absl::Status FlipEnvelopeByte(const std::string& dir, uint64_t sequence,
       static_cast<uint8_t>(value[kHashBytes + offset]) ^ mask);
   rocksdb::WriteBatch batch;
   batch.Put(db->handle(Cf::kEvents), key, value);
+  RETURN_IF_ERROR(db->Write(&batch, /*sync=*/true));
+  return db->Close();
+}
+
+absl::Status RewriteTail(const std::string& dir, uint64_t from,
+                         absl::string_view actor) {
+  if (from < 2) {
+    return absl::InvalidArgumentError(
+        "event_log_testing: RewriteTail needs an event before `from`");
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<RocksDb> db,
+                   RocksDb::Open(dir, /*create_if_missing=*/false));
+  std::string value;
+  ASSIGN_OR_RETURN(bool found, db->Get(Cf::kMeta, keys::kHeadKey, &value));
+  uint64_t head = 0;
+  std::string head_hash;
+  if (!found || !keys::DecodeHeadValue(value, &head, &head_hash) ||
+      head < from) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "event_log_testing: no head at or after event ", from, " in ", dir));
+  }
+  ASSIGN_OR_RETURN(found,
+                   db->Get(Cf::kEvents, keys::EventKey(from - 1), &value));
+  if (!found) {
+    return absl::NotFoundError(
+        absl::StrCat("event_log_testing: no stored event ", from - 1));
+  }
+  std::string prev = value.substr(0, kHashBytes);
+  rocksdb::WriteBatch batch;
+  for (uint64_t seq = from; seq <= head; ++seq) {
+    ASSIGN_OR_RETURN(found, db->Get(Cf::kEvents, keys::EventKey(seq), &value));
+    v1::EventEnvelope env;
+    if (!found || !env.ParseFromString(value.substr(kHashBytes))) {
+      return absl::DataLossError(
+          absl::StrCat("event_log_testing: event ", seq, " unreadable"));
+    }
+    if (seq == from) env.set_actor(std::string(actor));
+    env.set_prev_hash(prev);
+    const std::string bytes = SerializeEnvelope(env);
+    std::string hash = ChainHash(prev, bytes);
+    batch.Put(db->handle(Cf::kEvents), keys::EventKey(seq),
+              keys::EventValue(hash, bytes));
+    prev = std::move(hash);
+  }
+  batch.Put(db->handle(Cf::kMeta), std::string(keys::kHeadKey),
+            keys::HeadValue(head, prev));
   RETURN_IF_ERROR(db->Write(&batch, /*sync=*/true));
   return db->Close();
 }

@@ -4,9 +4,9 @@
 // storage/ is the only place that may include RocksDB headers, so the raw
 // access lives here; nothing in a binary links it.
 //
-// FlipEnvelopeByte: the log in `dir` must be CLOSED (no EventLog open on
-// it): this opens the RocksDB directly, rewrites one value and closes it
-// again.
+// FlipEnvelopeByte and RewriteTail: the log in `dir` must be CLOSED (no
+// EventLog open on it): they open the RocksDB directly, rewrite values and
+// close it again.
 //
 // Note EventLog::Open's tail check recomputes the last
 // EventLogOptions::verify_tail_on_open events (1024 by default): damage
@@ -21,6 +21,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace rocksdb {
 class Statistics;
@@ -34,6 +35,13 @@ namespace reporting::storage::testing {
 // envelope.
 absl::Status FlipEnvelopeByte(const std::string& dir, uint64_t sequence,
                               size_t offset, uint8_t mask = 0x01);
+
+// Gives event `from` (> 1) another actor and re-chains it and every later
+// event and the head: the log stays internally consistent (it opens and
+// verifies) but differs, from `from` on, from every copy made before, as a
+// log rewritten behind the node's back would.
+absl::Status RewriteTail(const std::string& dir, uint64_t from,
+                         absl::string_view actor);
 
 // Counts RocksDB's own WAL syncs of every log opened (EventLog::Open) while
 // it lives: construct it before opening the log. Its count is RocksDB's

@@ -13,53 +13,14 @@
 #include "gtest/gtest.h"
 #include "reporting/v1/clerk.grpc.pb.h"
 #include "reporting/v1/envelope.pb.h"
-#include "rocksdb/write_batch.h"
-#include "storage/envelope.h"
 #include "storage/event_log.h"
-#include "storage/hash_chain.h"
-#include "storage/keys.h"
-#include "storage/rocks_db.h"
+#include "storage/event_log_testing.h"
 #include "tests/replication/harness.h"
 #include "tests/testutil/files.h"
 #include "tests/testutil/temp_dir.h"
 
 namespace reporting::replication_test {
 namespace {
-
-// Rewrites events from..head of the log in dir (closed): event `from` gets
-// another actor, and every later event is re-chained, so the log is
-// internally consistent but differs from every copy made before.
-void RewriteTail(const std::string& dir, uint64_t from) {
-  auto db = storage::RocksDb::Open(dir, false);
-  ASSERT_TRUE(db.ok()) << db.status();
-  std::string value;
-  ASSERT_TRUE(*(*db)->Get(storage::Cf::kMeta, storage::keys::kHeadKey, &value));
-  uint64_t head = 0;
-  std::string head_hash;
-  ASSERT_TRUE(storage::keys::DecodeHeadValue(value, &head, &head_hash));
-  ASSERT_TRUE(*(*db)->Get(storage::Cf::kEvents,
-                          storage::keys::EventKey(from - 1), &value));
-  std::string prev(value.substr(0, storage::kHashBytes));
-  rocksdb::WriteBatch batch;
-  for (uint64_t seq = from; seq <= head; ++seq) {
-    ASSERT_TRUE(*(*db)->Get(storage::Cf::kEvents, storage::keys::EventKey(seq),
-                            &value));
-    v1::EventEnvelope env;
-    ASSERT_TRUE(env.ParseFromString(value.substr(storage::kHashBytes)));
-    if (seq == from) env.set_actor("clerk:someone-else");
-    env.set_prev_hash(prev);
-    const std::string bytes = storage::SerializeEnvelope(env);
-    std::string hash = storage::ChainHash(prev, bytes);
-    batch.Put((*db)->handle(storage::Cf::kEvents), storage::keys::EventKey(seq),
-              storage::keys::EventValue(hash, bytes));
-    prev = std::move(hash);
-  }
-  batch.Put((*db)->handle(storage::Cf::kMeta),
-            std::string(storage::keys::kHeadKey),
-            storage::keys::HeadValue(head, prev));
-  ASSERT_TRUE((*db)->Write(&batch, true).ok());
-  ASSERT_TRUE((*db)->Close().ok());
-}
 
 absl::StatusOr<v1::NodeReplicationStatus> WaitFor(
     const std::shared_ptr<grpc::Channel>& channel, const std::string& node,
@@ -147,7 +108,9 @@ TEST(ReplicationDivergenceTest, AlteredCountyLogIsDetectedAndNotIngested) {
   county.Stop();
 
   // Alter event 15 under the city's copy (it holds 1..21).
-  RewriteTail(county.data_dir(), 15);
+  ASSERT_TRUE(
+      storage::testing::RewriteTail(county.data_dir(), 15, "clerk:someone-else")
+          .ok());
   county.Start();
   {
     auto stub = v1::CommandService::NewStub(grpc::CreateChannel(
