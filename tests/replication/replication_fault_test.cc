@@ -43,18 +43,18 @@ TEST(ReplicationFaultTest, TwelveCountiesSurviveKillsAndCutsByteForByte) {
     const std::string& node = kDemoNodes[i];
     const std::string city_address =
         i == kCut ? absl::StrCat("127.0.0.1:", proxy.port()) : city.address();
-    counties.push_back(std::make_unique<County>(
-        bin, node, dir.Sub(node), city_address,
-        TlsArgs(certs, "node-" + node)));
+    counties.push_back(
+        std::make_unique<County>(bin, node, dir.Sub(node), city_address,
+                                 TlsArgs(certs, "node-" + node)));
     counties.back()->Start();
   }
   std::vector<std::unique_ptr<Driver>> drivers;
   for (const auto& c : counties) {
     // The counties serve mutual TLS (their TLS flags): writers present the
     // node's OU=county certificate.
-    drivers.push_back(std::make_unique<Driver>(
-        c->node_id(), c->address(), 25,
-        ClientTls(certs, "node-" + c->node_id())));
+    drivers.push_back(
+        std::make_unique<Driver>(c->node_id(), c->address(), 25,
+                                 ClientTls(certs, "node-" + c->node_id())));
   }
 
   const unsigned seed = std::random_device{}();
@@ -78,7 +78,8 @@ TEST(ReplicationFaultTest, TwelveCountiesSurviveKillsAndCutsByteForByte) {
         city.Start();
         break;
       case 'k': {  // a county dies mid-append and restarts
-        County& victim = *counties[between(0, static_cast<int>(counties.size()) - 1)];
+        County& victim =
+            *counties[between(0, static_cast<int>(counties.size()) - 1)];
         victim.Kill();
         ++county_kills;
         SleepMs(between(100, 800));
@@ -97,10 +98,19 @@ TEST(ReplicationFaultTest, TwelveCountiesSurviveKillsAndCutsByteForByte) {
         break;
     }
   }
-  // A last long cut while the county keeps appending, healed at the end.
+  // A last long cut while the county keeps appending, healed at the end:
+  // cut off, it still acknowledges its clerks' commands (durable locally).
   proxy.SetMode(TcpProxy::Mode::kStall);
   ++link_cuts;
+  const uint64_t before_cut = drivers[kCut]->acknowledged();
   SleepMs(3000);
+  const uint64_t during_cut = drivers[kCut]->acknowledged() - before_cut;
+  std::printf(
+      "commands acknowledged by the cut-off county during the last "
+      "cut: %llu\n",
+      static_cast<unsigned long long>(during_cut));
+  EXPECT_GE(during_cut, 25u) << "a county cut off from the city must keep "
+                                "accepting commands (25/s for 3 s)";
   proxy.SetMode(TcpProxy::Mode::kDrop);
   SleepMs(50);
   proxy.SetMode(TcpProxy::Mode::kPass);
@@ -111,16 +121,19 @@ TEST(ReplicationFaultTest, TwelveCountiesSurviveKillsAndCutsByteForByte) {
     d->Stop();
     acknowledged += d->acknowledged();
   }
-  std::printf("faults injected: %d (city kills %d, county kills %d, link cuts %d)\n",
-              city_kills + county_kills + link_cuts, city_kills, county_kills,
-              link_cuts);
+  std::printf(
+      "faults injected: %d (city kills %d, county kills %d, link cuts %d)\n",
+      city_kills + county_kills + link_cuts, city_kills, county_kills,
+      link_cuts);
   std::printf("commands acknowledged by the counties: %llu\n",
               static_cast<unsigned long long>(acknowledged));
 
   // Wait until the city reports every node caught up with the head its
   // county last reported, and at least the last acknowledged sequence.
-  auto channel = grpc::CreateChannel(city.address(), ClientTls(certs, "office"));
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  auto channel =
+      grpc::CreateChannel(city.address(), ClientTls(certs, "office"));
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(60);
   bool caught_up = false;
   std::string last_view;
   while (!caught_up && std::chrono::steady_clock::now() < deadline) {
@@ -152,19 +165,21 @@ TEST(ReplicationFaultTest, TwelveCountiesSurviveKillsAndCutsByteForByte) {
   uint64_t total = 0;
   for (size_t i = 0; i < counties.size(); ++i) {
     const County& c = *counties[i];
-    absl::StatusOr<uint64_t> n = CompareLogs(
-        c.node_id(), c.data_dir(),
-        absl::StrCat(city.data_dir(), "/nodes/", c.node_id()));
+    absl::StatusOr<uint64_t> n =
+        CompareLogs(c.node_id(), c.data_dir(),
+                    absl::StrCat(city.data_dir(), "/nodes/", c.node_id()));
     ASSERT_TRUE(n.ok()) << n.status();
     EXPECT_GE(*n, drivers[i]->last_sequence()) << c.node_id();
     total += *n;
   }
-  std::printf("all %zu city copies are byte-identical to their counties' logs "
-              "(%llu events compared, no gap, no duplicate)\n",
-              counties.size(), static_cast<unsigned long long>(total));
-  std::printf("faults injected: %d (city kills %d, county kills %d, link cuts %d)\n",
-              city_kills + county_kills + link_cuts, city_kills, county_kills,
-              link_cuts);
+  std::printf(
+      "all %zu city copies are byte-identical to their counties' logs "
+      "(%llu events compared, no gap, no duplicate)\n",
+      counties.size(), static_cast<unsigned long long>(total));
+  std::printf(
+      "faults injected: %d (city kills %d, county kills %d, link cuts %d)\n",
+      city_kills + county_kills + link_cuts, city_kills, county_kills,
+      link_cuts);
   EXPECT_GE(city_kills, 3);
   EXPECT_GE(county_kills, 3);
   EXPECT_GE(link_cuts, 3);
