@@ -17,8 +17,9 @@
 namespace reporting::storage {
 namespace {
 
-// Reads the head record and checks it against the last stored event and
-// the chain's tail (options.verify_tail_on_open events).
+// Reads the head record and checks it against the last stored event (its
+// sequence and stored hash) and the chain's tail
+// (options.verify_tail_on_open events and the one before them).
 absl::StatusOr<Head> CheckTail(const RocksDb& db, const std::string& dir,
                                const EventLogOptions& options) {
   const std::string where = absl::StrCat(
@@ -51,29 +52,31 @@ absl::StatusOr<Head> CheckTail(const RocksDb& db, const std::string& dir,
 
   const uint64_t n = options.verify_tail_on_open;
   if (n > 0) {
-    const uint64_t from = head.sequence > n ? head.sequence - n + 1 : 1;
+    // The tail (the last n events) chains on from the hash stored with the
+    // event before it, so that event is checked too, against the prev_hash
+    // its own envelope claims (all that is known of it without reading
+    // further back): damage to its stored hash is then named as its own,
+    // not as the next event's, whose bytes are intact.
+    const uint64_t from = head.sequence > n ? head.sequence - n : 1;
     std::string prev = ZeroHash();
     if (from > 1) {
       ASSIGN_OR_RETURN(bool found,
-                       db.Get(Cf::kEvents, keys::EventKey(from - 1), &value));
+                       db.Get(Cf::kEvents, keys::EventKey(from), &value));
       absl::string_view hash, envelope;
-      if (!found || !keys::DecodeEventValue(value, &hash, &envelope)) {
-        return absl::DataLossError(
-            absl::StrCat("event_log: open node=", options.node_id, " sequence ",
-                         from - 1, ": missing or malformed"));
+      v1::EventEnvelope env;
+      // Missing or malformed: CheckChain names what is wrong with it.
+      if (found && keys::DecodeEventValue(value, &hash, &envelope) &&
+          env.ParseFromArray(envelope.data(),
+                             static_cast<int>(envelope.size()))) {
+        prev = env.prev_hash();
       }
-      prev.assign(hash.data(), hash.size());
     }
-    ASSIGN_OR_RETURN(std::string last_hash,
-                     CheckChain(db, "open", options.node_id, from,
-                                head.sequence, std::move(prev), nullptr));
-    if (last_hash != head.hash) {
-      return absl::DataLossError(absl::StrCat(
-          "event_log: open node=", options.node_id, " sequence ", head.sequence,
-          ": head record's hash does not match the event's"));
-    }
+    RETURN_IF_ERROR(CheckChain(db, "open", options.node_id, from, head.sequence,
+                               std::move(prev), nullptr)
+                        .status());
   }
-  // The log must be this node's.
+  // The head event: its stored hash must be the head record's, and the
+  // log must be this node's.
   ASSIGN_OR_RETURN(bool found,
                    db.Get(Cf::kEvents, keys::EventKey(head.sequence), &value));
   absl::string_view hash, envelope;
@@ -83,6 +86,13 @@ absl::StatusOr<Head> CheckTail(const RocksDb& db, const std::string& dir,
     return absl::DataLossError(
         absl::StrCat("event_log: open node=", options.node_id, " sequence ",
                      head.sequence, ": malformed"));
+  }
+  // Compared even when no hash was recomputed (n == 0): one read, and
+  // appends would otherwise chain onto a hash the log does not hold.
+  if (hash != head.hash) {
+    return absl::DataLossError(absl::StrCat(
+        "event_log: open node=", options.node_id, " sequence ", head.sequence,
+        ": head record's hash does not match the event's"));
   }
   if (env.node_id() != options.node_id) {
     return absl::FailedPreconditionError(

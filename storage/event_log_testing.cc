@@ -14,6 +14,36 @@
 #include "storage/status_macros.h"
 
 namespace reporting::storage::testing {
+namespace {
+
+absl::Status CheckHashSize(absl::string_view hash) {
+  if (hash.size() != kHashBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("event_log_testing: a hash has ", kHashBytes,
+                     " bytes, not ", hash.size()));
+  }
+  return absl::OkStatus();
+}
+
+// Event `sequence`'s stored value; NOT_FOUND when there is none.
+absl::StatusOr<std::string> StoredValue(const RocksDb& db, uint64_t sequence) {
+  std::string value;
+  ASSIGN_OR_RETURN(bool found,
+                   db.Get(Cf::kEvents, keys::EventKey(sequence), &value));
+  if (!found) {
+    return absl::NotFoundError(
+        absl::StrCat("event_log_testing: no stored event ", sequence));
+  }
+  return value;
+}
+
+// Writes one put or delete durably and closes the DB.
+absl::Status WriteAndClose(RocksDb& db, rocksdb::WriteBatch& batch) {
+  RETURN_IF_ERROR(db.Write(&batch, /*sync=*/true));
+  return db.Close();
+}
+
+}  // namespace
 
 absl::Status FlipEnvelopeByte(const std::string& dir, uint64_t sequence,
                               size_t offset, uint8_t mask) {
@@ -83,6 +113,74 @@ absl::Status RewriteTail(const std::string& dir, uint64_t from,
             keys::HeadValue(head, prev));
   RETURN_IF_ERROR(db->Write(&batch, /*sync=*/true));
   return db->Close();
+}
+
+absl::Status DeleteEvent(const std::string& dir, uint64_t sequence) {
+  ASSIGN_OR_RETURN(std::unique_ptr<RocksDb> db,
+                   RocksDb::Open(dir, /*create_if_missing=*/false));
+  RETURN_IF_ERROR(StoredValue(*db, sequence).status());
+  rocksdb::WriteBatch batch;
+  batch.Delete(db->handle(Cf::kEvents), keys::EventKey(sequence));
+  return WriteAndClose(*db, batch);
+}
+
+absl::Status SetHead(const std::string& dir, uint64_t sequence,
+                     absl::string_view hash) {
+  RETURN_IF_ERROR(CheckHashSize(hash));
+  ASSIGN_OR_RETURN(std::unique_ptr<RocksDb> db,
+                   RocksDb::Open(dir, /*create_if_missing=*/false));
+  rocksdb::WriteBatch batch;
+  batch.Put(db->handle(Cf::kMeta), std::string(keys::kHeadKey),
+            keys::HeadValue(sequence, hash));
+  return WriteAndClose(*db, batch);
+}
+
+absl::Status SetStoredHash(const std::string& dir, uint64_t sequence,
+                           absl::string_view hash) {
+  RETURN_IF_ERROR(CheckHashSize(hash));
+  ASSIGN_OR_RETURN(std::unique_ptr<RocksDb> db,
+                   RocksDb::Open(dir, /*create_if_missing=*/false));
+  ASSIGN_OR_RETURN(std::string value, StoredValue(*db, sequence));
+  absl::string_view old_hash, envelope;
+  if (!keys::DecodeEventValue(value, &old_hash, &envelope)) {
+    return absl::DataLossError(
+        absl::StrCat("event_log_testing: event ", sequence, " unreadable"));
+  }
+  rocksdb::WriteBatch batch;
+  batch.Put(db->handle(Cf::kEvents), keys::EventKey(sequence),
+            keys::EventValue(hash, envelope));
+  return WriteAndClose(*db, batch);
+}
+
+absl::StatusOr<uint64_t> StoreEventPastHead(const std::string& dir) {
+  ASSIGN_OR_RETURN(std::unique_ptr<RocksDb> db,
+                   RocksDb::Open(dir, /*create_if_missing=*/false));
+  std::string value;
+  ASSIGN_OR_RETURN(bool found, db->Get(Cf::kMeta, keys::kHeadKey, &value));
+  uint64_t head = 0;
+  std::string head_hash;
+  if (!found || !keys::DecodeHeadValue(value, &head, &head_hash) || head == 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("event_log_testing: no events in ", dir));
+  }
+  ASSIGN_OR_RETURN(value, StoredValue(*db, head));
+  absl::string_view stored_hash, envelope;
+  v1::EventEnvelope env;
+  if (!keys::DecodeEventValue(value, &stored_hash, &envelope) ||
+      !env.ParseFromArray(envelope.data(), static_cast<int>(envelope.size()))) {
+    return absl::DataLossError(
+        absl::StrCat("event_log_testing: event ", head, " unreadable"));
+  }
+  const uint64_t extra = head + 1;
+  env.set_sequence(extra);
+  env.set_event_id(NewEventId());
+  env.set_prev_hash(head_hash);
+  const std::string bytes = SerializeEnvelope(env);
+  rocksdb::WriteBatch batch;
+  batch.Put(db->handle(Cf::kEvents), keys::EventKey(extra),
+            keys::EventValue(ChainHash(head_hash, bytes), bytes));
+  RETURN_IF_ERROR(WriteAndClose(*db, batch));
+  return extra;
 }
 
 WalSyncCounter::WalSyncCounter() : statistics_(rocksdb::CreateDBStatistics()) {

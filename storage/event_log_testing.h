@@ -4,14 +4,15 @@
 // storage/ is the only place that may include RocksDB headers, so the raw
 // access lives here; nothing in a binary links it.
 //
-// FlipEnvelopeByte and RewriteTail: the log in `dir` must be CLOSED (no
-// EventLog open on it): they open the RocksDB directly, rewrite values and
-// close it again.
+// FlipEnvelopeByte, RewriteTail, DeleteEvent, SetHead, SetStoredHash and
+// StoreEventPastHead: the log in `dir` must be CLOSED (no EventLog open on
+// it): they open the RocksDB directly, rewrite values and close it again.
 //
 // Note EventLog::Open's tail check recomputes the last
-// EventLogOptions::verify_tail_on_open events (1024 by default): damage
-// there makes Open fail with DATA_LOSS, damage further back is found only
-// by a full verification.
+// EventLogOptions::verify_tail_on_open events (1024 by default) and the
+// event before them, and compares the head record with the last event:
+// damage there makes Open fail with DATA_LOSS, damage further back is found
+// only by a full verification.
 #ifndef REPORTING_STORAGE_EVENT_LOG_TESTING_H_
 #define REPORTING_STORAGE_EVENT_LOG_TESTING_H_
 
@@ -21,6 +22,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
 namespace rocksdb {
@@ -42,6 +44,32 @@ absl::Status FlipEnvelopeByte(const std::string& dir, uint64_t sequence,
 // log rewritten behind the node's back would.
 absl::Status RewriteTail(const std::string& dir, uint64_t from,
                          absl::string_view actor);
+
+// Removes event `sequence` from the events column family and nothing else
+// (its index entries and the head record stay): an event lost or deleted
+// behind the log's back. NOT_FOUND for a missing event.
+absl::Status DeleteEvent(const std::string& dir, uint64_t sequence);
+
+// Overwrites the head record (meta "head") with `sequence` and `hash`,
+// whatever events are stored: a head that no longer describes the last
+// event. INVALID_ARGUMENT unless `hash` is kHashBytes bytes.
+absl::Status SetHead(const std::string& dir, uint64_t sequence,
+                     absl::string_view hash);
+
+// Replaces event `sequence`'s stored hash with `hash`, leaving its envelope
+// as it was (the damage FlipEnvelopeByte does, from the other side).
+// NOT_FOUND for a missing event, INVALID_ARGUMENT unless `hash` is
+// kHashBytes bytes.
+absl::Status SetStoredHash(const std::string& dir, uint64_t sequence,
+                           absl::string_view hash);
+
+// Stores one more event at head + 1 without moving the head record: the
+// head event's envelope with the next sequence, a new event id and the
+// head's hash as prev_hash, correctly hashed, so only its place past the
+// head is wrong (every append writes its events and the new head in one
+// batch, so no crash leaves this). Returns its sequence; FAILED_PRECONDITION
+// for a log without events.
+absl::StatusOr<uint64_t> StoreEventPastHead(const std::string& dir);
 
 // Counts RocksDB's own WAL syncs of every log opened (EventLog::Open) while
 // it lives: construct it before opening the log. Its count is RocksDB's
