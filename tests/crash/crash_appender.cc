@@ -1,21 +1,30 @@
 // crash_appender <dir> <seed>: appends to the event log in <dir> from
-// several threads until killed. After each acknowledged append it writes
-// one line per event to file descriptor 3 (a pipe to crash_test; stdout
-// stays free for logs):
+// several threads until killed. Each append carries 1 to kMaxEvents events
+// over several streams, half of them with expected versions (of streams
+// only its thread writes, so they must never be refused). It reports to
+// file descriptor 3 (a pipe to crash_test; stdout stays free for logs):
 //
-//   line := "ack " sequence " " hex(hash) "\n"
+//   line := "send " command_id "\n"                  before Append
+//         | "ack " sequence " " hex(hash) "\n"        one per event, then
+//           "done " command_id " " first " " last "\n" after Append
 //
-// A line is written only after Append returned OK, i.e. after the event
-// was durable; crash_test holds the log to every line it received.
+// The ack and done lines of an append are written only after Append
+// returned OK, i.e. after its events were durable; crash_test holds the
+// log to every line it received, and a command sent but not done must be
+// wholly in the log or wholly absent. Command ids: crash_command.h.
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <random>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "proto/event_types.h"
@@ -23,12 +32,17 @@
 #include "spdlog/spdlog.h"
 #include "storage/event_log.h"
 #include "storage/hash_chain.h"
+#include "tests/crash/crash_command.h"
 
 namespace reporting::storage {
 namespace {
 
 constexpr int kThreads = 4;
 constexpr int kReportFd = 3;
+constexpr uint64_t kMaxEvents = 8;
+// Streams only one thread writes ("own/<thread>-<k>"): the thread knows
+// their versions, so its expected versions for them must always hold.
+constexpr int kOwnStreams = 3;
 
 absl::Mutex out_mu;
 
@@ -42,37 +56,68 @@ void Report(const std::string& lines) {
   }
 }
 
+[[noreturn]] void Die(const absl::Status& status) {
+  std::fprintf(stderr, "crash_appender: %s\n", status.ToString().c_str());
+  std::_Exit(2);
+}
+
 void AppendLoop(EventLog* log, uint64_t seed, int thread) {
   std::mt19937_64 rng(seed * 1000 + thread);
+  // Versions come back from the log after every kill, including appends
+  // that were written but never acknowledged.
+  std::map<std::string, uint64_t> own;
+  for (int k = 0; k < kOwnStreams; ++k) {
+    const std::string stream = absl::StrCat("own/", thread, "-", k);
+    absl::StatusOr<uint64_t> version = log->StreamVersion(stream);
+    if (!version.ok()) Die(version.status());
+    own[stream] = *version;
+  }
   for (uint64_t i = 0;; ++i) {
+    // Half single events (as most commands are), half 2..kMaxEvents: more
+    // would grow the log, and every reopen replays it, so the test slows.
+    const size_t events = rng() % 2 == 0 ? 1 : 2 + rng() % (kMaxEvents - 1);
     AppendRequest r;
-    r.command_id = absl::StrCat("crash-", seed, "-", thread, "-", i);
+    r.command_id = CrashCommandId(seed, thread, i, events);
     r.actor = "crash_appender";
-    const int events = rng() % 4 == 0 ? 1 + rng() % 5 : 1;
-    for (int e = 0; e < events; ++e) {
+    std::map<std::string, uint64_t> own_after = own;
+    for (size_t e = 0; e < events; ++e) {
+      std::string stream;
+      if (rng() % 3 == 0) {
+        stream = absl::StrCat("own/", thread, "-", rng() % kOwnStreams);
+        ++own_after[stream];
+      } else {
+        stream = absl::StrCat("unit/", rng() % 50);
+      }
       v1::UnitRegistered u;
       u.set_unit_id(absl::StrCat("U", rng() % 1000));
       u.set_name(std::string(rng() % 200, 'n'));
-      r.events.push_back(NewEvent{absl::StrCat("unit/", rng() % 50),
+      r.events.push_back(NewEvent{std::move(stream),
                                   events::TypeOf<v1::UnitRegistered>(),
                                   u.SerializeAsString()});
     }
+    // Expected versions for every own stream, written or not (the others
+    // are a read set). They must hold: a refusal fails the test.
+    if (rng() % 2 == 0) r.expected_versions = own;
+    Report(absl::StrCat("send ", r.command_id, "\n"));
     absl::StatusOr<AppendResult> result = log->Append(r);
-    if (!result.ok()) {
-      std::fprintf(stderr, "crash_appender: %s\n",
-                   result.status().ToString().c_str());
-      std::_Exit(2);
+    if (!result.ok()) Die(result.status());
+    if (result->duplicate) Die(absl::InternalError("fresh command duplicate"));
+    for (const auto& [stream, version] : own_after) {
+      const uint64_t got = result->stream_versions.Find(stream);
+      if (version != own[stream] && got != version) {
+        Die(absl::InternalError(
+            absl::StrCat(stream, ": version ", got, ", expected ", version)));
+      }
     }
+    own = std::move(own_after);
     std::string lines;
     for (uint64_t s = result->first_sequence; s <= result->last_sequence; ++s) {
       absl::StatusOr<StoredEvent> e = log->ReadOne(s);
-      if (!e.ok()) {
-        std::fprintf(stderr, "crash_appender: %s\n",
-                     e.status().ToString().c_str());
-        std::_Exit(2);
-      }
+      if (!e.ok()) Die(e.status());
       absl::StrAppend(&lines, "ack ", s, " ", HexHash(e->hash), "\n");
     }
+    absl::StrAppend(&lines, "done ", r.command_id, " ", result->first_sequence,
+                    " ", result->last_sequence, "\n");
     Report(lines);
   }
 }

@@ -6,6 +6,12 @@
 // and that every stream's versions run 1, 2, 3... (each restart starts
 // with no cached versions: they come back from the log). Prints
 // "N kills, 0 acknowledged events lost" on success.
+//
+// It also checks that every append is all or none (command_check.h): each
+// command in the log has exactly the events it was sent with, at
+// consecutive sequences, and the command index agrees; a command in flight
+// at the kill is wholly there or wholly absent. Prints
+// "all-or-none: N commands checked (M with several events), 0 partial; ...".
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,6 +22,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
@@ -23,6 +30,7 @@
 #include "spdlog/spdlog.h"
 #include "storage/event_log.h"
 #include "storage/hash_chain.h"
+#include "tests/crash/command_check.h"
 #include "tests/testutil/temp_dir.h"
 
 namespace reporting::storage {
@@ -30,11 +38,45 @@ namespace {
 
 constexpr int kKills = 60;
 
+// What the appenders reported (crash_appender.cc), over all rounds.
+struct Reports {
+  std::map<uint64_t, std::string> acked;     // sequence -> hex hash
+  std::map<std::string, SeqRange> done;      // command id -> its sequences
+  std::vector<std::string> sent_this_round;  // command ids, this round
+};
+
+// Parses one complete line of the appender into *r. False if malformed.
+bool AddLine(absl::string_view line, int round, Reports* r) {
+  std::vector<absl::string_view> f = absl::StrSplit(line, ' ');
+  uint64_t seq = 0;
+  uint64_t last = 0;
+  if (f.size() == 2 && f[0] == "send") {
+    r->sent_this_round.emplace_back(f[1]);
+  } else if (f.size() == 4 && f[0] == "done" && absl::SimpleAtoi(f[2], &seq) &&
+             absl::SimpleAtoi(f[3], &last)) {
+    r->done[std::string(f[1])] = SeqRange(seq, last);
+  } else if (f.size() == 3 && f[0] == "ack" && absl::SimpleAtoi(f[1], &seq)) {
+    auto [it, inserted] = r->acked.emplace(seq, std::string(f[2]));
+    if (!inserted && it->second != f[2]) {
+      std::fprintf(stderr,
+                   "round %d: sequence %llu acknowledged twice with "
+                   "different hashes\n",
+                   round, static_cast<unsigned long long>(seq));
+      return false;
+    }
+  } else {
+    std::fprintf(stderr, "round %d: bad line \"%s\"\n", round,
+                 std::string(line).c_str());
+    return false;
+  }
+  return true;
+}
+
 // Runs the appender for a random while, kills it, and adds every complete
-// "ack" line it wrote to `acked` (sequence -> hex hash). False on a bad
-// line or a child that died by itself.
+// line it wrote to *reports. False on a bad line or a child that died by
+// itself.
 bool RunAndKill(const std::string& binary, const std::string& dir, int round,
-                std::mt19937_64& rng, std::map<uint64_t, std::string>* acked) {
+                std::mt19937_64& rng, Reports* reports) {
   int fds[2];
   if (pipe(fds) != 0) return false;
   const pid_t pid = fork();
@@ -71,29 +113,18 @@ bool RunAndKill(const std::string& binary, const std::string& dir, int round,
   // A trailing line without '\n' was cut by the kill: not counted.
   const size_t end = out.rfind('\n');
   out.resize(end == std::string::npos ? 0 : end);
+  reports->sent_this_round.clear();
   for (absl::string_view line : absl::StrSplit(out, '\n', absl::SkipEmpty())) {
-    std::vector<absl::string_view> f = absl::StrSplit(line, ' ');
-    uint64_t seq = 0;
-    if (f.size() != 3 || f[0] != "ack" || !absl::SimpleAtoi(f[1], &seq)) {
-      std::fprintf(stderr, "round %d: bad line \"%s\"\n", round,
-                   std::string(line).c_str());
-      return false;
-    }
-    auto [it, inserted] = acked->emplace(seq, std::string(f[2]));
-    if (!inserted && it->second != f[2]) {
-      std::fprintf(stderr,
-                   "round %d: sequence %llu acknowledged twice with "
-                   "different hashes\n",
-                   round, static_cast<unsigned long long>(seq));
-      return false;
-    }
+    if (!AddLine(line, round, reports)) return false;
   }
   return true;
 }
 
 // Every stream's events carry versions 1, 2, 3... in sequence order, and
-// the log reports the last one as the stream's version.
-bool CheckStreamVersions(const EventLog& log, int round) {
+// the log reports the last one as the stream's version. Feeds every event
+// to *commands on the way.
+bool CheckStreamVersions(const EventLog& log, int round,
+                         CommandCheck* commands) {
   std::map<std::string, uint64_t> versions;
   uint64_t next = 1;
   for (;;) {
@@ -107,8 +138,8 @@ bool CheckStreamVersions(const EventLog& log, int round) {
     for (const StoredEvent& e : *events) {
       v1::EventEnvelope env;
       if (!env.ParseFromString(e.envelope)) {
-        std::fprintf(stderr, "round %d: sequence %llu does not parse\n",
-                     round, static_cast<unsigned long long>(e.sequence));
+        std::fprintf(stderr, "round %d: sequence %llu does not parse\n", round,
+                     static_cast<unsigned long long>(e.sequence));
         return false;
       }
       uint64_t& version = versions[env.stream_id()];
@@ -122,6 +153,7 @@ bool CheckStreamVersions(const EventLog& log, int round) {
         return false;
       }
       version = env.stream_version();
+      commands->Add(e.sequence, env);
       next = e.sequence + 1;
     }
   }
@@ -139,10 +171,23 @@ bool CheckStreamVersions(const EventLog& log, int round) {
   return true;
 }
 
+// Commands sent this round and never answered: the appender was killed
+// during (or just before) their Append.
+std::vector<std::string> InFlight(const Reports& r) {
+  std::vector<std::string> out;
+  for (const std::string& id : r.sent_this_round) {
+    if (r.done.count(id) == 0) out.push_back(id);
+  }
+  return out;
+}
+
 // Every acknowledged event is there with its hash; the chain verifies
-// (which also proves there is no gap); stream versions are consecutive.
-bool Check(const std::string& dir, const std::map<uint64_t, std::string>& acked,
-           int round, uint64_t* lost) {
+// (which also proves there is no gap); stream versions are consecutive;
+// every command is all or none (adds to *totals).
+// *checked_head: the head of the previous check, set to this one's.
+bool Check(const std::string& dir, const Reports& reports, int round,
+           uint64_t* lost, uint64_t* checked_head, CommandCheckTotals* totals) {
+  const std::map<uint64_t, std::string>& acked = reports.acked;
   EventLogOptions options;
   options.node_id = "371302";
   auto log = EventLog::Open(dir, options);
@@ -168,7 +213,21 @@ bool Check(const std::string& dir, const std::map<uint64_t, std::string>& acked,
     std::fprintf(stderr, "round %d: %s\n", round, v.ToString().c_str());
     return false;
   }
-  if (!CheckStreamVersions(**log, round)) return false;
+  CommandCheck commands(round);
+  if (!CheckStreamVersions(**log, round, &commands)) return false;
+  // The command index of commands below the previous head was looked up
+  // after an earlier kill; the last round looks up every command again.
+  const uint64_t index_from = round == kKills ? 1 : *checked_head + 1;
+  const CommandCheckTotals t =
+      commands.Finish(**log, reports.done, InFlight(reports), index_from);
+  *checked_head = head.sequence;
+  // Every round checks all of the log's commands: report the last round's
+  // count, and sum what happened at each kill.
+  totals->commands = t.commands;
+  totals->multi_event = t.multi_event;
+  totals->partial += t.partial;
+  totals->inflight_whole += t.inflight_whole;
+  totals->inflight_absent += t.inflight_absent;
   return (*log)->Close().ok();
 }
 
@@ -181,20 +240,39 @@ int Main(int argc, char** argv) {
   testutil::TempDir tmp("crash-test");
   const std::string dir = tmp.Sub("log");
   std::mt19937_64 rng(std::random_device{}());
-  std::map<uint64_t, std::string> acked;
+  Reports reports;
+  const std::map<uint64_t, std::string>& acked = reports.acked;
   uint64_t lost = 0;
+  uint64_t checked_head = 0;
+  CommandCheckTotals totals;
   int kills = 0;
   for (int round = 1; round <= kKills; ++round) {
-    if (!RunAndKill(argv[1], dir, round, rng, &acked)) return 1;
+    if (!RunAndKill(argv[1], dir, round, rng, &reports)) return 1;
     ++kills;
-    if (!Check(dir, acked, round, &lost)) return 1;
+    if (!Check(dir, reports, round, &lost, &checked_head, &totals)) {
+      return 1;
+    }
+    if (totals.partial > 0) break;  // each was printed; stop here
   }
   std::printf("%d kills, %llu acknowledged events lost (%zu acknowledged)\n",
               kills, static_cast<unsigned long long>(lost), acked.size());
+  std::printf(
+      "all-or-none: %llu commands checked (%llu with several events), %llu "
+      "partial; unacknowledged at a kill: %llu wholly present, %llu wholly "
+      "absent\n",
+      static_cast<unsigned long long>(totals.commands),
+      static_cast<unsigned long long>(totals.multi_event),
+      static_cast<unsigned long long>(totals.partial),
+      static_cast<unsigned long long>(totals.inflight_whole),
+      static_cast<unsigned long long>(totals.inflight_absent));
+  if (totals.partial > 0) return 1;
   // A run that acknowledged (almost) nothing proved nothing.
-  if (acked.size() < 100) {
-    std::fprintf(stderr, "only %zu events acknowledged in %d rounds\n",
-                 acked.size(), kills);
+  if (acked.size() < 100 || totals.multi_event < 100) {
+    std::fprintf(stderr,
+                 "only %zu events acknowledged, %llu commands with several "
+                 "events in %d rounds\n",
+                 acked.size(),
+                 static_cast<unsigned long long>(totals.multi_event), kills);
     return 1;
   }
   return lost == 0 ? 0 : 1;
