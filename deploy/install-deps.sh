@@ -9,7 +9,7 @@ PACKAGES=(
   protobuf-compiler libprotobuf-dev protobuf-compiler-grpc libgrpc++-dev grpc-proto
   librocksdb-dev libabsl-dev libssl-dev libspdlog-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 openssl procps
+  python3 openssl procps clang-format
 )
 
 missing=()

@@ -15,7 +15,8 @@ const google::protobuf::FileDescriptor* EventsFile() {
   return reporting::v1::NodeRegistered::descriptor()->file();
 }
 
-const google::protobuf::Descriptor* FindEventDescriptor(absl::string_view type) {
+const google::protobuf::Descriptor* FindEventDescriptor(
+    absl::string_view type) {
   const google::protobuf::Descriptor* d =
       google::protobuf::DescriptorPool::generated_pool()->FindMessageTypeByName(
           std::string(type));
@@ -66,7 +67,8 @@ absl::StatusOr<std::unique_ptr<google::protobuf::Message>> ParsePayload(
   return m;
 }
 
-absl::Status ValidatePayload(absl::string_view type, absl::string_view payload) {
+absl::Status ValidatePayload(absl::string_view type,
+                             absl::string_view payload) {
   return ParsePayload(type, payload).status();
 }
 

@@ -20,9 +20,9 @@ TEST(EventTypes, KnowsEveryEventOfEventsProto) {
 TEST(EventTypes, ValidatesPayloadBytes) {
   v1::UnitRegistered u;
   u.set_unit_id("371302-U0001");
-  EXPECT_TRUE(ValidatePayload(TypeOf<v1::UnitRegistered>(),
-                              u.SerializeAsString())
-                  .ok());
+  EXPECT_TRUE(
+      ValidatePayload(TypeOf<v1::UnitRegistered>(), u.SerializeAsString())
+          .ok());
   absl::Status bad = ValidatePayload("reporting.v1.UnitRegistered",
                                      std::string("\xff\xff\xff", 3));
   EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument);

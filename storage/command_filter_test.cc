@@ -52,8 +52,8 @@ TEST(CommandFilterTest, AddAndCheckAnswersWhatMayContainDidBefore) {
 TEST(CommandFilterTest, AFailedScanLeavesItUnbuiltAndKeepsWhatWasAdded) {
   CommandFilter f;
   f.Add("cmd-0");  // staged before the filter was built
-  absl::Status failed = f.EnsureBuilt(
-      [](const std::function<void(absl::string_view)>& visit) {
+  absl::Status failed =
+      f.EnsureBuilt([](const std::function<void(absl::string_view)>& visit) {
         visit("cmd-1");
         return absl::DataLossError("corrupt block");
       });

@@ -120,18 +120,41 @@ bool DecodeEnvelopeView(absl::string_view envelope, EnvelopeView* out) {
     uint64_t* number = nullptr;          // a varint field
     uint64_t recorded_at = 0;
     switch (tag >> 3) {
-      case 1: text = &out->node_id; break;
-      case 2: number = &out->sequence; break;
-      case 3: text = &out->stream_id; break;
-      case 4: number = &out->stream_version; break;
-      case 5: text = &out->event_id; break;
-      case 6: text = &out->event_type; break;
-      case 7: number = &recorded_at; break;
-      case 8: text = &out->actor; break;
-      case 9: text = &out->command_id; break;
-      case 10: bytes = &out->payload; break;
-      case 11: bytes = &out->prev_hash; break;
-      default: break;
+      case 1:
+        text = &out->node_id;
+        break;
+      case 2:
+        number = &out->sequence;
+        break;
+      case 3:
+        text = &out->stream_id;
+        break;
+      case 4:
+        number = &out->stream_version;
+        break;
+      case 5:
+        text = &out->event_id;
+        break;
+      case 6:
+        text = &out->event_type;
+        break;
+      case 7:
+        number = &recorded_at;
+        break;
+      case 8:
+        text = &out->actor;
+        break;
+      case 9:
+        text = &out->command_id;
+        break;
+      case 10:
+        bytes = &out->payload;
+        break;
+      case 11:
+        bytes = &out->prev_hash;
+        break;
+      default:
+        break;
     }
     if ((text != nullptr || bytes != nullptr) && wire == kLengthDelimited) {
       absl::string_view* field = text != nullptr ? text : bytes;

@@ -20,17 +20,17 @@
 namespace reporting::storage {
 
 struct EnvelopeView {
-  absl::string_view node_id;         // 1
-  uint64_t sequence = 0;             // 2
-  absl::string_view stream_id;       // 3
-  uint64_t stream_version = 0;       // 4
-  absl::string_view event_id;        // 5
-  absl::string_view event_type;      // 6
-  int64_t recorded_at_us = 0;        // 7
-  absl::string_view actor;           // 8
-  absl::string_view command_id;      // 9
-  absl::string_view payload;         // 10
-  absl::string_view prev_hash;       // 11
+  absl::string_view node_id;     // 1
+  uint64_t sequence = 0;         // 2
+  absl::string_view stream_id;   // 3
+  uint64_t stream_version = 0;   // 4
+  absl::string_view event_id;    // 5
+  absl::string_view event_type;  // 6
+  int64_t recorded_at_us = 0;    // 7
+  absl::string_view actor;       // 8
+  absl::string_view command_id;  // 9
+  absl::string_view payload;     // 10
+  absl::string_view prev_hash;   // 11
 };
 
 // False when `envelope` would not parse as an EventEnvelope. On success

@@ -32,8 +32,8 @@ void ExpectSameAsProtobuf(const std::string& bytes) {
   EnvelopeView view;
   const bool parsed = env.ParseFromString(bytes);
   ASSERT_EQ(DecodeEnvelopeView(bytes, &view), parsed)
-      << "protobuf " << (parsed ? "accepts" : "refuses") << " "
-      << bytes.size() << " bytes";
+      << "protobuf " << (parsed ? "accepts" : "refuses") << " " << bytes.size()
+      << " bytes";
   if (!parsed) return;
   EXPECT_EQ(view.node_id, env.node_id());
   EXPECT_EQ(view.sequence, env.sequence());
@@ -84,16 +84,18 @@ TEST(EnvelopeViewTest, AgreesWithProtobufOnMutatedBytes) {
 TEST(EnvelopeViewTest, AgreesWithProtobufOnWireFormatCorners) {
   const std::string s = Sample();
   // A repeated field: the last value wins.
-  ExpectSameAsProtobuf(s + std::string("\x0a\x03" "abc", 5));
+  ExpectSameAsProtobuf(s + std::string("\x0a\x03"
+                                       "abc",
+                                       5));
   // Unknown fields of every wire type, and an unknown group.
-  ExpectSameAsProtobuf(s + std::string("\x60\x96\x01", 3));          // 12 varint
+  ExpectSameAsProtobuf(s + std::string("\x60\x96\x01", 3));  // 12 varint
   ExpectSameAsProtobuf(s + std::string("\x61", 1) + std::string(8, 'x'));
   ExpectSameAsProtobuf(s + std::string("\x62\x02hi", 4));
   ExpectSameAsProtobuf(s + std::string("\x65", 1) + std::string(4, 'x'));
-  ExpectSameAsProtobuf(s + std::string("\x63\x68\x01\x64", 4));      // group
-  ExpectSameAsProtobuf(s + std::string("\x63\x68\x01\x6c", 4));      // wrong end
-  ExpectSameAsProtobuf(s + std::string("\x64", 1));                  // end group
-  ExpectSameAsProtobuf(s + std::string("\x66\x00", 2));              // wire 6
+  ExpectSameAsProtobuf(s + std::string("\x63\x68\x01\x64", 4));  // group
+  ExpectSameAsProtobuf(s + std::string("\x63\x68\x01\x6c", 4));  // wrong end
+  ExpectSameAsProtobuf(s + std::string("\x64", 1));              // end group
+  ExpectSameAsProtobuf(s + std::string("\x66\x00", 2));          // wire 6
   // A known field number with another wire type is an unknown field.
   ExpectSameAsProtobuf(s + std::string("\x08\x05", 2));   // node_id as varint
   ExpectSameAsProtobuf(s + std::string("\x12\x01x", 3));  // sequence as bytes

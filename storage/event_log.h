@@ -73,9 +73,9 @@ struct NewEvent {
 };
 
 struct AppendRequest {
-  std::string command_id;      // required; idempotency key
-  std::string actor;           // required; who records it
-  int64_t recorded_at_us = 0;  // 0: the log's clock
+  std::string command_id;        // required; idempotency key
+  std::string actor;             // required; who records it
+  int64_t recorded_at_us = 0;    // 0: the log's clock
   std::vector<NewEvent> events;  // 1..kMaxEventsPerAppend
   // stream id -> version the stream must have before this append
   // (kNoStream: must not exist). Streams not named are not checked.

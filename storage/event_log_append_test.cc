@@ -56,7 +56,8 @@ TEST(EventLogAppend, RacingAppendsInOneGroupAreAcceptedOrRefusedOnTheirOwn) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kRounds; ++i) {
-        const std::string id = "c" + std::to_string(t) + "-" + std::to_string(i);
+        const std::string id =
+            "c" + std::to_string(t) + "-" + std::to_string(i);
         auto version = log->StreamVersion(kContested);
         ASSERT_TRUE(version.ok()) << version.status();
         AppendRequest race = UnitRequest(id, kContested);
@@ -163,7 +164,8 @@ TEST(EventLogAppend, AsyncAppendsMixedWithAppendsAreEachAnsweredOnce) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
-        const std::string id = "c" + std::to_string(t) + "-" + std::to_string(i);
+        const std::string id =
+            "c" + std::to_string(t) + "-" + std::to_string(i);
         AppendRequest own = UnitRequest(id, "unit/own-" + std::to_string(t));
         AppendRequest race = UnitRequest(id + "-race", kContested);
         race.expected_versions[kContested] = kNoStream;
@@ -246,16 +248,16 @@ TEST(EventLogAppend, AppendsSentFromCallbacksAreEachAnsweredOnce) {
   constexpr int kChains = 32, kPerChain = 40, kSyncAppends = 100;
   Outcomes outcomes;
   std::function<void(int, int)> send = [&](int chain, int i) {
-    const std::string id = "a" + std::to_string(chain) + "-" + std::to_string(i);
+    const std::string id =
+        "a" + std::to_string(chain) + "-" + std::to_string(i);
     AppendCallback record = outcomes.For(id, log.get());
-    log->AppendAsync(
-        UnitRequest(id, "unit/" + std::to_string(chain)),
-        [&, chain, i, record = std::move(record)](
-            absl::StatusOr<AppendResult> outcome) mutable {
-          const bool ok = outcome.ok();
-          record(std::move(outcome));
-          if (ok && i + 1 < kPerChain) send(chain, i + 1);
-        });
+    log->AppendAsync(UnitRequest(id, "unit/" + std::to_string(chain)),
+                     [&, chain, i, record = std::move(record)](
+                         absl::StatusOr<AppendResult> outcome) mutable {
+                       const bool ok = outcome.ok();
+                       record(std::move(outcome));
+                       if (ok && i + 1 < kPerChain) send(chain, i + 1);
+                     });
   };
   for (int c = 0; c < kChains; ++c) send(c, 0);
   std::thread direct([&] {

@@ -46,14 +46,14 @@ absl::Status CheckBatch(absl::string_view node_id,
                         const std::vector<StoredEvent>& events,
                         std::vector<EnvelopeView>* envelopes) {
   const auto bad = [&](uint64_t seq, absl::string_view problem) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "event_log: replicate node=", node_id, " sequence ", seq, ": ",
-        problem));
+    return absl::InvalidArgumentError(
+        absl::StrCat("event_log: replicate node=", node_id, " sequence ", seq,
+                     ": ", problem));
   };
   if (events.size() > kMaxEventsPerAppend) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "event_log: replicate node=", node_id, ": ", events.size(),
-        " events in one batch; at most ", kMaxEventsPerAppend));
+    return absl::InvalidArgumentError(
+        absl::StrCat("event_log: replicate node=", node_id, ": ", events.size(),
+                     " events in one batch; at most ", kMaxEventsPerAppend));
   }
   envelopes->resize(events.size());
   for (size_t i = 0; i < events.size(); ++i) {
@@ -70,7 +70,8 @@ absl::Status CheckBatch(absl::string_view node_id,
                                           " bytes, not ", kHashBytes));
     }
     if (!DecodeEnvelopeView(e.envelope, &env)) {
-      return bad(e.sequence, "envelope bytes do not decode as an EventEnvelope");
+      return bad(e.sequence,
+                 "envelope bytes do not decode as an EventEnvelope");
     }
     if (env.node_id != node_id) {
       return bad(e.sequence, absl::StrCat("envelope belongs to node \"",
@@ -160,8 +161,8 @@ absl::Status EventLogImpl::AwaitDurable(uint64_t sequence) {
     if (sequence > written_.sequence) {
       return absl::FailedPreconditionError(absl::StrCat(
           "event_log: await durable node=", options_.node_id, ": sequence ",
-          sequence, " was never written (written up to ",
-          written_.sequence, ")"));
+          sequence, " was never written (written up to ", written_.sequence,
+          ")"));
     }
   }
   return commit_.AwaitDurable(sequence);
@@ -177,8 +178,8 @@ absl::StatusOr<Head> EventLogImpl::WriteReplicatedLocked(
   if (events.front().sequence > head.sequence + 1) {
     return absl::FailedPreconditionError(absl::StrCat(
         where, "gap: batch starts at sequence ", events.front().sequence,
-        ", expected sequence ", head.sequence + 1,
-        " (this copy holds up to ", head.sequence, ")"));
+        ", expected sequence ", head.sequence + 1, " (this copy holds up to ",
+        head.sequence, ")"));
   }
   // The part already held must be byte-identical: at-least-once delivery
   // repeats events, but never different ones.
@@ -194,11 +195,11 @@ absl::StatusOr<Head> EventLogImpl::WriteReplicatedLocked(
   }
   if (i == events.size()) return head;  // all held already: a no-op
   if (envelopes[i].prev_hash != head.hash) {
-    return absl::DataLossError(absl::StrCat(
-        where, "divergence at sequence ", events[i].sequence,
-        ": its prev_hash ", HexHash(envelopes[i].prev_hash),
-        " is not the hash held for sequence ", head.sequence, " (",
-        HexHash(head.hash), "); nothing written"));
+    return absl::DataLossError(
+        absl::StrCat(where, "divergence at sequence ", events[i].sequence,
+                     ": its prev_hash ", HexHash(envelopes[i].prev_hash),
+                     " is not the hash held for sequence ", head.sequence, " (",
+                     HexHash(head.hash), "); nothing written"));
   }
 
   const bool restore = received_at_us < 0;
@@ -224,10 +225,11 @@ absl::StatusOr<Head> EventLogImpl::WriteReplicatedLocked(
       ASSIGN_OR_RETURN(bool found, LookupCommandLocked(id, &held));
       if (found) {
         if (held.second + 1 != events[k].sequence) {
-          return absl::DataLossError(absl::StrCat(
-              where, "restore: command id \"", id, "\" already held for "
-              "sequences ", held.first, "..", held.second,
-              "; nothing written"));
+          return absl::DataLossError(
+              absl::StrCat(where, "restore: command id \"", id,
+                           "\" already held for "
+                           "sequences ",
+                           held.first, "..", held.second, "; nothing written"));
         }
         it->second.first = held.first;
       }
@@ -251,8 +253,8 @@ absl::StatusOr<Head> EventLogImpl::WriteReplicatedLocked(
   for (size_t k = i; k < events.size(); ++k) {
     reserve += events[k].envelope.size() + 64;
     if (write_index) {
-      reserve += envelopes[k].stream_id.size() +
-                 envelopes[k].event_type.size() + 64;
+      reserve +=
+          envelopes[k].stream_id.size() + envelopes[k].event_type.size() + 64;
     }
   }
   rocksdb::WriteBatch batch(reserve);
@@ -297,10 +299,10 @@ absl::StatusOr<Head> EventLogImpl::WriteReplicatedLocked(
               keys::ReceivedAtKey(events.back().sequence),
               keys::ReceivedAtValue(first_new, received_at_us));
     if (start_lazy_index) {
-      batch.Put(db_->handle(Cf::kMeta),
-                rocksdb::Slice(keys::kIndexedKey.data(),
-                               keys::kIndexedKey.size()),
-                keys::Be64(head.sequence));
+      batch.Put(
+          db_->handle(Cf::kMeta),
+          rocksdb::Slice(keys::kIndexedKey.data(), keys::kIndexedKey.size()),
+          keys::Be64(head.sequence));
     }
   }
   Head next{events.back().sequence, events.back().hash};
@@ -312,9 +314,10 @@ absl::StatusOr<Head> EventLogImpl::WriteReplicatedLocked(
   absl::Status s = db_->Write(&batch, /*sync=*/false);
   if (!s.ok()) {
     write_error_ = s;
-    spdlog::error("event_log: node={}: replica write failed; refusing "
-                  "appends until the log is reopened: {}",
-                  options_.node_id, s.ToString());
+    spdlog::error(
+        "event_log: node={}: replica write failed; refusing "
+        "appends until the log is reopened: {}",
+        options_.node_id, s.ToString());
     return s;
   }
   SetWrittenLocked(next);
@@ -348,8 +351,7 @@ absl::StatusOr<int64_t> EventLogImpl::ReceivedAt(uint64_t sequence) const {
   }
   // The entry with the smallest last sequence >= sequence holds it, if any.
   rocksdb::ReadOptions ro;
-  std::unique_ptr<rocksdb::Iterator> it =
-      db_->NewIterator(Cf::kReceivedAt, ro);
+  std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Cf::kReceivedAt, ro);
   it->Seek(keys::ReceivedAtKey(sequence));
   if (!it->Valid()) {
     RETURN_IF_ERROR(ToStatus(it->status(), "read received_at"));
@@ -360,9 +362,9 @@ absl::StatusOr<int64_t> EventLogImpl::ReceivedAt(uint64_t sequence) const {
           absl::string_view(it->key().data(), it->key().size()),
           absl::string_view(it->value().data(), it->value().size()),
           &range.first, &range.last, &range.at_us)) {
-    return absl::DataLossError(absl::StrCat(
-        "event_log: received at node=", options_.node_id, " sequence ",
-        sequence, ": malformed receive time"));
+    return absl::DataLossError(
+        absl::StrCat("event_log: received at node=", options_.node_id,
+                     " sequence ", sequence, ": malformed receive time"));
   }
   // A range past the head is not durable yet (and cannot hold sequence:
   // ranges are written in order), one starting above sequence does not hold

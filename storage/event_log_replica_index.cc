@@ -52,9 +52,9 @@ absl::Status EventLogImpl::IndexUpTo(uint64_t head) const {
   RETURN_IF_ERROR(LoadIndexStateLocked());
   if (index_state_ != IndexState::kLazy) return absl::OkStatus();
   const auto loss = [&](uint64_t seq, absl::string_view problem) {
-    return absl::DataLossError(absl::StrCat("event_log: index node=",
-                                            options_.node_id, " sequence ",
-                                            seq, ": ", problem));
+    return absl::DataLossError(
+        absl::StrCat("event_log: index node=", options_.node_id, " sequence ",
+                     seq, ": ", problem));
   };
   std::string stream_key, type_key;
   while (indexed_ < head) {
@@ -77,8 +77,8 @@ absl::Status EventLogImpl::IndexUpTo(uint64_t head) const {
               absl::string_view(it->key().data(), it->key().size()), &seq) ||
           seq != expected ||
           !keys::DecodeEventValue(
-              absl::string_view(it->value().data(), it->value().size()),
-              &hash, &envelope) ||
+              absl::string_view(it->value().data(), it->value().size()), &hash,
+              &envelope) ||
           !DecodeEnvelopeView(envelope, &env)) {
         return loss(expected, "missing or malformed (run Verify)");
       }
@@ -90,9 +90,10 @@ absl::Status EventLogImpl::IndexUpTo(uint64_t head) const {
     }
     RETURN_IF_ERROR(ToStatus(it->status(), "index: read events"));
     if (expected != to + 1) return loss(expected, "missing (run Verify)");
-    batch.Put(db_->handle(Cf::kMeta),
-              rocksdb::Slice(keys::kIndexedKey.data(), keys::kIndexedKey.size()),
-              keys::Be64(to));
+    batch.Put(
+        db_->handle(Cf::kMeta),
+        rocksdb::Slice(keys::kIndexedKey.data(), keys::kIndexedKey.size()),
+        keys::Be64(to));
     // Not synced: indexes are derived from durable events, and a crash
     // loses entries and cursor together (the WAL keeps a prefix).
     RETURN_IF_ERROR(db_->Write(&batch, /*sync=*/false));

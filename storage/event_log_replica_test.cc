@@ -47,9 +47,9 @@ void Fill(EventLog& log, const std::string& node, int from, int n) {
     AppendRequest r;
     r.command_id = absl::StrCat("c", i);
     r.actor = "clerk:test";
-    r.events.push_back(NewEvent{i % 3 == 0 ? "unit/shared"
-                                           : absl::StrCat("unit/", node, i),
-                                kUnitType, u.SerializeAsString()});
+    r.events.push_back(
+        NewEvent{i % 3 == 0 ? "unit/shared" : absl::StrCat("unit/", node, i),
+                 kUnitType, u.SerializeAsString()});
     auto result = log.Append(r);
     ASSERT_TRUE(result.ok()) << result.status();
   }
@@ -284,7 +284,8 @@ TEST_F(ReplicaTest, GapIsRefusedNamingTheExpectedSequence) {
 TEST_F(ReplicaTest, DifferentHeldEventIsDivergence) {
   ASSERT_TRUE(replica_->AppendReplicated(Slice(events_, 1, 10), 1).ok());
   std::vector<StoredEvent> batch = Slice(events_, 5, 15);
-  batch[2] = Altered(7, [](v1::EventEnvelope& env) { env.set_actor("forger"); });
+  batch[2] =
+      Altered(7, [](v1::EventEnvelope& env) { env.set_actor("forger"); });
   // Later events of the batch no longer chain onto the altered one, so the
   // batch is internally refused first; a lone altered event is divergence.
   EXPECT_EQ(replica_->AppendReplicated(batch, 1).status().code(),
@@ -353,7 +354,8 @@ TEST_F(ReplicaTest, MalformedEventsAreInvalidAndChangeNothing) {
 
 TEST_F(ReplicaTest, AnotherNodesLogIsRefused) {
   testutil::TempDir other_dir("replica-other");
-  std::unique_ptr<EventLog> other = MustOpen(other_dir.path(), Options("371311"));
+  std::unique_ptr<EventLog> other =
+      MustOpen(other_dir.path(), Options("371311"));
   Fill(*other, "371311", 1, 3);
   auto head = replica_->AppendReplicated(ReadAll(*other), 1);
   EXPECT_EQ(head.status().code(), absl::StatusCode::kInvalidArgument);

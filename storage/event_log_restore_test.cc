@@ -81,7 +81,8 @@ TEST(EventLogRestoreTest, RebuildsTheLogWithItsCommandIndex) {
   ASSERT_TRUE(next.ok()) << next.status();
   EXPECT_EQ(next->first_sequence, 6u);
   EXPECT_TRUE(restored->Verify().ok());
-  EXPECT_EQ(restored->ReceivedAt(1).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(restored->ReceivedAt(1).status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 TEST(EventLogRestoreTest, CommandsRestoredAfterAnAppendAreStillDuplicates) {

@@ -291,8 +291,8 @@ TEST_F(EventLogTest, VersionsComeFromTheStreamIndexAfterReopen) {
   // Stream ids that prefix one another: the newest entry of "unit/a" must
   // not be taken from "unit/a2" (whose keys sort right after it).
   MustAppend(Request("cmd-1", {Unit("unit/a"), Unit("unit/a")}));
-  MustAppend(Request("cmd-2", {Unit("unit/a2"), Unit("unit/a2"),
-                               Unit("unit/a2")}));
+  MustAppend(
+      Request("cmd-2", {Unit("unit/a2"), Unit("unit/a2"), Unit("unit/a2")}));
   MustAppend(Request("cmd-3", {Unit("unit/")}));
   // A record as earlier versions wrote it to the streams column family,
   // now stale: it must not be read.

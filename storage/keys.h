@@ -7,9 +7,11 @@
 //   stream_index : stream_id 0x00 be64(version)        -> be64(sequence)
 //   type_index   : event_type 0x00 be64(ordered(recorded_at_us)) be64(sequence)
 //                                                      -> "" (empty)
-//   commands     : command_id                          -> be64(first) be64(last)
-//   meta         : "head"                              -> be64(sequence) hash[32]
-//                  "indexed"                           -> be64(sequence)  (copies)
+//   commands     : command_id                          -> be64(first)
+//   be64(last) meta         : "head"                              ->
+//   be64(sequence) hash[32]
+//                  "indexed"                           -> be64(sequence)
+//                  (copies)
 //   received_at  : be64(last)                          -> be64(first)
 //                                                         be64(received_at_us)
 //                  (replicas: one entry per replicated write, events

@@ -101,10 +101,10 @@ TEST(Keys, ReceivedAtRangesAndTheOlderPerEventForm) {
   EXPECT_EQ(at, 123);
   EXPECT_FALSE(DecodeReceivedAt(Be64(7), "x", &first, &last, &at));
   EXPECT_FALSE(DecodeReceivedAt("x", Be64(1), &first, &last, &at));
-  EXPECT_FALSE(DecodeReceivedAt(ReceivedAtKey(5), ReceivedAtValue(6, 1),
-                                &first, &last, &at));
-  EXPECT_FALSE(DecodeReceivedAt(ReceivedAtKey(5), ReceivedAtValue(0, 1),
-                                &first, &last, &at));
+  EXPECT_FALSE(DecodeReceivedAt(ReceivedAtKey(5), ReceivedAtValue(6, 1), &first,
+                                &last, &at));
+  EXPECT_FALSE(DecodeReceivedAt(ReceivedAtKey(5), ReceivedAtValue(0, 1), &first,
+                                &last, &at));
 }
 
 }  // namespace

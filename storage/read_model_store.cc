@@ -52,8 +52,8 @@ std::string Context(absl::string_view what, const std::string& dir) {
 // Shared by the store (no snapshot) and views (a snapshot).
 class Reader {
  public:
-  Reader(rocksdb::DB* db, const std::array<rocksdb::ColumnFamilyHandle*,
-                                           kFamilies + 1>* handles)
+  Reader(rocksdb::DB* db,
+         const std::array<rocksdb::ColumnFamilyHandle*, kFamilies + 1>* handles)
       : db_(db), handles_(handles) {}
 
   absl::StatusOr<bool> Get(const rocksdb::Snapshot* snapshot, Family family,
@@ -73,8 +73,8 @@ class Reader {
     rocksdb::ReadOptions r;
     r.snapshot = snapshot;
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(r, Handle(family)));
-    const absl::string_view from = start.empty() || start < prefix ? prefix
-                                                                    : start;
+    const absl::string_view from =
+        start.empty() || start < prefix ? prefix : start;
     for (it->Seek(rocksdb::Slice(from.data(), from.size())); it->Valid();
          it->Next()) {
       const rocksdb::Slice k = it->key();
@@ -133,10 +133,10 @@ class StoreImpl : public ReadModelStore {
     }
     rocksdb::WriteBatch batch;
     for (const Put& p : writes.puts) {
-      rocksdb::Status s = batch.Put(
-          handles_[1 + static_cast<int>(p.family)],
-          rocksdb::Slice(p.key.data(), p.key.size()),
-          rocksdb::Slice(p.value.data(), p.value.size()));
+      rocksdb::Status s =
+          batch.Put(handles_[1 + static_cast<int>(p.family)],
+                    rocksdb::Slice(p.key.data(), p.key.size()),
+                    rocksdb::Slice(p.value.data(), p.value.size()));
       if (!s.ok()) return ToStatus(s, Context("batch", dir_));
     }
     rocksdb::WriteOptions w;
@@ -189,8 +189,8 @@ class StoreImpl : public ReadModelStore {
     // them: disjoint key ranges, so each family's files are ingested
     // together in one call.
     const size_t threads = std::max(1u, std::thread::hardware_concurrency());
-    const size_t per_piece =
-        std::max<size_t>(kMinRowsPerFile, (rows.size() + threads - 1) / threads);
+    const size_t per_piece = std::max<size_t>(
+        kMinRowsPerFile, (rows.size() + threads - 1) / threads);
     std::vector<Piece> pieces;
     for (size_t i = 0; i < rows.size();) {
       Piece piece;
@@ -225,7 +225,8 @@ class StoreImpl : public ReadModelStore {
       }
       rocksdb::IngestExternalFileOptions ingest;
       ingest.move_files = true;
-      rocksdb::Status s = db_->IngestExternalFile(Handle(family), files, ingest);
+      rocksdb::Status s =
+          db_->IngestExternalFile(Handle(family), files, ingest);
       if (!s.ok()) return ToStatus(s, Context("bulk load: ingest into", dir_));
     }
     return absl::OkStatus();
@@ -348,8 +349,8 @@ absl::Status ReadModelStore::Destroy(const std::string& dir) {
   if (!std::filesystem::exists(dir, ec)) return absl::OkStatus();
   std::filesystem::remove_all(dir, ec);
   if (ec) {
-    return absl::InternalError(absl::StrCat(Context("destroy", dir), ": ",
-                                            ec.message()));
+    return absl::InternalError(
+        absl::StrCat(Context("destroy", dir), ": ", ec.message()));
   }
   return absl::OkStatus();
 }

@@ -10,9 +10,9 @@
 #define REPORTING_CONCAT_(a, b) REPORTING_CONCAT_INNER_(a, b)
 
 // Returns the status from the enclosing function when it is not OK.
-#define RETURN_IF_ERROR(expr)                          \
-  do {                                                 \
-    ::absl::Status reporting_status_ = (expr);         \
+#define RETURN_IF_ERROR(expr)                              \
+  do {                                                     \
+    ::absl::Status reporting_status_ = (expr);             \
     if (!reporting_status_.ok()) return reporting_status_; \
   } while (0)
 

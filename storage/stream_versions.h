@@ -47,8 +47,12 @@ class StreamVersions {
       ++index_;
       return before;
     }
-    bool operator==(const const_iterator& o) const { return index_ == o.index_; }
-    bool operator!=(const const_iterator& o) const { return index_ != o.index_; }
+    bool operator==(const const_iterator& o) const {
+      return index_ == o.index_;
+    }
+    bool operator!=(const const_iterator& o) const {
+      return index_ != o.index_;
+    }
 
    private:
     friend class StreamVersions;

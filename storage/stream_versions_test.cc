@@ -13,7 +13,8 @@ using Pairs = std::vector<std::pair<std::string, uint64_t>>;
 
 Pairs Listed(const StreamVersions& v) {
   Pairs out;
-  for (const auto& [id, version] : v) out.emplace_back(std::string(id), version);
+  for (const auto& [id, version] : v)
+    out.emplace_back(std::string(id), version);
   return out;
 }
 
@@ -23,7 +24,8 @@ TEST(StreamVersionsTest, KeepsStreamsInTheOrderTheyWereAdded) {
   v.Add("unit/371302-U0042", 3);
   v.Add("branch/B", 1);
   v.Add("", 7);  // an empty id is still its own entry
-  EXPECT_EQ(Listed(v), (Pairs{{"unit/371302-U0042", 3}, {"branch/B", 1}, {"", 7}}));
+  EXPECT_EQ(Listed(v),
+            (Pairs{{"unit/371302-U0042", 3}, {"branch/B", 1}, {"", 7}}));
   EXPECT_EQ(v.size(), 3u);
   EXPECT_EQ(v.Find("branch/B"), 1u);
   EXPECT_EQ(v.Find(""), 7u);

@@ -43,16 +43,14 @@ absl::Status DoVerify(const LogSource& source, const v1::VerifyRequest& r,
                                  report.first_bad_sequence, ": ",
                                  report.problem));
   } else {
-    out.set_message(absl::StrCat("node ", log.node_id, ": ",
-                                 report.events_checked,
-                                 " events, the chain holds up to sequence ",
-                                 report.head_sequence));
+    out.set_message(absl::StrCat(
+        "node ", log.node_id, ": ", report.events_checked,
+        " events, the chain holds up to sequence ", report.head_sequence));
   }
   return absl::OkStatus();
 }
 
-absl::Status DoChainHash(const LogSource& source,
-                         const v1::ChainHashRequest& r,
+absl::Status DoChainHash(const LogSource& source, const v1::ChainHashRequest& r,
                          v1::ChainHashResponse& out) {
   ASSIGN_OR_RETURN(LogRef log, source.Find(r.node_id()));
   const storage::Head head = log.log->GetHead();

@@ -13,10 +13,10 @@ std::vector<std::string> CountyLogSource::Nodes() const { return {node_id_}; }
 
 absl::StatusOr<LogRef> CountyLogSource::Find(const std::string& node_id) const {
   if (!node_id.empty() && node_id != node_id_) {
-    return absl::NotFoundError(absl::StrCat(
-        "audit: this county node holds only its own log (node ", node_id_,
-        "), not node ", node_id,
-        "'s; ask that node, or the city aggregator for its copy"));
+    return absl::NotFoundError(
+        absl::StrCat("audit: this county node holds only its own log (node ",
+                     node_id_, "), not node ", node_id,
+                     "'s; ask that node, or the city aggregator for its copy"));
   }
   return LogRef{node_id_, log_, /*replica=*/false, /*diverged=*/false};
 }

@@ -46,7 +46,8 @@ bool DecodeEnvelopeFields(absl::string_view envelope, EnvelopeFields* out) {
         if (!is_bytes || !ReadView(in, envelope, &out->stream_id)) return false;
         continue;
       case Envelope::kEventTypeFieldNumber:
-        if (!is_bytes || !ReadView(in, envelope, &out->event_type)) return false;
+        if (!is_bytes || !ReadView(in, envelope, &out->event_type))
+          return false;
         continue;
       case Envelope::kRecordedAtUsFieldNumber:
         if (!is_varint || !in.ReadVarint64(&v)) return false;
@@ -56,7 +57,8 @@ bool DecodeEnvelopeFields(absl::string_view envelope, EnvelopeFields* out) {
         if (!is_bytes || !ReadView(in, envelope, &out->actor)) return false;
         continue;
       case Envelope::kCommandIdFieldNumber:
-        if (!is_bytes || !ReadView(in, envelope, &out->command_id)) return false;
+        if (!is_bytes || !ReadView(in, envelope, &out->command_id))
+          return false;
         continue;
       case Envelope::kPayloadFieldNumber:
         if (!is_bytes || !ReadView(in, envelope, &out->payload)) return false;

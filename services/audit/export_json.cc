@@ -160,9 +160,9 @@ absl::Status JsonFields::ExpectString(const std::string& name,
   std::string value;
   if (absl::Status s = String(name, &value); !s.ok()) return s;
   if (value != expected) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(name, " ", services::JsonQuote(value),
-                     " differs from the envelope's ", services::JsonQuote(expected)));
+    return absl::InvalidArgumentError(absl::StrCat(
+        name, " ", services::JsonQuote(value), " differs from the envelope's ",
+        services::JsonQuote(expected)));
   }
   return absl::OkStatus();
 }

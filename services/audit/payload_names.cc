@@ -31,8 +31,7 @@ const Table& NamingTable() {
     auto* t = new Table();
     const auto* pool = google::protobuf::DescriptorPool::generated_pool();
     for (const std::string& type : events::AllTypes()) {
-      const google::protobuf::Descriptor* d =
-          pool->FindMessageTypeByName(type);
+      const google::protobuf::Descriptor* d = pool->FindMessageTypeByName(type);
       std::vector<NamingField>& fields = (*t)[type];
       if (d == nullptr) continue;
       for (int i = 0; i < d->field_count(); ++i) {
@@ -109,8 +108,7 @@ bool PayloadNamesUnit(absl::string_view event_type, absl::string_view payload,
                   });
 }
 
-bool PayloadNamesMember(absl::string_view event_type,
-                        absl::string_view payload,
+bool PayloadNamesMember(absl::string_view event_type, absl::string_view payload,
                         absl::string_view member_id) {
   if (member_id.empty() || !absl::StrContains(payload, member_id)) {
     return false;

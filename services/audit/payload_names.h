@@ -42,8 +42,8 @@ bool UnitOfIdIs(absl::string_view id, absl::string_view unit_id);
 // decode names nothing.
 bool PayloadNamesUnit(absl::string_view event_type, absl::string_view payload,
                       absl::string_view unit_id);
-bool PayloadNamesMember(absl::string_view event_type,
-                        absl::string_view payload, absl::string_view member_id);
+bool PayloadNamesMember(absl::string_view event_type, absl::string_view payload,
+                        absl::string_view member_id);
 
 }  // namespace reporting::audit
 

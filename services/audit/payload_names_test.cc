@@ -24,36 +24,43 @@ TEST(PayloadNamesTest, UnitByFieldOrByOwnedId) {
   shown.set_member_id("371302-U0042-M0007");
   shown.set_shown_on("2024-07-02");
   const std::string type = "reporting.v1.EvaluationShown";
-  EXPECT_TRUE(PayloadNamesUnit(type, shown.SerializeAsString(), "371302-U0042"));
-  EXPECT_FALSE(PayloadNamesUnit(type, shown.SerializeAsString(), "371302-U004"));
+  EXPECT_TRUE(
+      PayloadNamesUnit(type, shown.SerializeAsString(), "371302-U0042"));
+  EXPECT_FALSE(
+      PayloadNamesUnit(type, shown.SerializeAsString(), "371302-U004"));
   EXPECT_TRUE(PayloadNamesMember(type, shown.SerializeAsString(),
                                  "371302-U0042-M0007"));
-  EXPECT_FALSE(PayloadNamesMember(type, shown.SerializeAsString(),
-                                  "371302-U0042-M000"));
+  EXPECT_FALSE(
+      PayloadNamesMember(type, shown.SerializeAsString(), "371302-U0042-M000"));
 
   v1::RectificationItemPlanned planned;
   planned.set_item_id("371302-U0042-R003");
   planned.set_measures("mentions 371302-U0099 in free text");
   const std::string ptype = "reporting.v1.RectificationItemPlanned";
-  EXPECT_TRUE(PayloadNamesUnit(ptype, planned.SerializeAsString(), "371302-U0042"));
+  EXPECT_TRUE(
+      PayloadNamesUnit(ptype, planned.SerializeAsString(), "371302-U0042"));
   // Free text is not a naming field.
-  EXPECT_FALSE(PayloadNamesUnit(ptype, planned.SerializeAsString(), "371302-U0099"));
+  EXPECT_FALSE(
+      PayloadNamesUnit(ptype, planned.SerializeAsString(), "371302-U0099"));
 
   v1::SatisfactionSurveyRecorded survey;
   survey.set_unit_id("371302-U0042");
   survey.set_respondents(10);
   const std::string stype = "reporting.v1.SatisfactionSurveyRecorded";
-  EXPECT_TRUE(PayloadNamesUnit(stype, survey.SerializeAsString(), "371302-U0042"));
-  EXPECT_FALSE(PayloadNamesMember(stype, survey.SerializeAsString(), "371302-U0042"));
+  EXPECT_TRUE(
+      PayloadNamesUnit(stype, survey.SerializeAsString(), "371302-U0042"));
+  EXPECT_FALSE(
+      PayloadNamesMember(stype, survey.SerializeAsString(), "371302-U0042"));
 
   v1::NodeRegistered node;
   node.set_node_id("371302");
   EXPECT_FALSE(PayloadNamesUnit("reporting.v1.NodeRegistered",
                                 node.SerializeAsString(), "371302"));
   // Unknown types and garbage name nothing.
-  EXPECT_FALSE(PayloadNamesUnit("reporting.v9.Future", survey.SerializeAsString(),
-                                "371302-U0042"));
-  EXPECT_FALSE(PayloadNamesUnit(stype, std::string("\x0a\xff", 2) + "371302-U0042", "371302-U0042"));
+  EXPECT_FALSE(PayloadNamesUnit("reporting.v9.Future",
+                                survey.SerializeAsString(), "371302-U0042"));
+  EXPECT_FALSE(PayloadNamesUnit(
+      stype, std::string("\x0a\xff", 2) + "371302-U0042", "371302-U0042"));
 }
 
 TEST(EnvelopeFieldsTest, DecodesWhatTheEncoderWrote) {

@@ -37,15 +37,15 @@ absl::Status RunReplay(const LogRef& log, const ReplayFilter& filter,
   uint64_t next = filter.from_sequence();
   while (next <= to) {
     storage::ReadLimits read;
-    read.max_events =
-        static_cast<size_t>(std::min<uint64_t>(limits.read_events, to - next + 1));
+    read.max_events = static_cast<size_t>(
+        std::min<uint64_t>(limits.read_events, to - next + 1));
     read.max_bytes = limits.read_bytes;
     ASSIGN_OR_RETURN(std::vector<storage::StoredEvent> chunk,
                      log.log->Read(next, read));
     if (chunk.empty()) {
-      return absl::DataLossError(absl::StrCat(
-          "audit: replay of node ", log.node_id, ": sequence ", next,
-          " is missing below the head ", head));
+      return absl::DataLossError(
+          absl::StrCat("audit: replay of node ", log.node_id, ": sequence ",
+                       next, " is missing below the head ", head));
     }
     for (storage::StoredEvent& e : chunk) {
       if (e.sequence > to) break;

@@ -36,10 +36,10 @@
 namespace reporting::audit {
 
 struct ReplayLimits {
-  size_t read_events = 2000;          // events per storage read
-  size_t read_bytes = 1 << 20;        // bytes per storage read (about)
-  size_t max_batch_bytes = 1 << 20;   // envelope bytes per message (about)
-  uint64_t progress_every = 100000;   // scanned events without a message
+  size_t read_events = 2000;         // events per storage read
+  size_t read_bytes = 1 << 20;       // bytes per storage read (about)
+  size_t max_batch_bytes = 1 << 20;  // envelope bytes per message (about)
+  uint64_t progress_every = 100000;  // scanned events without a message
 };
 
 // Writes one batch; false when the client has gone (the replay stops with

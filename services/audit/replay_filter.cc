@@ -31,22 +31,22 @@ absl::StatusOr<ReplayFilter> ReplayFilter::FromRequest(
   }
   if (r.stream_id().size() > storage::kMaxStreamIdBytes ||
       r.stream_id().find('\0') != std::string::npos) {
-    return Invalid("stream_id", absl::StrCat("at most ",
-                                             storage::kMaxStreamIdBytes,
-                                             " bytes and no NUL byte"));
+    return Invalid("stream_id",
+                   absl::StrCat("at most ", storage::kMaxStreamIdBytes,
+                                " bytes and no NUL byte"));
   }
   f.stream_id_ = r.stream_id();
   if (!r.unit_id().empty()) {
-    absl::StatusOr<std::string> unit = county::CheckId(
-        county::IdKind::kUnit, "unit_id", r.unit_id(),
-        county::NodeOf(r.unit_id()));
+    absl::StatusOr<std::string> unit =
+        county::CheckId(county::IdKind::kUnit, "unit_id", r.unit_id(),
+                        county::NodeOf(r.unit_id()));
     if (!unit.ok()) return Invalid("unit_id", unit.status().message());
     f.unit_id_ = r.unit_id();
   }
   if (!r.member_id().empty()) {
-    absl::StatusOr<std::string> unit = county::CheckId(
-        county::IdKind::kMember, "member_id", r.member_id(),
-        county::NodeOf(r.member_id()));
+    absl::StatusOr<std::string> unit =
+        county::CheckId(county::IdKind::kMember, "member_id", r.member_id(),
+                        county::NodeOf(r.member_id()));
     if (!unit.ok()) return Invalid("member_id", unit.status().message());
     f.member_id_ = r.member_id();
   }
@@ -60,11 +60,10 @@ absl::StatusOr<ReplayFilter> ReplayFilter::FromRequest(
   }
   f.event_type_ = r.event_type();
   if (r.recorded_to_us() != 0 && r.recorded_from_us() >= r.recorded_to_us()) {
-    return Invalid("recorded_from_us",
-                   absl::StrCat(r.recorded_from_us(),
-                                " is not before recorded_to_us ",
-                                r.recorded_to_us(),
-                                " (from is inclusive, to exclusive)"));
+    return Invalid(
+        "recorded_from_us",
+        absl::StrCat(r.recorded_from_us(), " is not before recorded_to_us ",
+                     r.recorded_to_us(), " (from is inclusive, to exclusive)"));
   }
   f.recorded_from_us_ = r.recorded_from_us();
   f.has_recorded_from_ = r.recorded_from_us() != 0;

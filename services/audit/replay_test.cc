@@ -99,11 +99,14 @@ class ReplayTest : public ::testing::Test {
     auto copy = copies_->Get(kNode);
     ASSERT_TRUE(copy.ok());
     // Uploaded in three batches, received at three different times.
-    ASSERT_TRUE(testing::CopyToReplica(*log_, **copy, 1, 1000, kReceivedBase).ok());
+    ASSERT_TRUE(
+        testing::CopyToReplica(*log_, **copy, 1, 1000, kReceivedBase).ok());
     ASSERT_TRUE(testing::CopyToReplica(*log_, **copy, 1001, 2000,
-                                       kReceivedBase + 60000000).ok());
+                                       kReceivedBase + 60000000)
+                    .ok());
     ASSERT_TRUE(testing::CopyToReplica(*log_, **copy, 2001, kEvents,
-                                       kReceivedBase + 120000000).ok());
+                                       kReceivedBase + 120000000)
+                    .ok());
     all_ = new std::vector<storage::StoredEvent>(testing::ReadAll(*log_));
     parsed_ = new std::vector<Parsed>(ParseAll(*all_));
     county_source_ = new CountyLogSource(kNode, log_);
@@ -151,8 +154,9 @@ class ReplayTest : public ::testing::Test {
     return county_seqs;
   }
 
-  static std::vector<uint64_t> Check(const std::vector<v1::ReplayBatch>& batches,
-                                     const v1::ReplayRequest& r, bool city) {
+  static std::vector<uint64_t> Check(
+      const std::vector<v1::ReplayBatch>& batches, const v1::ReplayRequest& r,
+      bool city) {
     std::vector<uint64_t> seqs;
     EXPECT_FALSE(batches.empty());
     const uint32_t limit = r.batch_size() == 0 ? 1000 : r.batch_size();
@@ -165,10 +169,9 @@ class ReplayTest : public ::testing::Test {
         EXPECT_EQ(e.envelope(), stored.envelope) << e.sequence();
         EXPECT_EQ(e.hash(), stored.hash) << e.sequence();
         if (city) {
-          const int64_t want = kReceivedBase +
-                               (e.sequence() > 2000   ? 120000000
-                                : e.sequence() > 1000 ? 60000000
-                                                      : 0);
+          const int64_t want = kReceivedBase + (e.sequence() > 2000 ? 120000000
+                                                : e.sequence() > 1000 ? 60000000
+                                                                      : 0);
           EXPECT_EQ(e.received_at_us(), want) << e.sequence();
         } else {
           EXPECT_EQ(e.received_at_us(), 0);
@@ -177,8 +180,8 @@ class ReplayTest : public ::testing::Test {
       }
     }
     EXPECT_TRUE(std::is_sorted(seqs.begin(), seqs.end()));
-    const uint64_t to = r.to_sequence() == 0 ? kEvents
-                                             : std::min(r.to_sequence(), kEvents);
+    const uint64_t to =
+        r.to_sequence() == 0 ? kEvents : std::min(r.to_sequence(), kEvents);
     EXPECT_EQ(batches.back().scanned_to(), to);
     return seqs;
   }
@@ -215,7 +218,8 @@ TEST_F(ReplayTest, SequenceRange) {
               return p.sequence >= 1234 && p.sequence <= 2345;
             }));
   r.set_to_sequence(kEvents + 500);  // past the head: to the head
-  EXPECT_EQ(Replay(r), Expect([](const Parsed& p) { return p.sequence >= 1234; }));
+  EXPECT_EQ(Replay(r),
+            Expect([](const Parsed& p) { return p.sequence >= 1234; }));
 }
 
 TEST_F(ReplayTest, Stream) {
@@ -281,7 +285,8 @@ TEST_F(ReplayTest, RecordedAtRange) {
   r.set_recorded_from_us(from);
   r.set_recorded_to_us(to);
   EXPECT_EQ(Replay(r), Expect([&](const Parsed& p) {
-              return p.env.recorded_at_us() >= from && p.env.recorded_at_us() < to;
+              return p.env.recorded_at_us() >= from &&
+                     p.env.recorded_at_us() < to;
             }));
   r.set_recorded_to_us(0);  // open end
   EXPECT_EQ(Replay(r), Expect([&](const Parsed& p) {
@@ -319,7 +324,8 @@ TEST_F(ReplayTest, AllFiltersTogether) {
 
 // An interrupted replay resumed from scanned_to + 1 gives the same events.
 TEST_F(ReplayTest, ResumeAfterInterruption) {
-  for (const std::string& type : {std::string(), std::string("reporting.v1.MemberRegistered")}) {
+  for (const std::string& type :
+       {std::string(), std::string("reporting.v1.MemberRegistered")}) {
     v1::ReplayRequest r;
     r.set_batch_size(type.empty() ? 50 : 5);
     r.set_event_type(type);
@@ -364,7 +370,8 @@ TEST_F(ReplayTest, PayloadNamesTheStreamsUnit) {
     std::string id = stream.substr(stream.find('/') + 1);
     id = id.substr(0, id.find('/'));
     const std::string unit = UnitPart(id).empty() ? id : UnitPart(id);
-    EXPECT_EQ(p.units, std::set<std::string>{unit}) << p.sequence << " " << stream;
+    EXPECT_EQ(p.units, std::set<std::string>{unit})
+        << p.sequence << " " << stream;
   }
 }
 
@@ -443,7 +450,8 @@ TEST_F(ReplayTest, BatchesAreBoundedInBytes) {
   uint64_t n = 0;
   for (const v1::ReplayBatch& batch : *b) {
     size_t bytes = 0;
-    for (const auto& e : batch.events()) bytes += e.envelope().size() + e.hash().size();
+    for (const auto& e : batch.events())
+      bytes += e.envelope().size() + e.hash().size();
     if (batch.events_size() > 1) {
       EXPECT_LE(bytes, 4096u + 2000u);
     }

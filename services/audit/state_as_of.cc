@@ -56,8 +56,8 @@ absl::StatusOr<Folded> FoldLog(const LogRef& log, const Cut& cut,
   limits.max_bytes = 4 << 20;
   uint64_t next = 1;
   while (next <= last) {
-    limits.max_events = static_cast<size_t>(
-        std::min<uint64_t>(4096, last - next + 1));
+    limits.max_events =
+        static_cast<size_t>(std::min<uint64_t>(4096, last - next + 1));
     ASSIGN_OR_RETURN(std::vector<storage::StoredEvent> chunk,
                      log.log->Read(next, limits));
     if (chunk.empty()) break;
@@ -97,8 +97,9 @@ absl::Status CheckStateAsOf(const v1::StateAsOfRequest& r, bool holds_copies) {
     return Invalid("axis", absl::StrCat("unknown value ", r.axis()));
   }
   if (r.as_of_sequence() > 0 && r.axis() != v1::TIME_AXIS_UNSPECIFIED) {
-    return Invalid("axis", "applies to as_of_us only; leave it unset with "
-                           "as_of_sequence");
+    return Invalid("axis",
+                   "applies to as_of_us only; leave it unset with "
+                   "as_of_sequence");
   }
   if (r.axis() == v1::TIME_AXIS_RECEIVED && !holds_copies) {
     return absl::FailedPreconditionError(
@@ -109,8 +110,9 @@ absl::Status CheckStateAsOf(const v1::StateAsOfRequest& r, bool holds_copies) {
   }
   if (holds_copies && r.node_id().empty()) {
     if (r.as_of_sequence() > 0) {
-      return Invalid("node_id", "as_of_sequence needs a node_id (sequences "
-                                "are per node's log)");
+      return Invalid("node_id",
+                     "as_of_sequence needs a node_id (sequences "
+                     "are per node's log)");
     }
     if (!r.unit_id().empty()) {
       return Invalid("node_id", "unit_id needs the unit's node_id");
@@ -127,19 +129,20 @@ absl::Status CheckStateAsOf(const v1::StateAsOfRequest& r, bool holds_copies) {
                         county::NodeOf(r.unit_id()));
     if (!unit.ok()) return Invalid("unit_id", unit.status().message());
     if (!r.node_id().empty() && county::NodeOf(r.unit_id()) != r.node_id()) {
-      return Invalid("unit_id", absl::StrCat(r.unit_id(), " is not a unit of node ",
-                                             r.node_id()));
+      return Invalid(
+          "unit_id",
+          absl::StrCat(r.unit_id(), " is not a unit of node ", r.node_id()));
     }
   }
   if (!r.today().empty() && !county::IsValidDate(r.today())) {
-    return Invalid("today",
-                   absl::StrCat("\"", r.today(), "\" is not a date (YYYY-MM-DD)"));
+    return Invalid("today", absl::StrCat("\"", r.today(),
+                                         "\" is not a date (YYYY-MM-DD)"));
   }
   return absl::OkStatus();
 }
 
-absl::StatusOr<v1::StateAsOfResponse> StateAsOf(
-    const LogSource& source, const v1::StateAsOfRequest& r) {
+absl::StatusOr<v1::StateAsOfResponse> StateAsOf(const LogSource& source,
+                                                const v1::StateAsOfRequest& r) {
   RETURN_IF_ERROR(CheckStateAsOf(r, source.holds_copies()));
   std::vector<LogRef> logs;
   const bool city_scope = source.holds_copies() && r.node_id().empty();
@@ -151,8 +154,9 @@ absl::StatusOr<v1::StateAsOfResponse> StateAsOf(
   } else {
     ASSIGN_OR_RETURN(LogRef log, source.Find(r.node_id()));
     if (!r.unit_id().empty() && county::NodeOf(r.unit_id()) != log.node_id) {
-      return Invalid("unit_id", absl::StrCat(r.unit_id(), " is not a unit of node ",
-                                             log.node_id));
+      return Invalid(
+          "unit_id",
+          absl::StrCat(r.unit_id(), " is not a unit of node ", log.node_id));
     }
     logs.push_back(log);
   }

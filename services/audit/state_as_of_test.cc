@@ -94,8 +94,8 @@ TEST(StateAsOfTest, EveryTenthSequenceEqualsTheIncrementalProjection) {
     auto got = AsOf(server, r);
     ASSERT_TRUE(got.ok()) << got.status();
     EXPECT_EQ(Bytes(got->figures()), Bytes(want))
-        << "sequence " << e.sequence << "\n got " << got->figures().DebugString()
-        << "\nwant " << want.DebugString();
+        << "sequence " << e.sequence << "\n got "
+        << got->figures().DebugString() << "\nwant " << want.DebugString();
     EXPECT_EQ(got->applied_to().at(node), e.sequence);
     EXPECT_EQ(got->events_applied(), e.sequence);
     EXPECT_EQ(got->today(), kToday);
@@ -183,7 +183,8 @@ TEST(StateAsOfTest, ReceivedAxisSeesALateUploadLate) {
   const std::vector<storage::StoredEvent> all = testing::ReadAll(*log);
   v1::EventEnvelope last;
   ASSERT_TRUE(last.ParseFromString(all.back().envelope));
-  const int64_t online_until = last.recorded_at_us() - 100 * 1000000;  // ~100 events
+  const int64_t online_until =
+      last.recorded_at_us() - 100 * 1000000;  // ~100 events
   uint64_t online_last = 0;
   v1::EventEnvelope env;
   for (const auto& e : all) {
@@ -200,10 +201,12 @@ TEST(StateAsOfTest, ReceivedAxisSeesALateUploadLate) {
   for (const auto& e : all) {
     if (e.sequence > online_last) break;
     ASSERT_TRUE(env.ParseFromString(e.envelope));
-    ASSERT_TRUE((*copy)->AppendReplicated({e}, env.recorded_at_us() + 1000000).ok());
+    ASSERT_TRUE(
+        (*copy)->AppendReplicated({e}, env.recorded_at_us() + 1000000).ok());
   }
   const int64_t upload = last.recorded_at_us() + 86400LL * 1000000;
-  ASSERT_TRUE(testing::CopyToReplica(*log, **copy, online_last + 1, 300, upload).ok());
+  ASSERT_TRUE(
+      testing::CopyToReplica(*log, **copy, online_last + 1, 300, upload).ok());
 
   CityLogSource source(&copies);
   AuditServer server(&source);

@@ -73,8 +73,7 @@ absl::StatusOr<ChainReport> VerifyChain(const LogRef& ref) {
                    absl::StrCat("envelope says sequence ", f.sequence));
       }
       if (f.node_id != ref.node_id) {
-        return bad(e.sequence,
-                   absl::StrCat("envelope names node ", f.node_id));
+        return bad(e.sequence, absl::StrCat("envelope names node ", f.node_id));
       }
       if (f.prev_hash != prev) {
         return bad(e.sequence,

@@ -92,8 +92,8 @@ TEST(VerifyTest, FlippedByteInACityCopy) {
     EXPECT_TRUE(Verify(server, kNode).ok());
     ASSERT_TRUE(copies.Close().ok());
   }
-  ASSERT_TRUE(storage::testing::FlipEnvelopeByte(
-                  dir.Sub("city/nodes/") + kNode, kBad + 1, 3, 0x80)
+  ASSERT_TRUE(storage::testing::FlipEnvelopeByte(dir.Sub("city/nodes/") + kNode,
+                                                 kBad + 1, 3, 0x80)
                   .ok());
   city::NodeCopies copies(dir.Sub("city"), false);
   CityLogSource source(&copies);
@@ -152,13 +152,15 @@ TEST(VerifyTest, ChainHashAndListLogs) {
     auto copy = copies.Get(node);
     ASSERT_TRUE(copy.ok());
   }
-  ASSERT_TRUE(testing::CopyToReplica(*log, **copies.Get(kNode), 1, 100, 1).ok());
+  ASSERT_TRUE(
+      testing::CopyToReplica(*log, **copies.Get(kNode), 1, 100, 1).ok());
   ASSERT_TRUE(copies.MarkDiverged("371311", "test").ok());
   CityLogSource city_source(&copies);
   AuditServer city(&city_source);
   grpc::ClientContext ctx2;
   v1::ListLogsResponse city_logs;
-  ASSERT_TRUE(city.stub().ListLogs(&ctx2, v1::ListLogsRequest(), &city_logs).ok());
+  ASSERT_TRUE(
+      city.stub().ListLogs(&ctx2, v1::ListLogsRequest(), &city_logs).ok());
   ASSERT_EQ(city_logs.logs_size(), 2);
   EXPECT_EQ(city_logs.logs(0).node_id(), "371302");
   EXPECT_EQ(city_logs.logs(0).head_sequence(), 100u);

@@ -4,8 +4,8 @@
 #include <fstream>
 #include <system_error>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "storage/status_macros.h"
 
@@ -16,7 +16,8 @@ absl::Status WriteText(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::trunc);
   out << text;
   out.flush();
-  if (!out) return absl::InternalError(absl::StrCat("backup: cannot write ", path));
+  if (!out)
+    return absl::InternalError(absl::StrCat("backup: cannot write ", path));
   return absl::OkStatus();
 }
 
@@ -40,10 +41,9 @@ std::string CurrentName(const std::string& read_models_dir) {
 
 }  // namespace
 
-absl::StatusOr<v1::BackupResponse> BackupCity(NodeCopies& copies,
-                                              const ProjectionRunner& runner,
-                                              const std::string& read_models_dir,
-                                              const std::string& dir) {
+absl::StatusOr<v1::BackupResponse> BackupCity(
+    NodeCopies& copies, const ProjectionRunner& runner,
+    const std::string& read_models_dir, const std::string& dir) {
   RETURN_IF_ERROR(MakeDir(dir));
   v1::BackupResponse response;
   std::string manifest =
@@ -60,8 +60,7 @@ absl::StatusOr<v1::BackupResponse> BackupCity(NodeCopies& copies,
     const std::string rel = absl::StrCat("read_models/", generation);
     RETURN_IF_ERROR(MakeDir(dir + "/read_models"));
     RETURN_IF_ERROR((*store)->Checkpoint(absl::StrCat(dir, "/", rel)));
-    RETURN_IF_ERROR(
-        WriteText(dir + "/read_models/CURRENT", generation + "\n"));
+    RETURN_IF_ERROR(WriteText(dir + "/read_models/CURRENT", generation + "\n"));
     v1::BackedUpDatabase* db = response.add_databases();
     db->set_path(rel);
     db->set_kind("read_models");
@@ -87,8 +86,8 @@ absl::StatusOr<v1::BackupResponse> BackupCity(NodeCopies& copies,
     absl::StrAppend(&manifest, rel, ": copy of node ", node,
                     ", at least through sequence ", head, "\n");
     if (std::optional<std::string> detail = copies.Divergence(node)) {
-      RETURN_IF_ERROR(WriteText(absl::StrCat(dir, "/", rel, ".diverged"),
-                                *detail + "\n"));
+      RETURN_IF_ERROR(
+          WriteText(absl::StrCat(dir, "/", rel, ".diverged"), *detail + "\n"));
       absl::StrAppend(&manifest, rel, ".diverged: DIVERGED: ", *detail, "\n");
     }
   }

@@ -29,10 +29,9 @@
 namespace reporting::city {
 
 // read_models_dir: the runner's directory (<data_dir>/read_models).
-absl::StatusOr<v1::BackupResponse> BackupCity(NodeCopies& copies,
-                                              const ProjectionRunner& runner,
-                                              const std::string& read_models_dir,
-                                              const std::string& dir);
+absl::StatusOr<v1::BackupResponse> BackupCity(
+    NodeCopies& copies, const ProjectionRunner& runner,
+    const std::string& read_models_dir, const std::string& dir);
 
 }  // namespace reporting::city
 

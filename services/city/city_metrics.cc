@@ -30,8 +30,8 @@ void AddReplication(const ReplicationServiceImpl& replication,
                     "to exist (0 when current)",
                     node, s.lag_seconds()});
     out->push_back({"reporting_replication_county_head",
-                    "Last head sequence the county reported",
-                    node, static_cast<double>(s.county_head())});
+                    "Last head sequence the county reported", node,
+                    static_cast<double>(s.county_head())});
     out->push_back({"reporting_replication_state",
                     "1 for the node's current replication state",
                     {{"node", s.node_id()}, {"state", StateName(s.state())}},
@@ -50,8 +50,8 @@ void AddProjection(const ProjectionRunner& runner,
                     "Last sequence of the node's log the city's copy holds",
                     node, static_cast<double>(f.copy_sequence())});
     out->push_back({"reporting_projected_sequence",
-                    "Last sequence of the node's log in the read models",
-                    node, static_cast<double>(f.projected_sequence())});
+                    "Last sequence of the node's log in the read models", node,
+                    static_cast<double>(f.projected_sequence())});
     const uint64_t lag = f.copy_sequence() > f.projected_sequence()
                              ? f.copy_sequence() - f.projected_sequence()
                              : 0;

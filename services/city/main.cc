@@ -109,19 +109,20 @@ int main(int argc, char** argv) {
 
   const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
   if (data_dir.empty()) return Fail("--data_dir is required");
-  services::TlsConfig tls{absl::GetFlag(FLAGS_tls_cert),
-                          absl::GetFlag(FLAGS_tls_key),
-                          absl::GetFlag(FLAGS_tls_ca),
-                          absl::GetFlag(FLAGS_insecure)};
+  services::TlsConfig tls{
+      absl::GetFlag(FLAGS_tls_cert), absl::GetFlag(FLAGS_tls_key),
+      absl::GetFlag(FLAGS_tls_ca), absl::GetFlag(FLAGS_insecure)};
   if (absl::Status s = services::CheckTlsConfig(tls, "city-aggregator");
       !s.ok()) {
     return Fail(std::string(s.message()));
   }
   auto credentials = services::ServerCredentialsFor(tls);
-  if (!credentials.ok()) return Fail(std::string(credentials.status().message()));
+  if (!credentials.ok())
+    return Fail(std::string(credentials.status().message()));
   if (tls.insecure) {
-    spdlog::warn("--insecure: PLAINTEXT, and every node id is taken on trust. "
-                 "For local development only");
+    spdlog::warn(
+        "--insecure: PLAINTEXT, and every node id is taken on trust. "
+        "For local development only");
   }
 
   city::NodeCopies copies(data_dir, absl::GetFlag(FLAGS_sync));
@@ -193,8 +194,8 @@ int main(int argc, char** argv) {
   };
   // Operators take online backups (OU=operator unless --insecure).
   services::AdminServiceImpl admin(
-      {!tls.insecure, [&copies, r = runner->get(), &projection](
-                          const std::string& dir) {
+      {!tls.insecure,
+       [&copies, r = runner->get(), &projection](const std::string& dir) {
          return city::BackupCity(copies, *r, projection.dir, dir);
        }});
   server.services.push_back(&admin);
@@ -205,8 +206,9 @@ int main(int argc, char** argv) {
                data_dir);
 
   services::WaitForShutdownSignal();
-  services::StopServer(*started->server, absl::Milliseconds(
-                                             absl::GetFlag(FLAGS_shutdown_grace_ms)));
+  services::StopServer(
+      *started->server,
+      absl::Milliseconds(absl::GetFlag(FLAGS_shutdown_grace_ms)));
   (*runner)->Stop();
   if (absl::Status s = copies.Close(); !s.ok()) {
     spdlog::error("closing the node copies: {}", s.ToString());

@@ -11,8 +11,8 @@
 #include <system_error>
 #include <utility>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "spdlog/spdlog.h"
 
@@ -59,7 +59,8 @@ NodeCopies::NodeCopies(std::string data_dir, bool sync)
        std::filesystem::directory_iterator(data_dir_ + "/nodes", ec)) {
     const std::string name = entry.path().filename().string();
     absl::string_view node = name;
-    if (!entry.is_regular_file() || !absl::ConsumeSuffix(&node, kDivergedSuffix)) {
+    if (!entry.is_regular_file() ||
+        !absl::ConsumeSuffix(&node, kDivergedSuffix)) {
       continue;
     }
     std::ifstream in(entry.path());

@@ -1,11 +1,11 @@
 #include "services/city/projection_runner.h"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <system_error>
-
-#include <unistd.h>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -27,7 +27,6 @@ constexpr char kCurrent[] = "CURRENT";
 std::string GenName(int generation) {
   return absl::StrFormat("gen-%06d", generation);
 }
-
 
 storage::ReadModelStore::WriteSet ToWriteSet(
     std::vector<projector::RowChange>&& rows, bool sync) {
@@ -234,8 +233,8 @@ absl::Status ProjectionRunner::Rebuild() {
   RETURN_IF_ERROR(storage::ReadModelStore::Destroy(dir));  // a crashed try
   ASSIGN_OR_RETURN(std::unique_ptr<storage::ReadModelStore> fresh,
                    storage::ReadModelStore::Open(dir));
-  auto projector =
-      std::make_unique<projector::Projector>(projector::Projector::Mode::kRebuild);
+  auto projector = std::make_unique<projector::Projector>(
+      projector::Projector::Mode::kRebuild);
   {
     absl::MutexLock l(&mu_);
     rebuild_fraction_ = 0;

@@ -14,11 +14,12 @@
 // batch) and, as a safety net, every `idle_wait`.
 //
 // Rebuild: into a fresh gen directory, from sequence 1 of every copy, with
-// progress (RebuildInto, rebuild.h: the nodes are folded in parallel); then CURRENT is switched (write + rename) and the old store
-// destroyed. Until the switch, queries read the previous complete store.
-// On start, a store whose model_version differs from the code's, or which
-// is not complete, is rebuilt by itself; queries are UNAVAILABLE (with a
-// retry hint) until then. Never half-built numbers.
+// progress (RebuildInto, rebuild.h: the nodes are folded in parallel); then
+// CURRENT is switched (write + rename) and the old store destroyed. Until the
+// switch, queries read the previous complete store. On start, a store whose
+// model_version differs from the code's, or which is not complete, is rebuilt
+// by itself; queries are UNAVAILABLE (with a retry hint) until then. Never
+// half-built numbers.
 //
 // Restart safety: state and checkpoint commit together, so a restart at
 // any moment resumes from the checkpoint without double counting.

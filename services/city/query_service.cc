@@ -30,8 +30,7 @@ absl::StatusOr<uint32_t> PageSize(uint32_t requested) {
 }
 
 template <typename M>
-absl::Status ParseRow(absl::string_view key, absl::string_view value,
-                      M& out) {
+absl::Status ParseRow(absl::string_view key, absl::string_view value, M& out) {
   if (!out.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
     return absl::DataLossError(absl::StrCat(
         "read models: row \"", absl::CEscape(key), "\" does not parse"));
@@ -81,8 +80,8 @@ absl::StatusOr<std::string> Today(const std::string& requested) {
     return absl::FormatTime("%Y-%m-%d", absl::Now(), absl::LocalTimeZone());
   }
   if (!county::IsValidDate(requested)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "today \"", requested, "\" is not a date (YYYY-MM-DD)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("today \"", requested, "\" is not a date (YYYY-MM-DD)"));
   }
   return requested;
 }
@@ -91,16 +90,15 @@ absl::Status CityOverview(const storage::ReadModelStore::View& view,
                           const std::string& today, v1::CityOverview& out) {
   absl::Status parse;
   v1::NodeFigures* city = out.mutable_city();
-  RETURN_IF_ERROR(view.Scan(
-      Family::kRows, projector::kNodeRowPrefix, "",
-      [&](absl::string_view k, absl::string_view v) {
-        v1::NodeFigures* node = out.add_nodes();
-        parse = ParseRow(k, v, *node);
-        if (!parse.ok()) return false;
-        projector::AddFigures(*node, *city);
-        projector::FinishForDay(today, *node);
-        return true;
-      }));
+  RETURN_IF_ERROR(view.Scan(Family::kRows, projector::kNodeRowPrefix, "",
+                            [&](absl::string_view k, absl::string_view v) {
+                              v1::NodeFigures* node = out.add_nodes();
+                              parse = ParseRow(k, v, *node);
+                              if (!parse.ok()) return false;
+                              projector::AddFigures(*node, *city);
+                              projector::FinishForDay(today, *node);
+                              return true;
+                            }));
   RETURN_IF_ERROR(parse);
   projector::FinishForDay(today, *city);
   out.set_today(today);
@@ -132,7 +130,8 @@ absl::Status ListUnits(const storage::ReadModelStore::View& view,
       NodePrefix(projector::kUnitRowPrefix, request.node_id());
   std::string start;
   if (!request.page_token().empty()) {
-    ASSIGN_OR_RETURN(std::string last, DecodeToken(request.page_token(), prefix));
+    ASSIGN_OR_RETURN(std::string last,
+                     DecodeToken(request.page_token(), prefix));
     start = After(last);
   }
   absl::Status parse;
@@ -250,12 +249,12 @@ absl::Status ListRectifications(const storage::ReadModelStore::View& view,
 namespace {
 
 class OverviewHolder final
-    : public grpc::MessageHolder<v1::GetCityOverviewRequest,
-                                 v1::CityOverview> {
+    : public grpc::MessageHolder<v1::GetCityOverviewRequest, v1::CityOverview> {
  public:
   OverviewHolder() : arena_(query::OverviewArenaOptions()) {
-    set_request(google::protobuf::Arena::CreateMessage<
-                v1::GetCityOverviewRequest>(&arena_));
+    set_request(
+        google::protobuf::Arena::CreateMessage<v1::GetCityOverviewRequest>(
+            &arena_));
     set_response(
         google::protobuf::Arena::CreateMessage<v1::CityOverview>(&arena_));
   }
@@ -309,8 +308,8 @@ grpc::Status QueryServiceImpl::GetNodeDetail(
   if (!store.ok()) return services::ToGrpcStatus(store.status());
   auto view = (*store)->NewView();
   std::string value;
-  auto found = view->Get(Family::kRows, projector::NodeRowKey(request->node_id()),
-                         &value);
+  auto found = view->Get(Family::kRows,
+                         projector::NodeRowKey(request->node_id()), &value);
   if (!found.ok()) return services::ToGrpcStatus(found.status());
   if (!*found) {
     return services::ToGrpcStatus(absl::NotFoundError(

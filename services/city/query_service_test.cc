@@ -1,5 +1,7 @@
 // QueryService logic against brute force, and the runner's live path,
 // restart and rebuild over real node logs.
+#include "services/city/query_service.h"
+
 #include <algorithm>
 #include <map>
 #include <random>
@@ -10,7 +12,6 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "services/city/projection_runner.h"
-#include "services/city/query_service.h"
 #include "services/projector/figures.h"
 #include "services/projector/history_generator.h"
 #include "services/projector/projector.h"
@@ -60,7 +61,8 @@ struct Logs {
       logs[kNodes[i]] = std::move(*log);
       projector::HistoryOptions h;
       h.units = 5 + static_cast<int>(i);
-      gens.emplace(kNodes[i], projector::HistoryGenerator(kNodes[i], 11 + i, h));
+      gens.emplace(kNodes[i],
+                   projector::HistoryGenerator(kNodes[i], 11 + i, h));
     }
   }
   std::map<std::string, storage::EventLog*> Map() const {
@@ -77,14 +79,14 @@ std::map<std::pair<int, std::string>, std::string> Dump(
     const storage::ReadModelStore& store) {
   std::map<std::pair<int, std::string>, std::string> out;
   for (Family f : {Family::kState, Family::kRows, Family::kCheckpoint}) {
-    EXPECT_TRUE(store
-                    .Scan(f, "", "",
-                          [&](absl::string_view k, absl::string_view v) {
-                            out[{static_cast<int>(f), std::string(k)}] =
-                                std::string(v);
-                            return true;
-                          })
-                    .ok());
+    EXPECT_TRUE(
+        store
+            .Scan(f, "", "",
+                  [&](absl::string_view k, absl::string_view v) {
+                    out[{static_cast<int>(f), std::string(k)}] = std::string(v);
+                    return true;
+                  })
+            .ok());
   }
   return out;
 }
@@ -108,8 +110,8 @@ void ExpectOverviewMatchesStore(const ProjectionRunner& runner) {
   builder.RegisterService(&service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   ASSERT_NE(server, nullptr);
-  auto stub =
-      v1::QueryService::NewStub(server->InProcessChannel(grpc::ChannelArguments()));
+  auto stub = v1::QueryService::NewStub(
+      server->InProcessChannel(grpc::ChannelArguments()));
   v1::GetCityOverviewRequest request;
   request.set_today("2024-09-01");
   v1::CityOverview answer;
@@ -163,7 +165,8 @@ TEST(QueryService, FiltersAndPagingMatchBruteForce) {
     if (rng() % 4 == 0)
       req.set_next_step(static_cast<v1::TransitionStep>(1 + rng() % 6));
     if (rng() % 3 == 0)
-      req.set_blocked_reason(static_cast<v1::BlockingReasonCode>(1 + rng() % 13));
+      req.set_blocked_reason(
+          static_cast<v1::BlockingReasonCode>(1 + rng() % 13));
     req.set_page_size(1 + rng() % 7);
     std::vector<std::string> expected;
     for (const auto& u : units) {
@@ -173,7 +176,8 @@ TEST(QueryService, FiltersAndPagingMatchBruteForce) {
       if (req.next_step() && u.next_step() != req.next_step()) continue;
       if (req.blocked_reason()) {
         bool has = false;
-        for (const auto& b : u.blocking()) has |= b.code() == req.blocked_reason();
+        for (const auto& b : u.blocking())
+          has |= b.code() == req.blocked_reason();
         if (!has) continue;
       }
       expected.push_back(u.node_id() + "/" + u.unit_id());
@@ -184,7 +188,8 @@ TEST(QueryService, FiltersAndPagingMatchBruteForce) {
       v1::ListUnitsResponse resp;
       ASSERT_TRUE(query::ListUnits(*view, req, resp).ok());
       EXPECT_LE(resp.units_size(), static_cast<int>(req.page_size()));
-      for (const auto& u : resp.units()) got.push_back(u.node_id() + "/" + u.unit_id());
+      for (const auto& u : resp.units())
+        got.push_back(u.node_id() + "/" + u.unit_id());
       if (resp.next_page_token().empty()) break;
       EXPECT_EQ(resp.units_size(), static_cast<int>(req.page_size()));
       req.set_page_token(resp.next_page_token());
@@ -196,8 +201,10 @@ TEST(QueryService, FiltersAndPagingMatchBruteForce) {
   for (int round = 0; round < 200; ++round) {
     v1::ListRectificationsRequest req;
     if (rng() % 2) req.set_node_id(kNodes[rng() % kNodes.size()]);
-    if (rng() % 3 == 0) req.set_kind(static_cast<v1::RectificationKind>(1 + rng() % 4));
-    if (rng() % 3 == 0) req.set_class_(static_cast<v1::RectificationClass>(1 + rng() % 3));
+    if (rng() % 3 == 0)
+      req.set_kind(static_cast<v1::RectificationKind>(1 + rng() % 4));
+    if (rng() % 3 == 0)
+      req.set_class_(static_cast<v1::RectificationClass>(1 + rng() % 3));
     req.set_page_size(1 + rng() % 9);
     std::vector<std::string> overdue, rest;
     for (auto i : items) {
@@ -238,7 +245,8 @@ TEST(QueryService, FiltersAndPagingMatchBruteForce) {
   EXPECT_EQ(overview.city().units().registered(), units.size());
   size_t late = 0;
   for (const auto& i : items) {
-    late += i.status() == v1::RECTIFICATION_STATUS_PLANNED && i.deadline() < today;
+    late +=
+        i.status() == v1::RECTIFICATION_STATUS_PLANNED && i.deadline() < today;
   }
   EXPECT_EQ(overview.city().rectifications().overdue(), late);
   // What GetCityOverview serves (the runner's in-memory base) equals the
@@ -268,18 +276,19 @@ TEST(ProjectionRunner, LiveRestartAndRebuildEqualAFreshRebuild) {
     auto runner = ProjectionRunner::Open(o);
     ASSERT_TRUE(runner.ok()) << runner.status();
     // Nothing built yet: UNAVAILABLE with a retry hint, never empty numbers.
-    EXPECT_EQ((*runner)->Store().status().code(), absl::StatusCode::kUnavailable);
+    EXPECT_EQ((*runner)->Store().status().code(),
+              absl::StatusCode::kUnavailable);
     (*runner)->Start();
     for (const auto& id : kNodes) {
-      ASSERT_TRUE((*runner)->WaitProjected(id, logs.logs[id]->GetHead().sequence,
-                                           absl::Seconds(30)));
+      ASSERT_TRUE((*runner)->WaitProjected(
+          id, logs.logs[id]->GetHead().sequence, absl::Seconds(30)));
     }
     // Live: more events arrive and are projected.
     logs.Grow(200);
     (*runner)->Notify();
     for (const auto& id : kNodes) {
-      ASSERT_TRUE((*runner)->WaitProjected(id, logs.logs[id]->GetHead().sequence,
-                                           absl::Seconds(30)));
+      ASSERT_TRUE((*runner)->WaitProjected(
+          id, logs.logs[id]->GetHead().sequence, absl::Seconds(30)));
     }
     (*runner)->Stop();
     auto store = (*runner)->Store();
@@ -295,8 +304,8 @@ TEST(ProjectionRunner, LiveRestartAndRebuildEqualAFreshRebuild) {
     ASSERT_TRUE((*runner)->Store().ok());  // the complete store serves at once
     (*runner)->Start();
     for (const auto& id : kNodes) {
-      ASSERT_TRUE((*runner)->WaitProjected(id, logs.logs[id]->GetHead().sequence,
-                                           absl::Seconds(30)));
+      ASSERT_TRUE((*runner)->WaitProjected(
+          id, logs.logs[id]->GetHead().sequence, absl::Seconds(30)));
     }
     (*runner)->Stop();
     auto store = (*runner)->Store();
@@ -324,11 +333,12 @@ TEST(ProjectionRunner, LiveRestartAndRebuildEqualAFreshRebuild) {
   {
     auto runner = ProjectionRunner::Open(o);
     ASSERT_TRUE(runner.ok());
-    EXPECT_EQ((*runner)->Store().status().code(), absl::StatusCode::kUnavailable);
+    EXPECT_EQ((*runner)->Store().status().code(),
+              absl::StatusCode::kUnavailable);
     (*runner)->Start();
     for (const auto& id : kNodes) {
-      ASSERT_TRUE((*runner)->WaitProjected(id, logs.logs[id]->GetHead().sequence,
-                                           absl::Seconds(30)));
+      ASSERT_TRUE((*runner)->WaitProjected(
+          id, logs.logs[id]->GetHead().sequence, absl::Seconds(30)));
     }
     (*runner)->Stop();
     auto store = (*runner)->Store();

@@ -1,9 +1,10 @@
 #include "services/city/rebuild.h"
 
+#include <time.h>
+
 #include <algorithm>
 #include <atomic>
 #include <thread>
-#include <time.h>
 #include <utility>
 #include <vector>
 
@@ -60,10 +61,9 @@ absl::Status Fold(Worker& w, std::atomic<uint64_t>& done,
         if (e.sequence > n.head) break;
         absl::Status st = w.projector.ApplyBytes(e.envelope, scratch);
         if (!st.ok()) {
-          return absl::Status(st.code(),
-                              absl::StrCat("rebuild: node ", n.node_id,
-                                           " sequence ", e.sequence, ": ",
-                                           st.message()));
+          return absl::Status(
+              st.code(), absl::StrCat("rebuild: node ", n.node_id, " sequence ",
+                                      e.sequence, ": ", st.message()));
         }
         ++applied;
       }
@@ -95,13 +95,13 @@ std::vector<Worker> Plan(const std::map<std::string, storage::EventLog*>& logs,
     nodes.push_back({node_id, log, log->GetHead().sequence});
   }
   if (workers <= 0) {
-    workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    workers =
+        static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   }
   workers = std::max(1, std::min<int>(workers, static_cast<int>(nodes.size())));
-  std::stable_sort(nodes.begin(), nodes.end(),
-                   [](const NodeLog& a, const NodeLog& b) {
-                     return a.head > b.head;
-                   });
+  std::stable_sort(
+      nodes.begin(), nodes.end(),
+      [](const NodeLog& a, const NodeLog& b) { return a.head > b.head; });
   std::vector<Worker> plan(workers);
   for (NodeLog& n : nodes) {
     Worker& w = *std::min_element(
@@ -124,9 +124,9 @@ double ThreadCpuSeconds() {
 std::string FormatProgress(const RebuildProgress& p) {
   const double pct =
       p.events_total == 0 ? 100.0 : 100.0 * p.events_done / p.events_total;
-  return absl::StrFormat("rebuild: %d/%d events (%.1f%%), %.0f events/s, ETA %.1f s",
-                         p.events_done, p.events_total, pct,
-                         p.events_per_second, p.eta_seconds);
+  return absl::StrFormat(
+      "rebuild: %d/%d events (%.1f%%), %.0f events/s, ETA %.1f s",
+      p.events_done, p.events_total, pct, p.events_per_second, p.eta_seconds);
 }
 
 absl::StatusOr<RebuildStats> RebuildInto(
@@ -203,9 +203,9 @@ absl::StatusOr<RebuildStats> RebuildInto(
   RETURN_IF_ERROR(loaded);
   storage::ReadModelStore::WriteSet meta;
   meta.sync = true;
-  meta.puts = {{Family::kMeta, kModelVersionKey,
-                absl::StrCat(projector::kModelVersion)},
-               {Family::kMeta, kCompleteKey, "1"}};
+  meta.puts = {
+      {Family::kMeta, kModelVersionKey, absl::StrCat(projector::kModelVersion)},
+      {Family::kMeta, kCompleteKey, "1"}};
   RETURN_IF_ERROR(store.Apply(meta));
 
   RebuildStats stats;

@@ -82,8 +82,8 @@ grpc::Status ReplicationServiceImpl::Push(
                                      ": replaced by a newer stream"));
   }
   if (!s.ok() && s.code() != absl::StatusCode::kCancelled) {
-    spdlog::warn("replication: push{}{} ended: {}", node.empty() ? "" : " node ",
-                 node, s.ToString());
+    spdlog::warn("replication: push{}{} ended: {}",
+                 node.empty() ? "" : " node ", node, s.ToString());
   }
   return services::ToGrpcStatus(s);
 }
@@ -141,10 +141,10 @@ absl::Status ReplicationServiceImpl::RunPush(
     ASSIGN_OR_RETURN(storage::StoredEvent held,
                      log->ReadOne(hello.head_sequence()));
     if (held.hash != hello.head_hash()) {
-      return Diverged(node, absl::StrCat(
-          "at sequence ", hello.head_sequence(), " the node's hash is ",
-          Hex(hello.head_hash()), " but the city's copy holds ",
-          Hex(held.hash)));
+      return Diverged(
+          node, absl::StrCat("at sequence ", hello.head_sequence(),
+                             " the node's hash is ", Hex(hello.head_hash()),
+                             " but the city's copy holds ", Hex(held.hash)));
     }
   }
   if (!stream->Write(CursorResponse(head, /*ack=*/false))) {
@@ -156,8 +156,7 @@ absl::Status ReplicationServiceImpl::RunPush(
   // (one sync then covers several batches).
   AckQueue acks;
   std::thread acker([&] { RunAcker(node, log, context, stream, &acks); });
-  absl::Status status =
-      ReadBatches(node, log, context, stream, head, &acks);
+  absl::Status status = ReadBatches(node, log, context, stream, head, &acks);
   {
     absl::MutexLock l(&acks.mu);
     acks.closing = true;
@@ -236,9 +235,8 @@ absl::Status ReplicationServiceImpl::ReadBatches(
         }
         if (static_cast<size_t>(batch->events_size()) > kMaxBatchEvents) {
           return absl::ResourceExhaustedError(absl::StrCat(
-              "replication: node ", node, ": a batch of ",
-              batch->events_size(), " events; at most ", kMaxBatchEvents,
-              " per batch"));
+              "replication: node ", node, ": a batch of ", batch->events_size(),
+              " events; at most ", kMaxBatchEvents, " per batch"));
         }
         size_t bytes = 0;
         for (const v1::StoredEvent& e : batch->events()) {
@@ -253,9 +251,9 @@ absl::Status ReplicationServiceImpl::ReadBatches(
             batch->events(batch->events_size() - 1).sequence();
         if (batch->head_sequence() < last) {
           return absl::InvalidArgumentError(absl::StrCat(
-              "replication: node ", node, ": the batch carries sequence ",
-              last, " but reports the node's head as ",
-              batch->head_sequence(), ": out of range"));
+              "replication: node ", node, ": the batch carries sequence ", last,
+              " but reports the node's head as ", batch->head_sequence(),
+              ": out of range"));
         }
         events.clear();
         events.reserve(batch->events_size());
@@ -285,10 +283,11 @@ absl::Status ReplicationServiceImpl::ReadBatches(
           ASSIGN_OR_RETURN(storage::StoredEvent held,
                            log->ReadOne(hb.head_sequence()));
           if (held.hash != hb.head_hash()) {
-            return Diverged(node, absl::StrCat(
-                "at sequence ", hb.head_sequence(), " the node's hash is ",
-                Hex(hb.head_hash()), " but the city's copy holds ",
-                Hex(held.hash)));
+            return Diverged(
+                node,
+                absl::StrCat("at sequence ", hb.head_sequence(),
+                             " the node's hash is ", Hex(hb.head_hash()),
+                             " but the city's copy holds ", Hex(held.hash)));
           }
         }
         RETURN_IF_ERROR(ack(head));
@@ -296,10 +295,11 @@ absl::Status ReplicationServiceImpl::ReadBatches(
       }
       case v1::PushRequest::kDivergence: {
         const v1::Divergence& d = request.divergence();
-        return Diverged(node, absl::StrCat(
-            "reported by the node: at sequence ", d.sequence(),
-            " the node's hash is ", Hex(d.county_hash()),
-            ", the city's copy holds ", Hex(d.city_hash()), ": ", d.detail()));
+        return Diverged(
+            node, absl::StrCat("reported by the node: at sequence ",
+                               d.sequence(), " the node's hash is ",
+                               Hex(d.county_hash()), ", the city's copy holds ",
+                               Hex(d.city_hash()), ": ", d.detail()));
       }
       case v1::PushRequest::kHello:
         return absl::InvalidArgumentError(
@@ -317,8 +317,7 @@ absl::Status ReplicationServiceImpl::ReadBatches(
              : absl::OkStatus();
 }
 
-void ReplicationServiceImpl::Attach(const std::string& node,
-                                    uint64_t stream_id,
+void ReplicationServiceImpl::Attach(const std::string& node, uint64_t stream_id,
                                     grpc::ServerContext* context,
                                     uint64_t copy_head) {
   absl::MutexLock l(&mu_);
@@ -386,10 +385,13 @@ absl::Status ReplicationServiceImpl::Diverged(const std::string& node,
     spdlog::error("replication: node {}: could not record the divergence: {}",
                   node, s.ToString());
   }
-  return absl::DataLossError(absl::StrCat(
-      "replication: node ", node, ": the city's copy and the node's log "
-      "diverge (", detail, "); replication of this node is stopped and "
-      "nothing is overwritten: an operator must investigate"));
+  return absl::DataLossError(
+      absl::StrCat("replication: node ", node,
+                   ": the city's copy and the node's log "
+                   "diverge (",
+                   detail,
+                   "); replication of this node is stopped and "
+                   "nothing is overwritten: an operator must investigate"));
 }
 
 v1::NodeReplicationStatus ReplicationServiceImpl::StatusOf(
@@ -429,8 +431,7 @@ v1::NodeReplicationStatus ReplicationServiceImpl::StatusOf(
                                      : v1::REPLICATION_STATE_STALLED);
     if (lag > 0 && !moving) {
       out.set_detail(absl::StrCat("connected but no progress for ",
-                                  (now - st.last_progress_us) / 1000000,
-                                  " s"));
+                                  (now - st.last_progress_us) / 1000000, " s"));
     }
   } else if (lag > 0) {
     out.set_state(v1::REPLICATION_STATE_STALLED);
@@ -452,10 +453,10 @@ grpc::Status ReplicationServiceImpl::GetStatus(
     const std::vector<std::string> known = copies_->Nodes();
     if (std::find(known.begin(), known.end(), request->node_id()) ==
         known.end()) {
-      return grpc::Status(grpc::StatusCode::NOT_FOUND,
-                          absl::StrCat("replication: no copy of node ",
-                                       request->node_id(),
-                                       " (it has never pushed)"));
+      return grpc::Status(
+          grpc::StatusCode::NOT_FOUND,
+          absl::StrCat("replication: no copy of node ", request->node_id(),
+                       " (it has never pushed)"));
     }
     nodes.push_back(request->node_id());
   } else {

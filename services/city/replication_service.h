@@ -16,8 +16,9 @@
 //      node, chain; batch + cursor in one write) and acknowledged with the
 //      cursor once that write is durable (EventLog::AwaitDurable, on a
 //      second thread per stream, so that the next batch is written while
-//      this one syncs: pipelining, one sync for several batches). A Heartbeat is acknowledged the same way, so
-//      the county knows the stream is alive while idle.
+//      this one syncs: pipelining, one sync for several batches). A Heartbeat
+//      is acknowledged the same way, so the county knows the stream is alive
+//      while idle.
 //   Any refusal ends the stream with its status and leaves the copy as it
 //   was. DATA_LOSS from storage (an event differing from the one held) and
 //   a county's Divergence message are recorded durably (NodeCopies) and
@@ -77,10 +78,9 @@ class ReplicationServiceImpl final : public v1::ReplicationService::Service {
   // copies is not owned and must outlive the service.
   ReplicationServiceImpl(NodeCopies* copies, ReplicationServiceOptions options);
 
-  grpc::Status Push(
-      grpc::ServerContext* context,
-      grpc::ServerReaderWriter<v1::PushResponse, v1::PushRequest>* stream)
-      override;
+  grpc::Status Push(grpc::ServerContext* context,
+                    grpc::ServerReaderWriter<v1::PushResponse, v1::PushRequest>*
+                        stream) override;
   grpc::Status GetStatus(grpc::ServerContext* context,
                          const v1::GetStatusRequest* request,
                          v1::GetStatusResponse* response) override;

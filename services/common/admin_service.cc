@@ -23,7 +23,8 @@ absl::Status CheckOperator(const grpc::ServerContext& context, bool enforce) {
   }
   return absl::PermissionDeniedError(absl::StrCat(
       "admin: this service needs a client certificate with OU=operator; the "
-      "caller's certificate (CN=", cn, ") has OU=", role.empty() ? "(none)" : role));
+      "caller's certificate (CN=",
+      cn, ") has OU=", role.empty() ? "(none)" : role));
 }
 
 absl::Status CheckDir(const std::string& dir) {
@@ -35,8 +36,8 @@ absl::Status CheckDir(const std::string& dir) {
   }
   std::error_code ec;
   if (std::filesystem::exists(path, ec)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "backup: ", dir, " exists; name a new directory"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("backup: ", dir, " exists; name a new directory"));
   }
   const std::filesystem::path parent = path.parent_path();
   if (!std::filesystem::is_directory(parent, ec)) {
@@ -59,9 +60,8 @@ grpc::Status AdminServiceImpl::Backup(grpc::ServerContext* context,
     return ToGrpcStatus(s);
   }
   // Normalized, so "/backups/x/" and "/backups/x" are the same directory.
-  std::string dir = std::filesystem::path(request->dir())
-                        .lexically_normal()
-                        .string();
+  std::string dir =
+      std::filesystem::path(request->dir()).lexically_normal().string();
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   if (absl::Status s = CheckDir(request->dir().empty() ? "" : dir); !s.ok()) {
     return ToGrpcStatus(s);

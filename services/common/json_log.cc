@@ -1,11 +1,11 @@
 #include "services/common/json_log.h"
-#include "services/common/json_text.h"
 
 #include <chrono>
 #include <cstdint>
 #include <ctime>
 
 #include "absl/strings/str_format.h"
+#include "services/common/json_text.h"
 
 namespace reporting::services {
 

@@ -1,9 +1,9 @@
 #include "services/common/json_log.h"
-#include "services/common/json_text.h"
 
 #include <string>
 
 #include "gtest/gtest.h"
+#include "services/common/json_text.h"
 #include "spdlog/details/log_msg.h"
 
 namespace reporting::services {

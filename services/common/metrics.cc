@@ -58,8 +58,8 @@ absl::Status Metrics::Serve(const std::string& listen) {
     // One thread: scrapes are rare and small.
     exposer_ = std::make_unique<prometheus::Exposer>(listen, 1);
   } catch (const std::exception& e) {
-    return absl::UnavailableError(absl::StrCat(
-        "metrics: cannot listen on ", listen, ": ", e.what()));
+    return absl::UnavailableError(
+        absl::StrCat("metrics: cannot listen on ", listen, ": ", e.what()));
   }
   const std::vector<int> ports = exposer_->GetListeningPorts();
   if (ports.empty()) {

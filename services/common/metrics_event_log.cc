@@ -11,8 +11,9 @@ prometheus::Family<prometheus::Histogram>& AppendFamily(
     prometheus::Registry& registry) {
   return prometheus::BuildHistogram()
       .Name("reporting_append_seconds")
-      .Help("EventLog::Append time, from the call to the durable "
-            "acknowledgement (WAL synced), by result")
+      .Help(
+          "EventLog::Append time, from the call to the durable "
+          "acknowledgement (WAL synced), by result")
       .Register(registry);
 }
 
@@ -32,8 +33,8 @@ TimedEventLog::TimedEventLog(storage::EventLog* log,
       ok_(AppendFamily(registry).Add({{"result", "ok"}}, AppendBuckets())),
       duplicate_(AppendFamily(registry).Add({{"result", "duplicate"}},
                                             AppendBuckets())),
-      refused_(AppendFamily(registry).Add({{"result", "refused"}},
-                                          AppendBuckets())),
+      refused_(
+          AppendFamily(registry).Add({{"result", "refused"}}, AppendBuckets())),
       events_(prometheus::BuildCounter()
                   .Name("reporting_appended_events_total")
                   .Help("Events appended to this node's log by commands")
@@ -44,17 +45,17 @@ absl::StatusOr<storage::AppendResult> TimedEventLog::Append(
     const storage::AppendRequest& request) {
   const auto start = std::chrono::steady_clock::now();
   absl::StatusOr<storage::AppendResult> result = log_->Append(request);
-  const double seconds = std::chrono::duration<double>(
-                             std::chrono::steady_clock::now() - start)
-                             .count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   if (!result.ok()) {
     refused_.Observe(seconds);
   } else if (result->duplicate) {
     duplicate_.Observe(seconds);
   } else {
     ok_.Observe(seconds);
-    events_.Increment(
-        static_cast<double>(result->last_sequence - result->first_sequence + 1));
+    events_.Increment(static_cast<double>(result->last_sequence -
+                                          result->first_sequence + 1));
   }
   return result;
 }

@@ -37,7 +37,8 @@ class TimedEventLog : public storage::EventLog {
       uint64_t from, storage::ReadLimits limits) const override {
     return log_->Read(from, limits);
   }
-  absl::StatusOr<storage::StoredEvent> ReadOne(uint64_t sequence) const override {
+  absl::StatusOr<storage::StoredEvent> ReadOne(
+      uint64_t sequence) const override {
     return log_->ReadOne(sequence);
   }
   absl::StatusOr<std::vector<storage::StoredEvent>> ReadStream(

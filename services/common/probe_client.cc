@@ -5,8 +5,8 @@
 #include "absl/status/status.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/client_context.h"
-#include "src/proto/grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "services/common/grpc_status.h"
+#include "src/proto/grpc/reflection/v1alpha/reflection.grpc.pb.h"
 
 namespace reporting::services {
 namespace {
@@ -45,7 +45,8 @@ absl::StatusOr<std::vector<std::string>> ListServices(
   auto stream = stub->ServerReflectionInfo(&ctx);
   refl::ServerReflectionRequest request;
   request.set_list_services("*");
-  if (!stream->Write(request)) return absl::UnavailableError("reflection: write failed");
+  if (!stream->Write(request))
+    return absl::UnavailableError("reflection: write failed");
   stream->WritesDone();
   refl::ServerReflectionResponse response;
   std::vector<std::string> names;

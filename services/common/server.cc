@@ -63,7 +63,8 @@ int WaitForShutdownSignal() {
       spdlog::warn("SIGHUP ignored: configuration reload is not supported");
       continue;
     }
-    spdlog::info("received {}, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    spdlog::info("received {}, shutting down",
+                 sig == SIGTERM ? "SIGTERM" : "SIGINT");
     return sig;
   }
 }
@@ -86,12 +87,14 @@ absl::StatusOr<StartedServer> StartServer(const ServerOptions& options) {
     builder.AddChannelArgument(name, value);
   }
   if (options.min_pollers > 0) {
-    builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS,
-                                options.min_pollers);
+    builder.SetSyncServerOption(
+        grpc::ServerBuilder::SyncServerOption::MIN_POLLERS,
+        options.min_pollers);
   }
   if (options.max_pollers > 0) {
-    builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
-                                options.max_pollers);
+    builder.SetSyncServerOption(
+        grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
+        options.max_pollers);
   }
   // No SO_REUSEPORT: a second server on a busy port must fail loudly, not
   // silently share the port's traffic with the first.
@@ -110,9 +113,9 @@ absl::StatusOr<StartedServer> StartServer(const ServerOptions& options) {
   }
   started.server = builder.BuildAndStart();
   if (started.server == nullptr || started.port == 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot listen on ", options.listen,
-        ": address in use or not a valid host:port"));
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", options.listen,
+                     ": address in use or not a valid host:port"));
   }
   // The overall status ("") is SERVING by default; the default service
   // reports the per-service status of every registered name only once set.

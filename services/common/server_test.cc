@@ -10,17 +10,17 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "google/protobuf/wrappers.pb.h"
 #include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
-#include "gtest/gtest.h"
-#include "services/common/grpc_status.h"
-#include "services/common/probe_client.h"
 #include "grpcpp/impl/codegen/client_unary_call.h"
 #include "grpcpp/impl/codegen/proto_utils.h"
 #include "grpcpp/impl/codegen/rpc_method.h"
 #include "grpcpp/impl/codegen/rpc_service_method.h"
+#include "grpcpp/security/credentials.h"
 #include "grpcpp/support/method_handler.h"
-#include "google/protobuf/wrappers.pb.h"
+#include "gtest/gtest.h"
+#include "services/common/grpc_status.h"
+#include "services/common/probe_client.h"
 
 namespace reporting::services {
 namespace {
@@ -100,8 +100,7 @@ TEST(ServerTest, StopLetsInFlightCallsFinish) {
 TEST(ServerTest, UnbindableAddressIsUnavailable) {
   auto first = StartServer(Listen("127.0.0.1:0"));
   ASSERT_TRUE(first.ok());
-  auto second =
-      StartServer(Listen(absl::StrCat("127.0.0.1:", first->port)));
+  auto second = StartServer(Listen(absl::StrCat("127.0.0.1:", first->port)));
   EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
   StopServer(*first->server, absl::Seconds(1));
 }
@@ -114,7 +113,8 @@ TEST(ServerTest, ShutdownSignalIsReturnedNotHandled) {
 }
 
 TEST(GrpcStatusTest, KeepsCodeAndMessage) {
-  grpc::Status s = ToGrpcStatus(absl::AbortedError("unit/371302-U0042: expected 3, found 4"));
+  grpc::Status s = ToGrpcStatus(
+      absl::AbortedError("unit/371302-U0042: expected 3, found 4"));
   EXPECT_EQ(s.error_code(), grpc::StatusCode::ABORTED);
   EXPECT_EQ(s.error_message(), "unit/371302-U0042: expected 3, found 4");
   EXPECT_TRUE(ToGrpcStatus(absl::OkStatus()).ok());

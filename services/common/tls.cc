@@ -12,8 +12,7 @@
 namespace reporting::services {
 namespace {
 
-absl::StatusOr<std::string> ReadPem(const std::string& path,
-                                    const char* what) {
+absl::StatusOr<std::string> ReadPem(const std::string& path, const char* what) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return absl::NotFoundError(
@@ -36,16 +35,18 @@ absl::Status CheckTlsConfig(const TlsConfig& config,
   const int given = !config.cert_file.empty() + !config.key_file.empty() +
                     !config.ca_file.empty();
   if (config.insecure && given > 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        program, ": --insecure and --tls_cert/--tls_key/--tls_ca exclude "
-                 "each other; give one or the other"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(program,
+                     ": --insecure and --tls_cert/--tls_key/--tls_ca exclude "
+                     "each other; give one or the other"));
   }
   if (!config.insecure && given < 3) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        program, ": refusing to start without transport security: give "
-                 "--tls_cert, --tls_key and --tls_ca (mutual TLS; "
-                 "deploy/gen-certs.sh makes development certificates), or "
-                 "--insecure for plaintext on a development machine"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(program,
+                     ": refusing to start without transport security: give "
+                     "--tls_cert, --tls_key and --tls_ca (mutual TLS; "
+                     "deploy/gen-certs.sh makes development certificates), or "
+                     "--insecure for plaintext on a development machine"));
   }
   return absl::OkStatus();
 }
@@ -66,8 +67,8 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
   return grpc::SslServerCredentials(options);
 }
 
-absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>>
-ChannelCredentialsFor(const TlsConfig& config) {
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFor(
+    const TlsConfig& config) {
   if (config.insecure) return grpc::InsecureChannelCredentials();
   auto ca = ReadPem(config.ca_file, "CA certificate");
   if (!ca.ok()) return ca.status();

@@ -34,7 +34,8 @@ struct TlsConfig {
 // OK when exactly one of "all three TLS files" or `insecure` is given;
 // INVALID_ARGUMENT with a message naming the flags otherwise. `program`
 // prefixes the message.
-absl::Status CheckTlsConfig(const TlsConfig& config, const std::string& program);
+absl::Status CheckTlsConfig(const TlsConfig& config,
+                            const std::string& program);
 
 // Server credentials: mutual TLS (client certificate required and verified
 // against ca_file), or insecure ones when config.insecure. NOT_FOUND /
@@ -44,8 +45,8 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
 
 // Channel credentials: TLS with this client's certificate, trusting only
 // ca_file; or insecure ones when config.insecure.
-absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>>
-ChannelCredentialsFor(const TlsConfig& config);
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFor(
+    const TlsConfig& config);
 
 // The common name of the verified client certificate of the call; empty for
 // a plaintext call or a client without certificate.

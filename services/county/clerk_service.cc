@@ -1,7 +1,8 @@
 // ClerkService: GetEvaluation. The other reads are in clerk_service_unit.cc.
+#include "services/county/clerk_service.h"
+
 #include "absl/strings/str_cat.h"
 #include "services/common/grpc_status.h"
-#include "services/county/clerk_service.h"
 #include "services/county/domain/evaluation.h"
 #include "services/county/domain/registration.h"
 #include "services/county/ids.h"
@@ -12,11 +13,16 @@ namespace {
 
 v1::EvaluationStatus StatusOf(EvaluationPhase phase) {
   switch (phase) {
-    case EvaluationPhase::kRecorded: return v1::EVALUATION_STATUS_RECORDED;
-    case EvaluationPhase::kShown: return v1::EVALUATION_STATUS_SHOWN;
-    case EvaluationPhase::kDisputed: return v1::EVALUATION_STATUS_DISPUTED;
-    case EvaluationPhase::kSigned: return v1::EVALUATION_STATUS_SIGNED;
-    case EvaluationPhase::kNone: break;
+    case EvaluationPhase::kRecorded:
+      return v1::EVALUATION_STATUS_RECORDED;
+    case EvaluationPhase::kShown:
+      return v1::EVALUATION_STATUS_SHOWN;
+    case EvaluationPhase::kDisputed:
+      return v1::EVALUATION_STATUS_DISPUTED;
+    case EvaluationPhase::kSigned:
+      return v1::EVALUATION_STATUS_SIGNED;
+    case EvaluationPhase::kNone:
+      break;
   }
   return v1::EVALUATION_STATUS_UNSPECIFIED;
 }
@@ -28,19 +34,21 @@ absl::Status GetEvaluationView(const NodeEnv& env,
   ASSIGN_OR_RETURN(std::string unit_id, CheckId(IdKind::kMember, "member_id",
                                                 member_id, env.node_id));
   if (!v1::Batch_IsValid(request.batch())) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "batch ", request.batch(), " is not a batch: give 1 (first), 2 "
-                                   "(second) or leave it unspecified"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("batch ", request.batch(),
+                     " is not a batch: give 1 (first), 2 "
+                     "(second) or leave it unspecified"));
   }
   ASSIGN_OR_RETURN(Stream unit, ReadWholeStream(*env.log, UnitStream(unit_id)));
   ASSIGN_OR_RETURN(Roster roster, FoldRoster(unit.events));
-  ASSIGN_OR_RETURN(RosterMember member, RequireMember(roster, unit_id, member_id));
-  const v1::Batch batch = request.batch() == v1::BATCH_UNSPECIFIED
-                              ? member.batch
-                              : request.batch();
-  ASSIGN_OR_RETURN(Stream stream,
-                   ReadWholeStream(*env.log, EvaluationStream(
-                                                 member_id, BatchNumber(batch))));
+  ASSIGN_OR_RETURN(RosterMember member,
+                   RequireMember(roster, unit_id, member_id));
+  const v1::Batch batch =
+      request.batch() == v1::BATCH_UNSPECIFIED ? member.batch : request.batch();
+  ASSIGN_OR_RETURN(
+      Stream stream,
+      ReadWholeStream(*env.log,
+                      EvaluationStream(member_id, BatchNumber(batch))));
   ASSIGN_OR_RETURN(EvaluationState state, FoldEvaluation(stream.events));
   if (!state.recorded()) {
     return absl::NotFoundError(absl::StrCat(

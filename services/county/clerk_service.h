@@ -29,8 +29,8 @@ namespace reporting::county {
 // The replicator's status as GetReplicationStatus reports it (kept apart
 // from replicator.h so the read API does not depend on the replicator).
 struct ReplicationProbeResult {
-  std::string city;            // host:port
-  std::string state;           // ReplicatorStateName
+  std::string city;   // host:port
+  std::string state;  // ReplicatorStateName
   uint64_t acked_sequence = 0;
   std::string detail;
 };
@@ -56,9 +56,10 @@ class ClerkServiceImpl final : public v1::ClerkService::Service {
   grpc::Status GetRectification(grpc::ServerContext* context,
                                 const v1::GetRectificationRequest* request,
                                 v1::RectificationView* response) override;
-  grpc::Status GetBlockingReasons(grpc::ServerContext* context,
-                                  const v1::GetBlockingReasonsRequest* request,
-                                  v1::GetBlockingReasonsResponse* response) override;
+  grpc::Status GetBlockingReasons(
+      grpc::ServerContext* context,
+      const v1::GetBlockingReasonsRequest* request,
+      v1::GetBlockingReasonsResponse* response) override;
   grpc::Status GetReplicationStatus(
       grpc::ServerContext* context,
       const v1::GetReplicationStatusRequest* request,

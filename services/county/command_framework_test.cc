@@ -42,18 +42,22 @@ TEST(CommandFrameworkTest, MetaIsChecked) {
             StatusCode::INVALID_ARGUMENT);
   meta.set_command_id("ok-id");
   meta.set_actor("");
-  grpc::Status s = node.Send(&Stub::RegisterUnit, Unit("371302-U0001"), nullptr, &meta);
+  grpc::Status s =
+      node.Send(&Stub::RegisterUnit, Unit("371302-U0001"), nullptr, &meta);
   EXPECT_EQ(s.error_code(), StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(s.error_message().find("actor"), std::string::npos);
   meta.set_actor("clerk:wang.li@371302");
   meta.set_command_id(std::string(128, '~'));
-  EXPECT_TRUE(node.Send(&Stub::RegisterUnit, Unit("371302-U0001"), nullptr, &meta).ok());
+  EXPECT_TRUE(
+      node.Send(&Stub::RegisterUnit, Unit("371302-U0001"), nullptr, &meta)
+          .ok());
 }
 
 TEST(CommandFrameworkTest, ResultNamesSequencesAndStreamVersions) {
   TestNode node;
   v1::CommandResult result;
-  ASSERT_TRUE(node.Send(&Stub::RegisterUnit, Unit("371302-U0001"), &result).ok());
+  ASSERT_TRUE(
+      node.Send(&Stub::RegisterUnit, Unit("371302-U0001"), &result).ok());
   EXPECT_EQ(result.first_sequence(), 2u);  // after NodeRegistered
   EXPECT_EQ(result.last_sequence(), 2u);
   ASSERT_EQ(result.stream_versions_size(), 1);
@@ -66,7 +70,8 @@ TEST(CommandFrameworkTest, DuplicateIsAnsweredEvenWhenItWouldNowBeRefused) {
   TestNode node;
   v1::CommandMeta meta = node.Meta("retry-me");
   v1::CommandResult first, again;
-  ASSERT_TRUE(node.Send(&Stub::RegisterUnit, Unit("371302-U0001"), &first, &meta).ok());
+  ASSERT_TRUE(
+      node.Send(&Stub::RegisterUnit, Unit("371302-U0001"), &first, &meta).ok());
   // The same id with a different, invalid body: still the first answer.
   v1::UnitRegistered invalid = Unit("371302-U0001");
   invalid.set_member_count(0);
@@ -79,9 +84,11 @@ TEST(CommandFrameworkTest, DuplicateSurvivesRestart) {
   TestNode node;
   v1::CommandMeta meta = node.Meta("before-restart");
   v1::CommandResult first, again;
-  ASSERT_TRUE(node.Send(&Stub::RegisterUnit, Unit("371302-U0001"), &first, &meta).ok());
+  ASSERT_TRUE(
+      node.Send(&Stub::RegisterUnit, Unit("371302-U0001"), &first, &meta).ok());
   node.Restart();
-  ASSERT_TRUE(node.Send(&Stub::RegisterUnit, Unit("371302-U0001"), &again, &meta).ok());
+  ASSERT_TRUE(
+      node.Send(&Stub::RegisterUnit, Unit("371302-U0001"), &again, &meta).ok());
   EXPECT_TRUE(again.duplicate());
   EXPECT_EQ(again.last_sequence(), first.last_sequence());
 }
@@ -96,7 +103,8 @@ TEST(CommandFrameworkTest, ExpectedVersionMismatchIsAborted) {
   meta.set_expected_version(2);
   grpc::Status s = node.Send(&Stub::RegisterBranch, branch, nullptr, &meta);
   EXPECT_EQ(s.error_code(), StatusCode::ABORTED) << Describe(s);
-  EXPECT_NE(s.error_message().find("expected version 2, found 3"), std::string::npos);
+  EXPECT_NE(s.error_message().find("expected version 2, found 3"),
+            std::string::npos);
   meta = node.Meta();
   meta.set_expected_version(3);
   v1::CommandResult result;
@@ -117,9 +125,11 @@ TEST(CommandFrameworkTest, HealthIsServingAndReflectionListsTheServices) {
   EXPECT_EQ(*health, "SERVING");
   auto names = services::ListServices(node.channel());
   ASSERT_TRUE(names.ok()) << names.status();
-  for (const char* want : {"reporting.v1.CommandService", "reporting.v1.ClerkService",
-                           "grpc.health.v1.Health"}) {
-    EXPECT_NE(std::find(names->begin(), names->end(), want), names->end()) << want;
+  for (const char* want :
+       {"reporting.v1.CommandService", "reporting.v1.ClerkService",
+        "grpc.health.v1.Health"}) {
+    EXPECT_NE(std::find(names->begin(), names->end(), want), names->end())
+        << want;
   }
 }
 

@@ -37,12 +37,13 @@ class StartLine {
 
 // Event types and payloads of a stream, in order (what must be equal
 // between the raced and the serial run; ids and times differ).
-std::vector<std::pair<std::string, std::string>> Contents(storage::EventLog& log,
-                                                          const std::string& stream) {
+std::vector<std::pair<std::string, std::string>> Contents(
+    storage::EventLog& log, const std::string& stream) {
   auto read = ReadWholeStream(log, stream);
   EXPECT_TRUE(read.ok()) << read.status();
   std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& e : read->events) out.emplace_back(e.event_type(), e.payload());
+  for (const auto& e : read->events)
+    out.emplace_back(e.event_type(), e.payload());
   return out;
 }
 

@@ -18,7 +18,8 @@ class EvaluationTest : public ::testing::Test {
 
   grpc::Status Record(const std::string& member,
                       v1::Rating rating = v1::RATING_QUALIFIED,
-                      std::vector<std::string> shortcomings = {"学习不够深入"}) {
+                      std::vector<std::string> shortcomings = {
+                          "学习不够深入"}) {
     v1::EvaluationRecorded e;
     e.set_member_id(member);
     e.set_rating(rating);
@@ -58,7 +59,8 @@ class EvaluationTest : public ::testing::Test {
     e.set_feedback("支部已反馈评议结果");
     return node_.Send(&Stub::GiveEvaluationFeedback, e);
   }
-  grpc::Status Assign(const std::string& member, const std::string& measure = "谈心谈话",
+  grpc::Status Assign(const std::string& member,
+                      const std::string& measure = "谈心谈话",
                       const std::string& helper = "李书记") {
     v1::TransformationMeasureAssigned e;
     e.set_member_id(member);
@@ -85,10 +87,10 @@ class EvaluationTest : public ::testing::Test {
   TestNode node_;
 };
 
-#define EXPECT_CODE(call, code)                         \
-  do {                                                  \
-    grpc::Status s_ = (call);                           \
-    EXPECT_EQ(s_.error_code(), code) << Describe(s_);   \
+#define EXPECT_CODE(call, code)                       \
+  do {                                                \
+    grpc::Status s_ = (call);                         \
+    EXPECT_EQ(s_.error_code(), code) << Describe(s_); \
   } while (0)
 
 TEST_F(EvaluationTest, OpinionWithoutShortcomingIsRefused) {
@@ -98,7 +100,8 @@ TEST_F(EvaluationTest, OpinionWithoutShortcomingIsRefused) {
   EXPECT_NE(s.error_message().find("shortcoming"), std::string::npos);
   EXPECT_CODE(Record(M(1), v1::RATING_EXCELLENT, {"  "}),
               StatusCode::INVALID_ARGUMENT);
-  EXPECT_CODE(Record(M(1), v1::RATING_UNSPECIFIED), StatusCode::INVALID_ARGUMENT);
+  EXPECT_CODE(Record(M(1), v1::RATING_UNSPECIFIED),
+              StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(node_.log().GetHead().sequence, head);
   EXPECT_CODE(Record(M(1)), StatusCode::OK);
 }
@@ -121,10 +124,12 @@ TEST_F(EvaluationTest, DerivedFieldsMustMatchTheRoster) {
   e.set_rating(v1::RATING_QUALIFIED);
   e.add_shortcomings("x");
   e.set_branch_id(TestNode::Branch(kUnit, 2));
-  EXPECT_CODE(node_.Send(&Stub::RecordEvaluation, e), StatusCode::INVALID_ARGUMENT);
+  EXPECT_CODE(node_.Send(&Stub::RecordEvaluation, e),
+              StatusCode::INVALID_ARGUMENT);
   e.clear_branch_id();
   e.set_batch(v1::BATCH_SECOND);
-  EXPECT_CODE(node_.Send(&Stub::RecordEvaluation, e), StatusCode::INVALID_ARGUMENT);
+  EXPECT_CODE(node_.Send(&Stub::RecordEvaluation, e),
+              StatusCode::INVALID_ARGUMENT);
 }
 
 TEST_F(EvaluationTest, SignBeforeShownIsRefused) {
@@ -204,7 +209,8 @@ TEST_F(EvaluationTest, ShowTwiceIsRefusedAndDateIsRequired) {
   v1::EvaluationShown bad;
   bad.set_member_id(M(1));
   bad.set_shown_on("2026-02-30");
-  EXPECT_CODE(node_.Send(&Stub::ShowEvaluation, bad), StatusCode::INVALID_ARGUMENT);
+  EXPECT_CODE(node_.Send(&Stub::ShowEvaluation, bad),
+              StatusCode::INVALID_ARGUMENT);
   EXPECT_CODE(Show(M(1)), StatusCode::OK);
   EXPECT_CODE(Show(M(1)), StatusCode::FAILED_PRECONDITION);
 }

@@ -33,22 +33,32 @@ bool IsPart(absl::string_view s, char letter) {
 
 char LetterOf(IdKind kind) {
   switch (kind) {
-    case IdKind::kUnit: return 'U';
-    case IdKind::kBranch: return 'B';
-    case IdKind::kMember: return 'M';
-    case IdKind::kItem: return 'R';
-    case IdKind::kMeeting: return 'S';
+    case IdKind::kUnit:
+      return 'U';
+    case IdKind::kBranch:
+      return 'B';
+    case IdKind::kMember:
+      return 'M';
+    case IdKind::kItem:
+      return 'R';
+    case IdKind::kMeeting:
+      return 'S';
   }
   return '?';
 }
 
 const char* Example(IdKind kind) {
   switch (kind) {
-    case IdKind::kUnit: return "371302-U0042";
-    case IdKind::kBranch: return "371302-U0042-B01";
-    case IdKind::kMember: return "371302-U0042-M0007";
-    case IdKind::kItem: return "371302-U0042-R003";
-    case IdKind::kMeeting: return "371302-U0042-S01";
+    case IdKind::kUnit:
+      return "371302-U0042";
+    case IdKind::kBranch:
+      return "371302-U0042-B01";
+    case IdKind::kMember:
+      return "371302-U0042-M0007";
+    case IdKind::kItem:
+      return "371302-U0042-R003";
+    case IdKind::kMeeting:
+      return "371302-U0042-S01";
   }
   return "";
 }
@@ -57,11 +67,16 @@ const char* Example(IdKind kind) {
 
 const char* IdKindName(IdKind kind) {
   switch (kind) {
-    case IdKind::kUnit: return "unit";
-    case IdKind::kBranch: return "branch";
-    case IdKind::kMember: return "member";
-    case IdKind::kItem: return "rectification item";
-    case IdKind::kMeeting: return "meeting";
+    case IdKind::kUnit:
+      return "unit";
+    case IdKind::kBranch:
+      return "branch";
+    case IdKind::kMember:
+      return "member";
+    case IdKind::kItem:
+      return "rectification item";
+    case IdKind::kMeeting:
+      return "meeting";
   }
   return "id";
 }
@@ -86,15 +101,15 @@ absl::StatusOr<std::string> CheckId(IdKind kind, absl::string_view field,
           absl::StrCat(field, " is required: a ", IdKindName(kind), " id like ",
                        Example(kind)));
     }
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, " \"", id, "\" is not a ", IdKindName(kind), " id: expected ",
-        "the form ", Example(kind)));
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " \"", id, "\" is not a ", IdKindName(kind),
+                     " id: expected ", "the form ", Example(kind)));
   }
   if (parts[0] != own_node) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        IdKindName(kind), " ", id, " belongs to node ", parts[0],
-        ", but this is node ", own_node,
-        ": send the command to node ", parts[0]));
+    return absl::PermissionDeniedError(
+        absl::StrCat(IdKindName(kind), " ", id, " belongs to node ", parts[0],
+                     ", but this is node ", own_node,
+                     ": send the command to node ", parts[0]));
   }
   return absl::StrCat(parts[0], "-", parts[1]);
 }

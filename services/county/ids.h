@@ -54,14 +54,14 @@ std::string UnitOf(absl::string_view id);
 std::string NodeOf(absl::string_view id);
 
 // Stream ids of the layout in README.md.
-std::string NodeStream(absl::string_view node_id);        // node/<id>
-std::string UnitStream(absl::string_view unit_id);        // unit/<id>
+std::string NodeStream(absl::string_view node_id);  // node/<id>
+std::string UnitStream(absl::string_view unit_id);  // unit/<id>
 std::string EvaluationStream(absl::string_view member_id,
                              int batch_number);           // evaluation/<id>/<n>
 std::string MaterialStream(absl::string_view member_id);  // material/<id>
 std::string MeetingStream(absl::string_view meeting_id);  // meeting/<id>
 std::string RectificationStream(absl::string_view item_id);
-std::string CensusStream(absl::string_view unit_id);      // census/<id>
+std::string CensusStream(absl::string_view unit_id);  // census/<id>
 
 }  // namespace reporting::county
 

@@ -8,33 +8,39 @@ namespace {
 TEST(IdsTest, WellFormedIdsOfThisNodeGiveTheirUnit) {
   EXPECT_EQ(*CheckId(IdKind::kUnit, "unit_id", "371302-U0042", "371302"),
             "371302-U0042");
-  EXPECT_EQ(*CheckId(IdKind::kBranch, "branch_id", "371302-U0042-B01", "371302"),
-            "371302-U0042");
-  EXPECT_EQ(*CheckId(IdKind::kMember, "member_id", "371302-U0042-M0007", "371302"),
-            "371302-U0042");
+  EXPECT_EQ(
+      *CheckId(IdKind::kBranch, "branch_id", "371302-U0042-B01", "371302"),
+      "371302-U0042");
+  EXPECT_EQ(
+      *CheckId(IdKind::kMember, "member_id", "371302-U0042-M0007", "371302"),
+      "371302-U0042");
   EXPECT_EQ(*CheckId(IdKind::kItem, "item_id", "371302-U0042-R003", "371302"),
             "371302-U0042");
-  EXPECT_EQ(*CheckId(IdKind::kMeeting, "meeting_id", "371302-U0042-S01", "371302"),
-            "371302-U0042");
+  EXPECT_EQ(
+      *CheckId(IdKind::kMeeting, "meeting_id", "371302-U0042-S01", "371302"),
+      "371302-U0042");
 }
 
 TEST(IdsTest, MalformedIdsAreInvalidArgument) {
-  for (const char* bad : {"", "371302", "371302-U", "371302-X0042",
-                          "371302-U0042-M0007", "371302-U00a2", "-U0042",
-                          "371302-U123456789", "371302-U0042 "}) {
+  for (const char* bad :
+       {"", "371302", "371302-U", "371302-X0042", "371302-U0042-M0007",
+        "371302-U00a2", "-U0042", "371302-U123456789", "371302-U0042 "}) {
     EXPECT_EQ(CheckId(IdKind::kUnit, "unit_id", bad, "371302").status().code(),
               absl::StatusCode::kInvalidArgument)
         << bad;
   }
   // A member id where a branch id belongs.
-  auto s = CheckId(IdKind::kBranch, "branch_id", "371302-U0042-M0007", "371302");
+  auto s =
+      CheckId(IdKind::kBranch, "branch_id", "371302-U0042-M0007", "371302");
   EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(s.status().message().find("371302-U0042-B01"), absl::string_view::npos)
+  EXPECT_NE(s.status().message().find("371302-U0042-B01"),
+            absl::string_view::npos)
       << "the message shows the expected form: " << s.status();
 }
 
 TEST(IdsTest, AnotherNodesIdIsPermissionDenied) {
-  auto s = CheckId(IdKind::kMember, "member_id", "371311-U0001-M0001", "371302");
+  auto s =
+      CheckId(IdKind::kMember, "member_id", "371311-U0001-M0001", "371302");
   EXPECT_EQ(s.status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_NE(s.status().message().find("node 371311"), absl::string_view::npos);
 }

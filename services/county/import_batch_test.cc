@@ -62,9 +62,9 @@ TEST_F(ImportBatchTest, LaterCommandsSeeEarlierOnesAndAllLandInOneAppend) {
   const std::string m1 = TestNode::Member(kUnit, 1);
   const std::string m2 = TestNode::Member(kUnit, 2);
   v1::ImportBatchResponse response;
-  grpc::Status s = Import("batch-1",
-                          {Record("f:2", m1), Show("f:3", m1), Record("f:4", m2)},
-                          &response);
+  grpc::Status s =
+      Import("batch-1", {Record("f:2", m1), Show("f:3", m1), Record("f:4", m2)},
+             &response);
   ASSERT_TRUE(s.ok()) << Describe(s);
   EXPECT_FALSE(response.result().duplicate());
   EXPECT_EQ(response.commands(), 3u);
@@ -134,10 +134,10 @@ TEST_F(ImportBatchTest, RefusesMalformedBatches) {
 TEST_F(ImportBatchTest, ReplicationStatusWithoutCity) {
   v1::ReplicationStatusView view;
   grpc::ClientContext ctx;
-  ASSERT_TRUE(node_.clerk()
-                  .GetReplicationStatus(&ctx, v1::GetReplicationStatusRequest(),
-                                        &view)
-                  .ok());
+  ASSERT_TRUE(
+      node_.clerk()
+          .GetReplicationStatus(&ctx, v1::GetReplicationStatusRequest(), &view)
+          .ok());
   EXPECT_EQ(view.node_id(), "371302");
   EXPECT_EQ(view.head_sequence(), Head());
   EXPECT_GT(view.head_recorded_at_us(), 0);

@@ -24,13 +24,13 @@
 #include "services/common/metrics_event_log.h"
 #include "services/common/metrics_interceptor.h"
 #include "services/common/server.h"
-#include "services/county/clerk_service.h"
+#include "services/common/tls.h"
 #include "services/county/backup.h"
+#include "services/county/clerk_service.h"
 #include "services/county/command_service.h"
 #include "services/county/ids.h"
 #include "services/county/replicator.h"
 #include "services/county/restore.h"
-#include "services/common/tls.h"
 #include "spdlog/spdlog.h"
 #include "storage/event_log.h"
 
@@ -116,9 +116,9 @@ int main(int argc, char** argv) {
   std::vector<char*> rewritten = RewriteConfig(argc, argv, args);
   const std::vector<char*> positional = absl::ParseCommandLine(
       static_cast<int>(rewritten.size()), rewritten.data());
-  if (absl::Status s = services::InitLogging("county-node",
-                                             absl::GetFlag(FLAGS_log_level),
-                                             absl::GetFlag(FLAGS_log_format));
+  if (absl::Status s =
+          services::InitLogging("county-node", absl::GetFlag(FLAGS_log_level),
+                                absl::GetFlag(FLAGS_log_format));
       !s.ok()) {
     return Fail(std::string(s.message()));
   }
@@ -132,13 +132,14 @@ int main(int argc, char** argv) {
   // `county-node restore --node_id=N --data_dir=NEW --from_export=FILE`:
   // rebuild a lost node's log from the city's copy, then exit.
   if (positional.size() > 1 && std::string(positional[1]) == "restore") {
-    auto restored = county::RestoreFromExport(
-        node_id, data_dir, absl::GetFlag(FLAGS_from_export));
+    auto restored = county::RestoreFromExport(node_id, data_dir,
+                                              absl::GetFlag(FLAGS_from_export));
     if (!restored.ok()) return Fail(restored.status().ToString());
-    spdlog::info("restored node {} in {}: {} events, head {}, chain verified "
-                 "({:.1f} s); start the node on it",
-                 node_id, data_dir, restored->events, restored->head_sequence,
-                 restored->seconds);
+    spdlog::info(
+        "restored node {} in {}: {} events, head {}, chain verified "
+        "({:.1f} s); start the node on it",
+        node_id, data_dir, restored->events, restored->head_sequence,
+        restored->seconds);
     return 0;
   }
 
@@ -168,13 +169,12 @@ int main(int argc, char** argv) {
   // flags are given; plaintext with --insecure, or with no TLS flag at all
   // (development). Over TLS, writers (CommandService, ClerkService) need a
   // certificate with OU=county and auditors (AuditService) OU=auditor.
-  services::TlsConfig tls{absl::GetFlag(FLAGS_tls_cert),
-                          absl::GetFlag(FLAGS_tls_key),
-                          absl::GetFlag(FLAGS_tls_ca),
-                          absl::GetFlag(FLAGS_insecure)};
-  const bool serve_tls = !tls.insecure && (!tls.cert_file.empty() ||
-                                           !tls.key_file.empty() ||
-                                           !tls.ca_file.empty());
+  services::TlsConfig tls{
+      absl::GetFlag(FLAGS_tls_cert), absl::GetFlag(FLAGS_tls_key),
+      absl::GetFlag(FLAGS_tls_ca), absl::GetFlag(FLAGS_insecure)};
+  const bool serve_tls =
+      !tls.insecure &&
+      (!tls.cert_file.empty() || !tls.key_file.empty() || !tls.ca_file.empty());
   std::shared_ptr<grpc::ServerCredentials> server_credentials;
   if (serve_tls) {
     if (absl::Status s = services::CheckTlsConfig(tls, "county-node");
@@ -192,10 +192,10 @@ int main(int argc, char** argv) {
                 {"reporting.v1.CommandService", audit::kCountyRole},
                 {"reporting.v1.ClerkService", audit::kCountyRole}}));
   } else {
-    spdlog::warn("serving PLAINTEXT, every caller unidentified ({}): LOCAL "
-                 "DEVELOPMENT ONLY",
-                 tls.insecure ? "--insecure"
-                              : "no --tls_cert/--tls_key/--tls_ca given");
+    spdlog::warn(
+        "serving PLAINTEXT, every caller unidentified ({}): LOCAL "
+        "DEVELOPMENT ONLY",
+        tls.insecure ? "--insecure" : "no --tls_cert/--tls_key/--tls_ca given");
   }
   audit::CountyLogSource audit_source(node_id, log->get());
   audit::AuditServiceOptions audit_options;
@@ -261,8 +261,9 @@ int main(int argc, char** argv) {
   if (replicator != nullptr) replicator->Start();
 
   services::WaitForShutdownSignal();
-  services::StopServer(*started->server,
-                       absl::Milliseconds(absl::GetFlag(FLAGS_shutdown_grace_ms)));
+  services::StopServer(
+      *started->server,
+      absl::Milliseconds(absl::GetFlag(FLAGS_shutdown_grace_ms)));
   if (replicator != nullptr) replicator->Stop();
   const uint64_t last = (*log)->GetHead().sequence;
   if (absl::Status s = (*log)->Close(); !s.ok()) {

@@ -9,10 +9,10 @@ using grpc::StatusCode;
 
 const char kUnit[] = "371302-U0042";
 
-#define EXPECT_CODE(call, code)                         \
-  do {                                                  \
-    grpc::Status s_ = (call);                           \
-    EXPECT_EQ(s_.error_code(), code) << Describe(s_);   \
+#define EXPECT_CODE(call, code)                       \
+  do {                                                \
+    grpc::Status s_ = (call);                         \
+    EXPECT_EQ(s_.error_code(), code) << Describe(s_); \
   } while (0)
 
 class MaterialTest : public ::testing::Test {
@@ -20,7 +20,8 @@ class MaterialTest : public ::testing::Test {
   void SetUp() override { node_.Register(kUnit, 1, 2); }
   std::string M(int n) { return TestNode::Member(kUnit, n); }
 
-  grpc::Status Submit(const std::string& member, const std::string& summary = "党性分析") {
+  grpc::Status Submit(const std::string& member,
+                      const std::string& summary = "党性分析") {
     v1::PartySpiritMaterialSubmitted e;
     e.set_member_id(member);
     e.set_summary(summary);
@@ -104,7 +105,8 @@ class MeetingTest : public ::testing::Test {
     m.set_attendees(12);
     return m;
   }
-  grpc::Status Circulate(const std::string& id, const std::string& scope = "全体党员") {
+  grpc::Status Circulate(const std::string& id,
+                         const std::string& scope = "全体党员") {
     v1::SpecialMeetingResultsCirculated c;
     c.set_meeting_id(id);
     c.set_scope(scope);
@@ -120,52 +122,62 @@ TEST_F(MeetingTest, HeldOnceWithValidFields) {
               StatusCode::ALREADY_EXISTS);
   v1::SpecialMeetingHeld m = Branch("371302-U0042-S02");
   m.set_attendees(0);
-  EXPECT_CODE(node_.Send(&Stub::HoldSpecialMeeting, m), StatusCode::INVALID_ARGUMENT);
+  EXPECT_CODE(node_.Send(&Stub::HoldSpecialMeeting, m),
+              StatusCode::INVALID_ARGUMENT);
   m = Branch("371302-U0042-S02");
   m.set_held_on("20.5.2026");
-  EXPECT_CODE(node_.Send(&Stub::HoldSpecialMeeting, m), StatusCode::INVALID_ARGUMENT);
+  EXPECT_CODE(node_.Send(&Stub::HoldSpecialMeeting, m),
+              StatusCode::INVALID_ARGUMENT);
   m = Branch("371302-U0042-S02");
   m.set_stage(v1::STAGE_COMPLETED);
-  EXPECT_CODE(node_.Send(&Stub::HoldSpecialMeeting, m), StatusCode::INVALID_ARGUMENT);
+  EXPECT_CODE(node_.Send(&Stub::HoldSpecialMeeting, m),
+              StatusCode::INVALID_ARGUMENT);
   m = Branch("371302-U0042-S02");
   m.set_kind(v1::MEETING_KIND_UNSPECIFIED);
-  EXPECT_CODE(node_.Send(&Stub::HoldSpecialMeeting, m), StatusCode::INVALID_ARGUMENT);
+  EXPECT_CODE(node_.Send(&Stub::HoldSpecialMeeting, m),
+              StatusCode::INVALID_ARGUMENT);
 }
 
 TEST_F(MeetingTest, BranchMeetingNamesARegisteredBranchOfTheUnit) {
   v1::SpecialMeetingHeld m = Branch("371302-U0042-S01");
   m.set_branch_id("");
-  EXPECT_CODE(node_.Send(&Stub::HoldSpecialMeeting, m), StatusCode::INVALID_ARGUMENT);
+  EXPECT_CODE(node_.Send(&Stub::HoldSpecialMeeting, m),
+              StatusCode::INVALID_ARGUMENT);
   m.set_branch_id(TestNode::Branch(kUnit, 7));
   EXPECT_CODE(node_.Send(&Stub::HoldSpecialMeeting, m), StatusCode::NOT_FOUND);
   m.set_branch_id("371302-U0043-B01");
-  EXPECT_CODE(node_.Send(&Stub::HoldSpecialMeeting, m), StatusCode::INVALID_ARGUMENT);
+  EXPECT_CODE(node_.Send(&Stub::HoldSpecialMeeting, m),
+              StatusCode::INVALID_ARGUMENT);
 }
 
 TEST_F(MeetingTest, LeadershipMeetingHasNoBranch) {
   v1::SpecialMeetingHeld m = Branch("371302-U0042-S01");
   m.set_kind(v1::MEETING_KIND_LEADERSHIP_DEMOCRATIC_LIFE);
-  EXPECT_CODE(node_.Send(&Stub::HoldSpecialMeeting, m), StatusCode::INVALID_ARGUMENT);
+  EXPECT_CODE(node_.Send(&Stub::HoldSpecialMeeting, m),
+              StatusCode::INVALID_ARGUMENT);
   m.clear_branch_id();
   EXPECT_CODE(node_.Send(&Stub::HoldSpecialMeeting, m), StatusCode::OK);
 }
 
 TEST_F(MeetingTest, UnknownUnitIsNotFoundForeignIsDenied) {
-  EXPECT_CODE(node_.Send(&Stub::HoldSpecialMeeting, Branch("371302-U0099-S01")),
-              StatusCode::INVALID_ARGUMENT);  // branch of U0042 in a U0099 meeting
+  EXPECT_CODE(
+      node_.Send(&Stub::HoldSpecialMeeting, Branch("371302-U0099-S01")),
+      StatusCode::INVALID_ARGUMENT);  // branch of U0042 in a U0099 meeting
   v1::SpecialMeetingHeld m = Branch("371302-U0099-S01");
   m.set_kind(v1::MEETING_KIND_LEADERSHIP_DEMOCRATIC_LIFE);
   m.clear_branch_id();
   EXPECT_CODE(node_.Send(&Stub::HoldSpecialMeeting, m), StatusCode::NOT_FOUND);
   m.set_meeting_id("371311-U0001-S01");
-  EXPECT_CODE(node_.Send(&Stub::HoldSpecialMeeting, m), StatusCode::PERMISSION_DENIED);
+  EXPECT_CODE(node_.Send(&Stub::HoldSpecialMeeting, m),
+              StatusCode::PERMISSION_DENIED);
 }
 
 TEST_F(MeetingTest, CirculateOnceAfterHeld) {
   grpc::Status s = Circulate("371302-U0042-S01");
   EXPECT_EQ(s.error_code(), StatusCode::FAILED_PRECONDITION);
   EXPECT_NE(s.error_message().find("HoldSpecialMeeting"), std::string::npos);
-  ASSERT_TRUE(node_.Send(&Stub::HoldSpecialMeeting, Branch("371302-U0042-S01")).ok());
+  ASSERT_TRUE(
+      node_.Send(&Stub::HoldSpecialMeeting, Branch("371302-U0042-S01")).ok());
   EXPECT_CODE(Circulate("371302-U0042-S01", ""), StatusCode::INVALID_ARGUMENT);
   EXPECT_CODE(Circulate("371302-U0042-S01"), StatusCode::OK);
   EXPECT_CODE(Circulate("371302-U0042-S01"), StatusCode::FAILED_PRECONDITION);

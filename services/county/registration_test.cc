@@ -85,8 +85,9 @@ TEST(RegistrationTest, UnitTwiceIsAlreadyExists) {
 TEST(RegistrationTest, UnitWithImpossibleMemberCountIsRefused) {
   TestNode node;
   const uint64_t head = node.log().GetHead().sequence;
-  EXPECT_EQ(node.Send(&Stub::RegisterUnit, Unit("371302-U0042", 0)).error_code(),
-            StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(
+      node.Send(&Stub::RegisterUnit, Unit("371302-U0042", 0)).error_code(),
+      StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(node.Send(&Stub::RegisterUnit, Unit("371302-U0042", 4000000000u))
                 .error_code(),
             StatusCode::INVALID_ARGUMENT);
@@ -119,9 +120,11 @@ TEST(RegistrationTest, BranchBeforeUnitIsNotFound) {
 TEST(RegistrationTest, BranchTwiceIsAlreadyExistsAndUnitMustMatch) {
   TestNode node;
   ASSERT_TRUE(node.Send(&Stub::RegisterUnit, Unit("371302-U0042")).ok());
-  ASSERT_TRUE(node.Send(&Stub::RegisterBranch, Branch("371302-U0042-B01")).ok());
-  EXPECT_EQ(node.Send(&Stub::RegisterBranch, Branch("371302-U0042-B01")).error_code(),
-            StatusCode::ALREADY_EXISTS);
+  ASSERT_TRUE(
+      node.Send(&Stub::RegisterBranch, Branch("371302-U0042-B01")).ok());
+  EXPECT_EQ(
+      node.Send(&Stub::RegisterBranch, Branch("371302-U0042-B01")).error_code(),
+      StatusCode::ALREADY_EXISTS);
   v1::BranchRegistered wrong = Branch("371302-U0042-B02");
   wrong.set_unit_id("371302-U0043");
   EXPECT_EQ(node.Send(&Stub::RegisterBranch, wrong).error_code(),
@@ -157,7 +160,8 @@ TEST(RegistrationTest, MemberTwiceOrInAnotherUnitsBranchIsRefused) {
                       Member("371302-U0042-M0002", "371302-U0042-B01-x"))
                 .error_code(),
             StatusCode::INVALID_ARGUMENT);
-  v1::MemberRegistered unnamed = Member("371302-U0042-M0002", "371302-U0042-B01");
+  v1::MemberRegistered unnamed =
+      Member("371302-U0042-M0002", "371302-U0042-B01");
   unnamed.set_name("");
   EXPECT_EQ(node.Send(&Stub::RegisterMember, unnamed).error_code(),
             StatusCode::INVALID_ARGUMENT);
@@ -167,10 +171,12 @@ TEST(RegistrationTest, RepeatedCommandIdReturnsTheFirstAnswer) {
   TestNode node;
   v1::CommandMeta meta = node.Meta("import:units.csv:1");
   v1::CommandResult first, again;
-  ASSERT_TRUE(node.Send(&Stub::RegisterUnit, Unit("371302-U0042"), &first, &meta).ok());
+  ASSERT_TRUE(
+      node.Send(&Stub::RegisterUnit, Unit("371302-U0042"), &first, &meta).ok());
   EXPECT_FALSE(first.duplicate());
   const uint64_t head = node.log().GetHead().sequence;
-  ASSERT_TRUE(node.Send(&Stub::RegisterUnit, Unit("371302-U0042"), &again, &meta).ok());
+  ASSERT_TRUE(
+      node.Send(&Stub::RegisterUnit, Unit("371302-U0042"), &again, &meta).ok());
   EXPECT_TRUE(again.duplicate());
   EXPECT_EQ(again.first_sequence(), first.first_sequence());
   EXPECT_EQ(again.last_sequence(), first.last_sequence());

@@ -72,7 +72,9 @@ const char* ReplicatorStateName(ReplicatorState state) {
 }
 
 Replicator::Replicator(storage::EventLog* log, ReplicatorOptions options)
-    : log_(log), options_(std::move(options)), channel_(MakeChannel(options_)) {}
+    : log_(log),
+      options_(std::move(options)),
+      channel_(MakeChannel(options_)) {}
 
 Replicator::~Replicator() { Stop(); }
 
@@ -122,8 +124,8 @@ bool Replicator::SleepUnlessStopped(absl::Duration d) {
 }
 
 void Replicator::Run() {
-  spdlog::info("replicator: node {} pushes to the city at {}",
-               options_.node_id, options_.city);
+  spdlog::info("replicator: node {} pushes to the city at {}", options_.node_id,
+               options_.city);
   std::mt19937_64 rng(std::random_device{}());
   int attempt = 0;
   while (!stopping()) {
@@ -131,7 +133,8 @@ void Replicator::Run() {
     if (outcome == Outcome::kStop) break;
     if (outcome == Outcome::kRetryProgressed) attempt = 0;
     // Capped exponential backoff with jitter: uniform in [cap/2, cap].
-    absl::Duration cap = options_.min_backoff * (int64_t{1} << std::min(attempt, 20));
+    absl::Duration cap =
+        options_.min_backoff * (int64_t{1} << std::min(attempt, 20));
     cap = std::min(cap, options_.max_backoff);
     ++attempt;
     std::uniform_real_distribution<double> jitter(0.5, 1.0);
@@ -159,7 +162,8 @@ Replicator::Outcome Replicator::RunStream() {
       replies.last_reply = absl::Now();
       if (response.has_cursor() && !replies.have_cursor) {
         replies.have_cursor = true;
-        replies.cursor = {response.cursor().sequence(), response.cursor().hash()};
+        replies.cursor = {response.cursor().sequence(),
+                          response.cursor().hash()};
         replies.acked = response.cursor().sequence();
       } else if (response.has_ack()) {
         replies.acked = std::max(replies.acked, response.ack().sequence());

@@ -26,21 +26,22 @@ absl::Status CheckManifest(const std::string& node_id,
                             ", not of --node_id=", node_id));
   }
   if (!m.filters.empty() || !m.contiguous) {
-    return bad("the export is filtered; export the whole log (no --from, "
-               "--to or other filters)");
+    return bad(
+        "the export is filtered; export the whole log (no --from, "
+        "--to or other filters)");
   }
   if (m.count == 0 || m.first_sequence != 1) {
-    return bad(absl::StrCat("the export must hold the log from sequence 1; "
-                            "it holds ", m.count, " events from ",
-                            m.first_sequence));
+    return bad(
+        absl::StrCat("the export must hold the log from sequence 1; "
+                     "it holds ",
+                     m.count, " events from ", m.first_sequence));
   }
   return absl::OkStatus();
 }
 
 absl::Status RequireEmpty(const std::string& dir) {
   std::error_code ec;
-  if (std::filesystem::exists(dir, ec) &&
-      !std::filesystem::is_empty(dir, ec)) {
+  if (std::filesystem::exists(dir, ec) && !std::filesystem::is_empty(dir, ec)) {
     return absl::FailedPreconditionError(absl::StrCat(
         "restore: ", dir, " is not empty; restore into a new directory"));
   }
@@ -75,8 +76,8 @@ absl::StatusOr<RestoreStats> Restore(const std::string& node_id,
       }));
   RETURN_IF_ERROR(flush());
   const storage::Head head = log->GetHead();
-  if (head.sequence != manifest.last_sequence || head.hash != manifest.head_hash ||
-      stats.events != manifest.count) {
+  if (head.sequence != manifest.last_sequence ||
+      head.hash != manifest.head_hash || stats.events != manifest.count) {
     return absl::DataLossError(absl::StrCat(
         "restore: the file holds ", stats.events, " events up to sequence ",
         head.sequence, "; its manifest says ", manifest.count, " up to ",
@@ -98,8 +99,9 @@ absl::StatusOr<RestoreStats> RestoreFromExport(const std::string& node_id,
     return absl::InvalidArgumentError(
         "restore: --from_export=FILE is required (reportctl audit export)");
   }
-  ASSIGN_OR_RETURN(audit::ExportManifest manifest,
-                   audit::ReadManifestFile(audit::ManifestPathFor(export_path)));
+  ASSIGN_OR_RETURN(
+      audit::ExportManifest manifest,
+      audit::ReadManifestFile(audit::ManifestPathFor(export_path)));
   RETURN_IF_ERROR(CheckManifest(node_id, manifest));
   RETURN_IF_ERROR(RequireEmpty(data_dir));
   std::error_code ec;
@@ -109,7 +111,8 @@ absl::StatusOr<RestoreStats> RestoreFromExport(const std::string& node_id,
   if (!stats.ok()) {
     // Leave nothing a node could be started on by mistake.
     if (existed) {
-      for (const auto& entry : std::filesystem::directory_iterator(data_dir, ec)) {
+      for (const auto& entry :
+           std::filesystem::directory_iterator(data_dir, ec)) {
         std::filesystem::remove_all(entry.path(), ec);
       }
     } else {

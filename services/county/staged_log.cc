@@ -10,8 +10,8 @@ namespace reporting::county {
 namespace {
 
 absl::Status NotInBatch(absl::string_view what) {
-  return absl::FailedPreconditionError(
-      absl::StrCat("staged log: ", what, " is not available in an import batch"));
+  return absl::FailedPreconditionError(absl::StrCat(
+      "staged log: ", what, " is not available in an import batch"));
 }
 
 }  // namespace
@@ -83,9 +83,9 @@ absl::StatusOr<storage::AppendResult> StagedLog::Append(
   for (const auto& [stream, expected] : request.expected_versions) {
     ASSIGN_OR_RETURN(StreamView * view, Touch(stream));
     if (view->events.size() != expected) {
-      return absl::AbortedError(absl::StrCat(
-          "import batch: stream ", stream, ": expected version ", expected,
-          ", found ", view->events.size()));
+      return absl::AbortedError(absl::StrCat("import batch: stream ", stream,
+                                             ": expected version ", expected,
+                                             ", found ", view->events.size()));
     }
   }
   if (staged_.size() + request.events.size() > storage::kMaxEventsPerAppend) {

@@ -54,7 +54,8 @@ class StagedLog final : public storage::EventLog {
   // Not part of the command path: FAILED_PRECONDITION (or the base's head).
   absl::StatusOr<std::vector<storage::StoredEvent>> Read(
       uint64_t from, storage::ReadLimits limits) const override;
-  absl::StatusOr<storage::StoredEvent> ReadOne(uint64_t sequence) const override;
+  absl::StatusOr<storage::StoredEvent> ReadOne(
+      uint64_t sequence) const override;
   absl::StatusOr<std::vector<storage::StoredEvent>> ReadByType(
       absl::string_view event_type, int64_t from_us, int64_t to_us,
       uint64_t after_sequence, storage::ReadLimits limits) const override;
@@ -75,8 +76,8 @@ class StagedLog final : public storage::EventLog {
 
  private:
   struct StreamView {
-    uint64_t base_version = 0;                  // in the base log, first read
-    std::vector<storage::StoredEvent> events;   // base events, then staged
+    uint64_t base_version = 0;                 // in the base log, first read
+    std::vector<storage::StoredEvent> events;  // base events, then staged
   };
   // The stream as this batch sees it (read from the base at first touch).
   absl::StatusOr<StreamView*> Touch(absl::string_view stream_id) const;

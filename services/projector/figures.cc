@@ -14,11 +14,11 @@ inline void Bump(uint64_t& value, int64_t delta) {
   value += static_cast<uint64_t>(delta);
 }
 
-#define REPORTING_BUMP(msg, field, delta)                    \
-  do {                                                       \
-    uint64_t v_ = (msg).field();                             \
-    Bump(v_, (delta));                                       \
-    (msg).set_##field(v_);                                   \
+#define REPORTING_BUMP(msg, field, delta) \
+  do {                                    \
+    uint64_t v_ = (msg).field();          \
+    Bump(v_, (delta));                    \
+    (msg).set_##field(v_);                \
   } while (0)
 
 template <typename K>
@@ -56,8 +56,7 @@ v1::UnitRow MakeUnitRow(absl::string_view node_id,
   row.set_batch(reg.batch());
   row.set_category(reg.category());
   row.set_member_count(reg.member_count());
-  row.set_members_registered(
-      static_cast<uint32_t>(unit.roster.members.size()));
+  row.set_members_registered(static_cast<uint32_t>(unit.roster.members.size()));
   row.set_stage(unit.stage);
   row.set_next_step(county::NextStep(unit));
   // Reasons only matter (and only cost) when there is a next step.
@@ -216,15 +215,15 @@ void AddRectification(const county::RectificationState& s, int sign,
   }
 }
 
-void AddCensus(const county::CensusState& s, int sign,
-               v1::CensusFigures& out) {
+void AddCensus(const county::CensusState& s, int sign, v1::CensusFigures& out) {
   if (!s.reported) return;
   const v1::CensusReported& r = s.report;
   REPORTING_BUMP(out, units_reported, sign);
   if (r.should_have_organisation_but_none()) {
     REPORTING_BUMP(out, without_organisation, sign);
   }
-  if (r.leadership_incomplete()) REPORTING_BUMP(out, leadership_incomplete, sign);
+  if (r.leadership_incomplete())
+    REPORTING_BUMP(out, leadership_incomplete, sign);
   if (r.condition() == v1::ORGANISATION_CONDITION_WEAK_AND_LAX) {
     REPORTING_BUMP(out, weak_and_lax, sign);
   }
@@ -339,9 +338,8 @@ void FinishForDay(absl::string_view today, v1::NodeFigures& figures) {
     auto it = by_status.find(status);
     if (it != by_status.end()) closed += it->second;
   }
-  r.set_completion_rate(r.identified() == 0
-                            ? 0.0
-                            : static_cast<double>(closed) / r.identified());
+  r.set_completion_rate(
+      r.identified() == 0 ? 0.0 : static_cast<double>(closed) / r.identified());
 }
 
 bool MarkOverdue(absl::string_view today, v1::RectificationRow& row) {

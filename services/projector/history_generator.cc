@@ -168,8 +168,8 @@ bool HistoryGenerator::TryEvaluation(Unit& unit) {
   auto rm = county::RequireMember(unit.state.roster, unit.id, member);
   Check(rm.status());
   county::EvaluationState& s = evaluations_[member];
-  const std::string stream = absl::StrCat(
-      "evaluation/", member, "/", county::BatchNumber(rm->batch));
+  const std::string stream =
+      absl::StrCat("evaluation/", member, "/", county::BatchNumber(rm->batch));
   const v1::Rating ratings[] = {v1::RATING_EXCELLENT, v1::RATING_QUALIFIED,
                                 v1::RATING_BASICALLY_QUALIFIED,
                                 v1::RATING_UNQUALIFIED};
@@ -429,7 +429,8 @@ bool HistoryGenerator::TryItem(Unit& unit) {
     req.set_kind(static_cast<v1::RectificationKind>(1 + Rand(4)));
     req.set_description("a problem");
     auto d = county::DecideIdentifyRectification(items_[id], unit.id, req);
-    if (Accepted(d)) Emit("rectification/" + id, *d), emitted = true, ++unit.items;
+    if (Accepted(d))
+      Emit("rectification/" + id, *d), emitted = true, ++unit.items;
   } else {
     id = absl::StrFormat("%s-R%03d", unit.id, 1 + Rand(unit.items));
     const county::RectificationState& s = items_[id];

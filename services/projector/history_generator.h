@@ -74,7 +74,9 @@ class HistoryGenerator {
   template <typename M>
   void Emit(const std::string& stream_id, const M& payload);
   county::EvaluationsByMember EvaluationsOf(const Unit& unit) const;
-  int Rand(int n) { return static_cast<int>(rng_() % static_cast<uint64_t>(n)); }
+  int Rand(int n) {
+    return static_cast<int>(rng_() % static_cast<uint64_t>(n));
+  }
   bool Chance(int percent) { return Rand(100) < percent; }
   std::string RandomDate();
 

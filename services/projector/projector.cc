@@ -17,8 +17,16 @@ namespace {
 
 constexpr char kSep = '\0';
 
-enum class Kind { kNode, kUnit, kEvaluation, kMaterial, kMeeting, kItem,
-                  kCensus, kOther };
+enum class Kind {
+  kNode,
+  kUnit,
+  kEvaluation,
+  kMaterial,
+  kMeeting,
+  kItem,
+  kCensus,
+  kOther
+};
 
 // The aggregate kind of a stream id ("unit/371302-U0042" -> kUnit); the
 // stream layout is documented in events.proto.
@@ -193,10 +201,10 @@ absl::Status Projector::Apply(const v1::EventEnvelope& e) {
   const uint64_t checkpoint = node.checkpoint.sequence();
   if (e.sequence() <= checkpoint) return absl::OkStatus();
   if (e.sequence() != checkpoint + 1) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "projector: node ", e.node_id(), ": event ", e.sequence(),
-        " does not follow the checkpoint ", checkpoint,
-        "; events must be applied in log order without gaps"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("projector: node ", e.node_id(), ": event ", e.sequence(),
+                     " does not follow the checkpoint ", checkpoint,
+                     "; events must be applied in log order without gaps"));
   }
   // StateKey, built in a reused buffer: the maps copy it only for a new
   // aggregate.
@@ -233,10 +241,12 @@ absl::Status Projector::Apply(const v1::EventEnvelope& e) {
     }
     case Kind::kItem: {
       county::RectificationState& s = node.items[key];
-      if (count) AddRectification(s, -1, *node.figures.mutable_rectifications());
+      if (count)
+        AddRectification(s, -1, *node.figures.mutable_rectifications());
       RETURN_IF_ERROR(county::ApplyRectificationEvent(s, e));
       SlimRectification(s);
-      if (count) AddRectification(s, +1, *node.figures.mutable_rectifications());
+      if (count)
+        AddRectification(s, +1, *node.figures.mutable_rectifications());
       if (track_changes_) dirty_items_.insert(key);
       break;
     }
@@ -301,7 +311,8 @@ absl::Status Projector::ApplyEvaluation(NodeEntry& node, const std::string& key,
   if (ref == node.evaluation_refs.end()) {
     // The stream's first event (EvaluationRecorded) names the unit.
     county::EvaluationState fresh;
-    RETURN_IF_ERROR(county::ApplyEvaluationEvent(fresh, e, evaluation_payloads_));
+    RETURN_IF_ERROR(
+        county::ApplyEvaluationEvent(fresh, e, evaluation_payloads_));
     SlimEvaluation(fresh);
     if (track_changes_) AddEvaluation(fresh, +1, figures);
     unit = fresh.member_id.empty() ? nullptr

@@ -144,7 +144,7 @@ class Projector {
     // Member id -> opinion in the unit's batch (owned here so that
     // BlockingReasons reads them in place).
     county::EvaluationsByMember evaluations;
-    v1::UnitRow row;         // as last flushed; contributes to figures
+    v1::UnitRow row;  // as last flushed; contributes to figures
     bool has_row = false;
     bool dirty = false;
   };
@@ -201,7 +201,7 @@ class Projector {
   // False in kRebuild mode until the first Flush: every entry is dirty, and
   // figures are counted then rather than moved with each event.
   bool track_changes_;
-  std::string key_;  // Apply's state key, reused
+  std::string key_;                                 // Apply's state key, reused
   county::EvaluationPayloads evaluation_payloads_;  // Apply's, reused
   NodeEntry* last_node_ = nullptr;  // Apply's node, looked up again on change
   const std::string* last_node_id_ = nullptr;

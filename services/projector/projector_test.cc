@@ -6,6 +6,8 @@
 //   incremental rows == rows of a projector rebuilt from scratch
 // and at the end both equal a straightforward recomputation written here:
 // every stream folded whole with the county's Fold* functions, then counted.
+#include "services/projector/projector.h"
+
 #include <algorithm>
 #include <map>
 #include <random>
@@ -16,12 +18,11 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "gtest/gtest.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "gtest/gtest.h"
 #include "services/county/domain/registration.h"
 #include "services/projector/figures.h"
 #include "services/projector/history_generator.h"
-#include "services/projector/projector.h"
 
 namespace reporting::projector {
 namespace {
@@ -104,7 +105,8 @@ Expected Recompute(const std::vector<v1::EventEnvelope>& events) {
       f.set_recorded(f.recorded() + 1);
       if (s->phase == county::EvaluationPhase::kRecorded)
         f.set_awaiting_showing(f.awaiting_showing() + 1);
-      if (s->phase == county::EvaluationPhase::kShown) f.set_shown(f.shown() + 1);
+      if (s->phase == county::EvaluationPhase::kShown)
+        f.set_shown(f.shown() + 1);
       if (s->phase == county::EvaluationPhase::kDisputed)
         f.set_disputed(f.disputed() + 1);
       if (s->phase == county::EvaluationPhase::kSigned)
@@ -114,7 +116,8 @@ Expected Recompute(const std::vector<v1::EventEnvelope>& events) {
       const bool required = s->rating == v1::RATING_BASICALLY_QUALIFIED ||
                             s->rating == v1::RATING_UNQUALIFIED;
       const bool assigned = !s->measure.empty() && !s->helper_name.empty();
-      if (required) f.set_transformation_required(f.transformation_required() + 1);
+      if (required)
+        f.set_transformation_required(f.transformation_required() + 1);
       if (required && assigned)
         f.set_transformation_assigned(f.transformation_assigned() + 1);
       if (required && assigned && s->measure_completed)
@@ -143,7 +146,8 @@ Expected Recompute(const std::vector<v1::EventEnvelope>& events) {
         row.set_stage(s->stage);
         row.set_next_step(county::NextStep(*s));
         std::map<int, uint32_t> codes;
-        for (const auto& r : county::BlockingReasons(*s, mine)) ++codes[r.code()];
+        for (const auto& r : county::BlockingReasons(*s, mine))
+          ++codes[r.code()];
         for (const auto& [code, count] : codes) {
           auto* c = row.add_blocking();
           c->set_code(static_cast<v1::BlockingReasonCode>(code));
@@ -156,7 +160,8 @@ Expected Recompute(const std::vector<v1::EventEnvelope>& events) {
         if (row.next_step() != 0)
           Inc(f.mutable_by_stage_step(), row.stage() * 10 + row.next_step());
         if (!codes.empty()) f.set_blocked(f.blocked() + 1);
-        for (const auto& [code, count] : codes) Inc(f.mutable_blocked_by_reason(), code);
+        for (const auto& [code, count] : codes)
+          Inc(f.mutable_blocked_by_reason(), code);
         if (!s->transition.surveys.empty()) {
           const auto& last = s->transition.surveys.back();
           auto* v = row.mutable_latest_survey();
@@ -165,7 +170,8 @@ Expected Recompute(const std::vector<v1::EventEnvelope>& events) {
           v->set_satisfied(last.satisfied);
           v->set_basically_satisfied(last.basically_satisfied);
           v->set_dissatisfied(last.dissatisfied);
-          v->set_dissatisfied_percent(100.0 * last.dissatisfied / last.respondents);
+          v->set_dissatisfied_percent(100.0 * last.dissatisfied /
+                                      last.respondents);
           v->set_remediation_recorded(last.remediation_recorded);
           row.set_has_survey(true);
           f.set_surveyed(f.surveyed() + 1);
@@ -234,15 +240,17 @@ Expected Recompute(const std::vector<v1::EventEnvelope>& events) {
                                    r.should_have_organisation_but_none());
         f.set_leadership_incomplete(f.leadership_incomplete() +
                                     r.leadership_incomplete());
-        f.set_weak_and_lax(f.weak_and_lax() +
-                           (r.condition() == v1::ORGANISATION_CONDITION_WEAK_AND_LAX));
-        f.set_paralysed(f.paralysed() +
-                        (r.condition() == v1::ORGANISATION_CONDITION_PARALYSED));
+        f.set_weak_and_lax(
+            f.weak_and_lax() +
+            (r.condition() == v1::ORGANISATION_CONDITION_WEAK_AND_LAX));
+        f.set_paralysed(f.paralysed() + (r.condition() ==
+                                         v1::ORGANISATION_CONDITION_PARALYSED));
         f.set_secretary_unable_to_lead(f.secretary_unable_to_lead() +
                                        !r.secretary_able_to_lead());
         f.set_floating_total(f.floating_total() + r.floating().total());
-        f.set_floating_relation_transferred(f.floating_relation_transferred() +
-                                            r.floating().relation_transferred());
+        f.set_floating_relation_transferred(
+            f.floating_relation_transferred() +
+            r.floating().relation_transferred());
         f.set_floating_temporary_relation(f.floating_temporary_relation() +
                                           r.floating().temporary_relation());
         f.set_floating_with_certificate(f.floating_with_certificate() +
@@ -261,8 +269,8 @@ Expected Recompute(const std::vector<v1::EventEnvelope>& events) {
   return out;
 }
 
-bool Same(const google::protobuf::Message& a, const google::protobuf::Message& b,
-          std::string* diff) {
+bool Same(const google::protobuf::Message& a,
+          const google::protobuf::Message& b, std::string* diff) {
   google::protobuf::util::MessageDifferencer d;
   d.ReportDifferencesToString(diff);
   return d.Compare(a, b);
@@ -445,7 +453,8 @@ TEST(ProjectorProperty, HistoriesCoverTheInterestingCases) {
     p.FlushAll();
     const v1::UnitFigures u = p.AllNodeFigures().at("371302").units();
     max_blocked = std::max(max_blocked, u.blocked());
-    for (const auto& [code, units] : u.blocked_by_reason()) reasons.insert(code);
+    for (const auto& [code, units] : u.blocked_by_reason())
+      reasons.insert(code);
     for (const auto& [stage, units] : u.by_stage()) stages.insert(stage);
   }
   p.FlushAll();
@@ -468,8 +477,8 @@ TEST(Figures, OverdueFollowsTheCountyRule) {
   d["2024-06-15"] = 3;  // the deadline day itself is not overdue
   d["2024-07-01"] = 4;
   f.mutable_rectifications()->set_identified(10);
-  (*f.mutable_rectifications()->mutable_by_status())
-      [v1::RECTIFICATION_STATUS_COMPLETED] = 1;
+  (*f.mutable_rectifications()
+        ->mutable_by_status())[v1::RECTIFICATION_STATUS_COMPLETED] = 1;
   FinishForDay("2024-06-15", f);
   EXPECT_EQ(f.rectifications().overdue(), 2u);
   EXPECT_DOUBLE_EQ(f.rectifications().completion_rate(), 0.1);

@@ -213,7 +213,8 @@ county::MeetingState FromProto(const v1::ProjectedMeeting& p) {
   return s;
 }
 
-void ToProto(const county::RectificationState& s, v1::ProjectedRectification* p) {
+void ToProto(const county::RectificationState& s,
+             v1::ProjectedRectification* p) {
   p->set_status(s.status);
   p->set_item_id(s.item_id);
   p->set_unit_id(s.unit_id);

@@ -86,9 +86,9 @@ absl::StatusOr<Campaign> BuildCampaign(const CampaignOptions& options) {
   absl::CivilDay today;
   if (!county::IsValidDate(options.today) ||
       !absl::ParseCivilTime(options.today, &today)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "generate: --today must be a date YYYY-MM-DD, got \"", options.today,
-        "\""));
+    return absl::InvalidArgumentError(
+        absl::StrCat("generate: --today must be a date YYYY-MM-DD, got \"",
+                     options.today, "\""));
   }
   std::set<std::string> seen;
   for (const std::string& id : options.node_ids) {

@@ -64,7 +64,8 @@ TEST(GenerateCampaign, CommandIdsUniqueAndRequestsMatchTheirRpc) {
   absl::StatusOr<Campaign> c = BuildCampaign(Small(3));
   ASSERT_TRUE(c.ok());
   const auto* service =
-      v1::CommandMeta::descriptor()->file()->FindServiceByName("CommandService");
+      v1::CommandMeta::descriptor()->file()->FindServiceByName(
+          "CommandService");
   std::set<std::string> ids;
   for (const NodePlan& n : c->nodes) {
     EXPECT_EQ(n.commands.front().method, "RegisterNode");
@@ -90,8 +91,8 @@ TEST(GenerateCampaign, CoversEveryFateReasonKindAndClass) {
   }
   EXPECT_EQ(fates.size(), static_cast<size_t>(kFateCount));
   for (int code = 1; code <= 13; ++code) {
-    EXPECT_GT(reasons[code], 0u)
-        << v1::BlockingReasonCode_Name(static_cast<v1::BlockingReasonCode>(code));
+    EXPECT_GT(reasons[code], 0u) << v1::BlockingReasonCode_Name(
+        static_cast<v1::BlockingReasonCode>(code));
   }
   EXPECT_EQ(Values<v1::IdentifyRectificationRequest>(
                 *c, "IdentifyRectification",
@@ -174,8 +175,8 @@ TEST(GenerateCampaign, CountyAcceptsEveryCommandAndUnitsEndAsPlanned) {
     ASSERT_TRUE(node.clerk().GetBlockingReasons(&ctx, request, &response).ok());
     std::set<int> codes;
     for (const auto& r : response.reasons()) codes.insert(r.code());
-    EXPECT_LE(codes.size(), 1u) << request.unit_id() << " "
-                                << response.DebugString();
+    EXPECT_LE(codes.size(), 1u)
+        << request.unit_id() << " " << response.DebugString();
     for (int code : codes) ++reasons[code];
     blocked += !codes.empty();
   }

@@ -120,8 +120,8 @@ int RunGenerate(const Words& words) {
     return 2;
   }
   if (args->Has("node_ids")) {
-    options.node_ids = absl::StrSplit(args->Get("node_ids"), ',',
-                                      absl::SkipEmpty());
+    options.node_ids =
+        absl::StrSplit(args->Get("node_ids"), ',', absl::SkipEmpty());
   } else {
     for (const LinyiNode& n : LinyiNodes()) options.node_ids.push_back(n.id);
     if (*nodes > static_cast<int64_t>(options.node_ids.size())) {

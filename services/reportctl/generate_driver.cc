@@ -15,14 +15,14 @@ using Call = std::function<grpc::Status(
     v1::CommandService::Stub&, grpc::ClientContext*,
     const google::protobuf::Message&, v1::CommandResult*)>;
 
-#define REPORTING_CALL(Method)                                           \
-  {                                                                      \
+#define REPORTING_CALL(Method)                                          \
+  {                                                                     \
 #Method, [](v1::CommandService::Stub& stub, grpc::ClientContext* ctx, \
                 const google::protobuf::Message& request,               \
                 v1::CommandResult* result) {                            \
       return stub.Method(                                                \
           ctx, static_cast<const v1::Method##Request&>(request), result); \
-    }                                                                    \
+    } \
   }
 
 // Every CommandService RPC, by name.
@@ -86,8 +86,7 @@ absl::StatusOr<v1::CommandResult> CommandSender::Send(const Command& command) {
     grpc::ClientContext ctx;
     ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
     v1::CommandResult result;
-    grpc::Status status =
-        call->second(*stub_, &ctx, *command.request, &result);
+    grpc::Status status = call->second(*stub_, &ctx, *command.request, &result);
     if (status.ok()) return result;
     if (status.error_code() == grpc::StatusCode::UNAVAILABLE &&
         absl::Now() + backoff < give_up) {
@@ -96,10 +95,9 @@ absl::StatusOr<v1::CommandResult> CommandSender::Send(const Command& command) {
       continue;
     }
     // The codes are the same numbers (absl's are gRPC's).
-    return absl::Status(
-        static_cast<absl::StatusCode>(status.error_code()),
-        absl::StrCat(command.method, " ", CommandId(command), ": ",
-                     status.error_message()));
+    return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                        absl::StrCat(command.method, " ", CommandId(command),
+                                     ": ", status.error_message()));
   }
 }
 

@@ -31,7 +31,13 @@ enum class End {
 };
 
 // What keeps an analysis-and-evaluation unit from leaving (its roster).
-enum class Defect { kNone, kMemberMissing, kOpinionMissing, kUnsigned, kNoMeasure };
+enum class Defect {
+  kNone,
+  kMemberMissing,
+  kOpinionMissing,
+  kUnsigned,
+  kNoMeasure
+};
 
 struct Fate {
   const char* name;
@@ -83,25 +89,32 @@ const Fate kFates[kFateCount] = {
 // disputed, revised opinion.
 bool RichAnalysis(int fate) { return fate <= 1; }
 
-constexpr const char* kOrgans[] = {
-    "组织部", "宣传部", "财政局", "教育和体育局", "民政局", "人力资源和社会保障局",
-    "自然资源局", "住房和城乡建设局", "交通运输局", "农业农村局", "卫生健康局",
-    "市场监督管理局", "审计局", "司法局", "商务局", "应急管理局", "水利局"};
+constexpr const char* kOrgans[] = {"组织部",     "宣传部",
+                                   "财政局",     "教育和体育局",
+                                   "民政局",     "人力资源和社会保障局",
+                                   "自然资源局", "住房和城乡建设局",
+                                   "交通运输局", "农业农村局",
+                                   "卫生健康局", "市场监督管理局",
+                                   "审计局",     "司法局",
+                                   "商务局",     "应急管理局",
+                                   "水利局"};
 constexpr const char* kPlaces[] = {
-    "银雀山", "金雀山", "柳青", "枣园", "白沙埠", "义堂", "汪沟", "李官",
-    "方城", "半程", "朱保", "涑河", "沂河", "蒙山", "孟良崮", "马陵山"};
-constexpr const char* kSecondBatch[][2] = {
-    {"街道", "街道党工委"}, {"社区", "社区党委"}, {"学校", "中学党总支"},
-    {"企业", "集团公司党委"}, {"乡镇", "镇党委"}};
+    "银雀山", "金雀山", "柳青", "枣园", "白沙埠", "义堂", "汪沟",   "李官",
+    "方城",   "半程",   "朱保", "涑河", "沂河",   "蒙山", "孟良崮", "马陵山"};
+constexpr const char* kSecondBatch[][2] = {{"街道", "街道党工委"},
+                                           {"社区", "社区党委"},
+                                           {"学校", "中学党总支"},
+                                           {"企业", "集团公司党委"},
+                                           {"乡镇", "镇党委"}};
 constexpr const char* kSurnames[] = {"王", "李", "张", "刘", "陈", "杨", "赵",
                                      "黄", "周", "吴", "徐", "孙", "朱", "高",
                                      "林", "郭", "马", "宋", "郑", "韩"};
-constexpr const char* kGiven[] = {"伟", "芳", "娜", "秀英", "敏", "静", "丽",
-                                  "强", "磊", "军", "洋", "勇", "艳", "杰",
-                                  "娟", "涛", "明", "超", "桂兰", "建国"};
+constexpr const char* kGiven[] = {"伟", "芳", "娜", "秀英", "敏",   "静",  "丽",
+                                  "强", "磊", "军", "洋",   "勇",   "艳",  "杰",
+                                  "娟", "涛", "明", "超",   "桂兰", "建国"};
 constexpr const char* kShortcomings[] = {
     "理论学习不够系统深入", "联系群众不够紧密", "开展批评与自我批评不够大胆",
-    "工作作风不够扎实", "创新意识不强", "发挥先锋模范作用不够"};
+    "工作作风不够扎实",     "创新意识不强",     "发挥先锋模范作用不够"};
 
 template <typename T, size_t N>
 constexpr size_t Size(const T (&)[N]) {
@@ -204,10 +217,18 @@ void NodeScript::AddUnit(int number, int fate_index) {
     ++plan_->blocked_by_reason[fate.code];
   }
   switch (fate.stage) {
-    case kStudy: ++e.study; break;
-    case kAnalysis: ++e.analysis; break;
-    case kRectify: ++e.rectification; break;
-    default: ++e.completed; break;
+    case kStudy:
+      ++e.study;
+      break;
+    case kAnalysis:
+      ++e.analysis;
+      break;
+    case kRectify:
+      ++e.rectification;
+      break;
+    default:
+      ++e.completed;
+      break;
   }
 
   for (v1::Stage stage : {kStudy, kAnalysis, kRectify}) {
@@ -317,7 +338,8 @@ void NodeScript::Remediate(const Unit& unit, v1::Stage stage) {
   v1::RemediationRecorded remediation;
   remediation.set_unit_id(unit.id);
   remediation.set_stage(stage);
-  remediation.set_measures("补课: 再次组织专题学习, 逐户走访群众, 公开整改承诺");
+  remediation.set_measures(
+      "补课: 再次组织专题学习, 逐户走访群众, 公开整改承诺");
   Add("RecordRemediation", unit.id,
       absl::StrCat("s", StageNumber(stage), ".remediation"), remediation);
 }
@@ -419,8 +441,8 @@ void NodeScript::StopInStage(const Unit& unit, v1::Stage stage) {
   Add("CompleteSelfInspection", unit.id,
       absl::StrCat("s", StageNumber(stage), ".inspected"), done);
   if (end == End::kSurveyMissing) return;
-  const bool fails = end == End::kRemediationRequired ||
-                     end == End::kResurveyRequired;
+  const bool fails =
+      end == End::kRemediationRequired || end == End::kResurveyRequired;
   Survey(unit, stage, 1, /*pass=*/!fails);
   if (end == End::kRemediationRequired) return;
   if (end == End::kResurveyRequired) {
@@ -562,8 +584,9 @@ void NodeScript::Meetings(const Unit& unit) {
     held.set_meeting_id(absl::StrFormat("%s-S%02d", unit.id, ++number));
     held.set_unit_id(unit.id);
     held.set_branch_id(branch_id);
-    held.set_kind(branch_id.empty() ? v1::MEETING_KIND_LEADERSHIP_DEMOCRATIC_LIFE
-                                    : v1::MEETING_KIND_BRANCH_ORGANISATIONAL_LIFE);
+    held.set_kind(branch_id.empty()
+                      ? v1::MEETING_KIND_LEADERSHIP_DEMOCRATIC_LIFE
+                      : v1::MEETING_KIND_BRANCH_ORGANISATIONAL_LIFE);
     held.set_stage(kAnalysis);
     held.set_held_on(Day(-140));
     held.set_attendees(attendees);
@@ -598,9 +621,10 @@ void NodeScript::Items(const Unit& unit) {
     identified.set_item_id(id);
     identified.set_unit_id(unit.id);
     identified.set_kind(static_cast<v1::RectificationKind>(items_++ % 4 + 1));
-    identified.set_description(k == 1   ? "窗口服务态度生硬, 群众反映强烈"
-                               : k == 2 ? "村级集体经济薄弱, 增收渠道单一"
-                                        : "老旧小区供暖管网老化, 改造资金缺口大");
+    identified.set_description(k == 1 ? "窗口服务态度生硬, 群众反映强烈"
+                               : k == 2
+                                   ? "村级集体经济薄弱, 增收渠道单一"
+                                   : "老旧小区供暖管网老化, 改造资金缺口大");
     Add("IdentifyRectification", id, "identify", identified);
     ++e.items;
 

@@ -67,7 +67,9 @@ class NodeScript {
   void Census(const Unit& unit);
 
   std::string Day(int offset) const;  // today + offset days
-  int Rand(int n) { return static_cast<int>(rng_() % static_cast<uint64_t>(n)); }
+  int Rand(int n) {
+    return static_cast<int>(rng_() % static_cast<uint64_t>(n));
+  }
   std::string PersonName();
 
   const CampaignOptions& options_;

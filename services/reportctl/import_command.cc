@@ -51,9 +51,9 @@ int RunImport(const Words& words) {
   absl::StatusOr<ImportKind> kind = ParseImportKind(args->Get("kind"));
   if (!county.ok() || !kind.ok() || args->positional().size() != 1) {
     std::cerr << "reportctl import: "
-              << (!county.ok()  ? county.status().message()
-                  : !kind.ok()  ? kind.status().message()
-                                : "exactly one FILE.csv is needed")
+              << (!county.ok() ? county.status().message()
+                  : !kind.ok() ? kind.status().message()
+                               : "exactly one FILE.csv is needed")
               << "\n"
               << kUsage;
     return 2;
@@ -69,12 +69,11 @@ int RunImport(const Words& words) {
 
   const std::string actor = args->Get("actor", "clerk:reportctl-import");
   ProgressBar checking("check rows", 0);
-  ImportBatch batch =
-      BuildImportBatch(*kind, path, text.str(), actor,
-                       [&](size_t done, size_t total) {
-                         checking.set_total(total);
-                         checking.Update(done);
-                       });
+  ImportBatch batch = BuildImportBatch(*kind, path, text.str(), actor,
+                                       [&](size_t done, size_t total) {
+                                         checking.set_total(total);
+                                         checking.Update(done);
+                                       });
   checking.Finish();
   if (!batch.errors.empty()) {
     for (const std::string& e : batch.errors) std::cerr << e << "\n";

@@ -29,8 +29,8 @@ absl::StatusOr<std::vector<CsvRecord>> ParseCsv(const std::string& text) {
       any = true;
       for (;;) {
         if (i >= text.size()) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "line ", opened, ": a quoted cell is never closed"));
+          return absl::InvalidArgumentError(
+              absl::StrCat("line ", opened, ": a quoted cell is never closed"));
         }
         if (text[i] == '"') {
           if (i + 1 < text.size() && text[i + 1] == '"') {
@@ -46,9 +46,10 @@ absl::StatusOr<std::vector<CsvRecord>> ParseCsv(const std::string& text) {
       }
       if (i < text.size() && text[i] != ',' && text[i] != '\n' &&
           text[i] != '\r') {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "line ", line, ": text after a closing quote (quote the whole "
-            "cell and double the quotes inside it)"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("line ", line,
+                         ": text after a closing quote (quote the whole "
+                         "cell and double the quotes inside it)"));
       }
       continue;
     }

@@ -1,15 +1,15 @@
 #include "services/reportctl/import_rows.h"
 
-#include <map>
-
 #include <openssl/sha.h>
 
+#include <map>
+
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "absl/strings/escaping.h"
 #include "reporting/v1/command.pb.h"
 #include "services/county/domain/dates.h"
 #include "services/reportctl/import_csv.h"
@@ -99,8 +99,8 @@ std::string Sha256Hex(const std::string& text) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(),
          digest);
-  return absl::BytesToHexString(absl::string_view(
-      reinterpret_cast<const char*>(digest), sizeof(digest)));
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)));
 }
 
 // Appends one command: `method` with `request` (meta filled here).
@@ -136,8 +136,9 @@ void Evaluation(Row& row, ImportBatch& batch, const std::string& label,
   const std::string shown = row.Date("shown_on", false);
   const std::string signed_on = row.Date("signed_on", false);
   if (!signed_on.empty() && shown.empty()) {
-    row.Error("signed_on needs shown_on: an opinion is signed after it was "
-              "shown to the member");
+    row.Error(
+        "signed_on needs shown_on: an opinion is signed after it was "
+        "shown to the member");
   }
   if (!row.errors().empty()) return;
   Add(batch, label, prefix, row.line(), "record", "RecordEvaluation", record);
@@ -206,12 +207,13 @@ void Census(Row& row, ImportBatch& batch, const std::string& label,
     std::pair<std::string, std::string> parts =
         absl::StrSplit(p, absl::MaxSplits('=', 1));
     v1::CensusProblem* problem = c->add_main_problems();
-    problem->set_problem_id(std::string(absl::StripAsciiWhitespace(parts.first)));
+    problem->set_problem_id(
+        std::string(absl::StripAsciiWhitespace(parts.first)));
     problem->set_description(
         std::string(absl::StripAsciiWhitespace(parts.second)));
     if (problem->description().empty()) {
-      row.Error(absl::StrCat("main_problems: \"", p,
-                             "\" is not ID=description"));
+      row.Error(
+          absl::StrCat("main_problems: \"", p, "\" is not ID=description"));
     }
   }
   if (!row.errors().empty()) return;
@@ -230,29 +232,45 @@ absl::StatusOr<ImportKind> ParseImportKind(const std::string& text) {
 
 const char* ImportKindName(ImportKind kind) {
   switch (kind) {
-    case ImportKind::kEvaluations: return "evaluations";
-    case ImportKind::kRectification: return "rectification";
-    case ImportKind::kCensus: return "census";
+    case ImportKind::kEvaluations:
+      return "evaluations";
+    case ImportKind::kRectification:
+      return "rectification";
+    case ImportKind::kCensus:
+      return "census";
   }
   return "?";
 }
 
 const std::vector<std::string>& ImportColumns(ImportKind kind) {
   static const auto* evaluations = new std::vector<std::string>{
-      "member_id", "rating", "shortcomings", "self_review", "peer_review",
-      "public_review", "opinions_gathered", "shown_on", "signed_on"};
-  static const auto* rectification = new std::vector<std::string>{
-      "item_id", "kind", "description", "class", "measures",
-      "responsible_person", "deadline"};
-  static const auto* census = new std::vector<std::string>{
-      "unit_id", "should_have_organisation_but_none", "leadership_incomplete",
-      "condition", "secretary_able_to_lead", "floating_total",
-      "relation_transferred", "temporary_relation", "with_certificate",
-      "contactable", "not_contactable", "main_problems"};
+      "member_id",         "rating",      "shortcomings",
+      "self_review",       "peer_review", "public_review",
+      "opinions_gathered", "shown_on",    "signed_on"};
+  static const auto* rectification =
+      new std::vector<std::string>{"item_id", "kind",     "description",
+                                   "class",   "measures", "responsible_person",
+                                   "deadline"};
+  static const auto* census =
+      new std::vector<std::string>{"unit_id",
+                                   "should_have_organisation_but_none",
+                                   "leadership_incomplete",
+                                   "condition",
+                                   "secretary_able_to_lead",
+                                   "floating_total",
+                                   "relation_transferred",
+                                   "temporary_relation",
+                                   "with_certificate",
+                                   "contactable",
+                                   "not_contactable",
+                                   "main_problems"};
   switch (kind) {
-    case ImportKind::kEvaluations: return *evaluations;
-    case ImportKind::kRectification: return *rectification;
-    case ImportKind::kCensus: return *census;
+    case ImportKind::kEvaluations:
+      return *evaluations;
+    case ImportKind::kRectification:
+      return *rectification;
+    case ImportKind::kCensus:
+      return *census;
   }
   return *census;
 }
@@ -316,11 +334,15 @@ ImportBatch BuildImportBatch(ImportKind kind, const std::string& label,
                              header.cells.size()));
     }
     switch (kind) {
-      case ImportKind::kEvaluations: Evaluation(row, batch, label, prefix); break;
+      case ImportKind::kEvaluations:
+        Evaluation(row, batch, label, prefix);
+        break;
       case ImportKind::kRectification:
         Rectification(row, batch, label, prefix);
         break;
-      case ImportKind::kCensus: Census(row, batch, label, prefix); break;
+      case ImportKind::kCensus:
+        Census(row, batch, label, prefix);
+        break;
     }
     for (const std::string& e : row.errors()) {
       batch.errors.push_back(absl::StrCat(label, ":", record.line, ": ", e));

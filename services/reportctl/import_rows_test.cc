@@ -9,7 +9,8 @@ namespace {
 
 TEST(ImportCsv, QuotesLineBreaksBomAndLineNumbers) {
   absl::StatusOr<std::vector<CsvRecord>> r = ParseCsv(
-      "\xEF\xBB\xBF" "a,b\r\n\r\n\"x, y\",\"two\nlines\"\n\"say \"\"hi\"\"\",\n");
+      "\xEF\xBB\xBF"
+      "a,b\r\n\r\n\"x, y\",\"two\nlines\"\n\"say \"\"hi\"\"\",\n");
   ASSERT_TRUE(r.ok()) << r.status();
   ASSERT_EQ(r->size(), 3u);
   EXPECT_EQ((*r)[0].cells, (std::vector<std::string>{"a", "b"}));
@@ -45,12 +46,12 @@ TEST(ImportRows, EvaluationRowsBecomeCommandsWithFileDerivedIds) {
   EXPECT_EQ(record.meta().actor(), "clerk:t");
   EXPECT_EQ(record.meta().command_id().rfind("import:evaluations:", 0), 0u);
 
-  ImportBatch again = BuildImportBatch(ImportKind::kEvaluations, "e.csv",
-                                       kGood, "clerk:t", nullptr);
+  ImportBatch again = BuildImportBatch(ImportKind::kEvaluations, "e.csv", kGood,
+                                       "clerk:t", nullptr);
   EXPECT_EQ(again.request.batch_id(), a.request.batch_id());
-  ImportBatch other = BuildImportBatch(
-      ImportKind::kEvaluations, "e.csv", std::string(kGood) + "\n", "clerk:t",
-      nullptr);
+  ImportBatch other =
+      BuildImportBatch(ImportKind::kEvaluations, "e.csv",
+                       std::string(kGood) + "\n", "clerk:t", nullptr);
   EXPECT_NE(other.request.batch_id(), a.request.batch_id());
 }
 

@@ -39,7 +39,8 @@ constexpr char kUsage[] =
     "analysis_evaluation|\n"
     "  rectification_improvement|completed (a unique prefix will do); step\n"
     "  self_inspection|survey|report|supervisory_review|approval|meeting;\n"
-    "  blocked e.g. evaluation_unsigned; kind members_and_organisations|conduct|\n"
+    "  blocked e.g. evaluation_unsigned; kind "
+    "members_and_organisations|conduct|\n"
     "  reform_development_stability|public_vital_interests; class immediate|\n"
     "  with_effort|hard_for_now.\n";
 
@@ -117,9 +118,10 @@ int Units(Stub& stub, const Args& args, Table& table) {
     }
   }
   const std::map<std::string, std::string> names = NodeNames(stub);
-  table.columns = {"node", "node_name", "unit", "name", "batch", "category",
-                   "members", "registered", "stage", "next_step", "blocking",
-                   "dissatisfied_pct", "summaries"};
+  table.columns = {"node",     "node_name", "unit",     "name",
+                   "batch",    "category",  "members",  "registered",
+                   "stage",    "next_step", "blocking", "dissatisfied_pct",
+                   "summaries"};
   table.numeric = {false, false, false, false, false, false, true,
                    true,  false, false, false, true,  true};
   do {
@@ -130,9 +132,9 @@ int Units(Stub& stub, const Args& args, Table& table) {
     for (const v1::UnitRow& u : response.units()) {
       std::vector<std::string> blocking;
       for (const auto& b : u.blocking()) {
-        blocking.push_back(
-            absl::StrCat(EnumText(v1::BlockingReasonCode_descriptor(), b.code()),
-                         b.count() > 1 ? absl::StrCat("(", b.count(), ")") : ""));
+        blocking.push_back(absl::StrCat(
+            EnumText(v1::BlockingReasonCode_descriptor(), b.code()),
+            b.count() > 1 ? absl::StrCat("(", b.count(), ")") : ""));
       }
       auto name = names.find(u.node_id());
       table.rows.push_back(
@@ -142,9 +144,10 @@ int Units(Stub& stub, const Args& args, Table& table) {
            EnumText(v1::Stage_descriptor(), u.stage()),
            EnumText(v1::TransitionStep_descriptor(), u.next_step()),
            absl::StrJoin(blocking, " "),
-           u.has_survey() ? absl::StrFormat(
-                                "%.1f", u.latest_survey().dissatisfied_percent())
-                          : "",
+           u.has_survey()
+               ? absl::StrFormat("%.1f",
+                                 u.latest_survey().dissatisfied_percent())
+               : "",
            N(u.summaries_filed_size())});
     }
     request.set_page_token(response.next_page_token());
@@ -172,8 +175,9 @@ int Rectifications(Stub& stub, const Args& args, Table& table) {
     }
   }
   const bool overdue_only = args.GetBool("overdue");
-  table.columns = {"node", "item", "unit", "kind", "class", "status",
-                   "deadline", "percent_done", "closed_on", "overdue"};
+  table.columns = {"node",      "item",   "unit",     "kind",
+                   "class",     "status", "deadline", "percent_done",
+                   "closed_on", "overdue"};
   table.numeric = {false, false, false, false, false,
                    false, false, true,  false, false};
   bool more = true;
@@ -209,10 +213,21 @@ int Census(Stub& stub, const Args&, Table& table) {
       stub.GetCensusSummary(ctx.get(), v1::GetCensusSummaryRequest(), &summary);
   if (!s.ok()) return CallFailed("census", s);
   const std::map<std::string, std::string> names = NodeNames(stub);
-  table.columns = {"node", "name", "units", "without_organisation",
-                   "leadership_incomplete", "weak_and_lax", "paralysed",
-                   "secretary_unable", "floating", "transferred", "temporary",
-                   "certificate", "contactable", "not_contactable", "problems",
+  table.columns = {"node",
+                   "name",
+                   "units",
+                   "without_organisation",
+                   "leadership_incomplete",
+                   "weak_and_lax",
+                   "paralysed",
+                   "secretary_unable",
+                   "floating",
+                   "transferred",
+                   "temporary",
+                   "certificate",
+                   "contactable",
+                   "not_contactable",
+                   "problems",
                    "resolved"};
   table.numeric.assign(table.columns.size(), true);
   table.numeric[0] = table.numeric[1] = false;
@@ -244,19 +259,19 @@ int Freshness(Stub& stub, const Args&, Table& table) {
       stub.GetFreshness(ctx.get(), v1::GetFreshnessRequest(), &response);
   if (!s.ok()) return CallFailed("freshness", s);
   const std::map<std::string, std::string> names = NodeNames(stub);
-  table.columns = {"node", "name", "copy_sequence", "projected_sequence",
-                   "projected_lag", "last_event_at", "replication",
-                   "county_head", "lag_events", "lag_seconds", "last_contact",
-                   "detail"};
-  table.numeric = {false, false, true, true, true, false,
+  table.columns = {
+      "node",          "name",          "copy_sequence", "projected_sequence",
+      "projected_lag", "last_event_at", "replication",   "county_head",
+      "lag_events",    "lag_seconds",   "last_contact",  "detail"};
+  table.numeric = {false, false, true, true, true,  false,
                    false, true,  true, true, false, false};
   for (const v1::NodeFreshness& f : response.nodes()) {
     auto name = names.find(f.node_id());
     table.rows.push_back(
         {f.node_id(), name == names.end() ? "" : name->second,
          N(f.copy_sequence()), N(f.projected_sequence()),
-         N(f.copy_sequence() - std::min(f.copy_sequence(),
-                                        f.projected_sequence())),
+         N(f.copy_sequence() -
+           std::min(f.copy_sequence(), f.projected_sequence())),
          Time(f.projected_recorded_at_us()),
          f.has_replication() ? f.replication_state() : "",
          f.has_replication() ? N(f.county_head()) : "",
@@ -271,11 +286,11 @@ int Freshness(Stub& stub, const Args&, Table& table) {
 
 int RunOffice(const std::string& command, const Words& words) {
   int exit_code = 0;
-  std::optional<Args> args = ParseCommandArgs(
-      command, words,
-      {"city", "today", "node", "batch", "stage", "step", "blocked", "kind",
-       "class"},
-      {"json", "csv", "overdue"}, kUsage, &exit_code);
+  std::optional<Args> args =
+      ParseCommandArgs(command, words,
+                       {"city", "today", "node", "batch", "stage", "step",
+                        "blocked", "kind", "class"},
+                       {"json", "csv", "overdue"}, kUsage, &exit_code);
   if (!args) return exit_code;
   if (!args->positional().empty()) {
     std::cerr << "reportctl " << command << ": unexpected \""

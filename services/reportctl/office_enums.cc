@@ -50,9 +50,9 @@ absl::StatusOr<int> ParseEnum(const google::protobuf::EnumDescriptor* type,
     }
   }
   if (matches.size() == 1) return matches[0];
-  return absl::InvalidArgumentError(
-      absl::StrCat("--", flag, ": \"", text, "\" is not one of ",
-                   absl::StrJoin(names, ", ")));
+  return absl::InvalidArgumentError(absl::StrCat("--", flag, ": \"", text,
+                                                 "\" is not one of ",
+                                                 absl::StrJoin(names, ", ")));
 }
 
 std::string EnumText(const google::protobuf::EnumDescriptor* type, int value) {

@@ -18,8 +18,7 @@ namespace reporting::reportctl {
 // INVALID_ARGUMENT naming `flag` and the accepted values otherwise (and
 // for the UNSPECIFIED zero).
 absl::StatusOr<int> ParseEnum(const google::protobuf::EnumDescriptor* type,
-                              const std::string& flag,
-                              const std::string& text);
+                              const std::string& flag, const std::string& text);
 
 // The short lower-case name of `value` ("" for the zero value).
 std::string EnumText(const google::protobuf::EnumDescriptor* type, int value);

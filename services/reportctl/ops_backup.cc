@@ -34,8 +34,8 @@ std::string Time(int64_t us) {
 }  // namespace
 
 int RunBackup(const Words& words) {
-  std::set<std::string> known = {"target", "out", "timeout_s", "json", "csv",
-                                 "help"};
+  std::set<std::string> known = {"target", "out", "timeout_s",
+                                 "json",   "csv", "help"};
   known.insert(TlsFlagNames().begin(), TlsFlagNames().end());
   known.insert(TlsBoolFlagNames().begin(), TlsBoolFlagNames().end());
   std::set<std::string> bools = {"json", "csv", "help"};
@@ -53,7 +53,8 @@ int RunBackup(const Words& words) {
   absl::StatusOr<std::string> target = args->Require("target");
   absl::StatusOr<std::string> out = args->Require("out");
   absl::StatusOr<int64_t> timeout = args->GetInt("timeout_s", 3600);
-  for (const absl::Status& s : {target.status(), out.status(), timeout.status()}) {
+  for (const absl::Status& s :
+       {target.status(), out.status(), timeout.status()}) {
     if (!s.ok()) {
       std::cerr << "reportctl backup: " << s.message() << "\n\n" << kUsage;
       return 2;
@@ -74,17 +75,16 @@ int RunBackup(const Words& words) {
                    std::chrono::seconds(*timeout));
   grpc::Status status = stub->Backup(&ctx, request, &response);
   if (!status.ok()) {
-    return CallFailed(absl::StrCat("backup of ", *target, " to ", *out), status);
+    return CallFailed(absl::StrCat("backup of ", *target, " to ", *out),
+                      status);
   }
   Table table;
   table.columns = {"path", "kind", "node", "head_sequence"};
   table.numeric = {false, false, false, true};
   for (const v1::BackedUpDatabase& db : response.databases()) {
-    table.rows.push_back({db.path().empty() ? "." : db.path(), db.kind(),
-                          db.node_id(),
-                          db.kind() == "read_models"
-                              ? ""
-                              : absl::StrCat(db.head_sequence())});
+    table.rows.push_back(
+        {db.path().empty() ? "." : db.path(), db.kind(), db.node_id(),
+         db.kind() == "read_models" ? "" : absl::StrCat(db.head_sequence())});
   }
   const OutputFormat format = FormatFrom(*args);
   if (format == OutputFormat::kTable) {

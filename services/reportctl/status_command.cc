@@ -56,9 +56,9 @@ int RunStatus(const Words& words) {
   if (!s.ok()) return CallFailed("status", s);
 
   Table table;
-  table.columns = {"node", "head_sequence", "head_recorded_at", "city",
-                   "state", "acked_sequence", "lag_events", "lag_seconds",
-                   "detail"};
+  table.columns = {"node",       "head_sequence", "head_recorded_at",
+                   "city",       "state",         "acked_sequence",
+                   "lag_events", "lag_seconds",   "detail"};
   table.numeric = {false, true, false, false, false, true, true, true, false};
   const bool on = view.configured();
   table.rows.push_back(

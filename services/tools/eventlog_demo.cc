@@ -18,7 +18,8 @@
 ABSL_FLAG(std::string, data_dir, "", "Directory of the demo log (created).");
 ABSL_FLAG(std::string, node_id, "371302", "Node whose log is written.");
 ABSL_FLAG(int, units, 4, "Units to register.");
-ABSL_FLAG(int, members_per_unit, 5, "Members registered and evaluated per unit.");
+ABSL_FLAG(int, members_per_unit, 5,
+          "Members registered and evaluated per unit.");
 
 namespace reporting::demo {
 namespace {
@@ -29,7 +30,8 @@ using storage::NewEvent;
 
 template <typename M>
 NewEvent Event(std::string stream, const M& m) {
-  return NewEvent{std::move(stream), events::TypeOf<M>(), m.SerializeAsString()};
+  return NewEvent{std::move(stream), events::TypeOf<M>(),
+                  m.SerializeAsString()};
 }
 
 std::string Hex(const std::string& bytes) {
@@ -93,8 +95,8 @@ absl::Status Run() {
       mr.set_name(absl::StrCat("党员 ", m));
       roster.push_back(Event(stream, mr));
     }
-    RETURN_IF_ERROR(Append(*log, "demo-roster-" + unit, std::move(roster),
-                           &appended));
+    RETURN_IF_ERROR(
+        Append(*log, "demo-roster-" + unit, std::move(roster), &appended));
     for (int m = 1; m <= members; ++m) {
       const std::string member = absl::StrFormat("%s-M%04d", unit, m);
       v1::EvaluationRecorded ev;
@@ -111,12 +113,11 @@ absl::Status Run() {
       v1::EvaluationSigned signed_ev;
       signed_ev.set_member_id(member);
       signed_ev.set_signed_on("2026-11-21");
-      const std::string es =
-          absl::StrCat("evaluation/", member, "/", static_cast<int>(ur.batch()));
-      RETURN_IF_ERROR(Append(*log, "demo-eval-" + member,
-                             {Event(es, ev), Event(es, shown),
-                              Event(es, signed_ev)},
-                             &appended));
+      const std::string es = absl::StrCat("evaluation/", member, "/",
+                                          static_cast<int>(ur.batch()));
+      RETURN_IF_ERROR(Append(
+          *log, "demo-eval-" + member,
+          {Event(es, ev), Event(es, shown), Event(es, signed_ev)}, &appended));
     }
   }
   // A retried command is answered with the original result.
@@ -130,10 +131,11 @@ absl::Status Run() {
   std::printf("appended %llu events for node %s in %s\n",
               static_cast<unsigned long long>(appended), node.c_str(),
               dir.c_str());
-  std::printf("retried command demo-node: duplicate=%s, original sequence %llu, "
-              "nothing appended\n",
-              again.duplicate ? "true" : "false",
-              static_cast<unsigned long long>(again.first_sequence));
+  std::printf(
+      "retried command demo-node: duplicate=%s, original sequence %llu, "
+      "nothing appended\n",
+      again.duplicate ? "true" : "false",
+      static_cast<unsigned long long>(again.first_sequence));
 
   uint64_t read = 0, from = 1;
   std::printf("%6s  %-38s %-36s %s\n", "seq", "stream", "type", "hash");

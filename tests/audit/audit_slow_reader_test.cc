@@ -16,8 +16,8 @@
 #include <string>
 #include <thread>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
@@ -76,8 +76,7 @@ uint64_t BuildLog(const std::string& dir) {
           ": talks with every member who was dissatisfied, a second "
           "democratic-life meeting, corrections published on the notice "
           "board and in the community group, follow-up visits planned."));
-      req.events.push_back({"unit/" + unit,
-                            "reporting.v1.RemediationRecorded",
+      req.events.push_back({"unit/" + unit, "reporting.v1.RemediationRecorded",
                             m.SerializeAsString()});
       bytes += req.events.back().payload.size();
     }
@@ -96,18 +95,18 @@ TEST(AuditSlowReaderTest, PeakRssStaysBoundedForASlowReader) {
   testutil::TempDir dir("audit-slow-reader");
   const auto t0 = std::chrono::steady_clock::now();
   const uint64_t payload_bytes = BuildLog(dir.Sub("log"));
-  std::printf("built %llu events (%.0f MiB of payload) in %.1f s\n",
-              static_cast<unsigned long long>(kEvents),
-              payload_bytes / 1048576.0,
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
-                  .count());
+  std::printf(
+      "built %llu events (%.0f MiB of payload) in %.1f s\n",
+      static_cast<unsigned long long>(kEvents), payload_bytes / 1048576.0,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+          .count());
 
   const int port = testutil::FreePort();
   const std::string address = absl::StrCat("127.0.0.1:", port);
-  testutil::Process server({county_bin, absl::StrCat("--node_id=", kNode),
-                            "--data_dir=" + dir.Sub("log"),
-                            "--listen=" + address},
-                           dir.Sub("county.log"));
+  testutil::Process server(
+      {county_bin, absl::StrCat("--node_id=", kNode),
+       "--data_dir=" + dir.Sub("log"), "--listen=" + address},
+      dir.Sub("county.log"));
   ASSERT_TRUE(testutil::WaitForPort(port, 20000));
   auto stub = v1::AuditService::NewStub(
       grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));

@@ -69,8 +69,8 @@ bool WaitForCopy(v1::AuditService::Stub& city, uint64_t head) {
 
 absl::StatusOr<uint64_t> Send(const std::string& address,
                               const std::string& certs, uint64_t n) {
-  auto stub = v1::CommandService::NewStub(
-      grpc::CreateChannel(address, ClientTls(certs, absl::StrCat("node-", kNode))));
+  auto stub = v1::CommandService::NewStub(grpc::CreateChannel(
+      address, ClientTls(certs, absl::StrCat("node-", kNode))));
   return SendUnit(*stub, kNode, n);
 }
 
@@ -79,11 +79,12 @@ class AuditTlsTest : public ::testing::Test {
   void SetUp() override {
     certs_ = dir_.Sub("certs");
     GenCerts(bin_, certs_);
-    city_ = std::make_unique<City>(bin_, dir_.Sub("city"), TlsArgs(certs_, "city"));
+    city_ =
+        std::make_unique<City>(bin_, dir_.Sub("city"), TlsArgs(certs_, "city"));
     city_->Start();
-    county_ = std::make_unique<County>(bin_, kNode, dir_.Sub(kNode),
-                                       city_->address(),
-                                       TlsArgs(certs_, absl::StrCat("node-", kNode)));
+    county_ =
+        std::make_unique<County>(bin_, kNode, dir_.Sub(kNode), city_->address(),
+                                 TlsArgs(certs_, absl::StrCat("node-", kNode)));
     county_->Start();
   }
 
@@ -106,14 +107,16 @@ TEST_F(AuditTlsTest, OnlyAuditorsAreServedOnBothBinaries) {
 
   for (const std::string& address : {county_->address(), city_->address()}) {
     SCOPED_TRACE(address);
-    for (const std::string& cert : {absl::StrCat("node-", kNode), std::string("office")}) {
+    for (const std::string& cert :
+         {absl::StrCat("node-", kNode), std::string("office")}) {
       auto stub = Audit(address, certs_, cert);
       v1::ListLogsResponse logs;
       grpc::Status s = ListLogs(*stub, &logs);
       EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED)
           << cert << ": " << s.error_message();
       const std::string role = cert == "office" ? "OU=office" : "OU=county";
-      EXPECT_NE(s.error_message().find(role), std::string::npos) << s.error_message();
+      EXPECT_NE(s.error_message().find(role), std::string::npos)
+          << s.error_message();
       EXPECT_NE(s.error_message().find("OU=auditor"), std::string::npos)
           << s.error_message();
       // Streaming and the other calls are refused the same way.
@@ -124,7 +127,8 @@ TEST_F(AuditTlsTest, OnlyAuditorsAreServedOnBothBinaries) {
       auto reader = stub->Replay(&ctx, r);
       v1::ReplayBatch b;
       EXPECT_FALSE(reader->Read(&b));
-      EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::PERMISSION_DENIED);
+      EXPECT_EQ(reader->Finish().error_code(),
+                grpc::StatusCode::PERMISSION_DENIED);
       grpc::ClientContext vctx;
       Deadline(vctx);
       v1::VerifyRequest vr;
@@ -189,14 +193,16 @@ TEST_F(AuditTlsTest, OnlyAuditorsAreServedOnBothBinaries) {
 }
 
 TEST_F(AuditTlsTest, LateUploadIsLateOnTheReceivedAxis) {
-  for (uint64_t n = 0; n <= 2; ++n) ASSERT_TRUE(Send(county_->address(), certs_, n).ok());
+  for (uint64_t n = 0; n <= 2; ++n)
+    ASSERT_TRUE(Send(county_->address(), certs_, n).ok());
   auto city_auditor = Audit(city_->address(), certs_, "auditor");
   ASSERT_TRUE(WaitForCopy(*city_auditor, 3));
 
   // The link is down (the city is stopped): the county keeps recording.
   city_->Stop();
   const int64_t offline_from = absl::ToUnixMicros(absl::Now());
-  for (uint64_t n = 3; n <= 6; ++n) ASSERT_TRUE(Send(county_->address(), certs_, n).ok());
+  for (uint64_t n = 3; n <= 6; ++n)
+    ASSERT_TRUE(Send(county_->address(), certs_, n).ok());
   absl::SleepFor(absl::Milliseconds(1500));
   const int64_t before_upload = absl::ToUnixMicros(absl::Now());
   absl::SleepFor(absl::Milliseconds(100));

@@ -64,7 +64,7 @@ struct Config {
   int rounds = 5;
   double seconds = 2.0;
   std::string dir;
-  int clients = 0;          // 0: 1, 16 and 64
+  int clients = 0;           // 0: 1, 16 and 64
   bool system_only = false;  // for profiling the command path alone
   bool direct = false;       // system_only, without gRPC (profiling)
 };
@@ -75,10 +75,10 @@ class EchoService : public grpc::Service {
   EchoService() {
     AddMethod(new grpc::internal::RpcServiceMethod(
         kEchoMethod, grpc::internal::RpcMethod::NORMAL_RPC,
-        new grpc::internal::RpcMethodHandler<EchoService, v1::RegisterUnitRequest,
-                                             v1::CommandResult>(
-            [](EchoService*, grpc::ServerContext*, const v1::RegisterUnitRequest*,
-               v1::CommandResult* result) {
+        new grpc::internal::RpcMethodHandler<
+            EchoService, v1::RegisterUnitRequest, v1::CommandResult>(
+            [](EchoService*, grpc::ServerContext*,
+               const v1::RegisterUnitRequest*, v1::CommandResult* result) {
               result->set_first_sequence(1);
               result->set_last_sequence(1);
               v1::StreamVersion* sv = result->add_stream_versions();
@@ -177,21 +177,23 @@ class Bench {
             kEchoMethod, grpc::internal::RpcMethod::NORMAL_RPC, channel);
         uint64_t local = 0;
         while (!stop.load(std::memory_order_relaxed)) {
-          v1::RegisterUnitRequest request = UnitRequest(next_unit_.fetch_add(1));
+          v1::RegisterUnitRequest request =
+              UnitRequest(next_unit_.fetch_add(1));
           v1::CommandResult result;
           grpc::ClientContext ctx;
           grpc::Status s =
-              direct_ ? county::AwaitCommand([&](county::CommandDone done) {
-                          commands_->handlers().RegisterUnit(&request, &result,
-                                                             std::move(done));
-                        })
+              direct_  ? county::AwaitCommand([&](county::CommandDone done) {
+                commands_->handlers().RegisterUnit(&request, &result,
+                                                    std::move(done));
+              })
               : system ? stub->RegisterUnit(&ctx, request, &result)
-                     : grpc::internal::BlockingUnaryCall(channel.get(), echo, &ctx,
-                                                         request, &result);
+                       : grpc::internal::BlockingUnaryCall(
+                             channel.get(), echo, &ctx, request, &result);
           if (s.ok()) {
             ++local;
           } else if (failed.fetch_add(1) < 3) {
-            std::fprintf(stderr, "call failed: %s\n", s.error_message().c_str());
+            std::fprintf(stderr, "call failed: %s\n",
+                         s.error_message().c_str());
           }
         }
         done.fetch_add(local);
@@ -211,8 +213,8 @@ class Bench {
   std::shared_ptr<grpc::Channel> Channel(int index) {
     grpc::ChannelArguments args;
     args.SetInt("reporting.bench.connection", index);
-    return grpc::CreateCustomChannel(target_, grpc::InsecureChannelCredentials(),
-                                     args);
+    return grpc::CreateCustomChannel(target_,
+                                     grpc::InsecureChannelCredentials(), args);
   }
 
   const Config config_;
@@ -256,7 +258,8 @@ int Main(int argc, char** argv) {
     } else if (arg == "--system_only") {
       config.system_only = true;
     } else {
-      std::fprintf(stderr, "usage: command_bench [--quick] [--rounds=N] [--seconds=S] "
+      std::fprintf(stderr,
+                   "usage: command_bench [--quick] [--rounds=N] [--seconds=S] "
                    "[--clients=N] [--system_only] [--direct]\n");
       return 2;
     }
@@ -275,9 +278,10 @@ int Main(int argc, char** argv) {
     }
     const double s = Median(system);
     const double b = baseline.empty() ? 0 : Median(baseline);
-    std::printf("bench: command_register_unit_clients_%d system=%.0f/s "
-                "baseline=%.0f/s ratio=%.2f\n",
-                clients, s, b, b > 0 ? s / b : 0.0);
+    std::printf(
+        "bench: command_register_unit_clients_%d system=%.0f/s "
+        "baseline=%.0f/s ratio=%.2f\n",
+        clients, s, b, b > 0 ? s / b : 0.0);
     std::fflush(stdout);
   }
   bench.Stop();

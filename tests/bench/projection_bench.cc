@@ -129,9 +129,9 @@ void RebuildBench(uint64_t total_events, const std::string& logs_dir,
     const uint64_t head = log->GetHead().sequence;
     if (head == total_events / nodes) continue;  // kept from an earlier run
     if (head != 0) {
-      Die(absl::FailedPreconditionError(absl::StrCat(
-              "--logs_dir holds ", head, " events of node ", id,
-              "; use an empty directory or the same --events")),
+      Die(absl::FailedPreconditionError(
+              absl::StrCat("--logs_dir holds ", head, " events of node ", id,
+                           "; use an empty directory or the same --events")),
           "logs");
     }
     Fill(logs, id, total_events / nodes, 5000);
@@ -155,12 +155,14 @@ void RebuildBench(uint64_t total_events, const std::string& logs_dir,
     Die(store.status(), "open store");
     projector::Projector p(projector::Projector::Mode::kRebuild);
     auto stats = city::RebuildInto(
-        logs.Map(), p, **store, [](const city::RebuildProgress& pr) {
+        logs.Map(), p, **store,
+        [](const city::RebuildProgress& pr) {
           std::fprintf(stderr, "%s\n", city::FormatProgress(pr).c_str());
         },
         workers);
     Die(stats.status(), "rebuild");
-    if (stats->events != bare) Die(absl::InternalError("event counts"), "rebuild");
+    if (stats->events != bare)
+      Die(absl::InternalError("event counts"), "rebuild");
     sys_rates.push_back(stats->events / stats->seconds);
     std::fprintf(stderr,
                  "round %d: system=%.0f/s baseline=%.0f/s (rebuild %.2f s: "
@@ -193,20 +195,23 @@ void OverviewBench(int nodes, int units_per_node, int queries) {
   for (int i = 0; i < nodes; ++i) {
     projector::HistoryGenerator gen(absl::StrCat(371300 + i), 7 + i, o);
     // Enough events to register every unit and move the campaign along.
-    for (int n = 0; n < units_per_node * 12; ++n) Die(p.Apply(gen.Next()), "apply");
+    for (int n = 0; n < units_per_node * 12; ++n)
+      Die(p.Apply(gen.Next()), "apply");
   }
-  Die(p.Flush(0, [&](std::vector<projector::RowChange>&& rows) {
-        storage::ReadModelStore::WriteSet w;
-        for (auto& r : rows) {
-          w.puts.push_back({r.table == projector::Table::kState
-                                ? storage::ReadModelStore::Family::kState
-                                : r.table == projector::Table::kRows
-                                      ? storage::ReadModelStore::Family::kRows
-                                      : storage::ReadModelStore::Family::kCheckpoint,
-                            std::move(r.key), std::move(r.value)});
-        }
-        return (*store)->Apply(w);
-      }),
+  Die(p.Flush(0,
+              [&](std::vector<projector::RowChange>&& rows) {
+                storage::ReadModelStore::WriteSet w;
+                for (auto& r : rows) {
+                  w.puts.push_back(
+                      {r.table == projector::Table::kState
+                           ? storage::ReadModelStore::Family::kState
+                       : r.table == projector::Table::kRows
+                           ? storage::ReadModelStore::Family::kRows
+                           : storage::ReadModelStore::Family::kCheckpoint,
+                       std::move(r.key), std::move(r.value)});
+                }
+                return (*store)->Apply(w);
+              }),
       "flush");
   // What the runner publishes after that write, and what GetCityOverview
   // then does per query: copy it and fill the day's parts. Checked once
@@ -231,7 +236,8 @@ void OverviewBench(int nodes, int units_per_node, int queries) {
       // As OverviewArenaAllocator: the call's messages on one arena, freed
       // with it (inside the timing).
       google::protobuf::Arena arena(city::query::OverviewArenaOptions());
-      auto* out = google::protobuf::Arena::CreateMessage<v1::CityOverview>(&arena);
+      auto* out =
+          google::protobuf::Arena::CreateMessage<v1::CityOverview>(&arena);
       city::query::FinishOverview(*base, "2024-09-01", *out);
       units = out->city().units().registered();
     }
@@ -260,7 +266,8 @@ void VisibilityBench(int samples) {
   Die(runner.status(), "runner");
   (*runner)->Start();
   for (const auto& [id, log] : logs.owned) {
-    if (!(*runner)->WaitProjected(id, log->GetHead().sequence, absl::Seconds(60))) {
+    if (!(*runner)->WaitProjected(id, log->GetHead().sequence,
+                                  absl::Seconds(60))) {
       Die(absl::DeadlineExceededError("initial projection"), "runner");
     }
   }

@@ -196,7 +196,7 @@ class SinkService final : public v1::ReplicationService::Service {
 
 // Catch-up through the real parts; returns events per second.
 Rate RunSystem(const Config& cfg, const std::string& county_dir,
-                 const std::string& city_dir) {
+               const std::string& city_dir) {
   std::filesystem::remove_all(city_dir);
   auto county = MustOpen(county_dir, "371302", /*sync=*/true);
   CityServer city(city_dir, cfg.city_sync);
@@ -229,7 +229,7 @@ Rate RunSystem(const Config& cfg, const std::string& county_dir,
 
 // The same bytes, pre-framed, to the sink with the same window.
 Rate RunBaseline(const Config& cfg,
-                   const std::vector<v1::PushRequest>& batches) {
+                 const std::vector<v1::PushRequest>& batches) {
   SinkService sink;
   services::ServerOptions so;
   so.services = {&sink};
@@ -316,7 +316,7 @@ Rate RunCountySideOnly(const Config& cfg, const std::string& county_dir) {
 // ... and the city's storage alone (checks, chain, durable writes of the
 // same batches, pipelined as the service does: write k+1 while k syncs).
 Rate RunCityWriteOnly(const Config& cfg, const std::string& city_dir,
-                        const std::vector<v1::PushRequest>& batches) {
+                      const std::vector<v1::PushRequest>& batches) {
   std::filesystem::remove_all(city_dir);
   auto copy = MustOpen(city_dir, "371302", cfg.city_sync);
   std::vector<std::vector<storage::StoredEvent>> input;
@@ -382,7 +382,8 @@ std::vector<v1::PushRequest> PrepareCounty(const Config& cfg,
     auto county = MustOpen(county_dir, "371302", /*sync=*/false);
     county::ReplicatorOptions ro;
     for (uint64_t next = 1; next <= cfg.events;) {
-      auto events = county->Read(next, {ro.max_batch_events, ro.max_batch_bytes});
+      auto events =
+          county->Read(next, {ro.max_batch_events, ro.max_batch_bytes});
       if (!events.ok()) std::exit(1);
       v1::PushRequest& r = batches.emplace_back();
       r.mutable_batch()->set_head_sequence(cfg.events);
@@ -402,27 +403,27 @@ std::vector<v1::PushRequest> PrepareCounty(const Config& cfg,
 }
 
 // Runs `run` R times; prints each round and the medians.
-void Repeat(const Config& cfg, const char* what, const std::function<Rate()>& run) {
+void Repeat(const Config& cfg, const char* what,
+            const std::function<Rate()>& run) {
   std::vector<double> rates, cpu;
   for (int round = 0; round < cfg.rounds; ++round) {
     const Rate r = run();
     rates.push_back(r.per_s);
     cpu.push_back(r.cpu_us);
-    std::printf("  round %d: %s %.0f/s (%.2f us CPU/event)\n", round + 1,
-                what, r.per_s, r.cpu_us);
+    std::printf("  round %d: %s %.0f/s (%.2f us CPU/event)\n", round + 1, what,
+                r.per_s, r.cpu_us);
   }
   std::printf("bench: replication_%s_%llu median=%.0f/s cpu=%.2fus/event\n",
-              what, static_cast<unsigned long long>(cfg.events),
-              Median(rates), Median(cpu));
+              what, static_cast<unsigned long long>(cfg.events), Median(rates),
+              Median(cpu));
 }
 
 void CatchUp(const Config& cfg, const std::string& root) {
   const std::string county_dir = root + "/county";
   const std::vector<v1::PushRequest> batches = PrepareCounty(cfg, county_dir);
   if (cfg.city_storage_only) {
-    Repeat(cfg, "city_storage", [&] {
-      return RunCityWriteOnly(cfg, root + "/city-only", batches);
-    });
+    Repeat(cfg, "city_storage",
+           [&] { return RunCityWriteOnly(cfg, root + "/city-only", batches); });
     return;
   }
   if (cfg.system_only) {
@@ -438,21 +439,24 @@ void CatchUp(const Config& cfg, const std::string& root) {
     baseline.push_back(b.per_s);
     system_cpu.push_back(s.cpu_us);
     baseline_cpu.push_back(b.cpu_us);
-    std::printf("  round %d: system %.0f/s baseline %.0f/s (CPU/event: "
-                "system %.2f us, baseline %.2f us)\n",
-                round + 1, s.per_s, b.per_s, s.cpu_us, b.cpu_us);
+    std::printf(
+        "  round %d: system %.0f/s baseline %.0f/s (CPU/event: "
+        "system %.2f us, baseline %.2f us)\n",
+        round + 1, s.per_s, b.per_s, s.cpu_us, b.cpu_us);
   }
   const Rate county = RunCountySideOnly(cfg, county_dir);
   const Rate city = RunCityWriteOnly(cfg, root + "/city-only", batches);
-  std::printf("catch-up breakdown: county side only (Replicator -> sink) "
-              "%.0f/s (%.2f us CPU/event), city storage only (checks + "
-              "durable writes) %.0f/s (%.2f us CPU/event)\n",
-              county.per_s, county.cpu_us, city.per_s, city.cpu_us);
+  std::printf(
+      "catch-up breakdown: county side only (Replicator -> sink) "
+      "%.0f/s (%.2f us CPU/event), city storage only (checks + "
+      "durable writes) %.0f/s (%.2f us CPU/event)\n",
+      county.per_s, county.cpu_us, city.per_s, city.cpu_us);
   const double s = Median(system), b = Median(baseline);
-  std::printf("bench: replication_catchup_%llu system=%.0f/s baseline=%.0f/s "
-              "ratio=%.2f cpu_per_event system=%.2fus baseline=%.2fus\n",
-              static_cast<unsigned long long>(cfg.events), s, b, s / b,
-              Median(system_cpu), Median(baseline_cpu));
+  std::printf(
+      "bench: replication_catchup_%llu system=%.0f/s baseline=%.0f/s "
+      "ratio=%.2f cpu_per_event system=%.2fus baseline=%.2fus\n",
+      static_cast<unsigned long long>(cfg.events), s, b, s / b,
+      Median(system_cpu), Median(baseline_cpu));
 }
 
 void Lag(const Config& cfg, const std::string& root) {
@@ -471,7 +475,7 @@ void Lag(const Config& cfg, const std::string& root) {
     absl::Mutex mu;
     std::vector<std::pair<uint64_t, Clock::time_point>> acked;  // seq, time
     std::vector<Clock::time_point> durable;  // by sequence - 1
-    std::vector<double> append_ms;  // the county's own Append latency
+    std::vector<double> append_ms;           // the county's own Append latency
   };
   std::vector<std::unique_ptr<Node>> nodes;
   for (int i = 0; i < kCounties; ++i) {
@@ -529,11 +533,10 @@ void Lag(const Config& cfg, const std::string& root) {
     absl::MutexLock l(&n->mu);
     for (const auto& [seq, at] : n->acked) {
       // Durable at the city before the county's ack returned counts as 0.
-      lag_ms.push_back(std::max(
-          0.0, 1000.0 * Seconds(n->durable[seq - 1] - at)));
+      lag_ms.push_back(
+          std::max(0.0, 1000.0 * Seconds(n->durable[seq - 1] - at)));
     }
-    append_ms.insert(append_ms.end(), n->append_ms.begin(),
-                     n->append_ms.end());
+    append_ms.insert(append_ms.end(), n->append_ms.begin(), n->append_ms.end());
   }
   std::sort(lag_ms.begin(), lag_ms.end());
   std::sort(append_ms.begin(), append_ms.end());
@@ -544,10 +547,11 @@ void Lag(const Config& cfg, const std::string& root) {
   // before the county's own Append returned.
   std::printf("lag context: county Append latency p50=%.1fms p99=%.1fms\n",
               pct(append_ms, 0.50), pct(append_ms, 0.99));
-  std::printf("bench: replication_lag p50=%.1fms p99=%.1fms max=%.1fms "
-              "events=%zu (12 counties x 100 commands/s, %d s)\n",
-              pct(lag_ms, 0.50), pct(lag_ms, 0.99), lag_ms.back(), lag_ms.size(),
-              cfg.lag_seconds);
+  std::printf(
+      "bench: replication_lag p50=%.1fms p99=%.1fms max=%.1fms "
+      "events=%zu (12 counties x 100 commands/s, %d s)\n",
+      pct(lag_ms, 0.50), pct(lag_ms, 0.99), lag_ms.back(), lag_ms.size(),
+      cfg.lag_seconds);
 }
 
 }  // namespace

@@ -43,7 +43,8 @@ class Node {
                                  absl::StrCat("--data_dir=", data_dir),
                                  absl::StrCat("--listen=127.0.0.1:", port_)},
         log_path);
-    EXPECT_TRUE(testutil::WaitForPort(port_, 10000)) << "county-node did not start";
+    EXPECT_TRUE(testutil::WaitForPort(port_, 10000))
+        << "county-node did not start";
     startup_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::steady_clock::now() - start)
                       .count();
@@ -82,7 +83,8 @@ std::string Answer(const grpc::Status& s, const v1::CommandResult& r) {
 
 template <typename Req, typename Body>
 std::function<std::string(Stub&)> Cmd(
-    grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, v1::CommandResult*),
+    grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&,
+                                 v1::CommandResult*),
     const std::string& command_id, Body body) {
   return [=](Stub& stub) {
     Req request;
@@ -123,19 +125,22 @@ std::vector<std::function<std::string(Stub&)>> Scenario() {
     member.set_member_id(Member(m));
     member.set_branch_id(branch.branch_id());
     member.set_name(absl::StrCat("党员", m));
-    steps.push_back(Cmd(&Stub::RegisterMember, absl::StrCat("s04-", m), member));
+    steps.push_back(
+        Cmd(&Stub::RegisterMember, absl::StrCat("s04-", m), member));
   }
   for (int m = 1; m <= 3; ++m) {
     v1::EvaluationRecorded e;
     e.set_member_id(Member(m));
-    e.set_rating(m == 3 ? v1::RATING_BASICALLY_QUALIFIED : v1::RATING_QUALIFIED);
+    e.set_rating(m == 3 ? v1::RATING_BASICALLY_QUALIFIED
+                        : v1::RATING_QUALIFIED);
     e.add_shortcomings("理论学习不够深入");
     steps.push_back(Cmd(&Stub::RecordEvaluation, absl::StrCat("s05-", m), e));
   }
   v1::EvaluationSigned sign;
   sign.set_member_id(Member(1));
   sign.set_signed_on("2026-05-11");
-  steps.push_back(Cmd(&Stub::SignEvaluation, "s06-refused", sign));  // not shown
+  steps.push_back(
+      Cmd(&Stub::SignEvaluation, "s06-refused", sign));  // not shown
   for (int m = 1; m <= 3; ++m) {
     v1::EvaluationShown shown;
     shown.set_member_id(Member(m));
@@ -190,7 +195,8 @@ std::vector<std::function<std::string(Stub&)>> Scenario() {
   circulated.set_meeting_id(meeting.meeting_id());
   circulated.set_scope("全体党员");
   steps.push_back(Cmd(&Stub::CirculateMeetingResults, "s19", circulated));
-  steps.push_back(Cmd(&Stub::CirculateMeetingResults, "s20-refused", circulated));
+  steps.push_back(
+      Cmd(&Stub::CirculateMeetingResults, "s20-refused", circulated));
   return steps;
 }
 
@@ -244,7 +250,8 @@ TEST(RestartTest, StoppedAndRestartedRunEqualsUninterruptedRun) {
   std::string straight_views;
   {
     Node node(dir.Sub("straight"), dir.Sub("straight.log"));
-    for (const auto& step : steps) straight_answers.push_back(step(node.commands()));
+    for (const auto& step : steps)
+      straight_answers.push_back(step(node.commands()));
     straight_views = Views(node.clerk());
     node.Stop();
   }
@@ -255,11 +262,13 @@ TEST(RestartTest, StoppedAndRestartedRunEqualsUninterruptedRun) {
   std::vector<std::string> restarted_answers;
   std::string restarted_views;
   {
-    auto node = std::make_unique<Node>(dir.Sub("restarted"), dir.Sub("restarted.log"));
+    auto node =
+        std::make_unique<Node>(dir.Sub("restarted"), dir.Sub("restarted.log"));
     for (size_t i = 0; i < steps.size(); ++i) {
       if (std::find(stops.begin(), stops.end(), i) != stops.end()) {
         node->Stop();
-        node = std::make_unique<Node>(dir.Sub("restarted"), dir.Sub("restarted.log"));
+        node = std::make_unique<Node>(dir.Sub("restarted"),
+                                      dir.Sub("restarted.log"));
         EXPECT_LT(node->startup_ms(), 5000);
         std::string retry = steps[i - 1](node->commands());
         std::string first = restarted_answers.back();
@@ -279,8 +288,9 @@ TEST(RestartTest, StoppedAndRestartedRunEqualsUninterruptedRun) {
     EXPECT_EQ(straight_answers[i], restarted_answers[i]) << "step " << i;
   }
   EXPECT_EQ(straight_views, restarted_views);
-  EXPECT_NE(straight_answers[9].find("9 member 371302-U0042-M0001: cannot sign"),
-            std::string::npos)
+  EXPECT_NE(
+      straight_answers[9].find("9 member 371302-U0042-M0001: cannot sign"),
+      std::string::npos)
       << "the scenario includes a refusal: " << straight_answers[9];
   std::vector<std::string> a = LogContents(dir.Sub("straight"));
   std::vector<std::string> b = LogContents(dir.Sub("restarted"));

@@ -36,8 +36,8 @@ constexpr char kNode[] = "371302";
 class Writer {
  public:
   explicit Writer(const std::string& address)
-      : stub_(v1::CommandService::NewStub(grpc::CreateChannel(
-            address, grpc::InsecureChannelCredentials()))),
+      : stub_(v1::CommandService::NewStub(
+            grpc::CreateChannel(address, grpc::InsecureChannelCredentials()))),
         thread_([this] { Run(); }) {}
   ~Writer() { Stop(); }
   void Stop() {
@@ -58,7 +58,8 @@ class Writer {
  private:
   void Run() {
     for (uint64_t n = 0; !stop_;) {
-      absl::StatusOr<uint64_t> seq = replication_test::SendUnit(*stub_, kNode, n);
+      absl::StatusOr<uint64_t> seq =
+          replication_test::SendUnit(*stub_, kNode, n);
       if (!seq.ok()) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
         continue;
@@ -139,7 +140,8 @@ TEST(BackupRestoreTest, CountyBackupUnderLoadRestoresEveryAcknowledgedCommand) {
     ASSERT_TRUE(log->Verify().ok());
     restored_head = log->GetHead().sequence;
     for (const auto& [n, seq] : before) {
-      const std::string id = n == 0 ? "register-node" : absl::StrCat("unit-", n);
+      const std::string id =
+          n == 0 ? "register-node" : absl::StrCat("unit-", n);
       auto result = log->LookupCommand(id);
       ASSERT_TRUE(result.ok()) << id << ": " << result.status();
       EXPECT_EQ(result->last_sequence, seq) << id;
@@ -158,8 +160,8 @@ TEST(BackupRestoreTest, CountyBackupUnderLoadRestoresEveryAcknowledgedCommand) {
 
   // Start the node on it: it serves and appends at head + 1.
   const int port2 = testutil::FreePort();
-  auto again = StartServing(CountyArgs(restored, port2),
-                            dir.Sub("restored.log"), port2);
+  auto again =
+      StartServing(CountyArgs(restored, port2), dir.Sub("restored.log"), port2);
   auto stub = v1::CommandService::NewStub(grpc::CreateChannel(
       absl::StrCat("127.0.0.1:", port2), grpc::InsecureChannelCredentials()));
   auto seq = replication_test::SendUnit(*stub, kNode, 1000000);
@@ -214,9 +216,9 @@ TEST(BackupRestoreTest, CityBackupUnderLoadRestoresAndCatchesUp) {
                             dir.Sub("city-restored.log"), city_port);
   ASSERT_TRUE(testutil::WaitForPort(metrics, 10000));
   auto head_of_county = [&] {
-    auto stub = v1::CommandService::NewStub(grpc::CreateChannel(
-        absl::StrCat("127.0.0.1:", county_port),
-        grpc::InsecureChannelCredentials()));
+    auto stub = v1::CommandService::NewStub(
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", county_port),
+                            grpc::InsecureChannelCredentials()));
     // One more command; its sequence is the county's head.
     auto seq = replication_test::SendUnit(*stub, kNode, 5000000);
     EXPECT_TRUE(seq.ok()) << seq.status();
@@ -224,7 +226,8 @@ TEST(BackupRestoreTest, CityBackupUnderLoadRestoresAndCatchesUp) {
   };
   const uint64_t head = head_of_county();
   const std::map<std::string, std::string> node = {{"node", kNode}};
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(60);
   Exposition e;
   for (;;) {
     auto text = HttpGet(metrics, "/metrics");
@@ -246,8 +249,8 @@ TEST(BackupRestoreTest, CityBackupUnderLoadRestoresAndCatchesUp) {
             -1);
   ASSERT_TRUE(StopCleanly(*county));
   ASSERT_TRUE(StopCleanly(*city2));
-  auto compared = replication_test::CompareLogs(
-      kNode, dir.Sub("county"), restored + "/nodes/" + kNode);
+  auto compared = replication_test::CompareLogs(kNode, dir.Sub("county"),
+                                                restored + "/nodes/" + kNode);
   ASSERT_TRUE(compared.ok()) << compared.status();
   EXPECT_EQ(*compared, head);
 }
@@ -276,7 +279,8 @@ TEST(BackupRestoreTest, OverTlsOnlyAnOperatorMayBackUp) {
             std::string::npos)
       << ReadFile(dir.Sub("office.log"));
   EXPECT_FALSE(std::filesystem::exists(dir.Sub("b1")));
-  EXPECT_EQ(as("operator", dir.Sub("b2")), 0) << ReadFile(dir.Sub("operator.log"));
+  EXPECT_EQ(as("operator", dir.Sub("b2")), 0)
+      << ReadFile(dir.Sub("operator.log"));
   EXPECT_TRUE(std::filesystem::exists(dir.Sub("b2") + "/nodes"));
   EXPECT_TRUE(StopCleanly(*city));
 }

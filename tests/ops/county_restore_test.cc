@@ -36,7 +36,8 @@ int RunToEnd(std::vector<std::string> argv, const std::string& log) {
 // head and state.
 v1::NodeReplicationStatus WaitCopied(const std::string& city, uint64_t head) {
   auto channel = grpc::CreateChannel(city, grpc::InsecureChannelCredentials());
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(30);
   v1::NodeReplicationStatus last;
   while (std::chrono::steady_clock::now() < deadline) {
     auto status = replication_test::CityStatus(channel, kNode);
@@ -53,15 +54,17 @@ TEST(CountyRestoreTest, LostCountyIsRestoredFromTheCityAndResumes) {
   testutil::TempDir dir("ops-county-restore");
   const int city_port = testutil::FreePort();
   const std::string city = absl::StrCat("127.0.0.1:", city_port);
-  auto city_process = StartServing(
-      {BinaryFromEnv("CITY_BIN"), "--data_dir=" + dir.Sub("city"),
-       "--listen=" + city, "--insecure"},
-      dir.Sub("city.log"), city_port);
+  auto city_process =
+      StartServing({BinaryFromEnv("CITY_BIN"), "--data_dir=" + dir.Sub("city"),
+                    "--listen=" + city, "--insecure"},
+                   dir.Sub("city.log"), city_port);
   auto county_args = [&](const std::string& data_dir, int port) {
-    return std::vector<std::string>{
-        BinaryFromEnv("COUNTY_BIN"), std::string("--node_id=") + kNode,
-        "--data_dir=" + data_dir, absl::StrCat("--listen=127.0.0.1:", port),
-        "--city=" + city, "--insecure"};
+    return std::vector<std::string>{BinaryFromEnv("COUNTY_BIN"),
+                                    std::string("--node_id=") + kNode,
+                                    "--data_dir=" + data_dir,
+                                    absl::StrCat("--listen=127.0.0.1:", port),
+                                    "--city=" + city,
+                                    "--insecure"};
   };
 
   // Work on the original node, replicated to the city.
@@ -89,22 +92,24 @@ TEST(CountyRestoreTest, LostCountyIsRestoredFromTheCityAndResumes) {
 
   // Export from the city, restore into a new directory.
   const std::string file = dir.Sub("371302.jsonl");
-  ASSERT_EQ(RunToEnd({BinaryFromEnv("REPORTCTL_BIN"), "audit", "export", "--target",
-                 city, "--node", kNode, "--out", file, "--insecure"},
-                dir.Sub("export.log")),
-            0)
+  ASSERT_EQ(
+      RunToEnd({BinaryFromEnv("REPORTCTL_BIN"), "audit", "export", "--target",
+                city, "--node", kNode, "--out", file, "--insecure"},
+               dir.Sub("export.log")),
+      0)
       << ReadFile(dir.Sub("export.log"));
   const std::string restored = dir.Sub("county-restored");
   // Refused: an export of another node.
-  EXPECT_EQ(RunToEnd({BinaryFromEnv("COUNTY_BIN"), "restore", "--node_id=371311",
-                 "--data_dir=" + dir.Sub("wrong"), "--from_export=" + file},
-                dir.Sub("restore-wrong.log")),
-            2);
+  EXPECT_EQ(
+      RunToEnd({BinaryFromEnv("COUNTY_BIN"), "restore", "--node_id=371311",
+                "--data_dir=" + dir.Sub("wrong"), "--from_export=" + file},
+               dir.Sub("restore-wrong.log")),
+      2);
   EXPECT_FALSE(std::filesystem::exists(dir.Sub("wrong")));
   ASSERT_EQ(RunToEnd({BinaryFromEnv("COUNTY_BIN"), "restore",
-                 std::string("--node_id=") + kNode, "--data_dir=" + restored,
-                 "--from_export=" + file},
-                dir.Sub("restore.log")),
+                      std::string("--node_id=") + kNode,
+                      "--data_dir=" + restored, "--from_export=" + file},
+                     dir.Sub("restore.log")),
             0)
       << ReadFile(dir.Sub("restore.log"));
 
@@ -130,8 +135,8 @@ TEST(CountyRestoreTest, LostCountyIsRestoredFromTheCityAndResumes) {
   EXPECT_NE(status.state(), v1::REPLICATION_STATE_DIVERGED) << status.detail();
   ASSERT_TRUE(StopCleanly(*county));
   ASSERT_TRUE(StopCleanly(*city_process));
-  auto compared = replication_test::CompareLogs(kNode, restored,
-                                                dir.Sub("city") + "/nodes/" + kNode);
+  auto compared = replication_test::CompareLogs(
+      kNode, restored, dir.Sub("city") + "/nodes/" + kNode);
   ASSERT_TRUE(compared.ok()) << compared.status();
   EXPECT_EQ(*compared, new_head);
 }

@@ -44,16 +44,15 @@ TEST(JsonLogLinesTest, EveryStderrLineIsAJsonObject) {
       {BinaryFromEnv("CITY_BIN"), "--data_dir=" + dir.Sub("city"),
        "--listen=" + city_address, "--insecure", "--log_format=json"},
       dir.Sub("city.log"), city_port);
-  auto county = StartServing(
-      {BinaryFromEnv("COUNTY_BIN"), "--node_id=371302",
-       "--data_dir=" + dir.Sub("county"),
-       absl::StrCat("--listen=127.0.0.1:", county_port),
-       "--city=" + city_address, "--insecure", "--log_format=json",
-       "--log_level=debug"},
-      dir.Sub("county.log"), county_port);
-  auto stub = v1::CommandService::NewStub(grpc::CreateChannel(
-      absl::StrCat("127.0.0.1:", county_port),
-      grpc::InsecureChannelCredentials()));
+  auto county = StartServing({BinaryFromEnv("COUNTY_BIN"), "--node_id=371302",
+                              "--data_dir=" + dir.Sub("county"),
+                              absl::StrCat("--listen=127.0.0.1:", county_port),
+                              "--city=" + city_address, "--insecure",
+                              "--log_format=json", "--log_level=debug"},
+                             dir.Sub("county.log"), county_port);
+  auto stub = v1::CommandService::NewStub(
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", county_port),
+                          grpc::InsecureChannelCredentials()));
   for (int n = 0; n <= 5; ++n) {
     ASSERT_TRUE(replication_test::SendUnit(*stub, "371302", n).ok());
   }

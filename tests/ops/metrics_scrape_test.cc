@@ -52,11 +52,11 @@ TEST(MetricsScrapeTest, CountyAndCityReportTheWorkDone) {
   const int county_port = testutil::FreePort();
   const int county_metrics = testutil::FreePort();
   const std::string city_address = absl::StrCat("127.0.0.1:", city_port);
-  auto city = StartServing(
-      {BinaryFromEnv("CITY_BIN"), "--data_dir=" + dir.Sub("city"),
-       "--listen=" + city_address, "--insecure",
-       absl::StrCat("--metrics_listen=127.0.0.1:", city_metrics)},
-      dir.Sub("city.log"), city_port);
+  auto city =
+      StartServing({BinaryFromEnv("CITY_BIN"), "--data_dir=" + dir.Sub("city"),
+                    "--listen=" + city_address, "--insecure",
+                    absl::StrCat("--metrics_listen=127.0.0.1:", city_metrics)},
+                   dir.Sub("city.log"), city_port);
   auto county = StartServing(
       {BinaryFromEnv("COUNTY_BIN"), std::string("--node_id=") + kNode,
        "--data_dir=" + dir.Sub("county"),
@@ -70,9 +70,9 @@ TEST(MetricsScrapeTest, CountyAndCityReportTheWorkDone) {
   // RegisterNode + 20 RegisterUnit, then one refused command (the unit
   // exists: ALREADY_EXISTS) and one repeated command id (a duplicate,
   // answered OK).
-  auto stub = v1::CommandService::NewStub(grpc::CreateChannel(
-      absl::StrCat("127.0.0.1:", county_port),
-      grpc::InsecureChannelCredentials()));
+  auto stub = v1::CommandService::NewStub(
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", county_port),
+                          grpc::InsecureChannelCredentials()));
   constexpr int kUnits = 20;
   uint64_t head = 0;
   for (int n = 0; n <= kUnits; ++n) {
@@ -106,8 +106,8 @@ TEST(MetricsScrapeTest, CountyAndCityReportTheWorkDone) {
   EXPECT_EQ(c.Value("reporting_commands_total",
                     {{"command", "RegisterNode"}, {"result", "OK"}}),
             1);
-  EXPECT_EQ(c.Value("reporting_commands_total",
-                    {{"command", "RegisterUnit"}, {"result", "ALREADY_EXISTS"}}),
+  EXPECT_EQ(c.Value("reporting_commands_total", {{"command", "RegisterUnit"},
+                                                 {"result", "ALREADY_EXISTS"}}),
             1);
   EXPECT_EQ(c.Value("reporting_grpc_server_errors_total",
                     {{"code", "ALREADY_EXISTS"}}),
@@ -126,8 +126,8 @@ TEST(MetricsScrapeTest, CountyAndCityReportTheWorkDone) {
   EXPECT_LT(c.Value("reporting_append_seconds_sum", {{"result", "ok"}}), 30);
   // The repeated command id is answered from the log's command index
   // before any append: no duplicate append is timed.
-  EXPECT_LE(c.Value("reporting_append_seconds_count", {{"result", "duplicate"}}),
-            0);
+  EXPECT_LE(
+      c.Value("reporting_append_seconds_count", {{"result", "duplicate"}}), 0);
   EXPECT_EQ(c.Value("reporting_appended_events_total"), head);
   EXPECT_EQ(c.Value("reporting_log_head_sequence"), head);
   EXPECT_GT(c.Value("reporting_rocksdb_wal_bytes", {{"db", "event_log"}}) +

@@ -26,9 +26,18 @@ bool ReadName(const std::string& text, size_t* pos, std::string* name) {
 }
 
 bool ParseValue(absl::string_view word, double* value) {
-  if (word == "+Inf") { *value = HUGE_VAL; return true; }
-  if (word == "-Inf") { *value = -HUGE_VAL; return true; }
-  if (word == "NaN") { *value = NAN; return true; }
+  if (word == "+Inf") {
+    *value = HUGE_VAL;
+    return true;
+  }
+  if (word == "-Inf") {
+    *value = -HUGE_VAL;
+    return true;
+  }
+  if (word == "NaN") {
+    *value = NAN;
+    return true;
+  }
   return absl::SimpleAtod(word, value);
 }
 
@@ -75,9 +84,12 @@ absl::Status ParseSample(const std::string& line, const Exposition& exp,
         if (line[pos] == '\\') {
           if (pos + 1 >= line.size()) break;
           const char e = line[++pos];
-          if (e == 'n') value += '\n';
-          else if (e == '\\' || e == '"') value += e;
-          else return absl::InvalidArgumentError("bad escape in a label value");
+          if (e == 'n')
+            value += '\n';
+          else if (e == '\\' || e == '"')
+            value += e;
+          else
+            return absl::InvalidArgumentError("bad escape in a label value");
         } else {
           value += line[pos];
         }
@@ -88,7 +100,8 @@ absl::Status ParseSample(const std::string& line, const Exposition& exp,
       }
       ++pos;  // closing quote
       if (!sample->labels.emplace(label, value).second) {
-        return absl::InvalidArgumentError(absl::StrCat("label ", label, " twice"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("label ", label, " twice"));
       }
       if (pos < line.size() && line[pos] == ',') ++pos;
     }
@@ -129,7 +142,8 @@ absl::StatusOr<Exposition> ParsePrometheusText(const std::string& text) {
     };
     if (line.empty()) continue;
     if (line[0] == '#') {
-      std::vector<std::string> words = absl::StrSplit(line, absl::MaxSplits(' ', 3));
+      std::vector<std::string> words =
+          absl::StrSplit(line, absl::MaxSplits(' ', 3));
       if (words.size() >= 3 && words[1] == "TYPE") {
         if (words.size() != 4 || !kTypes.count(words[3])) {
           return fail(absl::InvalidArgumentError("bad TYPE line"));
@@ -165,8 +179,9 @@ std::vector<Sample> Exposition::Find(
   return out;
 }
 
-double Exposition::Value(const std::string& name,
-                         const std::map<std::string, std::string>& labels) const {
+double Exposition::Value(
+    const std::string& name,
+    const std::map<std::string, std::string>& labels) const {
   std::vector<Sample> found = Find(name, labels);
   if (found.empty()) return -1;
   if (found.size() > 1) {

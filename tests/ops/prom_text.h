@@ -26,8 +26,9 @@ struct Exposition {
   std::vector<Sample> samples;
 
   // Samples named `name` whose labels include every pair of `labels`.
-  std::vector<Sample> Find(const std::string& name,
-                           const std::map<std::string, std::string>& labels = {}) const;
+  std::vector<Sample> Find(
+      const std::string& name,
+      const std::map<std::string, std::string>& labels = {}) const;
   // The value of the one such sample; -1 when there is none; aborts the
   // test when there are several (use Sum).
   double Value(const std::string& name,

@@ -34,11 +34,10 @@ class GenerateOfficeTest : public ::testing::Test {
   GenerateOfficeTest() : cluster_(dir_, kNodes) {}
 
   ToolRun Generate() {
-    return Reportctl({"generate", "--counties", cluster_.counties(),
-                      "--nodes", "3", "--units-per-node", "6",
-                      "--members-per-unit", "4", "--seed", kSeed, "--today",
-                      kToday, "--expect_out", dir_.Sub("expected.json"),
-                      "--insecure"},
+    return Reportctl({"generate", "--counties", cluster_.counties(), "--nodes",
+                      "3", "--units-per-node", "6", "--members-per-unit", "4",
+                      "--seed", kSeed, "--today", kToday, "--expect_out",
+                      dir_.Sub("expected.json"), "--insecure"},
                      dir_.path());
   }
   ToolRun Office(std::vector<std::string> args) {
@@ -67,8 +66,9 @@ TEST_F(GenerateOfficeTest, OverviewEqualsExpectedAndRerunAppendsNothing) {
   ASSERT_NE(expected.find("\"兰山区\""), std::string::npos) << expected;
   ASSERT_EQ(JsonObjects(expected), kNodes.size() + 1);
   std::string last;
-  ASSERT_TRUE(WaitForOverview(expected, last))
-      << "expected:\n" << expected << "\ncity says:\n" << last;
+  ASSERT_TRUE(WaitForOverview(expected, last)) << "expected:\n"
+                                               << expected << "\ncity says:\n"
+                                               << last;
 
   // Same seed again: every command is answered as a duplicate.
   ToolRun second = Generate();
@@ -86,8 +86,7 @@ TEST_F(GenerateOfficeTest, OverviewEqualsExpectedAndRerunAppendsNothing) {
   std::vector<std::string> lines =
       absl::StrSplit(csv.output, '\n', absl::SkipEmpty());
   ASSERT_EQ(lines.size(), kNodes.size() + 2) << csv.output;
-  EXPECT_TRUE(absl::StartsWith(lines[0], "node,name,units,study,"))
-      << lines[0];
+  EXPECT_TRUE(absl::StartsWith(lines[0], "node,name,units,study,")) << lines[0];
   EXPECT_TRUE(absl::StartsWith(lines[1], "371302,兰山区,6,")) << lines[1];
   EXPECT_TRUE(absl::StartsWith(lines.back(), "city,全市,18,")) << lines.back();
 
@@ -138,14 +137,14 @@ TEST_F(GenerateOfficeTest, FilteredListsAgreeWithTheCampaign) {
       v1::BlockingReasonCode c = v1::BLOCKING_REASON_CODE_UNSPECIFIED;
       std::string name = reason;
       for (char& ch : name) ch = static_cast<char>(toupper(ch));
-      EXPECT_TRUE(v1::BlockingReasonCode_Parse(
-          "BLOCKING_REASON_CODE_" + name, &c));
+      EXPECT_TRUE(
+          v1::BlockingReasonCode_Parse("BLOCKING_REASON_CODE_" + name, &c));
       return static_cast<int>(c);
     }();
     EXPECT_EQ(JsonObjects(units.output), reasons[code]) << reason;
   }
-  ToolRun one_node = Office({"units", "--csv", "--node", "371311",
-                             "--stage", "analysis"});
+  ToolRun one_node =
+      Office({"units", "--csv", "--node", "371311", "--stage", "analysis"});
   ASSERT_EQ(one_node.exit_code, 0) << one_node.output;
   std::vector<std::string> lines =
       absl::StrSplit(one_node.output, '\n', absl::SkipEmpty());
@@ -157,16 +156,16 @@ TEST_F(GenerateOfficeTest, FilteredListsAgreeWithTheCampaign) {
   ASSERT_EQ(overdue.exit_code, 0) << overdue.output;
   EXPECT_EQ(JsonObjects(overdue.output), campaign->city.items_overdue)
       << overdue.output;
-  ToolRun hard = Office({"rectification", "--csv", "--class", "hard_for_now",
-                         "--today", kToday});
+  ToolRun hard = Office(
+      {"rectification", "--csv", "--class", "hard_for_now", "--today", kToday});
   ASSERT_EQ(hard.exit_code, 0) << hard.output;
   EXPECT_NE(hard.output.find(",hard_for_now,explained,"), std::string::npos)
       << hard.output;
 
   ToolRun census = Office({"census", "--csv"});
   ASSERT_EQ(census.exit_code, 0) << census.output;
-  EXPECT_NE(census.output.find(absl::StrCat("city,全市,",
-                                            campaign->city.census_units, ",")),
+  EXPECT_NE(census.output.find(
+                absl::StrCat("city,全市,", campaign->city.census_units, ",")),
             std::string::npos)
       << census.output;
 

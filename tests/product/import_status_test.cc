@@ -46,7 +46,8 @@ class ImportStatusTest : public ::testing::Test {
     node.set_node_id("371302");
     node.set_name("兰山区");
     node.set_kind(v1::NODE_KIND_DISTRICT);
-    commands.push_back(Make<v1::RegisterNodeRequest>("RegisterNode", "n", node));
+    commands.push_back(
+        Make<v1::RegisterNodeRequest>("RegisterNode", "n", node));
     for (int u : {9001, 9002}) {
       v1::UnitRegistered unit;
       unit.set_unit_id(absl::StrCat("371302-U", u));
@@ -54,8 +55,8 @@ class ImportStatusTest : public ::testing::Test {
       unit.set_batch(u == 9001 ? v1::BATCH_FIRST : v1::BATCH_SECOND);
       unit.set_member_count(3);
       unit.set_category(u == 9001 ? "机关" : "街道");
-      commands.push_back(Make<v1::RegisterUnitRequest>(
-          "RegisterUnit", unit.unit_id(), unit));
+      commands.push_back(
+          Make<v1::RegisterUnitRequest>("RegisterUnit", unit.unit_id(), unit));
     }
     v1::BranchRegistered branch;
     branch.set_branch_id("371302-U9001-B01");
@@ -84,9 +85,9 @@ class ImportStatusTest : public ::testing::Test {
                      dir_.path());
   }
   ToolRun Status() {
-    return Reportctl({"status", "--county", cluster_.county(0), "--json",
-                      "--insecure"},
-                     dir_.path());
+    return Reportctl(
+        {"status", "--county", cluster_.county(0), "--json", "--insecure"},
+        dir_.path());
   }
   // The county's head, from `reportctl status --json`.
   uint64_t Head() {
@@ -97,8 +98,8 @@ class ImportStatusTest : public ::testing::Test {
     if (at == std::string::npos) return 0;
     uint64_t head = 0;
     const std::string rest = run.output.substr(at + key.size());
-    EXPECT_TRUE(absl::SimpleAtoi(rest.substr(0, rest.find_first_of(",\n}")),
-                                 &head))
+    EXPECT_TRUE(
+        absl::SimpleAtoi(rest.substr(0, rest.find_first_of(",\n}")), &head))
         << run.output;
     return head;
   }
@@ -167,8 +168,7 @@ TEST_F(ImportStatusTest, SamplesApplyWholeBadFilesApplyNothingReimportIsNoop) {
   // A row that was applied before, in another file, is refused whole.
   ToolRun twice = Import("evaluations", bad);
   EXPECT_EQ(twice.exit_code, 1);
-  EXPECT_NE(twice.output.find(bad + ":2: "), std::string::npos)
-      << twice.output;
+  EXPECT_NE(twice.output.find(bad + ":2: "), std::string::npos) << twice.output;
   EXPECT_EQ(Head(), expected);
 
   // Status: the city catches up; the table and CSV forms.
@@ -190,7 +190,8 @@ TEST_F(ImportStatusTest, SamplesApplyWholeBadFilesApplyNothingReimportIsNoop) {
   ToolRun csv = Reportctl(
       {"status", "--county", cluster_.county(0), "--csv", "--insecure"},
       dir_.path());
-  EXPECT_TRUE(absl::StartsWith(csv.output, "node,head_sequence,")) << csv.output;
+  EXPECT_TRUE(absl::StartsWith(csv.output, "node,head_sequence,"))
+      << csv.output;
 }
 
 }  // namespace

@@ -65,7 +65,8 @@ void AppendHistory(const std::string& dir, projector::HistoryGenerator& gen,
     if (req.events.empty()) req.recorded_at_us = e.recorded_at_us();
     req.events.push_back({e.stream_id(), e.event_type(), e.payload()});
     if (req.events.size() == 100 || i + 1 == n) {
-      req.command_id = absl::StrCat("kill-", gen.node_id(), "-", gen.sequence());
+      req.command_id =
+          absl::StrCat("kill-", gen.node_id(), "-", gen.sequence());
       auto r = (*log)->Append(req);
       ASSERT_TRUE(r.ok()) << r.status();
       req.events.clear();
@@ -247,13 +248,13 @@ TEST(ProjectionKillTest, ReadModelsEqualARebuildAfterManyKills) {
     city.Kill();
     ++kills;
   };
-  for (int round = 0; round < kMaxRounds && (kills < kMinKills ||
-                                              kills_mid_projection <
-                                                  kMinMidProjection);
+  for (int round = 0;
+       round < kMaxRounds &&
+       (kills < kMinKills || kills_mid_projection < kMinMidProjection);
        ++round) {
     for (int k = 0; k < kNodes; ++k) {
-      ASSERT_NO_FATAL_FAILURE(AppendHistory(counties[k]->data_dir(), gens[k],
-                                            kEventsPerRound));
+      ASSERT_NO_FATAL_FAILURE(
+          AppendHistory(counties[k]->data_dir(), gens[k], kEventsPerRound));
     }
     city.Start();
     for (auto& c : counties) c->Start();
@@ -333,18 +334,18 @@ TEST(ProjectionKillTest, ReadModelsEqualARebuildAfterManyKills) {
   ASSERT_TRUE(WIFEXITED(rebuild_status) && WEXITSTATUS(rebuild_status) == 0)
       << "city-aggregator rebuild: wait status " << rebuild_status;
   rebuilt.Start();
-  auto rebuilt_query = v1::QueryService::NewStub(grpc::CreateChannel(
-      rebuilt.address(), ClientTls(certs, "office")));
+  auto rebuilt_query = v1::QueryService::NewStub(
+      grpc::CreateChannel(rebuilt.address(), ClientTls(certs, "office")));
   const Snapshot scratch = TakeWhenServing(*rebuilt_query, nodes);
   rebuilt.Stop();
 
   uint64_t events = 0;
   for (const auto& g : gens) events += g.sequence();
-  std::printf("%d kills (%d while the read models were behind the copies), "
-              "%llu events on %d nodes, %zu units, %zu rectification items\n",
-              kills, kills_mid_projection,
-              static_cast<unsigned long long>(events), kNodes,
-              live.units.size(), live.items.size());
+  std::printf(
+      "%d kills (%d while the read models were behind the copies), "
+      "%llu events on %d nodes, %zu units, %zu rectification items\n",
+      kills, kills_mid_projection, static_cast<unsigned long long>(events),
+      kNodes, live.units.size(), live.items.size());
   EXPECT_GE(kills, kMinKills);
   // Most kills must land while the city projects (a few find the backlog
   // already gone on a fast round).

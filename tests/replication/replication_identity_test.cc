@@ -25,7 +25,8 @@ class IdentityTest : public ::testing::Test {
     dir_ = new testutil::TempDir("replication-identity");
     GenCerts(*bin_, dir_->Sub("certs"));
     GenCerts(*bin_, dir_->Sub("other-ca"));  // a second, unrelated CA
-    city_ = new City(*bin_, dir_->Sub("city"), TlsArgs(dir_->Sub("certs"), "city"));
+    city_ =
+        new City(*bin_, dir_->Sub("city"), TlsArgs(dir_->Sub("certs"), "city"));
     city_->Start();
   }
   static void TearDownTestSuite() {
@@ -118,16 +119,16 @@ TEST_F(IdentityTest, PlaintextIsRefused) {
 }
 
 TEST_F(IdentityTest, BinariesRefuseToStartWithoutTransportSecurity) {
-  testutil::Process city({bin_->city, "--data_dir=" + dir_->Sub("city2"),
-                          "--listen=127.0.0.1:0"},
-                         dir_->Sub("city2.log"));
+  testutil::Process city(
+      {bin_->city, "--data_dir=" + dir_->Sub("city2"), "--listen=127.0.0.1:0"},
+      dir_->Sub("city2.log"));
   int status = city.Wait(10000);
   ASSERT_NE(status, -1);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) != 0);
-  testutil::Process county({bin_->county, "--node_id=371302",
-                            "--data_dir=" + dir_->Sub("county2"),
-                            "--listen=127.0.0.1:0", "--city=127.0.0.1:1"},
-                           dir_->Sub("county2.log"));
+  testutil::Process county(
+      {bin_->county, "--node_id=371302", "--data_dir=" + dir_->Sub("county2"),
+       "--listen=127.0.0.1:0", "--city=127.0.0.1:1"},
+      dir_->Sub("county2.log"));
   status = county.Wait(10000);
   ASSERT_NE(status, -1);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) != 0);

@@ -108,7 +108,8 @@ class ProtocolTest : public ::testing::Test {
     EXPECT_EQ(s.error_code(), code) << s.error_message();
     EXPECT_NE(s.error_message().find(words), std::string::npos)
         << "message: " << s.error_message();
-    std::printf("  refused: %d %s\n", s.error_code(), s.error_message().c_str());
+    std::printf("  refused: %d %s\n", s.error_code(),
+                s.error_message().c_str());
   }
 
   bool expect_diverged_ = false;

@@ -77,7 +77,8 @@ void TcpProxy::AcceptLoop() {
     }
     int server = socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr = Loopback(target_port_);
-    if (connect(server, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    if (connect(server, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) !=
+        0) {
       close(server);
       close(client);
       continue;
@@ -97,8 +98,12 @@ void TcpProxy::Pump(int client, int server) {
     }
     pollfd p[2] = {{client, POLLIN, 0}, {server, POLLIN, 0}};
     if (poll(p, 2, 50) <= 0) continue;
-    if ((p[0].revents & (POLLIN | POLLHUP | POLLERR)) && !Forward(client, server)) break;
-    if ((p[1].revents & (POLLIN | POLLHUP | POLLERR)) && !Forward(server, client)) break;
+    if ((p[0].revents & (POLLIN | POLLHUP | POLLERR)) &&
+        !Forward(client, server))
+      break;
+    if ((p[1].revents & (POLLIN | POLLHUP | POLLERR)) &&
+        !Forward(server, client))
+      break;
   }
   close(client);
   close(server);

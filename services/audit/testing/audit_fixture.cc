@@ -20,7 +20,8 @@ absl::Status FillLog(storage::EventLog& log, projector::HistoryGenerator& gen,
     req.events.push_back({e.stream_id(), e.event_type(), e.payload()});
     if (req.events.size() == per_append || i + 1 == n) {
       req.actor = kActors[gen.sequence() % 3];
-      req.command_id = absl::StrCat("fill-", gen.node_id(), "-", gen.sequence());
+      req.command_id =
+          absl::StrCat("fill-", gen.node_id(), "-", gen.sequence());
       RETURN_IF_ERROR(log.Append(req).status());
       req.events.clear();
     }
@@ -46,8 +47,8 @@ absl::Status CopyToReplica(const storage::EventLog& from, storage::EventLog& to,
   uint64_t next = first;
   while (next <= last) {
     storage::ReadLimits limits;
-    limits.max_events = static_cast<size_t>(
-        std::min<uint64_t>(1000, last - next + 1));
+    limits.max_events =
+        static_cast<size_t>(std::min<uint64_t>(1000, last - next + 1));
     ASSIGN_OR_RETURN(std::vector<storage::StoredEvent> chunk,
                      from.Read(next, limits));
     if (chunk.empty()) {

@@ -18,9 +18,10 @@ absl::Status CheckRating(const std::string& member_id, v1::Rating rating) {
   if (rating != v1::RATING_UNSPECIFIED && v1::Rating_IsValid(rating)) {
     return absl::OkStatus();
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      Subject(member_id), ": rating is required: excellent, qualified, "
-                          "basically qualified or unqualified"));
+  return absl::InvalidArgumentError(
+      absl::StrCat(Subject(member_id),
+                   ": rating is required: excellent, qualified, "
+                   "basically qualified or unqualified"));
 }
 
 // 实事求是地提出缺点和不足: at least one shortcoming, none blank.
@@ -31,7 +32,8 @@ absl::Status CheckShortcomings(
     return absl::InvalidArgumentError(absl::StrCat(
         Subject(member_id),
         ": an opinion must state at least one shortcoming of the member "
-        "(实事求是地提出缺点和不足); add the shortcomings and record it again"));
+        "(实事求是地提出缺点和不足); add the shortcomings and record it "
+        "again"));
   }
   for (int i = 0; i < shortcomings.size(); ++i) {
     if (IsBlank(shortcomings[i])) {
@@ -63,9 +65,10 @@ absl::Status NotShown(const EvaluationState& state,
       return RequireRecorded(state, member_id, action);
     case EvaluationPhase::kRecorded:
       if (state.revisions > 0) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            prefix, "the revised opinion has not been shown to the member "
-                    "yet (ShowEvaluation first)"));
+        return absl::FailedPreconditionError(
+            absl::StrCat(prefix,
+                         "the revised opinion has not been shown to the member "
+                         "yet (ShowEvaluation first)"));
       }
       return absl::FailedPreconditionError(absl::StrCat(
           prefix,
@@ -75,9 +78,9 @@ absl::Status NotShown(const EvaluationState& state,
           prefix, "the member disputed it (\"", state.dispute_reason,
           "\"); revise it (ReviseEvaluation) and show it again first"));
     case EvaluationPhase::kSigned:
-      return absl::FailedPreconditionError(absl::StrCat(
-          prefix, "the member already signed it on ", state.signed_on,
-          "; a signed opinion is final"));
+      return absl::FailedPreconditionError(
+          absl::StrCat(prefix, "the member already signed it on ",
+                       state.signed_on, "; a signed opinion is final"));
     case EvaluationPhase::kShown:
       break;
   }
@@ -93,11 +96,16 @@ bool NeedsTransformation(v1::Rating rating) {
 
 std::string RatingName(v1::Rating rating) {
   switch (rating) {
-    case v1::RATING_EXCELLENT: return "excellent";
-    case v1::RATING_QUALIFIED: return "qualified";
-    case v1::RATING_BASICALLY_QUALIFIED: return "basically qualified";
-    case v1::RATING_UNQUALIFIED: return "unqualified";
-    default: return "unrated";
+    case v1::RATING_EXCELLENT:
+      return "excellent";
+    case v1::RATING_QUALIFIED:
+      return "qualified";
+    case v1::RATING_BASICALLY_QUALIFIED:
+      return "basically qualified";
+    case v1::RATING_UNQUALIFIED:
+      return "unqualified";
+    default:
+      return "unrated";
   }
 }
 
@@ -168,17 +176,19 @@ absl::StatusOr<v1::EvaluationRecorded> DecideRecordEvaluation(
     const v1::EvaluationRecorded& request) {
   const std::string& id = member.member_id;
   if (!request.unit_id().empty() && request.unit_id() != member.unit_id) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        Subject(id), ": unit_id ", request.unit_id(), " is not the member's unit ",
-        member.unit_id, " (leave it empty to derive it)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(Subject(id), ": unit_id ", request.unit_id(),
+                     " is not the member's unit ", member.unit_id,
+                     " (leave it empty to derive it)"));
   }
   if (!request.branch_id().empty() && request.branch_id() != member.branch_id) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        Subject(id), ": branch_id ", request.branch_id(),
-        " is not the member's branch ", member.branch_id,
-        " (leave it empty to derive it)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(Subject(id), ": branch_id ", request.branch_id(),
+                     " is not the member's branch ", member.branch_id,
+                     " (leave it empty to derive it)"));
   }
-  if (request.batch() != v1::BATCH_UNSPECIFIED && request.batch() != member.batch) {
+  if (request.batch() != v1::BATCH_UNSPECIFIED &&
+      request.batch() != member.batch) {
     return absl::InvalidArgumentError(absl::StrCat(
         Subject(id), ": batch ", BatchNumber(request.batch()),
         " is not the batch of unit ", member.unit_id, " (batch ",
@@ -207,13 +217,15 @@ absl::StatusOr<v1::EvaluationShown> DecideShowEvaluation(
   RETURN_IF_ERROR(RequireRecorded(state, id, "show the opinion"));
   switch (state.phase) {
     case EvaluationPhase::kShown:
-      return absl::FailedPreconditionError(absl::StrCat(
-          Subject(id), ": the opinion was already shown to the member; the "
+      return absl::FailedPreconditionError(
+          absl::StrCat(Subject(id),
+                       ": the opinion was already shown to the member; the "
                        "member now signs it (SignEvaluation) or disputes it "
                        "(DisputeEvaluation)"));
     case EvaluationPhase::kDisputed:
-      return absl::FailedPreconditionError(absl::StrCat(
-          Subject(id), ": cannot show the opinion again: the member disputed "
+      return absl::FailedPreconditionError(
+          absl::StrCat(Subject(id),
+                       ": cannot show the opinion again: the member disputed "
                        "it; revise it first (ReviseEvaluation)"));
     case EvaluationPhase::kSigned:
       return absl::FailedPreconditionError(absl::StrCat(
@@ -250,8 +262,9 @@ absl::StatusOr<v1::EvaluationRevised> DecideReviseEvaluation(
   RETURN_IF_ERROR(RequireRecorded(state, id, "revise the opinion"));
   if (state.phase != EvaluationPhase::kDisputed) {
     return absl::FailedPreconditionError(absl::StrCat(
-        Subject(id), ": cannot revise the opinion: only a disputed opinion is "
-                     "revised, and this one is ",
+        Subject(id),
+        ": cannot revise the opinion: only a disputed opinion is "
+        "revised, and this one is ",
         state.phase == EvaluationPhase::kSigned ? "signed (final)"
         : state.phase == EvaluationPhase::kShown
             ? "shown and awaiting the member's signature or dispute"
@@ -267,8 +280,9 @@ absl::StatusOr<v1::EvaluationFeedbackGiven> DecideGiveFeedback(
                               "what the branch tells the member"));
   RETURN_IF_ERROR(RequireRecorded(state, id, "give feedback"));
   if (!state.ever_shown) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        Subject(id), ": cannot give feedback on an opinion the member has not "
+    return absl::FailedPreconditionError(
+        absl::StrCat(Subject(id),
+                     ": cannot give feedback on an opinion the member has not "
                      "seen: show it first (ShowEvaluation)"));
   }
   return request;
@@ -280,9 +294,11 @@ absl::StatusOr<v1::TransformationMeasureAssigned> DecideAssignMeasure(
   const std::string& id = request.member_id();
   RETURN_IF_ERROR(RequireText(Subject(id), "measure", request.measure(),
                               "the education-transformation measure"));
-  RETURN_IF_ERROR(RequireText(Subject(id), "helper_name", request.helper_name(),
-                              "the person responsible for helping (帮教责任人)"));
-  RETURN_IF_ERROR(RequireRecorded(state, id, "assign a transformation measure"));
+  RETURN_IF_ERROR(
+      RequireText(Subject(id), "helper_name", request.helper_name(),
+                  "the person responsible for helping (帮教责任人)"));
+  RETURN_IF_ERROR(
+      RequireRecorded(state, id, "assign a transformation measure"));
   if (!NeedsTransformation(state.rating)) {
     return absl::FailedPreconditionError(absl::StrCat(
         Subject(id), ": is rated ", RatingName(state.rating),
@@ -303,10 +319,12 @@ absl::StatusOr<v1::TransformationMeasureCompleted> DecideCompleteMeasure(
   const std::string& id = request.member_id();
   RETURN_IF_ERROR(RequireText(Subject(id), "outcome", request.outcome(),
                               "what the measure achieved"));
-  RETURN_IF_ERROR(RequireRecorded(state, id, "complete a transformation measure"));
+  RETURN_IF_ERROR(
+      RequireRecorded(state, id, "complete a transformation measure"));
   if (state.measure.empty()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        Subject(id), ": cannot complete a transformation measure: none is "
+    return absl::FailedPreconditionError(
+        absl::StrCat(Subject(id),
+                     ": cannot complete a transformation measure: none is "
                      "assigned (AssignTransformationMeasure first)"));
   }
   if (state.measure_completed) {

@@ -21,9 +21,9 @@ template <typename M>
 absl::StatusOr<M> PayloadAs(const v1::EventEnvelope& event) {
   M message;
   if (!Is<M>(event) || !message.ParseFromString(event.payload())) {
-    return absl::InternalError(absl::StrCat(
-        "event ", event.sequence(), " in ", event.stream_id(), " is not a ",
-        M::descriptor()->full_name()));
+    return absl::InternalError(absl::StrCat("event ", event.sequence(), " in ",
+                                            event.stream_id(), " is not a ",
+                                            M::descriptor()->full_name()));
   }
   return message;
 }
@@ -33,9 +33,9 @@ absl::StatusOr<M> PayloadAs(const v1::EventEnvelope& event) {
 template <typename M>
 absl::Status PayloadInto(const v1::EventEnvelope& event, M& message) {
   if (!Is<M>(event) || !message.ParseFromString(event.payload())) {
-    return absl::InternalError(absl::StrCat(
-        "event ", event.sequence(), " in ", event.stream_id(), " is not a ",
-        M::descriptor()->full_name()));
+    return absl::InternalError(absl::StrCat("event ", event.sequence(), " in ",
+                                            event.stream_id(), " is not a ",
+                                            M::descriptor()->full_name()));
   }
   return absl::OkStatus();
 }

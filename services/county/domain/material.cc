@@ -27,8 +27,9 @@ absl::Status RequireAwaitingReview(const MaterialState& state,
           prefix, "nothing has been submitted yet (SubmitMaterial first)"));
     case MaterialPhase::kReturned:
       return absl::FailedPreconditionError(absl::StrCat(
-          prefix, "it was returned for revision and has not been resubmitted "
-                  "yet (SubmitMaterial)"));
+          prefix,
+          "it was returned for revision and has not been resubmitted "
+          "yet (SubmitMaterial)"));
     case MaterialPhase::kAccepted:
       return absl::FailedPreconditionError(
           absl::StrCat(prefix, "it is already accepted"));
@@ -38,8 +39,7 @@ absl::Status RequireAwaitingReview(const MaterialState& state,
 
 }  // namespace
 
-absl::Status ApplyMaterialEvent(MaterialState& s,
-                                const v1::EventEnvelope& e) {
+absl::Status ApplyMaterialEvent(MaterialState& s, const v1::EventEnvelope& e) {
   s.version = e.stream_version();
   if (Is<v1::PartySpiritMaterialSubmitted>(e)) {
     s.phase = MaterialPhase::kSubmitted;
@@ -75,9 +75,10 @@ absl::StatusOr<v1::PartySpiritMaterialSubmitted> DecideSubmitMaterial(
                               "a summary of the material"));
   if (state.phase == MaterialPhase::kSubmitted) {
     return absl::FailedPreconditionError(absl::StrCat(
-        subject, " is already submitted and awaiting review: it is accepted "
-                 "(AcceptMaterial) or returned (ReturnMaterial) before it can "
-                 "be submitted again"));
+        subject,
+        " is already submitted and awaiting review: it is accepted "
+        "(AcceptMaterial) or returned (ReturnMaterial) before it can "
+        "be submitted again"));
   }
   if (state.phase == MaterialPhase::kAccepted) {
     return absl::FailedPreconditionError(
@@ -89,12 +90,14 @@ absl::StatusOr<v1::PartySpiritMaterialSubmitted> DecideSubmitMaterial(
 }
 
 absl::StatusOr<v1::PartySpiritMaterialReturned> DecideReturnMaterial(
-    const MaterialState& state, const v1::PartySpiritMaterialReturned& request) {
+    const MaterialState& state,
+    const v1::PartySpiritMaterialReturned& request) {
   const std::string subject = Subject(request.member_id());
   if (request.reasons().empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        subject, ": give at least one reason for returning it: problems not "
-                 "pinned down, analysis shallow, or not tied to practice"));
+        subject,
+        ": give at least one reason for returning it: problems not "
+        "pinned down, analysis shallow, or not tied to practice"));
   }
   std::set<int> seen;
   for (int reason : request.reasons()) {
@@ -106,11 +109,11 @@ absl::StatusOr<v1::PartySpiritMaterialReturned> DecideReturnMaterial(
           "tied to practice"));
     }
     if (!seen.insert(reason).second) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          subject, ": return reason ",
-          v1::MaterialReturnReason_Name(
-              static_cast<v1::MaterialReturnReason>(reason)),
-          " is given twice; give each reason once"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(subject, ": return reason ",
+                       v1::MaterialReturnReason_Name(
+                           static_cast<v1::MaterialReturnReason>(reason)),
+                       " is given twice; give each reason once"));
     }
   }
   RETURN_IF_ERROR(
@@ -119,7 +122,8 @@ absl::StatusOr<v1::PartySpiritMaterialReturned> DecideReturnMaterial(
 }
 
 absl::StatusOr<v1::PartySpiritMaterialAccepted> DecideAcceptMaterial(
-    const MaterialState& state, const v1::PartySpiritMaterialAccepted& request) {
+    const MaterialState& state,
+    const v1::PartySpiritMaterialAccepted& request) {
   RETURN_IF_ERROR(
       RequireAwaitingReview(state, request.member_id(), "accept it"));
   return request;

@@ -35,37 +35,41 @@ absl::StatusOr<v1::SpecialMeetingHeld> DecideHoldMeeting(
     const v1::SpecialMeetingHeld& request) {
   const std::string subject = absl::StrCat("meeting ", request.meeting_id());
   if (!request.unit_id().empty() && request.unit_id() != unit_id) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        subject, ": unit_id ", request.unit_id(),
-        " does not match the meeting id, which belongs to unit ", unit_id,
-        " (leave unit_id empty to derive it)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(subject, ": unit_id ", request.unit_id(),
+                     " does not match the meeting id, which belongs to unit ",
+                     unit_id, " (leave unit_id empty to derive it)"));
   }
   if (request.kind() == v1::MEETING_KIND_UNSPECIFIED ||
       !v1::MeetingKind_IsValid(request.kind())) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        subject, ": kind is required: leadership democratic-life meeting "
-                 "(专题民主生活会) or branch organisational-life meeting "
-                 "(专题组织生活会)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(subject,
+                     ": kind is required: leadership democratic-life meeting "
+                     "(专题民主生活会) or branch organisational-life meeting "
+                     "(专题组织生活会)"));
   }
   const bool branch_meeting =
       request.kind() == v1::MEETING_KIND_BRANCH_ORGANISATIONAL_LIFE;
   if (branch_meeting && request.branch_id().empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        subject, ": a branch organisational-life meeting names its branch "
-                 "(branch_id)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(subject,
+                     ": a branch organisational-life meeting names its branch "
+                     "(branch_id)"));
   }
   if (!branch_meeting && !request.branch_id().empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        subject, ": a leadership democratic-life meeting is the unit's, not "
-                 "a branch's: leave branch_id empty"));
+        subject,
+        ": a leadership democratic-life meeting is the unit's, not "
+        "a branch's: leave branch_id empty"));
   }
   if (request.stage() != v1::STAGE_STUDY_MOBILISATION &&
       request.stage() != v1::STAGE_ANALYSIS_EVALUATION &&
       request.stage() != v1::STAGE_RECTIFICATION_IMPROVEMENT) {
     return absl::InvalidArgumentError(absl::StrCat(
-        subject, ": stage is required: the campaign stage the meeting belongs "
-                 "to (study and mobilisation, analysis and evaluation, or "
-                 "rectification and improvement)"));
+        subject,
+        ": stage is required: the campaign stage the meeting belongs "
+        "to (study and mobilisation, analysis and evaluation, or "
+        "rectification and improvement)"));
   }
   RETURN_IF_ERROR(RequireDate(subject, "held_on", request.held_on()));
   if (request.attendees() < 1) {
@@ -74,10 +78,10 @@ absl::StatusOr<v1::SpecialMeetingHeld> DecideHoldMeeting(
   }
   RETURN_IF_ERROR(RequireUnit(roster, unit_id));
   if (branch_meeting && roster.branches.count(request.branch_id()) == 0) {
-    return absl::NotFoundError(absl::StrCat(
-        subject, ": branch ", request.branch_id(),
-        " is not registered in unit ", unit_id,
-        ": register the branch first (RegisterBranch)"));
+    return absl::NotFoundError(
+        absl::StrCat(subject, ": branch ", request.branch_id(),
+                     " is not registered in unit ", unit_id,
+                     ": register the branch first (RegisterBranch)"));
   }
   if (state.held) {
     return absl::AlreadyExistsError(absl::StrCat(
@@ -97,9 +101,10 @@ absl::StatusOr<v1::SpecialMeetingResultsCirculated> DecideCirculateResults(
                               "within which scope the results were "
                               "circulated, e.g. 全体党员"));
   if (!state.held) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        subject, ": cannot circulate results of a meeting that is not "
-                 "recorded as held (HoldSpecialMeeting first)"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(subject,
+                     ": cannot circulate results of a meeting that is not "
+                     "recorded as held (HoldSpecialMeeting first)"));
   }
   if (state.circulated) {
     return absl::FailedPreconditionError(absl::StrCat(

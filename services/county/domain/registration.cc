@@ -13,17 +13,20 @@ absl::Status ApplyRosterEvent(Roster& roster, const v1::EventEnvelope& e) {
     ASSIGN_OR_RETURN(roster.unit, PayloadAs<v1::UnitRegistered>(e));
     roster.unit_registered = true;
   } else if (Is<v1::BranchRegistered>(e)) {
-    ASSIGN_OR_RETURN(v1::BranchRegistered b, PayloadAs<v1::BranchRegistered>(e));
+    ASSIGN_OR_RETURN(v1::BranchRegistered b,
+                     PayloadAs<v1::BranchRegistered>(e));
     roster.branches[b.branch_id()] = b.name();
   } else if (Is<v1::MemberRegistered>(e)) {
-    ASSIGN_OR_RETURN(v1::MemberRegistered m, PayloadAs<v1::MemberRegistered>(e));
+    ASSIGN_OR_RETURN(v1::MemberRegistered m,
+                     PayloadAs<v1::MemberRegistered>(e));
     std::string id = m.member_id();
     roster.members[id] = std::move(m);
   }
   return absl::OkStatus();
 }
 
-absl::StatusOr<Roster> FoldRoster(const std::vector<v1::EventEnvelope>& events) {
+absl::StatusOr<Roster> FoldRoster(
+    const std::vector<v1::EventEnvelope>& events) {
   Roster roster;
   for (const v1::EventEnvelope& e : events) {
     RETURN_IF_ERROR(ApplyRosterEvent(roster, e));
@@ -44,9 +47,9 @@ absl::StatusOr<RosterMember> RequireMember(const Roster& roster,
   RETURN_IF_ERROR(RequireUnit(roster, unit_id));
   auto it = roster.members.find(std::string(member_id));
   if (it == roster.members.end()) {
-    return absl::NotFoundError(absl::StrCat(
-        "member ", member_id, " is not registered in unit ", unit_id,
-        ": register the member first (RegisterMember)"));
+    return absl::NotFoundError(
+        absl::StrCat("member ", member_id, " is not registered in unit ",
+                     unit_id, ": register the member first (RegisterMember)"));
   }
   RosterMember member;
   member.member_id = it->first;
@@ -70,8 +73,8 @@ absl::StatusOr<v1::NodeRegistered> DecideRegisterNode(
         subject, ": kind is required: county, district or city department"));
   }
   if (!node_events.empty()) {
-    return absl::AlreadyExistsError(absl::StrCat(
-        subject, " is already registered; nothing to do"));
+    return absl::AlreadyExistsError(
+        absl::StrCat(subject, " is already registered; nothing to do"));
   }
   return request;
 }
@@ -80,24 +83,26 @@ absl::StatusOr<v1::UnitRegistered> DecideRegisterUnit(
     bool node_registered, const Roster& roster,
     const v1::UnitRegistered& request) {
   const std::string subject = absl::StrCat("unit ", request.unit_id());
-  RETURN_IF_ERROR(RequireText(subject, "name", request.name(),
-                              "the unit's name"));
+  RETURN_IF_ERROR(
+      RequireText(subject, "name", request.name(), "the unit's name"));
   if (request.batch() == v1::BATCH_UNSPECIFIED ||
       !v1::Batch_IsValid(request.batch())) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        subject, ": batch is required: first (organs) or second (streets, "
-                 "communities, schools, enterprises, townships)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(subject,
+                     ": batch is required: first (organs) or second (streets, "
+                     "communities, schools, enterprises, townships)"));
   }
   if (request.member_count() < 1 || request.member_count() > kMaxUnitMembers) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        subject, ": member_count ", request.member_count(),
-        " is impossible: a unit reports between 1 and ", kMaxUnitMembers,
-        " party members"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(subject, ": member_count ", request.member_count(),
+                     " is impossible: a unit reports between 1 and ",
+                     kMaxUnitMembers, " party members"));
   }
   if (!node_registered) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        subject, " cannot be registered before this node itself: "
-                 "register the node first (RegisterNode)"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(subject,
+                     " cannot be registered before this node itself: "
+                     "register the node first (RegisterNode)"));
   }
   if (roster.unit_registered) {
     return absl::AlreadyExistsError(absl::StrCat(
@@ -111,13 +116,13 @@ absl::StatusOr<v1::BranchRegistered> DecideRegisterBranch(
     const v1::BranchRegistered& request) {
   const std::string subject = absl::StrCat("branch ", request.branch_id());
   if (!request.unit_id().empty() && request.unit_id() != unit_id) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        subject, ": unit_id ", request.unit_id(),
-        " does not match the branch id, which belongs to unit ", unit_id,
-        " (leave unit_id empty to derive it)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(subject, ": unit_id ", request.unit_id(),
+                     " does not match the branch id, which belongs to unit ",
+                     unit_id, " (leave unit_id empty to derive it)"));
   }
-  RETURN_IF_ERROR(RequireText(subject, "name", request.name(),
-                              "the branch's name"));
+  RETURN_IF_ERROR(
+      RequireText(subject, "name", request.name(), "the branch's name"));
   RETURN_IF_ERROR(RequireUnit(roster, unit_id));
   auto it = roster.branches.find(request.branch_id());
   if (it != roster.branches.end()) {
@@ -134,24 +139,24 @@ absl::StatusOr<v1::MemberRegistered> DecideRegisterMember(
     const v1::MemberRegistered& request) {
   const std::string subject = absl::StrCat("member ", request.member_id());
   if (!request.unit_id().empty() && request.unit_id() != unit_id) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        subject, ": unit_id ", request.unit_id(),
-        " does not match the member id, which belongs to unit ", unit_id,
-        " (leave unit_id empty to derive it)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(subject, ": unit_id ", request.unit_id(),
+                     " does not match the member id, which belongs to unit ",
+                     unit_id, " (leave unit_id empty to derive it)"));
   }
-  RETURN_IF_ERROR(RequireText(subject, "name", request.name(),
-                              "the member's name"));
+  RETURN_IF_ERROR(
+      RequireText(subject, "name", request.name(), "the member's name"));
   RETURN_IF_ERROR(RequireUnit(roster, unit_id));
   if (roster.branches.count(request.branch_id()) == 0) {
-    return absl::NotFoundError(absl::StrCat(
-        subject, ": branch ", request.branch_id(),
-        " is not registered in unit ", unit_id,
-        ": register the branch first (RegisterBranch)"));
+    return absl::NotFoundError(
+        absl::StrCat(subject, ": branch ", request.branch_id(),
+                     " is not registered in unit ", unit_id,
+                     ": register the branch first (RegisterBranch)"));
   }
   if (roster.members.count(request.member_id()) != 0) {
-    return absl::AlreadyExistsError(absl::StrCat(
-        subject, " is already registered (as \"",
-        roster.members.at(request.member_id()).name(), "\")"));
+    return absl::AlreadyExistsError(
+        absl::StrCat(subject, " is already registered (as \"",
+                     roster.members.at(request.member_id()).name(), "\")"));
   }
   v1::MemberRegistered event = request;
   event.set_unit_id(std::string(unit_id));

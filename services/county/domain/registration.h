@@ -40,9 +40,9 @@ inline constexpr uint32_t kMaxUnitMembers = 100000;
 struct Roster {
   bool unit_registered = false;
   v1::UnitRegistered unit;
-  std::map<std::string, std::string> branches;       // branch id -> name
+  std::map<std::string, std::string> branches;          // branch id -> name
   std::map<std::string, v1::MemberRegistered> members;  // member id -> event
-  uint64_t version = 0;  // stream version folded
+  uint64_t version = 0;                                 // stream version folded
 };
 
 // Folds the roster events of a unit stream; other event types are skipped.

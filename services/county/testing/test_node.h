@@ -71,7 +71,8 @@ class TestNode {
   // `meta` is given). `result` may be null.
   template <typename Req, typename Body>
   grpc::Status Send(grpc::Status (Stub::*method)(grpc::ClientContext*,
-                                                 const Req&, v1::CommandResult*),
+                                                 const Req&,
+                                                 v1::CommandResult*),
                     const Body& body, v1::CommandResult* result = nullptr,
                     const v1::CommandMeta* meta = nullptr) {
     Req request;
@@ -87,8 +88,8 @@ class TestNode {
   // at least 1)
   // with branches B01.. and, in each, members M0001.. numbered across the
   // unit. Asserts success.
-  void Register(const std::string& unit_id, int branches, int members_per_branch,
-                v1::Batch batch = v1::BATCH_FIRST);
+  void Register(const std::string& unit_id, int branches,
+                int members_per_branch, v1::Batch batch = v1::BATCH_FIRST);
 
   // Member id `n` (1-based) of a unit registered with Register().
   static std::string Member(const std::string& unit_id, int n);

@@ -40,9 +40,8 @@ absl::StatusOr<Args> Args::Parse(const std::vector<std::string>& words,
                  !absl::StartsWith(words[i + 1], "--")) {
         value = words[++i];
       } else {
-        return absl::InvalidArgumentError(
-            absl::StrCat("flag --", name, " needs a value (--", name,
-                         "=VALUE)"));
+        return absl::InvalidArgumentError(absl::StrCat(
+            "flag --", name, " needs a value (--", name, "=VALUE)"));
       }
     }
     args.flags_[name] = value;
@@ -50,9 +49,7 @@ absl::StatusOr<Args> Args::Parse(const std::vector<std::string>& words,
   return args;
 }
 
-bool Args::Has(const std::string& name) const {
-  return flags_.count(name) > 0;
-}
+bool Args::Has(const std::string& name) const { return flags_.count(name) > 0; }
 
 std::string Args::Get(const std::string& name,
                       const std::string& fallback) const {
@@ -72,8 +69,8 @@ absl::StatusOr<int64_t> Args::GetInt(const std::string& name,
   if (it == flags_.end()) return fallback;
   int64_t value = 0;
   if (!absl::SimpleAtoi(it->second, &value)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--", name, "=", it->second, " is not a whole number"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", name, "=", it->second, " is not a whole number"));
   }
   return value;
 }
@@ -81,8 +78,7 @@ absl::StatusOr<int64_t> Args::GetInt(const std::string& name,
 absl::StatusOr<std::string> Args::Require(const std::string& name) const {
   auto it = flags_.find(name);
   if (it == flags_.end() || it->second.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--", name, " is required"));
+    return absl::InvalidArgumentError(absl::StrCat("--", name, " is required"));
   }
   return it->second;
 }

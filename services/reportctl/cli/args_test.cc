@@ -6,9 +6,9 @@ namespace reporting::reportctl {
 namespace {
 
 TEST(ArgsTest, ParsesEqualsSpaceBoolAndPositional) {
-  auto args = Args::Parse({"--city=h:1", "--nodes", "12", "--json", "a.csv",
-                           "--", "--literal"},
-                          {"city", "nodes"}, {"json"});
+  auto args = Args::Parse(
+      {"--city=h:1", "--nodes", "12", "--json", "a.csv", "--", "--literal"},
+      {"city", "nodes"}, {"json"});
   ASSERT_TRUE(args.ok()) << args.status();
   EXPECT_EQ(args->Get("city"), "h:1");
   EXPECT_EQ(*args->GetInt("nodes", 0), 12);

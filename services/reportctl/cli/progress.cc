@@ -45,8 +45,7 @@ void ProgressBar::Draw(bool final_line) {
     const int filled = static_cast<int>(fraction * kWidth);
     absl::StrAppend(&line, "[", std::string(filled, '#'),
                     std::string(kWidth - filled, '.'), "] ",
-                    static_cast<int>(fraction * 100), "% ", done_, "/",
-                    total_);
+                    static_cast<int>(fraction * 100), "% ", done_, "/", total_);
   } else {
     absl::StrAppend(&line, done_);
   }
