@@ -20,6 +20,9 @@
 // Hello and then refuses every batch is redialled ever more slowly. The
 // city answering DATA_LOSS (it found the divergence) also stops replication.
 // gRPC keepalive pings detect a dead link even while a write is blocked.
+// A stream the city ends while this side is idle (caught up, asleep in
+// WaitForAppend) is noticed at the next append or heartbeat at the latest,
+// so within heartbeat_interval.
 //
 // Thread safety: Start/Stop from one thread; GetStatus from any.
 #ifndef REPORTING_SERVICES_COUNTY_REPLICATOR_H_
