@@ -30,6 +30,7 @@
 namespace reporting::city {
 namespace {
 
+using replication_test::MakeNodeLog;
 using replication_test::PushClient;
 
 constexpr char kNode[] = "371302";
@@ -37,33 +38,6 @@ constexpr int kCountyEvents = 60;
 // An arbitrary fixed instant (2023-11-14), so times can be compared exactly.
 constexpr int64_t kStartUs = 1'700'000'000'000'000;
 constexpr absl::Duration kStallAfter = absl::Seconds(5);
-
-// The county's log: kCountyEvents single-event appends, read back as the
-// stored events (sequence, exact envelope bytes, hash) a county pushes.
-std::vector<storage::StoredEvent> MakeCountyLog(const std::string& dir) {
-  storage::EventLogOptions o;
-  o.node_id = kNode;
-  o.sync = false;
-  auto log = storage::EventLog::Open(dir, o);
-  EXPECT_TRUE(log.ok()) << log.status();
-  if (!log.ok()) return {};
-  for (int i = 1; i <= kCountyEvents; ++i) {
-    v1::UnitRegistered u;
-    u.set_unit_id(absl::StrCat(kNode, "-U", i));
-    u.set_name("单位");
-    storage::AppendRequest r;
-    r.command_id = absl::StrCat("c", i);
-    r.actor = "clerk:test";
-    r.events.push_back({absl::StrCat("unit/", kNode, "-U", i),
-                        events::TypeOf<v1::UnitRegistered>(),
-                        u.SerializeAsString()});
-    auto appended = (*log)->Append(r);
-    EXPECT_TRUE(appended.ok()) << appended.status();
-  }
-  auto all = (*log)->Read(1, storage::ReadLimits{1000, 1 << 30});
-  EXPECT_TRUE(all.ok()) << all.status();
-  return all.ok() ? *all : std::vector<storage::StoredEvent>{};
-}
 
 // What a case expects of the node's status; the copy's last hash is
 // checked against the county's event at last_sequence.
@@ -82,7 +56,7 @@ class ReplicationStatusTest : public ::testing::Test {
   static void SetUpTestSuite() {
     county_dir_ = new testutil::TempDir("replication-status-county");
     county_ = new std::vector<storage::StoredEvent>(
-        MakeCountyLog(county_dir_->Sub("log")));
+        MakeNodeLog(county_dir_->Sub("log"), kNode, kCountyEvents));
   }
   static void TearDownTestSuite() {
     delete county_;

@@ -1,5 +1,6 @@
 // A raw ReplicationService.Push client for tests that speak the protocol
-// by hand (wrong identities, malformed messages).
+// by hand (wrong identities, malformed messages, status under a fake
+// clock), and MakeNodeLog, the real node log such tests push.
 #ifndef REPORTING_TESTS_REPLICATION_PUSH_CLIENT_H_
 #define REPORTING_TESTS_REPLICATION_PUSH_CLIENT_H_
 
@@ -8,12 +9,46 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
+#include "gtest/gtest.h"
+#include "proto/event_types.h"
+#include "reporting/v1/events.pb.h"
 #include "reporting/v1/replication.grpc.pb.h"
 #include "storage/event_log.h"
 
 namespace reporting::replication_test {
+
+// A real log of `node` in dir with n single-event appends (UnitRegistered),
+// returned as the stored events a county pushes (sequence, exact envelope
+// bytes, hash). Empty, with a test failure, if the log cannot be made.
+inline std::vector<storage::StoredEvent> MakeNodeLog(const std::string& dir,
+                                                     const std::string& node,
+                                                     int n) {
+  storage::EventLogOptions o;
+  o.node_id = node;
+  o.sync = false;
+  auto log = storage::EventLog::Open(dir, o);
+  EXPECT_TRUE(log.ok()) << log.status();
+  if (!log.ok()) return {};
+  for (int i = 1; i <= n; ++i) {
+    v1::UnitRegistered u;
+    u.set_unit_id(absl::StrCat(node, "-U", i));
+    u.set_name("单位");
+    storage::AppendRequest r;
+    r.command_id = absl::StrCat("c", i);
+    r.actor = "clerk:test";
+    r.events.push_back({absl::StrCat("unit/", node, "-U", i),
+                        events::TypeOf<v1::UnitRegistered>(),
+                        u.SerializeAsString()});
+    auto appended = (*log)->Append(r);
+    EXPECT_TRUE(appended.ok()) << appended.status();
+  }
+  auto all = (*log)->Read(1, storage::ReadLimits{100000, 1 << 30});
+  EXPECT_TRUE(all.ok()) << all.status();
+  return all.ok() ? *all : std::vector<storage::StoredEvent>{};
+}
 
 class PushClient {
  public:

@@ -19,40 +19,15 @@
 namespace reporting::replication_test {
 namespace {
 
-// A node log of n single-event appends, returned as stored events.
-std::vector<storage::StoredEvent> MakeLog(const std::string& dir,
-                                          const std::string& node, int n) {
-  storage::EventLogOptions o;
-  o.node_id = node;
-  o.sync = false;
-  auto log = storage::EventLog::Open(dir, o);
-  EXPECT_TRUE(log.ok()) << log.status();
-  for (int i = 1; i <= n; ++i) {
-    v1::UnitRegistered u;
-    u.set_unit_id(absl::StrCat(node, "-U", i));
-    u.set_name("单位");
-    storage::AppendRequest r;
-    r.command_id = absl::StrCat("c", i);
-    r.actor = "clerk:test";
-    r.events.push_back({absl::StrCat("unit/", node, "-U", i),
-                        events::TypeOf<v1::UnitRegistered>(),
-                        u.SerializeAsString()});
-    EXPECT_TRUE((*log)->Append(r).ok());
-  }
-  auto all = (*log)->Read(1, storage::ReadLimits{100000, 1 << 30});
-  EXPECT_TRUE(all.ok());
-  return *all;
-}
-
 class ProtocolTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     bin_ = new Binaries(Binaries::FromEnv());
     dir_ = new testutil::TempDir("replication-protocol");
     events_ = new std::vector<storage::StoredEvent>(
-        MakeLog(dir_->Sub("src-371302"), "371302", 1100));
+        MakeNodeLog(dir_->Sub("src-371302"), "371302", 1100));
     other_ = new std::vector<storage::StoredEvent>(
-        MakeLog(dir_->Sub("src-371311"), "371311", 20));
+        MakeNodeLog(dir_->Sub("src-371311"), "371311", 20));
     city_ = new City(*bin_, dir_->Sub("city"), {"--insecure"});
     city_->Start();
     // The copy holds 1..10 before every case.
