@@ -178,10 +178,18 @@ class EventLog {
   virtual absl::StatusOr<AppendResult> LookupCommand(
       absl::string_view command_id) const = 0;
 
-  // Blocks until the head is > after_sequence or the timeout passes; returns
-  // the head. Lets followers (the replicator) wake on append without polling.
-  virtual Head WaitForAppend(uint64_t after_sequence,
-                             absl::Duration timeout) const = 0;
+  // Blocks until the head is > after_sequence, the timeout passes, or
+  // WakeWaiters() is called after WakeGeneration() returned
+  // `wake_generation`; returns the head. Lets followers (the replicator)
+  // wake on append without polling. A follower that must also wake for
+  // something else (being stopped, its stream ending) reads
+  // WakeGeneration() BEFORE it checks that something, waits with it, and
+  // has whoever changes it call WakeWaiters() after: no wake-up is lost.
+  virtual Head WaitForAppend(uint64_t after_sequence, absl::Duration timeout,
+                             uint64_t wake_generation) const = 0;
+  virtual uint64_t WakeGeneration() const = 0;
+  // Wakes every WaitForAppend whose generation was read before this call.
+  virtual void WakeWaiters() const = 0;
 
   // Replica ingest (the city's copy of a node's log, fed by replication;
   // storage/README.md "Replicas"). `events` are consecutive stored events of

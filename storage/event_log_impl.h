@@ -58,8 +58,10 @@ class EventLogImpl : public EventLog {
       uint64_t after_sequence, ReadLimits limits) const override;
   absl::StatusOr<AppendResult> LookupCommand(
       absl::string_view command_id) const override;
-  Head WaitForAppend(uint64_t after_sequence,
-                     absl::Duration timeout) const override;
+  Head WaitForAppend(uint64_t after_sequence, absl::Duration timeout,
+                     uint64_t wake_generation) const override;
+  uint64_t WakeGeneration() const override;
+  void WakeWaiters() const override;
   absl::StatusOr<Head> AppendReplicated(const std::vector<StoredEvent>& events,
                                         int64_t received_at_us) override;
   absl::StatusOr<Head> WriteReplicated(const std::vector<StoredEvent>& events,

@@ -52,9 +52,16 @@ class Batch {
 Head EventLogImpl::GetHead() const { return commit_.durable(); }
 
 Head EventLogImpl::WaitForAppend(uint64_t after_sequence,
-                                 absl::Duration timeout) const {
-  return commit_.WaitForChange(after_sequence, timeout);
+                                 absl::Duration timeout,
+                                 uint64_t wake_generation) const {
+  return commit_.WaitForChange(after_sequence, timeout, wake_generation);
 }
+
+uint64_t EventLogImpl::WakeGeneration() const {
+  return commit_.wake_generation();
+}
+
+void EventLogImpl::WakeWaiters() const { commit_.WakeWaiters(); }
 
 absl::StatusOr<StoredEvent> EventLogImpl::GetEventLocked(
     uint64_t sequence) const {

@@ -492,18 +492,21 @@ TEST_F(EventLogTest, ReadByTypeUsesTimeRangeAndResumes) {
 }
 
 TEST_F(EventLogTest, WaitForAppendWakesOnAppendOrTimesOut) {
-  Head h = log_->WaitForAppend(0, absl::Milliseconds(20));
+  Head h =
+      log_->WaitForAppend(0, absl::Milliseconds(20), log_->WakeGeneration());
   EXPECT_EQ(h.sequence, 0u);
   std::thread writer([&] {
     absl::SleepFor(absl::Milliseconds(30));
     MustAppend(Request("cmd-1", {Unit("unit/A")}));
   });
-  h = log_->WaitForAppend(0, absl::Seconds(20));
+  h = log_->WaitForAppend(0, absl::Seconds(20), log_->WakeGeneration());
   writer.join();
   EXPECT_EQ(h.sequence, 1u);
   EXPECT_EQ(h.hash, log_->GetHead().hash);
   // Already past: returns at once.
-  EXPECT_EQ(log_->WaitForAppend(0, absl::Seconds(20)).sequence, 1u);
+  EXPECT_EQ(log_->WaitForAppend(0, absl::Seconds(20), log_->WakeGeneration())
+                .sequence,
+            1u);
 }
 
 TEST_F(EventLogTest, VerifyWalksTheWholeChainWithProgress) {
@@ -643,7 +646,9 @@ TEST_F(EventLogTest, CloseRefusesLaterCallsAndKeepsTheData) {
   EXPECT_EQ(log_->Checkpoint(dir_.Sub("cp")).code(), kFailed);
   EXPECT_EQ(log_->Close().code(), kFailed);
   EXPECT_EQ(log_->GetHead().sequence, 1u);
-  EXPECT_EQ(log_->WaitForAppend(1, absl::Seconds(10)).sequence, 1u);
+  EXPECT_EQ(log_->WaitForAppend(1, absl::Seconds(10), log_->WakeGeneration())
+                .sequence,
+            1u);
   OpenLog();
   EXPECT_EQ(log_->GetHead().sequence, 1u);
   EXPECT_TRUE(log_->Verify().ok());

@@ -82,14 +82,26 @@ absl::Status GroupCommit::status() const {
   return error_;
 }
 
-Head GroupCommit::WaitForChange(uint64_t after_sequence,
-                                absl::Duration timeout) const {
+Head GroupCommit::WaitForChange(uint64_t after_sequence, absl::Duration timeout,
+                                uint64_t wake_generation) const {
   const absl::Time deadline = absl::Now() + timeout;
   absl::MutexLock l(&mu_);
-  while (durable_.sequence <= after_sequence && !shutdown_) {
+  while (durable_.sequence <= after_sequence && !shutdown_ &&
+         wake_generation_ == wake_generation) {
     if (changed_.WaitWithDeadline(&mu_, deadline)) break;
   }
   return durable_;
+}
+
+uint64_t GroupCommit::wake_generation() const {
+  absl::MutexLock l(&mu_);
+  return wake_generation_;
+}
+
+void GroupCommit::WakeWaiters() const {
+  absl::MutexLock l(&mu_);
+  ++wake_generation_;
+  changed_.SignalAll();
 }
 
 void GroupCommit::Shutdown() {

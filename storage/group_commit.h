@@ -64,8 +64,13 @@ class GroupCommit {
   absl::Status status() const;
 
   // Blocks until the durable head is > after_sequence, the timeout passes,
-  // or Shutdown(); returns the durable head.
-  Head WaitForChange(uint64_t after_sequence, absl::Duration timeout) const;
+  // Shutdown(), or WakeWaiters() has moved the wake generation past
+  // `wake_generation`; returns the durable head.
+  Head WaitForChange(uint64_t after_sequence, absl::Duration timeout,
+                     uint64_t wake_generation) const;
+  uint64_t wake_generation() const;
+  // Moves the wake generation on and wakes WaitForChange callers.
+  void WakeWaiters() const;
 
   // Wakes WaitForChange callers for good.
   void Shutdown();
@@ -94,6 +99,7 @@ class GroupCommit {
   Head durable_ ABSL_GUARDED_BY(mu_);
   bool syncing_ ABSL_GUARDED_BY(mu_) = false;
   bool shutdown_ ABSL_GUARDED_BY(mu_) = false;
+  mutable uint64_t wake_generation_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Status error_ ABSL_GUARDED_BY(mu_);
   uint64_t sync_count_ ABSL_GUARDED_BY(mu_) = 0;
 };

@@ -123,17 +123,47 @@ TEST(GroupCommit, FailedSyncFailsThisAndLaterWaiters) {
 TEST(GroupCommit, WaitForChangeWakesOnDurableOrTimesOut) {
   FakeLog log;
   GroupCommit commit = MakeCommit(&log);
-  EXPECT_EQ(commit.WaitForChange(0, absl::Milliseconds(20)).sequence, 0u);
+  EXPECT_EQ(
+      commit.WaitForChange(0, absl::Milliseconds(20), commit.wake_generation())
+          .sequence,
+      0u);
   std::thread writer([&] {
     absl::SleepFor(absl::Milliseconds(20));
     ASSERT_TRUE(commit.AwaitDurable(log.Write()).ok());
   });
-  EXPECT_EQ(commit.WaitForChange(0, absl::Seconds(10)).sequence, 1u);
+  EXPECT_EQ(commit.WaitForChange(0, absl::Seconds(10), commit.wake_generation())
+                .sequence,
+            1u);
   writer.join();
   commit.Shutdown();
   const absl::Time start = absl::Now();
-  commit.WaitForChange(5, absl::Seconds(10));
+  commit.WaitForChange(5, absl::Seconds(10), commit.wake_generation());
   EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+}
+
+TEST(GroupCommit, WakeWaitersEndsWaitsFromBeforeItOnly) {
+  FakeLog log;
+  GroupCommit commit = MakeCommit(&log);
+  // A wait started with the current generation returns when woken.
+  const uint64_t generation = commit.wake_generation();
+  std::thread waker([&] {
+    absl::SleepFor(absl::Milliseconds(20));
+    commit.WakeWaiters();
+  });
+  const absl::Time start = absl::Now();
+  EXPECT_EQ(commit.WaitForChange(0, absl::Seconds(10), generation).sequence,
+            0u);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+  waker.join();
+  // A wait whose generation was read before a wake returns at once, even
+  // when it starts after the wake (no lost wake-up).
+  const absl::Time again = absl::Now();
+  commit.WaitForChange(0, absl::Seconds(10), generation);
+  EXPECT_LT(absl::Now() - again, absl::Seconds(5));
+  // A wait with the new generation sleeps until its timeout.
+  const absl::Time later = absl::Now();
+  commit.WaitForChange(0, absl::Milliseconds(50), commit.wake_generation());
+  EXPECT_GE(absl::Now() - later, absl::Milliseconds(50));
 }
 
 }  // namespace

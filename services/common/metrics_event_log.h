@@ -59,10 +59,12 @@ class TimedEventLog : public storage::EventLog {
       absl::string_view command_id) const override {
     return log_->LookupCommand(command_id);
   }
-  storage::Head WaitForAppend(uint64_t after_sequence,
-                              absl::Duration timeout) const override {
-    return log_->WaitForAppend(after_sequence, timeout);
+  storage::Head WaitForAppend(uint64_t after_sequence, absl::Duration timeout,
+                              uint64_t wake_generation) const override {
+    return log_->WaitForAppend(after_sequence, timeout, wake_generation);
   }
+  uint64_t WakeGeneration() const override { return log_->WakeGeneration(); }
+  void WakeWaiters() const override { log_->WakeWaiters(); }
   absl::StatusOr<storage::Head> AppendReplicated(
       const std::vector<storage::StoredEvent>& events,
       int64_t received_at_us) override {

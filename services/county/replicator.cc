@@ -90,6 +90,7 @@ void Replicator::Stop() {
     if (context_ != nullptr) context_->TryCancel();
     stop_cv_.SignalAll();
   }
+  log_->WakeWaiters();  // an idle stream waits in WaitForAppend
   if (thread_.joinable()) thread_.join();
   absl::MutexLock l(&mu_);
   if (status_.state != ReplicatorState::kDiverged) {
@@ -171,9 +172,14 @@ Replicator::Outcome Replicator::RunStream() {
       }
       replies.cv.SignalAll();
     }
-    absl::MutexLock l(&replies.mu);
-    replies.done = true;
-    replies.cv.SignalAll();
+    {
+      absl::MutexLock l(&replies.mu);
+      replies.done = true;
+      replies.cv.SignalAll();
+    }
+    // The writer may be idle in WaitForAppend: it sees the end now, not at
+    // its next heartbeat.
+    log_->WakeWaiters();
   });
 
   bool connected = false;
@@ -256,7 +262,11 @@ Replicator::Outcome Replicator::RunStream() {
     uint64_t received_seen = 0;
     const storage::ReadLimits limits{options_.max_batch_events,
                                      options_.max_batch_bytes};
-    while (!stopping()) {
+    for (;;) {
+      // Read before the checks below: a Stop() or stream end after them
+      // calls WakeWaiters, which then ends the wait at once.
+      const uint64_t wake_generation = log_->WakeGeneration();
+      if (stopping()) break;
       uint64_t owed;
       {
         absl::MutexLock l(&replies.mu);
@@ -323,7 +333,8 @@ Replicator::Outcome Replicator::RunStream() {
         continue;
       }
       // Caught up: sleep until the log grows or a heartbeat is due.
-      log_->WaitForAppend(head.sequence, options_.heartbeat_interval - idle);
+      log_->WaitForAppend(head.sequence, options_.heartbeat_interval - idle,
+                          wake_generation);
     }
   }
 

@@ -21,8 +21,8 @@
 // city answering DATA_LOSS (it found the divergence) also stops replication.
 // gRPC keepalive pings detect a dead link even while a write is blocked.
 // A stream the city ends while this side is idle (caught up, asleep in
-// WaitForAppend) is noticed at the next append or heartbeat at the latest,
-// so within heartbeat_interval.
+// WaitForAppend) is noticed at once: the reader thread wakes the wait
+// (EventLog::WakeWaiters), as Stop() does.
 //
 // Thread safety: Start/Stop from one thread; GetStatus from any.
 #ifndef REPORTING_SERVICES_COUNTY_REPLICATOR_H_
@@ -80,10 +80,10 @@ class Replicator {
   Replicator& operator=(const Replicator&) = delete;
 
   void Start();
-  // Cancels the open stream and joins the thread; idempotent. Returns
-  // within about heartbeat_interval (the longest the thread sleeps in
-  // WaitForAppend). Events sent but not yet acknowledged are simply sent
-  // again by the next stream (the city skips what it holds).
+  // Cancels the open stream, wakes the thread wherever it waits (backoff,
+  // acks, WaitForAppend) and joins it; idempotent. Events sent but not yet
+  // acknowledged are simply sent again by the next stream (the city skips
+  // what it holds).
   void Stop();
 
   ReplicatorStatus GetStatus() const;

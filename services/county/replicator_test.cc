@@ -326,23 +326,6 @@ class ReplicatorTest : public ::testing::Test {
     EXPECT_EQ(replicator.GetStatus().state, ReplicatorState::kDiverged);
   }
 
-  // Stop() returns once the replicator's thread leaves
-  // EventLog::WaitForAppend, which only an append or its timeout
-  // (heartbeat_interval) ends (replicator.h, Stop). With a long heartbeat
-  // interval, appends end it without waiting that long.
-  void StopWakingWithAppends(Replicator& replicator) {
-    std::atomic<bool> stopped{false};
-    std::thread stopper([&] {
-      replicator.Stop();
-      stopped = true;
-    });
-    for (int i = 0; i < 100 && !stopped; ++i) {
-      AppendEvents(1);
-      absl::SleepFor(absl::Milliseconds(100));
-    }
-    stopper.join();
-  }
-
   // Streams events 701..2,500 once each, in contiguous batches within both
   // limits; `bytes_bind` picks which limit must end the batches.
   void ExpectResumeWithinLimits(bool bytes_bind) {
@@ -466,7 +449,7 @@ TEST_F(ReplicatorTest, IdleReplicatorWakesOnAppendNotOnHeartbeat) {
   EXPECT_LT(arrived_at - appended, absl::Seconds(2))
       << "the appended event took " << (arrived_at - appended);
   EXPECT_EQ(city.streams(), 1);
-  StopWakingWithAppends(replicator);
+  replicator.Stop();
 }
 
 TEST_F(ReplicatorTest, BackoffGrowsWhileTheCityAcknowledgesNothing) {
@@ -546,9 +529,10 @@ TEST_F(ReplicatorTest, StopReturnsPromptlyWhileStreamingIdle) {
   AppendEvents(5);
   FakeCity city(AckEverything(HeadAt(0)));
   ASSERT_TRUE(city.ok());
-  // The default heartbeat interval (1 s, as county-node runs): Stop waits
-  // at most that long for WaitForAppend (replicator.h, Stop).
-  Replicator replicator(log_.get(), Options(city));
+  // Asleep in WaitForAppend for up to a minute: Stop wakes it.
+  ReplicatorOptions options = Options(city);
+  options.heartbeat_interval = absl::Seconds(60);
+  Replicator replicator(log_.get(), options);
   replicator.Start();
   ASSERT_TRUE(city.WaitUntil(
       [](const std::vector<Received>& r) { return SentUpTo(r, 5); },
@@ -565,6 +549,46 @@ TEST_F(ReplicatorTest, StopReturnsPromptlyWhileStreamingIdle) {
   replicator.Stop();
   EXPECT_LT(absl::Now() - start, absl::Seconds(2));
   EXPECT_EQ(replicator.GetStatus().state, ReplicatorState::kStopped);
+}
+
+TEST_F(ReplicatorTest, CityEndingAnIdleStreamIsNoticedAtOnce) {
+  AppendEvents(5);
+  // First stream: take the 5 events, let the replicator idle, then end the
+  // stream (as a city shutting down does). Later streams: a normal city.
+  std::atomic<int> streams{0};
+  const Script normal = AckEverything(HeadAt(0));
+  std::atomic<int64_t> ended_us{0};
+  FakeCity city([&](CityStream& s) {
+    if (++streams > 1) return normal(s);
+    v1::PushRequest request;
+    if (!s.Read(&request)) return grpc::Status::OK;
+    s.Write(CursorReply(HeadAt(0)));
+    while (s.Read(&request)) {
+      if (!request.has_batch() || request.batch().events_size() == 0) continue;
+      const v1::StoredEvent& last =
+          request.batch().events(request.batch().events_size() - 1);
+      s.Write(AckReply(last.sequence(), last.hash()));
+      if (last.sequence() == 5) break;
+    }
+    absl::SleepFor(absl::Milliseconds(300));  // the county is idle now
+    ended_us = absl::ToUnixMicros(absl::Now());
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE, "city shutting down");
+  });
+  ASSERT_TRUE(city.ok());
+  ReplicatorOptions options = Options(city);
+  // Without a wake-up the end would be seen at the next heartbeat only.
+  options.heartbeat_interval = absl::Seconds(60);
+  Replicator replicator(log_.get(), options);
+  replicator.Start();
+  ASSERT_TRUE(city.WaitUntil(
+      [](const std::vector<Received>& r) { return HelloTimes(r).size() >= 2; },
+      absl::Seconds(10)))
+      << "the replicator did not redial within 10 s of the city ending its "
+         "idle stream";
+  const absl::Time redialled = HelloTimes(city.received())[1];
+  EXPECT_LT(redialled - absl::FromUnixMicros(ended_us.load()),
+            absl::Seconds(2));
+  replicator.Stop();
 }
 
 }  // namespace

@@ -151,9 +151,12 @@ absl::StatusOr<std::vector<storage::StoredEvent>> StagedLog::ReadByType(
     absl::string_view, int64_t, int64_t, uint64_t, storage::ReadLimits) const {
   return NotInBatch("ReadByType");
 }
-storage::Head StagedLog::WaitForAppend(uint64_t, absl::Duration) const {
-  return GetHead();
+storage::Head StagedLog::WaitForAppend(uint64_t, absl::Duration,
+                                       uint64_t) const {
+  return GetHead();  // never blocks: nothing appends to a staged batch
 }
+uint64_t StagedLog::WakeGeneration() const { return 0; }
+void StagedLog::WakeWaiters() const {}
 absl::StatusOr<storage::Head> StagedLog::AppendReplicated(
     const std::vector<storage::StoredEvent>&, int64_t) {
   return NotInBatch("AppendReplicated");

@@ -59,8 +59,10 @@ class StagedLog final : public storage::EventLog {
   absl::StatusOr<std::vector<storage::StoredEvent>> ReadByType(
       absl::string_view event_type, int64_t from_us, int64_t to_us,
       uint64_t after_sequence, storage::ReadLimits limits) const override;
-  storage::Head WaitForAppend(uint64_t after_sequence,
-                              absl::Duration timeout) const override;
+  storage::Head WaitForAppend(uint64_t after_sequence, absl::Duration timeout,
+                              uint64_t wake_generation) const override;
+  uint64_t WakeGeneration() const override;
+  void WakeWaiters() const override;
   absl::StatusOr<storage::Head> AppendReplicated(
       const std::vector<storage::StoredEvent>& events,
       int64_t received_at_us) override;

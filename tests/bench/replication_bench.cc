@@ -209,8 +209,9 @@ Rate RunSystem(const Config& cfg, const std::string& county_dir,
   const auto start = Clock::now();
   const double cpu0 = CpuSeconds();
   replicator.Start();
-  while (copy->WaitForAppend(cfg.events - 1, absl::Seconds(1)).sequence <
-         cfg.events) {
+  while (copy->WaitForAppend(cfg.events - 1, absl::Seconds(1),
+                             copy->WakeGeneration())
+             .sequence < cfg.events) {
   }
   const double secs = Seconds(Clock::now() - start);
   const double cpu = CpuSeconds() - cpu0;
@@ -500,7 +501,8 @@ void Lag(const Config& cfg, const std::string& root) {
     threads.emplace_back([n, copy, per_node] {
       uint64_t seen = 0;
       while (seen < per_node) {
-        storage::Head h = copy->WaitForAppend(seen, absl::Seconds(1));
+        storage::Head h =
+            copy->WaitForAppend(seen, absl::Seconds(1), copy->WakeGeneration());
         const auto now = Clock::now();
         absl::MutexLock l(&n->mu);
         while (seen < h.sequence) {
