@@ -64,6 +64,21 @@ TEST_F(CensusRulesTest, UnknownUnitNotFound) {
       StatusCode::PERMISSION_DENIED);
 }
 
+TEST_F(CensusRulesTest, UnansweredSecretaryQuestionRefusedBeforeWriting) {
+  const uint64_t head = Head();
+  v1::CensusReported e = Census();
+  e.clear_secretary_able_to_lead();
+  grpc::Status s = node_.Send(&Stub::ReportCensus, e);
+  EXPECT_EQ(s.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(),
+              HasSubstr("census of unit 371302-U0042: say whether the branch "
+                        "secretary is able to lead"));
+  EXPECT_EQ(Head(), head);
+  // Answered "no", it is recorded.
+  EXPECT_TRUE(node_.Send(&Stub::ReportCensus, Census()).ok());
+  EXPECT_EQ(Head(), head + 1);
+}
+
 TEST_F(CensusRulesTest, InconsistentFloatingNumbersRefusedBeforeWriting) {
   const uint64_t head = Head();
   v1::CensusReported e = Census();

@@ -230,6 +230,8 @@ void AddCensus(const county::CensusState& s, int sign, v1::CensusFigures& out) {
   if (r.condition() == v1::ORGANISATION_CONDITION_PARALYSED) {
     REPORTING_BUMP(out, paralysed, sign);
   }
+  // Every "no", and a census recorded before the node required the answer
+  // (absent: how "no" was written then), as it was counted then.
   if (!r.secretary_able_to_lead()) {
     REPORTING_BUMP(out, secretary_unable_to_lead, sign);
   }

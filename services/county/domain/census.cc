@@ -95,6 +95,11 @@ absl::StatusOr<v1::CensusReported> DecideReportCensus(
             "or paralysed (3), got ",
             static_cast<int>(condition)));
   }
+  if (!request.has_secretary_able_to_lead()) {
+    return Invalid(unit_id,
+                   "say whether the branch secretary is able to lead "
+                   "(secretary_able_to_lead: true or false)");
+  }
   if (auto st = CheckFloating(unit_id, request.floating()); !st.ok()) {
     return st;
   }

@@ -15,6 +15,7 @@ constexpr char kUnit[] = "371302-U0042";
 v1::CensusReported ValidReport() {
   v1::CensusReported r;
   r.set_condition(v1::ORGANISATION_CONDITION_WEAK_AND_LAX);
+  r.set_secretary_able_to_lead(false);
   auto* f = r.mutable_floating();
   f->set_total(10);
   f->set_relation_transferred(4);
@@ -85,6 +86,24 @@ TEST(CensusTest, ConditionAndProblemIdsChecked) {
   r.mutable_main_problems(0)->set_description("");
   EXPECT_EQ(DecideReportCensus(s, kUnit, r).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+TEST(CensusTest, SecretaryAnswerRequiredAndFalseKept) {
+  CensusState s;
+  v1::CensusReported r = ValidReport();
+  r.clear_secretary_able_to_lead();
+  absl::Status refused = DecideReportCensus(s, kUnit, r).status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(refused.message(),
+              HasSubstr("whether the branch secretary is able to lead"));
+  // "No" is an answer: kept as given, and on the wire.
+  auto decided = DecideReportCensus(s, kUnit, ValidReport());
+  ASSERT_TRUE(decided.ok()) << decided.status();
+  EXPECT_TRUE(decided->has_secretary_able_to_lead());
+  EXPECT_FALSE(decided->secretary_able_to_lead());
+  v1::CensusReported parsed;
+  ASSERT_TRUE(parsed.ParseFromString(decided->SerializeAsString()));
+  EXPECT_TRUE(parsed.has_secretary_able_to_lead());
 }
 
 TEST(CensusTest, EachProblemResolvedOnce) {
