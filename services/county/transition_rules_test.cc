@@ -106,6 +106,47 @@ TEST_F(TransitionRulesTest, ReturnedReviewSendsUnitBackToReport) {
   EXPECT_TRUE(unit_.Approve(true).ok());
 }
 
+TEST_F(TransitionRulesTest, NodeLeadershipApprovedByCityLeadingGroupOnly) {
+  v1::UnitRegistered committee;
+  committee.set_unit_id("371302-U0001");
+  committee.set_name("中共兰山区委员会");
+  committee.set_batch(v1::BATCH_FIRST);
+  committee.set_member_count(1);
+  committee.set_node_leadership(true);
+  ASSERT_TRUE(node_.Send(&Stub::RegisterUnit, committee).ok());
+  TransitionDriver own{node_, "371302-U0001"};
+  ASSERT_TRUE(own.PassAllChecks().ok());
+  ASSERT_TRUE(own.CompleteSelfInspection().ok());
+  ASSERT_TRUE(own.Survey(20, 0).ok());
+  ASSERT_TRUE(own.Report().ok());
+  ASSERT_TRUE(own.Review(true).ok());
+  const uint64_t head = Head();
+  grpc::Status by_county = own.ApproveAs(true, v1::APPROVER_NEXT_LEVEL_UP);
+  EXPECT_EQ(by_county.error_code(), StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(by_county.error_message(),
+            "unit 371302-U0001 is the node's own leadership: its transition "
+            "report is approved by the city leading group (approver 2), not "
+            "the next level up");
+  EXPECT_EQ(Head(), head) << "refusals must not write";
+  EXPECT_TRUE(own.ApproveAs(true, v1::APPROVER_CITY_LEADING_GROUP).ok());
+  EXPECT_EQ(own.View().next_step(), v1::TRANSITION_STEP_MEETING);
+
+  // Any other unit: the next level up, and the approver must be said.
+  ASSERT_TRUE(unit_.PassAllChecks().ok());
+  ASSERT_TRUE(unit_.CompleteSelfInspection().ok());
+  ASSERT_TRUE(unit_.Survey(20, 0).ok());
+  ASSERT_TRUE(unit_.Report().ok());
+  ASSERT_TRUE(unit_.Review(true).ok());
+  grpc::Status by_city = unit_.ApproveAs(true, v1::APPROVER_CITY_LEADING_GROUP);
+  EXPECT_EQ(by_city.error_code(), StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(by_city.error_message(),
+              HasSubstr("approved by the next level up (approver 1)"));
+  grpc::Status unsaid = unit_.ApproveAs(true, v1::APPROVER_UNSPECIFIED);
+  EXPECT_EQ(unsaid.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(unsaid.error_message(), HasSubstr("say who approved"));
+  EXPECT_TRUE(unit_.ApproveAs(true, v1::APPROVER_NEXT_LEVEL_UP).ok());
+}
+
 TEST_F(TransitionRulesTest, RejectedApprovalSendsUnitBackToReport) {
   ASSERT_TRUE(unit_.PassAllChecks().ok());
   ASSERT_TRUE(unit_.CompleteSelfInspection().ok());

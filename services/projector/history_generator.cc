@@ -117,6 +117,7 @@ bool HistoryGenerator::TryRegistration() {
     req.set_batch(Chance(50) ? v1::BATCH_FIRST : v1::BATCH_SECOND);
     req.set_member_count(1 + Rand(options_.max_members_per_unit));
     req.set_category(Chance(50) ? "机关" : "社区");
+    req.set_node_leadership(units_.empty());  // the node's own committee
     auto d = county::DecideRegisterUnit(true, unit.state.roster, req);
     Check(d.status());
     Emit(absl::StrCat("unit/", unit.id), *d);
@@ -397,6 +398,9 @@ bool HistoryGenerator::TryTransition(Unit& unit) {
         req.set_unit_id(unit.id);
         req.set_approved(Chance(80));
         req.set_approving_body("county committee");
+        req.set_approver(unit.state.roster.unit.node_leadership()
+                             ? v1::APPROVER_CITY_LEADING_GROUP
+                             : v1::APPROVER_NEXT_LEVEL_UP);
         req.set_comments("see notes");
         auto d = county::DecideRecordApproval(s, evaluations, req);
         if (Accepted(d)) Emit(stream, *d), emitted = true;

@@ -207,6 +207,7 @@ void NodeScript::AddUnit(int number, int fate_index) {
   unit.fate = fate_index;
   unit.id = absl::StrFormat("%s-U%04d", plan_->node_id, number);
   unit.batch = number % 2 == 1 ? v1::BATCH_FIRST : v1::BATCH_SECOND;
+  unit.node_leadership = number == 1;
   Register(unit);
 
   OverviewLine& e = plan_->expected;
@@ -271,6 +272,10 @@ void NodeScript::Register(Unit& unit) {
     const auto& kind = kSecondBatch[Rand(Size(kSecondBatch))];
     body.set_category(kind[0]);
     body.set_name(absl::StrCat(kPlaces[Rand(Size(kPlaces))], kind[1]));
+  }
+  if (unit.node_leadership) {
+    body.set_node_leadership(true);
+    body.set_name(absl::StrCat("中共", plan_->name, "委员会"));
   }
   // The unit reports one member more than gets registered.
   body.set_member_count(members +
@@ -373,7 +378,13 @@ void NodeScript::Approve(const Unit& unit, v1::Stage stage, int number,
   approval.set_unit_id(unit.id);
   approval.set_stage(stage);
   approval.set_approved(approved);
-  approval.set_approving_body(absl::StrCat("中共", plan_->name, "委员会"));
+  if (unit.node_leadership) {
+    approval.set_approver(v1::APPROVER_CITY_LEADING_GROUP);
+    approval.set_approving_body("市委教育实践活动领导小组");
+  } else {
+    approval.set_approver(v1::APPROVER_NEXT_LEVEL_UP);
+    approval.set_approving_body(absl::StrCat("中共", plan_->name, "委员会"));
+  }
   approval.set_comments(approved ? "同意" : "整改计划不够明确");
   Add("RecordApproval", unit.id,
       absl::StrCat("s", StageNumber(stage), ".approval", number), approval);

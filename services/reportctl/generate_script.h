@@ -40,6 +40,9 @@ class NodeScript {
     int number = 0;
     int fate = 0;
     v1::Batch batch = v1::BATCH_UNSPECIFIED;
+    // The node's own committee (unit 1): the city leading group approves
+    // its transition reports.
+    bool node_leadership = false;
     std::vector<std::string> branches;
     std::vector<Member> members;
   };

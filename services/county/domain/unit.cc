@@ -238,6 +238,24 @@ absl::Status CheckUnitAndStage(const UnitState& s, absl::string_view unit_id,
   return absl::OkStatus();
 }
 
+// DOMAIN.md §4 step 5: the city leading group approves the node's own
+// leadership's report, the next level up every other unit's.
+absl::Status CheckApprover(const UnitState& s, absl::string_view unit_id,
+                           v1::Approver approver) {
+  if (s.roster.unit.node_leadership()) {
+    if (approver == v1::APPROVER_CITY_LEADING_GROUP) return absl::OkStatus();
+    return absl::FailedPreconditionError(absl::StrCat(
+        "unit ", unit_id,
+        " is the node's own leadership: its transition report is approved "
+        "by the city leading group (approver 2), not the next level up"));
+  }
+  if (approver == v1::APPROVER_NEXT_LEVEL_UP) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "unit ", unit_id,
+      "'s transition report is approved by the next level up (approver 1); "
+      "the city leading group approves only a node's own leadership"));
+}
+
 // The command belongs to `step`; refuses unless it is the next step.
 absl::Status CheckStep(const UnitState& s,
                        const EvaluationsByMember& evaluations,
@@ -654,6 +672,14 @@ absl::StatusOr<v1::TransitionApprovalRecorded> DecideRecordApproval(
       return st;
     }
   }
+  if (request.approver() != v1::APPROVER_NEXT_LEVEL_UP &&
+      request.approver() != v1::APPROVER_CITY_LEADING_GROUP) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "unit ", id,
+        ": say who approved: approver 1 (the next level up) or 2 (the city "
+        "leading group), got ",
+        static_cast<int>(request.approver())));
+  }
   constexpr absl::string_view kAction = "record the approval";
   if (auto st = CheckUnitAndStage(s, id, request.stage(), kAction); !st.ok()) {
     return st;
@@ -664,6 +690,7 @@ absl::StatusOr<v1::TransitionApprovalRecorded> DecideRecordApproval(
     return st;
   }
   if (auto st = CheckRoster(s, evaluations, kAction); !st.ok()) return st;
+  if (auto st = CheckApprover(s, id, request.approver()); !st.ok()) return st;
   v1::TransitionApprovalRecorded event = request;
   event.set_stage(s.stage);
   return event;

@@ -14,6 +14,11 @@
 // - A survey with more than 10% dissatisfied (dissatisfied * 10 >
 //   respondents; exactly 10% passes) requires remediation (补课) and a new
 //   survey; until a survey passes the report is refused.
+// - Approval (step 5) names the level that decided: the city leading group
+//   for the node's own leadership (UnitRegistered.node_leadership: the
+//   county's or district's committee, a city department's party group),
+//   the next level up for every other unit. The wrong one is
+//   FAILED_PRECONDITION, none INVALID_ARGUMENT.
 // - A returned review or a rejected approval sends the unit back to step 3:
 //   the report is submitted again, then reviewed and approved again.
 // - After the meeting the unit is in the next stage (STAGE_COMPLETED after

@@ -33,12 +33,14 @@ class UnitTest : public ::testing::Test {
     Apply(*decided);
   }
 
-  void Register(v1::Batch batch = v1::BATCH_FIRST, uint32_t members = 0) {
+  void Register(v1::Batch batch = v1::BATCH_FIRST, uint32_t members = 0,
+                bool node_leadership = false) {
     v1::UnitRegistered u;
     u.set_unit_id(kUnit);
     u.set_name("兰山区委办公室");
     u.set_batch(batch);
     u.set_member_count(members);
+    u.set_node_leadership(node_leadership);
     Apply(u);
   }
   void AddMember(const std::string& member_id) {
@@ -95,11 +97,13 @@ class UnitTest : public ::testing::Test {
     r.set_comments(passed ? "" : "report too thin");
     return DecideRecordSupervisoryReview(state_, evaluations_, r);
   }
-  absl::StatusOr<v1::TransitionApprovalRecorded> Approve(bool approved) {
+  absl::StatusOr<v1::TransitionApprovalRecorded> Approve(
+      bool approved, v1::Approver approver = v1::APPROVER_NEXT_LEVEL_UP) {
     v1::TransitionApprovalRecorded r;
     r.set_unit_id(kUnit);
     r.set_approved(approved);
     r.set_approving_body("区委");
+    r.set_approver(approver);
     r.set_comments(approved ? "" : "plan unclear");
     return DecideRecordApproval(state_, evaluations_, r);
   }
@@ -290,6 +294,44 @@ TEST_F(UnitTest, RejectedApprovalSendsBackToReport) {
             v1::BLOCKING_REASON_CODE_APPROVAL_REJECTED);
   EXPECT_EQ(Review(true).status().code(),
             absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(UnitTest, OrdinaryUnitApprovedByTheNextLevelUp) {
+  Register();
+  PassChecks();
+  ApplyOk(Complete());
+  ApplyOk(Survey(20, 0));
+  ApplyOk(Report());
+  ApplyOk(Review(true));
+  absl::Status city = Approve(true, v1::APPROVER_CITY_LEADING_GROUP).status();
+  EXPECT_EQ(city.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(city.message(), HasSubstr("approved by the next level up"));
+  absl::Status unsaid = Approve(true, v1::APPROVER_UNSPECIFIED).status();
+  EXPECT_EQ(unsaid.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(unsaid.message(), HasSubstr("say who approved"));
+  EXPECT_EQ(Approve(true, static_cast<v1::Approver>(7)).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  auto approved = Approve(true, v1::APPROVER_NEXT_LEVEL_UP);
+  ASSERT_TRUE(approved.ok()) << approved.status();
+  EXPECT_EQ(approved->approver(), v1::APPROVER_NEXT_LEVEL_UP);
+}
+
+TEST_F(UnitTest, NodeLeadershipApprovedByTheCityLeadingGroup) {
+  Register(v1::BATCH_FIRST, 0, /*node_leadership=*/true);
+  PassChecks();
+  ApplyOk(Complete());
+  ApplyOk(Survey(20, 0));
+  ApplyOk(Report());
+  ApplyOk(Review(true));
+  for (bool approved : {true, false}) {
+    absl::Status own = Approve(approved, v1::APPROVER_NEXT_LEVEL_UP).status();
+    EXPECT_EQ(own.code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_THAT(own.message(),
+                HasSubstr("is the node's own leadership: its transition "
+                          "report is approved by the city leading group"));
+  }
+  ApplyOk(Approve(true, v1::APPROVER_CITY_LEADING_GROUP));
+  EXPECT_EQ(NextStep(state_), v1::TRANSITION_STEP_MEETING);
 }
 
 TEST_F(UnitTest, ReturnOrRejectionNeedsComments) {

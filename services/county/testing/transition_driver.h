@@ -23,6 +23,9 @@ class TransitionDriver {
       : node_(node), unit_(std::move(unit_id)) {}
 
   const std::string& unit_id() const { return unit_; }
+  // Who approves this unit's reports in Approve() and WalkStage(): the
+  // next level up unless the unit is the node's own leadership.
+  void set_approver(v1::Approver approver) { approver_ = approver; }
   std::string Member(int n) const { return TestNode::Member(unit_, n); }
 
   // ---- Step 1
@@ -85,11 +88,16 @@ class TransitionDriver {
     e.set_comments(passed ? "同意转段" : "报告过于简单, 问题查摆不具体");
     return node_.Send(&Stub::RecordSupervisoryReview, e);
   }
-  grpc::Status Approve(bool approved) {
+  // Approved or rejected by the level set_approver() names.
+  grpc::Status Approve(bool approved) { return ApproveAs(approved, approver_); }
+  grpc::Status ApproveAs(bool approved, v1::Approver approver) {
     v1::TransitionApprovalRecorded e;
     e.set_unit_id(unit_);
     e.set_approved(approved);
-    e.set_approving_body("中共兰山区委");
+    e.set_approver(approver);
+    e.set_approving_body(approver == v1::APPROVER_CITY_LEADING_GROUP
+                             ? "市委领导小组"
+                             : "中共兰山区委");
     e.set_comments(approved ? "" : "整改计划不明确");
     return node_.Send(&Stub::RecordApproval, e);
   }
@@ -205,6 +213,7 @@ class TransitionDriver {
  private:
   TestNode& node_;
   std::string unit_;
+  v1::Approver approver_ = v1::APPROVER_NEXT_LEVEL_UP;
   grpc::Status last_read_;
 };
 
