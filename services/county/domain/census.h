@@ -4,7 +4,9 @@
 //
 // Rules (the source lists the figures; the consistency rules are ours):
 // - Reported once per unit (ALREADY_EXISTS the second time) for a
-//   registered unit; the organisation's condition is required.
+//   registered unit; the organisation's condition is required, and so is
+//   whether the branch secretary is able to lead (an unanswered question
+//   must not read as "no").
 // - Floating members (流动党员), every figure a count of people:
 //     relation_transferred + temporary_relation <= total
 //       (a floating member's relation is either transferred out or held
