@@ -8,11 +8,13 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 data="$(mktemp -d /tmp/demo-test-XXXXXX)"
 trap 'rm -rf "$data"' EXIT
 
-# 13 consecutive free ports (the city and 12 nodes).
+# 13 consecutive free ports (the city and 12 nodes), below the kernel's
+# ephemeral range so that no outgoing connection takes one meanwhile.
 base=$(python3 - <<'PY'
 import random, socket
 for _ in range(200):
-    base = random.randint(20000, 60000)
+    low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+    base = random.randint(10000, max(10001, low - 14))
     socks = []
     try:
         for p in range(base, base + 13):

@@ -45,6 +45,21 @@ void StopProcess(std::unique_ptr<testutil::Process>& p, const char* what) {
   }
 }
 
+// Why a process started with `log` has no port after the wait: exited (its
+// wait status) or still starting, and the end of its log.
+std::string NoPort(const char* what, testutil::Process& p,
+                   const std::string& log) {
+  const int status = p.Wait(0);
+  std::string text = testutil::ReadFile(log);  // "" when unreadable
+  constexpr size_t kTail = 3000;
+  if (text.size() > kTail) text = "..." + text.substr(text.size() - kTail);
+  return absl::StrCat(what, " did not open its port: ",
+                      status == -1
+                          ? "still running"
+                          : absl::StrCat("exited, wait status ", status),
+                      "; the end of ", log, ":\n", text);
+}
+
 }  // namespace
 
 const std::vector<std::string> kDemoNodes = {
@@ -107,7 +122,8 @@ void City::Start() {
   argv.insert(argv.end(), security_.begin(), security_.end());
   process_ = std::make_unique<testutil::Process>(argv, data_dir_ + ".log");
   if (!testutil::WaitForPort(port_, 20000)) {
-    throw std::runtime_error("city-aggregator did not open its port");
+    throw std::runtime_error(
+        NoPort("city-aggregator", *process_, data_dir_ + ".log"));
   }
 }
 
@@ -142,7 +158,8 @@ void County::Start() {
   argv.insert(argv.end(), security_.begin(), security_.end());
   process_ = std::make_unique<testutil::Process>(argv, data_dir_ + ".log");
   if (!testutil::WaitForPort(port_, 20000)) {
-    throw std::runtime_error("county-node did not open its port");
+    throw std::runtime_error(
+        NoPort("county-node", *process_, data_dir_ + ".log"));
   }
 }
 

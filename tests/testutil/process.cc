@@ -9,25 +9,60 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
+#include <mutex>
+#include <random>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 
 namespace reporting::testutil {
 
-int FreePort() {
+namespace {
+
+// The kernel's range for the local ports of outgoing connections.
+std::pair<int, int> EphemeralRange() {
+  std::ifstream in("/proc/sys/net/ipv4/ip_local_port_range");
+  int low = 32768, high = 60999;
+  in >> low >> high;
+  return {low, high};
+}
+
+bool CanBind(int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    close(fd);
-    throw std::runtime_error("FreePort: bind failed");
-  }
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  const bool ok =
+      bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
   close(fd);
-  return ntohs(addr.sin_port);
+  return ok;
+}
+
+}  // namespace
+
+int FreePort() {
+  // Not from the ephemeral range: a server the test kills and restarts on
+  // the same port could otherwise find it taken by any outgoing connection
+  // on the machine (EADDRINUSE, SO_REUSEADDR notwithstanding), e.g. of a
+  // test running beside it.
+  const auto [low, high] = EphemeralRange();
+  int from = 10000, to = low - 1;  // below the range, the usual case
+  if (to - from < 1000) from = high + 1, to = 65535;
+  if (to - from < 1000) {
+    throw std::runtime_error(
+        "FreePort: ip_local_port_range leaves no ports for test servers");
+  }
+  static std::mutex mu;
+  static std::mt19937 rng(std::random_device{}() ^
+                          static_cast<unsigned>(getpid()));
+  std::lock_guard<std::mutex> l(mu);
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    const int port = from + static_cast<int>(rng() % (to - from + 1));
+    if (CanBind(port)) return port;
+  }
+  throw std::runtime_error("FreePort: no free port for a test server");
 }
 
 bool WaitForPort(int port, int timeout_ms) {

@@ -12,7 +12,9 @@
 
 namespace reporting::testutil {
 
-// A loopback TCP port that was free a moment ago.
+// A loopback TCP port that was free a moment ago, outside the kernel's
+// ephemeral range (so no outgoing connection takes it while its server is
+// down between a kill and a restart).
 int FreePort();
 
 // True once something accepts TCP connections on 127.0.0.1:port, polling
