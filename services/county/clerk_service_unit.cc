@@ -37,6 +37,7 @@ void FillUnitView(const LoadedUnit& unit, v1::UnitView* view) {
   view->set_name(reg.name());
   view->set_batch(reg.batch());
   view->set_category(reg.category());
+  view->set_node_leadership(reg.node_leadership());
   view->set_member_count(reg.member_count());
   view->set_members_registered(static_cast<uint32_t>(s.roster.members.size()));
   view->set_branches_registered(

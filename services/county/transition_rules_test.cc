@@ -115,6 +115,8 @@ TEST_F(TransitionRulesTest, NodeLeadershipApprovedByCityLeadingGroupOnly) {
   committee.set_node_leadership(true);
   ASSERT_TRUE(node_.Send(&Stub::RegisterUnit, committee).ok());
   TransitionDriver own{node_, "371302-U0001"};
+  EXPECT_TRUE(own.View().node_leadership());
+  EXPECT_FALSE(unit_.View().node_leadership());
   ASSERT_TRUE(own.PassAllChecks().ok());
   ASSERT_TRUE(own.CompleteSelfInspection().ok());
   ASSERT_TRUE(own.Survey(20, 0).ok());
