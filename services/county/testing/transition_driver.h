@@ -23,9 +23,6 @@ class TransitionDriver {
       : node_(node), unit_(std::move(unit_id)) {}
 
   const std::string& unit_id() const { return unit_; }
-  // Who approves this unit's reports in Approve() and WalkStage(): the
-  // next level up unless the unit is the node's own leadership.
-  void set_approver(v1::Approver approver) { approver_ = approver; }
   std::string Member(int n) const { return TestNode::Member(unit_, n); }
 
   // ---- Step 1
@@ -88,8 +85,11 @@ class TransitionDriver {
     e.set_comments(passed ? "同意转段" : "报告过于简单, 问题查摆不具体");
     return node_.Send(&Stub::RecordSupervisoryReview, e);
   }
-  // Approved or rejected by the level set_approver() names.
-  grpc::Status Approve(bool approved) { return ApproveAs(approved, approver_); }
+  // Approved or rejected by the next level up (ApproveAs: by the level
+  // given).
+  grpc::Status Approve(bool approved) {
+    return ApproveAs(approved, v1::APPROVER_NEXT_LEVEL_UP);
+  }
   grpc::Status ApproveAs(bool approved, v1::Approver approver) {
     v1::TransitionApprovalRecorded e;
     e.set_unit_id(unit_);
@@ -213,7 +213,6 @@ class TransitionDriver {
  private:
   TestNode& node_;
   std::string unit_;
-  v1::Approver approver_ = v1::APPROVER_NEXT_LEVEL_UP;
   grpc::Status last_read_;
 };
 
