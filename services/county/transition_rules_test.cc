@@ -117,11 +117,7 @@ TEST_F(TransitionRulesTest, NodeLeadershipApprovedByCityLeadingGroupOnly) {
   TransitionDriver own{node_, "371302-U0001"};
   EXPECT_TRUE(own.View().node_leadership());
   EXPECT_FALSE(unit_.View().node_leadership());
-  ASSERT_TRUE(own.PassAllChecks().ok());
-  ASSERT_TRUE(own.CompleteSelfInspection().ok());
-  ASSERT_TRUE(own.Survey(20, 0).ok());
-  ASSERT_TRUE(own.Report().ok());
-  ASSERT_TRUE(own.Review(true).ok());
+  ASSERT_TRUE(own.ToApproval().ok());
   const uint64_t head = Head();
   grpc::Status by_county = own.ApproveAs(true, v1::APPROVER_NEXT_LEVEL_UP);
   EXPECT_EQ(by_county.error_code(), StatusCode::FAILED_PRECONDITION);
@@ -134,11 +130,7 @@ TEST_F(TransitionRulesTest, NodeLeadershipApprovedByCityLeadingGroupOnly) {
   EXPECT_EQ(own.View().next_step(), v1::TRANSITION_STEP_MEETING);
 
   // Any other unit: the next level up, and the approver must be said.
-  ASSERT_TRUE(unit_.PassAllChecks().ok());
-  ASSERT_TRUE(unit_.CompleteSelfInspection().ok());
-  ASSERT_TRUE(unit_.Survey(20, 0).ok());
-  ASSERT_TRUE(unit_.Report().ok());
-  ASSERT_TRUE(unit_.Review(true).ok());
+  ASSERT_TRUE(unit_.ToApproval().ok());
   grpc::Status by_city = unit_.ApproveAs(true, v1::APPROVER_CITY_LEADING_GROUP);
   EXPECT_EQ(by_city.error_code(), StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(by_city.error_message(),

@@ -113,6 +113,14 @@ class UnitTest : public ::testing::Test {
     r.set_secretary_name("张书记");
     return DecideHoldTransitionMeeting(state_, evaluations_, r, kToday);
   }
+  // Steps 1-4 passed: the unit awaits approval.
+  void ToApproval() {
+    PassChecks();
+    ApplyOk(Complete());
+    ApplyOk(Survey(20, 0));
+    ApplyOk(Report());
+    ApplyOk(Review(true));
+  }
   void WalkStage() {
     PassChecks();
     ApplyOk(Complete());
@@ -282,11 +290,7 @@ TEST_F(UnitTest, ReturnedReviewSendsBackToReport) {
 
 TEST_F(UnitTest, RejectedApprovalSendsBackToReport) {
   Register();
-  PassChecks();
-  ApplyOk(Complete());
-  ApplyOk(Survey(20, 0));
-  ApplyOk(Report());
-  ApplyOk(Review(true));
+  ToApproval();
   EXPECT_THAT(Meeting().status().message(), HasSubstr("awaits approval"));
   ApplyOk(Approve(false));
   EXPECT_EQ(NextStep(state_), v1::TRANSITION_STEP_REPORT);
@@ -298,11 +302,7 @@ TEST_F(UnitTest, RejectedApprovalSendsBackToReport) {
 
 TEST_F(UnitTest, OrdinaryUnitApprovedByTheNextLevelUp) {
   Register();
-  PassChecks();
-  ApplyOk(Complete());
-  ApplyOk(Survey(20, 0));
-  ApplyOk(Report());
-  ApplyOk(Review(true));
+  ToApproval();
   absl::Status city = Approve(true, v1::APPROVER_CITY_LEADING_GROUP).status();
   EXPECT_EQ(city.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(city.message(), HasSubstr("approved by the next level up"));
@@ -318,11 +318,7 @@ TEST_F(UnitTest, OrdinaryUnitApprovedByTheNextLevelUp) {
 
 TEST_F(UnitTest, NodeLeadershipApprovedByTheCityLeadingGroup) {
   Register(v1::BATCH_FIRST, 0, /*node_leadership=*/true);
-  PassChecks();
-  ApplyOk(Complete());
-  ApplyOk(Survey(20, 0));
-  ApplyOk(Report());
-  ApplyOk(Review(true));
+  ToApproval();
   for (bool approved : {true, false}) {
     absl::Status own = Approve(approved, v1::APPROVER_NEXT_LEVEL_UP).status();
     EXPECT_EQ(own.code(), absl::StatusCode::kFailedPrecondition);
