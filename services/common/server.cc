@@ -75,6 +75,9 @@ absl::StatusOr<StartedServer> StartServer(const ServerOptions& options) {
 
   grpc::ServerBuilder builder;
   StartedServer started;
+  if (options.credentials != nullptr && options.auth_processor != nullptr) {
+    options.credentials->SetAuthMetadataProcessor(options.auth_processor);
+  }
   builder.AddListeningPort(options.listen,
                            options.credentials != nullptr
                                ? options.credentials

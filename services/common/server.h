@@ -24,6 +24,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grpcpp/impl/codegen/service_type.h"
+#include "grpcpp/security/auth_metadata_processor.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/support/server_interceptor.h"
@@ -45,6 +46,8 @@ struct ServerOptions {
   std::vector<grpc::Service*> services;
   // Transport security (services/common/tls.h); null means plaintext.
   std::shared_ptr<grpc::ServerCredentials> credentials;
+  // Checks each call's peer before any handler runs (TLS credentials only).
+  std::shared_ptr<grpc::AuthMetadataProcessor> auth_processor;
   // Largest request message accepted (gRPC's default is 4 MiB); a service
   // that refuses large messages with its own message sets this above its
   // limit. 0 keeps the default.

@@ -105,7 +105,7 @@ TEST(AuditSlowReaderTest, PeakRssStaysBoundedForASlowReader) {
   const std::string address = absl::StrCat("127.0.0.1:", port);
   testutil::Process server(
       {county_bin, absl::StrCat("--node_id=", kNode),
-       "--data_dir=" + dir.Sub("log"), "--listen=" + address},
+       "--data_dir=" + dir.Sub("log"), "--listen=" + address, "--insecure"},
       dir.Sub("county.log"));
   ASSERT_TRUE(testutil::WaitForPort(port, 20000));
   auto stub = v1::AuditService::NewStub(

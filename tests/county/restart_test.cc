@@ -38,10 +38,10 @@ class Node {
       : port_(testutil::FreePort()) {
     auto start = std::chrono::steady_clock::now();
     process_ = std::make_unique<testutil::Process>(
-        std::vector<std::string>{COUNTY_NODE_BINARY,
-                                 absl::StrCat("--node_id=", kNode),
-                                 absl::StrCat("--data_dir=", data_dir),
-                                 absl::StrCat("--listen=127.0.0.1:", port_)},
+        std::vector<std::string>{
+            COUNTY_NODE_BINARY, absl::StrCat("--node_id=", kNode),
+            absl::StrCat("--data_dir=", data_dir),
+            absl::StrCat("--listen=127.0.0.1:", port_), "--insecure"},
         log_path);
     EXPECT_TRUE(testutil::WaitForPort(port_, 10000))
         << "county-node did not start";

@@ -97,7 +97,8 @@ std::unique_ptr<storage::EventLog> OpenLog(const std::string& dir) {
 
 std::vector<std::string> CountyArgs(const std::string& data_dir, int port) {
   return {BinaryFromEnv("COUNTY_BIN"), std::string("--node_id=") + kNode,
-          "--data_dir=" + data_dir, absl::StrCat("--listen=127.0.0.1:", port)};
+          "--data_dir=" + data_dir, absl::StrCat("--listen=127.0.0.1:", port),
+          "--insecure"};
 }
 
 TEST(BackupRestoreTest, CountyBackupUnderLoadRestoresEveryAcknowledgedCommand) {

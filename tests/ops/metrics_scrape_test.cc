@@ -174,12 +174,12 @@ TEST(MetricsScrapeTest, ABusyMetricsPortStopsStartUp) {
   auto first = StartServing(
       {BinaryFromEnv("COUNTY_BIN"), "--node_id=371302",
        "--data_dir=" + dir.Sub("a"), absl::StrCat("--listen=127.0.0.1:", port),
-       absl::StrCat("--metrics_listen=127.0.0.1:", metrics)},
+       "--insecure", absl::StrCat("--metrics_listen=127.0.0.1:", metrics)},
       dir.Sub("a.log"), port);
   testutil::Process second(
       {BinaryFromEnv("COUNTY_BIN"), "--node_id=371311",
        "--data_dir=" + dir.Sub("b"),
-       absl::StrCat("--listen=127.0.0.1:", testutil::FreePort()),
+       absl::StrCat("--listen=127.0.0.1:", testutil::FreePort()), "--insecure",
        absl::StrCat("--metrics_listen=127.0.0.1:", metrics)},
       dir.Sub("b.log"));
   const int status = second.Wait(20000);
