@@ -40,7 +40,18 @@ class Reader {
     return false;
   }
 
-  // A tag or a length: a varint of at most 5 bytes that fits 32 bits.
+  // A tag: a varint of at most 5 bytes whose bits past 32 are dropped, as
+  // protobuf's ReadTag does (parse_context.h: a 5-byte tag's last byte may
+  // carry bits above 32; only a sixth byte is refused).
+  bool Tag(uint32_t* v) {
+    uint64_t r = 0;
+    const char* start = p_;
+    if (!Varint(&r) || p_ - start > 5) return false;
+    *v = static_cast<uint32_t>(r);
+    return true;
+  }
+
+  // A length: a varint of at most 5 bytes that fits 32 bits.
   bool Varint32(uint32_t* v) {
     uint64_t r = 0;
     const char* start = p_;
@@ -91,7 +102,7 @@ class Reader {
     if (depth > kMaxGroupDepth) return false;
     for (;;) {
       uint32_t tag = 0;
-      if (!Varint32(&tag) || (tag >> 3) == 0) return false;
+      if (!Tag(&tag) || (tag >> 3) == 0) return false;
       if ((tag & 7) == kEndGroup) return (tag >> 3) == field;
       if (!SkipField(tag, depth)) return false;
     }
@@ -113,7 +124,7 @@ bool DecodeEnvelopeView(absl::string_view envelope, EnvelopeView* out) {
   Reader in(envelope);
   while (!in.done()) {
     uint32_t tag = 0;
-    if (!in.Varint32(&tag) || (tag >> 3) == 0) return false;
+    if (!in.Tag(&tag) || (tag >> 3) == 0) return false;
     const uint32_t wire = tag & 7;
     absl::string_view* text = nullptr;   // a proto3 string: UTF-8
     absl::string_view* bytes = nullptr;  // a bytes field
