@@ -280,6 +280,9 @@ absl::Status ReplicationServiceImpl::ReadBatches(
         NoteCountyHead(node, hb.head_sequence());
         if (hb.head_sequence() > 0 && hb.head_sequence() <= head.sequence &&
             !hb.head_hash().empty()) {
+          // `head` is what this stream wrote, which readers see only once
+          // durable: a heartbeat right after a batch waits for it.
+          RETURN_IF_ERROR(log->AwaitDurable(hb.head_sequence()));
           ASSIGN_OR_RETURN(storage::StoredEvent held,
                            log->ReadOne(hb.head_sequence()));
           if (held.hash != hb.head_hash()) {
