@@ -22,6 +22,39 @@ TEST(ImportCsv, QuotesLineBreaksBomAndLineNumbers) {
   EXPECT_FALSE(ParseCsv("a,\"open\n").ok());
 }
 
+// A file saved as GBK (or any bytes that are not UTF-8) is refused as a
+// whole, naming the first line and what to do; found by import_csv_fuzz
+// (tests/fuzz/regressions/import_csv/): such cells used to become commands
+// the node could not parse.
+TEST(ImportCsv, RefusesTextThatIsNotUtf8) {
+  // "合格" in GBK on line 2.
+  absl::StatusOr<std::vector<CsvRecord>> gbk =
+      ParseCsv("a,b\n1,\xBA\xCF\xB8\xF1\n");
+  ASSERT_FALSE(gbk.ok());
+  EXPECT_EQ(gbk.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(gbk.status().message().find("line 2: the file is not UTF-8"),
+            std::string::npos)
+      << gbk.status();
+  EXPECT_NE(gbk.status().message().find("CSV UTF-8"), std::string::npos);
+  // Overlong forms, surrogates, code points past U+10FFFF, a cut sequence.
+  for (const char* bad : {"\xC0\xAF", "\xE0\x80\xAF", "\xED\xA0\x80",
+                          "\xF4\x90\x80\x80", "\xE5\xAD"}) {
+    EXPECT_FALSE(ParseCsv(std::string("x,") + bad + "\n").ok()) << bad;
+  }
+  // Every width of valid UTF-8 passes: é, 学, 𠀀 (U+20000), U+10FFFF.
+  EXPECT_TRUE(
+      ParseCsv("\xC3\xA9,\xE5\xAD\xA6,\xF0\xA0\x80\x80,\xF4\x8F\xBF\xBF\n")
+          .ok());
+
+  const ImportBatch batch = BuildImportBatch(
+      ImportKind::kEvaluations, "gbk.csv",
+      "member_id,rating\n371302-U0001-M0001,\xBA\xCF\n", "clerk:test", nullptr);
+  ASSERT_EQ(batch.errors.size(), 1u);
+  EXPECT_EQ(batch.errors[0].rfind("gbk.csv:2: the file is not UTF-8", 0), 0u)
+      << batch.errors[0];
+  EXPECT_EQ(batch.request.commands_size(), 0);
+}
+
 constexpr char kGood[] =
     "member_id,rating,shortcomings,self_review,peer_review,public_review,"
     "opinions_gathered,shown_on,signed_on\n"
