@@ -10,6 +10,7 @@ PACKAGES=(
   librocksdb-dev libabsl-dev libssl-dev libspdlog-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 openssl procps clang-format
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()
