@@ -3,7 +3,6 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "services/audit/access.h"
 #include "services/audit/replay_filter.h"
 #include "services/audit/state_as_of.h"
 #include "services/audit/verify.h"
@@ -77,31 +76,30 @@ absl::Status DoChainHash(const LogSource& source, const v1::ChainHashRequest& r,
 
 AuditServiceImpl::AuditServiceImpl(const LogSource* source,
                                    AuditServiceOptions options)
-    : source_(source), options_(std::move(options)) {}
+    : source_(source),
+      options_(std::move(options)),
+      replays_(options_.replays_per_caller > 0 ? options_.replays_per_caller
+                                               : ReplaysPerCallerFlag()) {}
 
-absl::Status AuditServiceImpl::Allowed(
-    const grpc::ServerContext& context) const {
-  return RequireRole(context, kAuditorRole, options_.enforce_roles,
-                     "reporting.v1.AuditService");
-}
-
-grpc::Status AuditServiceImpl::ListLogs(grpc::ServerContext* context,
+grpc::Status AuditServiceImpl::ListLogs(grpc::ServerContext*,
                                         const v1::ListLogsRequest*,
                                         v1::ListLogsResponse* response) {
-  if (absl::Status s = Allowed(*context); !s.ok()) return ToGrpcStatus(s);
   return ToGrpcStatus(DoListLogs(*source_, *response));
 }
 
 grpc::Status AuditServiceImpl::Replay(
     grpc::ServerContext* context, const v1::ReplayRequest* request,
     grpc::ServerWriter<v1::ReplayBatch>* writer) {
-  absl::Status s = Allowed(*context);
-  if (!s.ok()) return ToGrpcStatus(s);
+  absl::StatusOr<ReplaySlots::Slot> slot =
+      replays_.Acquire(CallerKey(*context));
+  if (!slot.ok()) return ToGrpcStatus(slot.status());
   absl::StatusOr<ReplayFilter> filter = ReplayFilter::FromRequest(*request);
   if (!filter.ok()) return ToGrpcStatus(filter.status());
   absl::StatusOr<LogRef> log = source_->Find(request->node_id());
   if (!log.ok()) return ToGrpcStatus(log.status());
-  if (s = filter->CheckNode(log->node_id); !s.ok()) return ToGrpcStatus(s);
+  if (absl::Status s = filter->CheckNode(log->node_id); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
   return ToGrpcStatus(RunReplay(
       *log, *filter,
       [writer, context](const v1::ReplayBatch& batch) {
@@ -110,10 +108,9 @@ grpc::Status AuditServiceImpl::Replay(
       options_.replay));
 }
 
-grpc::Status AuditServiceImpl::StateAsOf(grpc::ServerContext* context,
+grpc::Status AuditServiceImpl::StateAsOf(grpc::ServerContext*,
                                          const v1::StateAsOfRequest* request,
                                          v1::StateAsOfResponse* response) {
-  if (absl::Status s = Allowed(*context); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<v1::StateAsOfResponse> r =
       audit::StateAsOf(*source_, *request);
   if (!r.ok()) return ToGrpcStatus(r.status());
@@ -121,17 +118,15 @@ grpc::Status AuditServiceImpl::StateAsOf(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status AuditServiceImpl::Verify(grpc::ServerContext* context,
+grpc::Status AuditServiceImpl::Verify(grpc::ServerContext*,
                                       const v1::VerifyRequest* request,
                                       v1::VerifyResponse* response) {
-  if (absl::Status s = Allowed(*context); !s.ok()) return ToGrpcStatus(s);
   return ToGrpcStatus(DoVerify(*source_, *request, *response));
 }
 
-grpc::Status AuditServiceImpl::ChainHash(grpc::ServerContext* context,
+grpc::Status AuditServiceImpl::ChainHash(grpc::ServerContext*,
                                          const v1::ChainHashRequest* request,
                                          v1::ChainHashResponse* response) {
-  if (absl::Status s = Allowed(*context); !s.ok()) return ToGrpcStatus(s);
   return ToGrpcStatus(DoChainHash(*source_, *request, *response));
 }
 

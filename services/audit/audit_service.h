@@ -2,8 +2,9 @@
 // LogSource (a county's own log, or the city's copies). Start here for
 // services/audit/.
 //
-// Every handler: check the caller's role (access.h: OU=auditor when the
-// server runs TLS), check the request alone (INVALID_ARGUMENT /
+// Who may call is decided before any handler runs, by the one role table
+// (services/common/roles.h: OU=auditor). Every handler: check the request
+// alone (INVALID_ARGUMENT /
 // FAILED_PRECONDITION, nothing read yet), resolve the log (NOT_FOUND for a
 // node not held), do the work (replay.h, state_as_of.h, verify.h), and
 // convert the absl::Status once (services/common/grpc_status.h).
@@ -19,14 +20,15 @@
 #include "reporting/v1/audit.grpc.pb.h"
 #include "services/audit/log_source.h"
 #include "services/audit/replay.h"
+#include "services/audit/replay_slots.h"
 
 namespace reporting::audit {
 
 struct AuditServiceOptions {
-  // Require OU=auditor certificates (a TLS server). False on a plaintext
-  // server, which has no identities: every caller passes.
-  bool enforce_roles = true;
   ReplayLimits replay;
+  // Replay streams one caller may have open at once (replay_slots.h); 0:
+  // --audit_replays_per_caller.
+  int replays_per_caller = 0;
 };
 
 class AuditServiceImpl final : public v1::AuditService::Service {
@@ -51,10 +53,9 @@ class AuditServiceImpl final : public v1::AuditService::Service {
                          v1::ChainHashResponse* response) override;
 
  private:
-  absl::Status Allowed(const grpc::ServerContext& context) const;
-
   const LogSource* const source_;
   const AuditServiceOptions options_;
+  ReplaySlots replays_;
 };
 
 }  // namespace reporting::audit

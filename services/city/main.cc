@@ -75,7 +75,6 @@ int main(int argc, char** argv) {
   if (data_dir.empty()) {
     return Node::Fail(absl::InvalidArgumentError("--data_dir is required"));
   }
-  const bool enforce_roles = !(*node)->insecure();
 
   city::NodeCopies copies(data_dir, absl::GetFlag(FLAGS_sync));
   city::RunnerOptions projection;
@@ -97,7 +96,7 @@ int main(int argc, char** argv) {
   }
   (*runner)->Start();
   city::ReplicationServiceOptions options;
-  options.identity_from_certificate = enforce_roles;
+  options.identity_from_certificate = !(*node)->insecure();
   // A durable batch wakes the projection at once (issue 5: visible in
   // queries within 100 ms), instead of at the runner's idle wake.
   options.on_durable = [r = runner->get()](const std::string&, uint64_t) {
@@ -112,17 +111,14 @@ int main(int argc, char** argv) {
   (*node)->metrics().AddGauges(
       city::CityGauges(&copies, &replication, runner->get()));
 
-  // Auditors (OU=auditor) replay, verify and ask state-as-of of every copy.
+  // Auditors replay, verify and ask state-as-of of every copy; operators
+  // take online backups (who may call what: services/common/roles.h).
   audit::CityLogSource audit_source(&copies);
-  audit::AuditServiceOptions audit_options;
-  audit_options.enforce_roles = enforce_roles;
-  audit::AuditServiceImpl audit_service(&audit_source, audit_options);
-  // Operators take online backups (OU=operator unless --insecure).
+  audit::AuditServiceImpl audit_service(&audit_source, {});
   services::AdminServiceImpl admin(
-      {enforce_roles,
-       [&copies, r = runner->get(), &projection](const std::string& dir) {
-         return city::BackupCity(copies, *r, projection.dir, dir);
-       }});
+      [&copies, r = runner->get(), &projection](const std::string& dir) {
+        return city::BackupCity(copies, *r, projection.dir, dir);
+      });
 
   services::ServerOptions server;
   server.services = {&replication, &queries, &audit_service, &admin};
@@ -137,7 +133,12 @@ int main(int argc, char** argv) {
       {GRPC_ARG_KEEPALIVE_TIME_MS, 5000},
       {GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 5000},
   };
-  if (absl::Status s = (*node)->Serve(server); !s.ok()) {
+  const services::Serving serving{{v1::ReplicationService::service_full_name(),
+                                   v1::QueryService::service_full_name(),
+                                   v1::AuditService::service_full_name(),
+                                   v1::AdminService::service_full_name()},
+                                  ""};
+  if (absl::Status s = (*node)->Serve(server, serving); !s.ok()) {
     (*runner)->Stop();
     return Node::Fail(s);
   }

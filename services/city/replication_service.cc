@@ -10,7 +10,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/common/grpc_status.h"
-#include "services/common/tls.h"
+#include "services/common/identity.h"
+#include "services/common/stream_read.h"
 #include "spdlog/spdlog.h"
 #include "storage/status_macros.h"
 
@@ -93,8 +94,14 @@ absl::Status ReplicationServiceImpl::RunPush(
     grpc::ServerReaderWriter<v1::PushResponse, v1::PushRequest>* stream,
     uint64_t stream_id, std::string* node_out) {
   v1::PushRequest request;
-  if (!stream->Read(&request)) {
-    return absl::CancelledError("replication: stream closed before Hello");
+  switch (services::ReadRequest(stream, &request)) {
+    case services::ReadResult::kMessage:
+      break;
+    case services::ReadResult::kEnd:
+      return absl::CancelledError("replication: stream closed before Hello");
+    case services::ReadResult::kUndecodable:
+      return services::UndecodableStatus(context, "replication: Hello",
+                                         "reporting.v1.PushRequest");
   }
   if (!request.has_hello()) {
     return absl::InvalidArgumentError(
@@ -104,19 +111,16 @@ absl::Status ReplicationServiceImpl::RunPush(
   const std::string node = hello.node_id();
   RETURN_IF_ERROR(CheckNodeId(node));
   if (options_.identity_from_certificate) {
-    const std::string cn = services::PeerCommonName(*context);
-    if (cn.empty()) {
+    // The role (OU=node) was checked by the role table before this handler
+    // ran (services/common/roles.h); here the node binds to its own log.
+    std::shared_ptr<const grpc::AuthContext> auth = context->auth_context();
+    if (auth == nullptr) {
       return absl::UnauthenticatedError(
           "replication: no verified client certificate; a node pushes with "
           "its own certificate (CN = node id)");
     }
-    const std::string role = services::PeerRole(*context);
-    if (role != "county" && role != "city") {
-      return absl::PermissionDeniedError(absl::StrCat(
-          "replication: the client certificate's role (OU) is \"", role,
-          "\"; only node certificates (OU=county, or OU=city one level up) "
-          "may push a log"));
-    }
+    ASSIGN_OR_RETURN(services::PeerIdentity id, services::IdentityOf(*auth));
+    const std::string& cn = id.common_name;
     if (cn != node) {
       return absl::PermissionDeniedError(absl::StrCat(
           "replication: the client certificate is node ", cn,
@@ -224,7 +228,14 @@ absl::Status ReplicationServiceImpl::ReadBatches(
   };
   v1::PushRequest request;
   std::vector<storage::StoredEvent> events;
-  while (stream->Read(&request)) {
+  for (;;) {
+    const services::ReadResult read = services::ReadRequest(stream, &request);
+    if (read == services::ReadResult::kEnd) break;
+    if (read == services::ReadResult::kUndecodable) {
+      return services::UndecodableStatus(
+          context, absl::StrCat("replication: node ", node),
+          "reporting.v1.PushRequest");
+    }
     switch (request.kind_case()) {
       case v1::PushRequest::kBatch: {
         v1::EventBatch* batch = request.mutable_batch();

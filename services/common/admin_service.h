@@ -1,6 +1,7 @@
 // AdminService (proto/reporting/v1/admin.proto) for both binaries: checks
-// the caller's role and the request, runs one backup at a time, and
-// converts the outcome to a gRPC status. What a backup copies is the
+// the request, runs one backup at a time, and converts the outcome to a
+// gRPC status. Who may call it (operators) is the role table's business
+// (roles.h), decided before the handler runs. What a backup copies is the
 // binary's business (BackupFn: services/county/backup.h,
 // services/city/backup.h).
 //
@@ -18,29 +19,21 @@
 
 namespace reporting::services {
 
-inline constexpr char kOperatorRole[] = "operator";
-
 // Writes a backup into `dir` (absolute, checked not to exist) and
 // describes it (dir, databases); the service fills the times.
 using BackupFn =
     std::function<absl::StatusOr<v1::BackupResponse>(const std::string& dir)>;
 
-struct AdminServiceOptions {
-  // Over TLS: only OU=operator certificates. False on a plaintext server.
-  bool enforce_roles = true;
-  BackupFn backup;
-};
-
 class AdminServiceImpl final : public v1::AdminService::Service {
  public:
-  explicit AdminServiceImpl(AdminServiceOptions options);
+  explicit AdminServiceImpl(BackupFn backup);
 
   grpc::Status Backup(grpc::ServerContext* context,
                       const v1::BackupRequest* request,
                       v1::BackupResponse* response) override;
 
  private:
-  const AdminServiceOptions options_;
+  const BackupFn backup_;
   std::atomic<bool> running_{false};
 };
 

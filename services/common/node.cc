@@ -9,8 +9,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "services/common/access_gate.h"
 #include "services/common/logging.h"
 #include "services/common/metrics_interceptor.h"
+#include "services/common/roles.h"
+#include "services/common/undecodable_interceptor.h"
 #include "spdlog/spdlog.h"
 
 ABSL_FLAG(std::string, listen, "",
@@ -112,7 +115,7 @@ Node::ChannelCredentials() const {
   return ChannelCredentialsFor(tls_);
 }
 
-absl::Status Node::Serve(ServerOptions options) {
+absl::Status Node::Serve(ServerOptions options, const Serving& serving) {
   auto credentials = ServerCredentialsFor(tls_);
   if (!credentials.ok()) return credentials.status();
   if (const std::string listen = absl::GetFlag(FLAGS_metrics_listen);
@@ -123,9 +126,16 @@ absl::Status Node::Serve(ServerOptions options) {
   options.listen = absl::GetFlag(FLAGS_listen);
   if (options.listen.empty()) options.listen = spec_.default_listen;
   options.credentials = *credentials;
+  if (!tls_.insecure) {
+    options.auth_processor =
+        std::make_shared<AccessGate>(serving.own_node_id, metrics_.registry());
+  }
+  // The undecodable-request interceptor first: the metrics interceptor then
+  // counts the code it rewrote.
   options.interceptors.insert(
       options.interceptors.begin(),
-      NewMetricsInterceptorFactory(metrics_.registry()));
+      {NewUndecodableInterceptorFactory(metrics_.registry()),
+       NewMetricsInterceptorFactory(metrics_.registry())});
   auto started = StartServer(options);
   if (!started.ok()) return started.status();
   server_ = std::move(started->server);
@@ -139,8 +149,21 @@ absl::Status Node::Serve(ServerOptions options) {
   } else {
     spdlog::info(
         "serving gRPC on {} (port {}) over mutual TLS: only clients with a "
-        "certificate signed by {}",
+        "certificate signed by {}, each method to the roles of the table "
+        "(docs/OPERATIONS.md \"Roles\"):",
         options.listen, port_, tls_.ca_file);
+  }
+  std::vector<std::string> served = serving.services;
+  served.push_back("grpc.health.v1.Health");
+  served.push_back("grpc.reflection.v1alpha.ServerReflection");
+  for (const AccessRule& rule : AccessTable()) {
+    if (std::find(served.begin(), served.end(), rule.service) == served.end()) {
+      continue;
+    }
+    spdlog::info("  {}{}{} to {}", rule.service, rule.method.empty() ? "" : "/",
+                 rule.method,
+                 tls_.insecure ? "anyone (--insecure)"
+                               : DescribeAdmitted(rule, serving.own_node_id));
   }
   return absl::OkStatus();
 }

@@ -22,7 +22,10 @@
 //
 // Transport policy (ARCHITECTURE.md decision 7): the three TLS flags, or
 // --insecure, exactly one of the two; anything else refuses to start with a
-// message naming the flags (tls.h CheckTlsConfig).
+// message naming the flags (tls.h CheckTlsConfig). Over TLS every call
+// passes the one role table (roles.h) through the access gate
+// (access_gate.h) before any handler runs; requests gRPC cannot decode are
+// answered INVALID_ARGUMENT (undecodable_interceptor.h).
 //
 // Thread safety: Start, Serve and WaitAndStop are called from main's thread
 // in that order; metrics() is thread-safe once returned.
@@ -45,6 +48,14 @@ namespace reporting::services {
 
 // The exit code of a binary that could not start (a usage or set-up error).
 inline constexpr int kStartFailed = 2;
+
+// What a server serves: the full names of its services
+// ("reporting.v1.CommandService"; health and reflection are always added)
+// and, on a county node, its node id (a clerk writes to its own node only).
+struct Serving {
+  std::vector<std::string> services;
+  std::string own_node_id;
+};
 
 struct NodeSpec {
   std::string program;  // logger name and prefix of start-up messages
@@ -81,10 +92,11 @@ class Node {
       const;
 
   // Serves metrics on --metrics_listen (when given), then the gRPC server
-  // on --listen: `options` gives services and tuning; listen, credentials
-  // and the metrics interceptor (first) are filled in here. Logs what is
-  // served, where, and over which transport.
-  absl::Status Serve(ServerOptions options);
+  // on --listen: `options` gives services and tuning; listen, credentials,
+  // the access gate and the interceptors (undecodable requests, metrics)
+  // are filled in here. Logs what is served, where, over which transport,
+  // and to whom (the role table's rows for `serving.services`).
+  absl::Status Serve(ServerOptions options, const Serving& serving);
   int port() const { return port_; }
 
   // Waits for SIGTERM or SIGINT, then stops the server: in-flight calls get

@@ -2,11 +2,8 @@
 
 #include <fstream>
 #include <sstream>
-#include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "grpc/grpc_security_constants.h"
 
 namespace reporting::services {
@@ -81,29 +78,6 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFor(
   options.pem_private_key = *key;
   options.pem_cert_chain = *cert;
   return grpc::SslCredentials(options);
-}
-
-std::string PeerCommonName(const grpc::ServerContext& context) {
-  std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
-  if (auth == nullptr || !auth->IsPeerAuthenticated()) return "";
-  std::vector<grpc::string_ref> cn =
-      auth->FindPropertyValues(GRPC_X509_CN_PROPERTY_NAME);
-  if (cn.size() != 1) return "";
-  return std::string(cn[0].data(), cn[0].size());
-}
-
-std::string PeerRole(const grpc::ServerContext& context) {
-  std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
-  if (auth == nullptr || !auth->IsPeerAuthenticated()) return "";
-  std::vector<grpc::string_ref> subject =
-      auth->FindPropertyValues(GRPC_X509_SUBJECT_PROPERTY_NAME);
-  if (subject.size() != 1) return "";
-  // RFC 2253 form, e.g. "CN=371302,OU=county,O=reporting-dev".
-  for (absl::string_view part : absl::StrSplit(
-           absl::string_view(subject[0].data(), subject[0].size()), ',')) {
-    if (absl::ConsumePrefix(&part, "OU=")) return std::string(part);
-  }
-  return "";
 }
 
 }  // namespace reporting::services

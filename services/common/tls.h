@@ -6,8 +6,7 @@
 //   --insecure             plaintext, for local development only
 //
 // A server built with ServerCredentialsFor requires and verifies a client
-// certificate signed by the CA; PeerCommonName then names the client (a
-// node's certificate carries its node id as CN, deploy/gen-certs.sh).
+// certificate signed by the CA; identity.h reads who the client is.
 //
 // Thread safety: pure functions (they read files).
 #ifndef REPORTING_SERVICES_COMMON_TLS_H_
@@ -20,7 +19,6 @@
 #include "absl/status/statusor.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/security/server_credentials.h"
-#include "grpcpp/server_context.h"
 
 namespace reporting::services {
 
@@ -47,15 +45,6 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
 // ca_file; or insecure ones when config.insecure.
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFor(
     const TlsConfig& config);
-
-// The common name of the verified client certificate of the call; empty for
-// a plaintext call or a client without certificate.
-std::string PeerCommonName(const grpc::ServerContext& context);
-
-// The organizational unit (OU) of the verified client certificate, which
-// deploy/gen-certs.sh uses as the role: county, city, office, auditor.
-// Empty when there is none.
-std::string PeerRole(const grpc::ServerContext& context);
 
 }  // namespace reporting::services
 

@@ -2,14 +2,12 @@
 // Parses flags and wires the event log, the services and the server; the
 // rules live in domain/, the command path in command_context.h. See
 // README.md.
-#include <map>
 #include <memory>
 #include <string>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "services/audit/access.h"
 #include "services/audit/audit_service.h"
 #include "services/audit/county_log_source.h"
 #include "services/common/admin_service.h"
@@ -100,13 +98,9 @@ int main(int argc, char** argv) {
   county::CommandServiceImpl commands(env);
   county::ClerkServiceImpl clerk(env);
 
-  // Over TLS, writers (CommandService, ClerkService) need a certificate
-  // with OU=county and auditors (AuditService) OU=auditor.
-  const bool enforce_roles = !(*node)->insecure();
+  // Who may call what: services/common/roles.h, enforced by Node::Serve.
   audit::CountyLogSource audit_source(node_id, log->get());
-  audit::AuditServiceOptions audit_options;
-  audit_options.enforce_roles = enforce_roles;
-  audit::AuditServiceImpl audit_service(&audit_source, audit_options);
+  audit::AuditServiceImpl audit_service(&audit_source, {});
 
   std::unique_ptr<county::Replicator> replicator;
   if (!absl::GetFlag(FLAGS_city).empty()) {
@@ -126,22 +120,22 @@ int main(int argc, char** argv) {
         });
   }
 
-  // Operators take online backups (OU=operator when serving TLS).
   services::AdminServiceImpl admin(
-      {enforce_roles, [&node_id, l = log->get()](const std::string& dir) {
-         return county::BackupNode(node_id, *l, dir);
-       }});
+      [&node_id, l = log->get()](const std::string& dir) {
+        return county::BackupNode(node_id, *l, dir);
+      });
   services::ServerOptions server;
   server.services = {&commands, &clerk, &audit_service, &admin};
   server.min_pollers = county::kServerMinPollers;
   server.max_pollers = county::kServerMaxPollers;
-  if (enforce_roles) {
-    server.auth_processor = std::make_shared<audit::MethodRoleProcessor>(
-        std::map<std::string, std::string>{
-            {"reporting.v1.CommandService", audit::kCountyRole},
-            {"reporting.v1.ClerkService", audit::kCountyRole}});
+  const services::Serving serving{{v1::CommandService::service_full_name(),
+                                   v1::ClerkService::service_full_name(),
+                                   v1::AuditService::service_full_name(),
+                                   v1::AdminService::service_full_name()},
+                                  node_id};
+  if (absl::Status s = (*node)->Serve(server, serving); !s.ok()) {
+    return Node::Fail(s);
   }
-  if (absl::Status s = (*node)->Serve(server); !s.ok()) return Node::Fail(s);
   spdlog::info(
       "node {}: log {} at sequence {}, sync {}{}", node_id, data_dir,
       head.sequence, options.sync ? "on" : "OFF",

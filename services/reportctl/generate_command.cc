@@ -6,6 +6,10 @@
 //       [--members-per-unit M] [--seed S] [--today YYYY-MM-DD]
 //       [--expect_out FILE] (--insecure | --tls_cert F --tls_key F --tls_ca F)
 //
+// Each county node takes commands only from its own clerk certificate:
+// "{node}" in --tls_cert/--tls_key stands for each node's id
+// (--tls_cert=certs/clerk-{node}.crt --tls_key=certs/clerk-{node}.key).
+//
 // Node i of the campaign is served by the i-th address of --counties; its
 // id is the i-th of --node_ids (default: the Linyi nodes of DOMAIN.md in
 // id order). --expect_out writes the overview the city must show once the
@@ -44,6 +48,8 @@ constexpr char kUsage[] =
     "         [--expect_out FILE] (--insecure | --tls_cert F --tls_key F"
     " --tls_ca F)\n"
     "Drives a generated campaign through the county nodes' CommandService.\n"
+    "Each node takes only its own clerk certificate: {node} in --tls_cert\n"
+    "and --tls_key stands for the node id (certs/clerk-{node}.crt).\n"
     "Deterministic for a seed: running it again appends nothing.\n";
 
 // A flag given as --units-per-node or --units_per_node.
@@ -155,7 +161,7 @@ int RunGenerate(const Words& words) {
   std::vector<std::shared_ptr<grpc::Channel>> channels;
   for (const NodePlan& plan : campaign->nodes) {
     total += plan.commands.size();
-    auto channel = Connect(*args, address[plan.node_id]);
+    auto channel = ConnectToNode(*args, address[plan.node_id], plan.node_id);
     if (!channel.ok()) return Failed("generate", channel.status());
     channels.push_back(*channel);
   }

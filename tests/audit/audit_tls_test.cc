@@ -1,7 +1,7 @@
 // AuditService through real TLS with the real binaries: only OU=auditor
 // certificates are served (county and office certificates are refused with
 // PERMISSION_DENIED naming both roles), on a county node (which now serves
-// mutual TLS when given TLS flags; its writers need OU=county) and on the
+// mutual TLS when given TLS flags; its writers need its own clerk certificate) and on the
 // city. Then bitemporal audit end to end: a county records while the city
 // is down and uploads later; as the city knew it (received-at) before the
 // upload the events are absent, as it happened (recorded-at) they are
@@ -70,7 +70,7 @@ bool WaitForCopy(v1::AuditService::Stub& city, uint64_t head) {
 absl::StatusOr<uint64_t> Send(const std::string& address,
                               const std::string& certs, uint64_t n) {
   auto stub = v1::CommandService::NewStub(grpc::CreateChannel(
-      address, ClientTls(certs, absl::StrCat("node-", kNode))));
+      address, ClientTls(certs, absl::StrCat("clerk-", kNode))));
   return SendUnit(*stub, kNode, n);
 }
 
@@ -96,7 +96,7 @@ class AuditTlsTest : public ::testing::Test {
 };
 
 TEST_F(AuditTlsTest, OnlyAuditorsAreServedOnBothBinaries) {
-  // Writers reach the TLS county with the node's OU=county certificate.
+  // Writers reach the TLS county with the node's clerk certificate.
   for (uint64_t n = 0; n <= 3; ++n) {
     absl::StatusOr<uint64_t> seq = Send(county_->address(), certs_, n);
     ASSERT_TRUE(seq.ok()) << seq.status();
@@ -114,7 +114,8 @@ TEST_F(AuditTlsTest, OnlyAuditorsAreServedOnBothBinaries) {
       grpc::Status s = ListLogs(*stub, &logs);
       EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED)
           << cert << ": " << s.error_message();
-      const std::string role = cert == "office" ? "OU=office" : "OU=county";
+      const std::string role =
+          cert == "office" ? "OU=\"office\"" : "OU=\"node\"";
       EXPECT_NE(s.error_message().find(role), std::string::npos)
           << s.error_message();
       EXPECT_NE(s.error_message().find("OU=auditor"), std::string::npos)
@@ -165,7 +166,7 @@ TEST_F(AuditTlsTest, OnlyAuditorsAreServedOnBothBinaries) {
     EXPECT_EQ(vout.events_checked(), 4u);
   }
 
-  // On the TLS county, writers need OU=county: an office or auditor
+  // On the TLS county, writers need OU=clerk: an office or auditor
   // certificate cannot record, and reading clerk state needs it too.
   for (const std::string cert : {"office", "auditor"}) {
     auto stub = v1::CommandService::NewStub(

@@ -120,7 +120,6 @@ void ReplayBench(uint64_t total, int rounds) {
 
   audit::CountyLogSource source(kNode, log->get());
   audit::AuditServiceOptions options;
-  options.enforce_roles = false;  // plaintext loopback, no identities
   audit::AuditServiceImpl service(&source, options);
   services::ServerOptions server_options;
   server_options.services = {&service};

@@ -39,9 +39,10 @@ class AuditTlsCliTest : public ::testing::Test {
         std::make_unique<County>(bin_, kNode, dir_.Sub(kNode), city_->address(),
                                  replication_test::TlsArgs(certs_, node_cert));
     county_->Start();
-    // A writer records with the node's own OU=county certificate.
+    // A writer records with the node's clerk certificate.
     auto stub = v1::CommandService::NewStub(grpc::CreateChannel(
-        county_->address(), replication_test::ClientTls(certs_, node_cert)));
+        county_->address(),
+        replication_test::ClientTls(certs_, absl::StrCat("clerk-", kNode))));
     for (uint64_t n = 0; n < kRecorded; ++n) {
       auto seq = replication_test::SendUnit(*stub, kNode, n);
       ASSERT_TRUE(seq.ok()) << seq.status();

@@ -44,7 +44,7 @@ void GenCerts(const Binaries& bin, const std::string& dir,
               const std::vector<std::string>& extra = {});
 
 // --tls_cert/--tls_key/--tls_ca for certificate `name` ("city",
-// "node-371302") of the CA in certs_dir.
+// "node-371302", "clerk-371302") of the CA in certs_dir.
 std::vector<std::string> TlsArgs(const std::string& certs_dir,
                                  const std::string& name);
 // Channel credentials with certificate `name` from certs_dir ("" name: no
@@ -107,7 +107,7 @@ absl::StatusOr<v1::GetStatusResponse> CityStatus(
 // it; last_sequence() is the county's head after the last acknowledged
 // command. `credentials`: how to reach the county (null: plaintext; a
 // county started with TLS flags serves mutual TLS and takes writers with
-// an OU=county certificate, e.g. ClientTls(certs, "node-371302")).
+// its own clerk certificate, e.g. ClientTls(certs, "clerk-371302")).
 class Driver {
  public:
   Driver(std::string node_id, std::string county_address, int per_second,

@@ -51,10 +51,10 @@ TEST(ReplicationFaultTest, TwelveCountiesSurviveKillsAndCutsByteForByte) {
   std::vector<std::unique_ptr<Driver>> drivers;
   for (const auto& c : counties) {
     // The counties serve mutual TLS (their TLS flags): writers present the
-    // node's OU=county certificate.
+    // node's clerk certificate.
     drivers.push_back(
         std::make_unique<Driver>(c->node_id(), c->address(), 25,
-                                 ClientTls(certs, "node-" + c->node_id())));
+                                 ClientTls(certs, "clerk-" + c->node_id())));
   }
 
   const unsigned seed = std::random_device{}();

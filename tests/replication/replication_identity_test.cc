@@ -73,6 +73,16 @@ TEST_F(IdentityTest, AnotherNodesCertificateIsPermissionDenied) {
   EXPECT_FALSE(cursor);
 }
 
+TEST_F(IdentityTest, ClerkCertificateOfTheSameNodeIsPermissionDenied) {
+  bool cursor = false;
+  grpc::Status s = Push(ClientTls(Certs(), "clerk-371302"), "371302", &cursor);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+      << s.error_message();
+  EXPECT_NE(s.error_message().find("needs OU=node"), std::string::npos)
+      << s.error_message();
+  EXPECT_FALSE(cursor);
+}
+
 TEST_F(IdentityTest, NonNodeRoleIsPermissionDenied) {
   bool cursor = false;
   grpc::Status s = Push(ClientTls(Certs(), "office"), "office", &cursor);

@@ -36,18 +36,14 @@ absl::Status CopyToReplica(const storage::EventLog& from, storage::EventLog& to,
                            uint64_t first, uint64_t last,
                            int64_t received_at_us);
 
-// AuditServiceImpl over `source`, plaintext on 127.0.0.1 (roles not
-// enforced unless options say so).
+// AuditServiceImpl over `source`, plaintext on 127.0.0.1 (roles are the
+// TLS server's business: services/common/roles.h, access_gate.h).
 class AuditServer {
  public:
   explicit AuditServer(const LogSource* source,
                        AuditServiceOptions options = Plaintext());
   ~AuditServer();
-  static AuditServiceOptions Plaintext() {
-    AuditServiceOptions o;
-    o.enforce_roles = false;
-    return o;
-  }
+  static AuditServiceOptions Plaintext() { return AuditServiceOptions(); }
   v1::AuditService::Stub& stub() { return *stub_; }
 
   // Runs a whole Replay call; its batches, or the call's status.

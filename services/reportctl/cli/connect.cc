@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "grpcpp/create_channel.h"
 #include "services/common/tls.h"
 
@@ -19,10 +20,10 @@ const std::set<std::string>& TlsBoolFlagNames() {
   return *names;
 }
 
-absl::StatusOr<std::shared_ptr<grpc::Channel>> Connect(
-    const Args& args, const std::string& target) {
-  services::TlsConfig tls{args.Get("tls_cert"), args.Get("tls_key"),
-                          args.Get("tls_ca"), args.GetBool("insecure")};
+namespace {
+
+absl::StatusOr<std::shared_ptr<grpc::Channel>> ConnectWith(
+    const services::TlsConfig& tls, const std::string& target) {
   if (absl::Status s = services::CheckTlsConfig(tls, "reportctl"); !s.ok()) {
     return s;
   }
@@ -31,6 +32,26 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> Connect(
   grpc::ChannelArguments channel_args;
   channel_args.SetMaxReceiveMessageSize(64 << 20);
   return grpc::CreateCustomChannel(target, *credentials, channel_args);
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<grpc::Channel>> Connect(
+    const Args& args, const std::string& target) {
+  return ConnectWith({args.Get("tls_cert"), args.Get("tls_key"),
+                      args.Get("tls_ca"), args.GetBool("insecure")},
+                     target);
+}
+
+absl::StatusOr<std::shared_ptr<grpc::Channel>> ConnectToNode(
+    const Args& args, const std::string& target, const std::string& node_id) {
+  const auto for_node = [&node_id](const std::string& path) {
+    return absl::StrReplaceAll(path, {{"{node}", node_id}});
+  };
+  return ConnectWith(
+      {for_node(args.Get("tls_cert")), for_node(args.Get("tls_key")),
+       args.Get("tls_ca"), args.GetBool("insecure")},
+      target);
 }
 
 int CallFailed(const std::string& what, const grpc::Status& status) {

@@ -2,7 +2,8 @@
 // TLS flags every command shares:
 //
 //   --tls_cert, --tls_key   the user's certificate and key (its OU is the
-//                           role: county, office, auditor; deploy/gen-certs.sh)
+//                           role: clerk, office, auditor, operator;
+//                           deploy/gen-certs.sh, docs/OPERATIONS.md "Roles")
 //   --tls_ca                the CA that signs the servers' certificates
 //   --insecure              plaintext (local development only)
 //
@@ -31,6 +32,13 @@ const std::set<std::string>& TlsBoolFlagNames();  // insecure
 // for; INVALID_ARGUMENT naming the flags when they are inconsistent.
 absl::StatusOr<std::shared_ptr<grpc::Channel>> Connect(
     const Args& args, const std::string& target);
+
+// The same towards county node `node_id`: "{node}" in --tls_cert and
+// --tls_key is replaced by the node id, so one command can reach several
+// nodes, each with its own clerk certificate
+// (--tls_cert=certs/clerk-{node}.crt --tls_key=certs/clerk-{node}.key).
+absl::StatusOr<std::shared_ptr<grpc::Channel>> ConnectToNode(
+    const Args& args, const std::string& target, const std::string& node_id);
 
 // Exit code 1 after printing "reportctl: <what>: <CODE>: <message>".
 int CallFailed(const std::string& what, const grpc::Status& status);
