@@ -1,9 +1,9 @@
 // AuditService through real TLS with the real binaries: only OU=auditor
 // certificates are served (county and office certificates are refused with
 // PERMISSION_DENIED naming both roles), on a county node (which now serves
-// mutual TLS when given TLS flags; its writers need its own clerk certificate) and on the
-// city. Then bitemporal audit end to end: a county records while the city
-// is down and uploads later; as the city knew it (received-at) before the
+// mutual TLS when given TLS flags; its writers need its own clerk certificate)
+// and on the city. Then bitemporal audit end to end: a county records while the
+// city is down and uploads later; as the city knew it (received-at) before the
 // upload the events are absent, as it happened (recorded-at) they are
 // there.
 #include <chrono>
