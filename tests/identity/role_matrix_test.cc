@@ -17,6 +17,8 @@
 #include "services/common/roles.h"
 #include "tests/identity/identity_cluster.h"
 #include "tests/identity/raw_call.h"
+#include "tests/ops/ops_harness.h"
+#include "tests/ops/prom_text.h"
 
 namespace reporting::identity_test {
 namespace {
@@ -100,6 +102,20 @@ TEST(RoleMatrixTest, EveryRoleAgainstEveryMethodOfBothBinaries) {
               denied);
   EXPECT_GT(allowed, 0);
   EXPECT_GT(denied, 0);
+  // Refusals never reach a handler; the gate counts them by service.
+  for (int port :
+       {cluster.county_metrics_port(), cluster.city_metrics_port()}) {
+    absl::StatusOr<std::string> text = ops_test::HttpGet(port, "/metrics");
+    ASSERT_TRUE(text.ok()) << text.status();
+    absl::StatusOr<ops_test::Exposition> m =
+        ops_test::ParsePrometheusText(*text);
+    ASSERT_TRUE(m.ok()) << m.status();
+    EXPECT_GT(m->Sum("reporting_grpc_server_denied_total",
+                     {{"service", "reporting.v1.AuditService"},
+                      {"code", "PERMISSION_DENIED"}}),
+              0)
+        << port;
+  }
 }
 
 }  // namespace
