@@ -2,6 +2,7 @@
 
 #include <sys/wait.h>
 
+#include <cstdlib>
 #include <stdexcept>
 
 #include "absl/strings/str_cat.h"
@@ -99,7 +100,12 @@ const google::protobuf::ServiceDescriptor* ServiceNamed(
 }
 
 Cluster& Cluster::Get() {
-  static Cluster* cluster = new Cluster();
+  static Cluster* cluster = [] {
+    // Stopped and removed when the test binary exits: no process or
+    // directory is left behind.
+    std::atexit([] { delete cluster; });
+    return new Cluster();
+  }();
   return *cluster;
 }
 

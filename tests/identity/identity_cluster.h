@@ -54,7 +54,9 @@ const google::protobuf::ServiceDescriptor* ServiceNamed(
 
 class Cluster {
  public:
-  static Cluster& Get();  // starts it on first use
+  // Starts it on first use; it is stopped (its processes killed, its
+  // directory removed) when the test binary exits.
+  static Cluster& Get();
 
   std::string city_address() const { return city_->address(); }
   std::string county_address() const { return county_->address(); }
