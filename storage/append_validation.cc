@@ -82,8 +82,28 @@ absl::Status ValidateAppendRequest(absl::string_view node_id,
         "command id is empty; every append needs a unique command "
         "id so a retry is not recorded twice");
   }
+  if (request.command_id.size() > kMaxCommandIdBytes) {
+    return refuse("command id is ", request.command_id.size(),
+                  " bytes; the limit is ", kMaxCommandIdBytes);
+  }
   if (request.actor.empty()) {
     return refuse("actor is empty; say who records the events");
+  }
+  if (request.actor.size() > kMaxActorBytes) {
+    return refuse("actor is ", request.actor.size(), " bytes; the limit is ",
+                  kMaxActorBytes);
+  }
+  if (!request.request_digest.empty() &&
+      request.request_digest.size() != kDigestBytes) {
+    return refuse("request digest is ", request.request_digest.size(),
+                  " bytes; it must be empty or ", kDigestBytes);
+  }
+  if (!request.refusal.ok()) {
+    if (!request.events.empty() || !request.expected_versions.empty()) {
+      return refuse(
+          "a refusal to record carries no events and no expected versions");
+    }
+    return absl::OkStatus();
   }
   if (request.events.empty()) return refuse("no events to append");
   if (request.events.size() > kMaxEventsPerAppend) {

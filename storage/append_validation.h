@@ -12,10 +12,12 @@
 
 namespace reporting::storage {
 
-// OK when: command_id and actor are non-empty; there are
-// 1..kMaxEventsPerAppend events; every stream id (also those named only in
-// expected_versions) is valid (ValidateStreamId); every payload is
-// 1..kMaxPayloadBytes bytes and parses as its known event_type.
+// OK when: command_id is 1..kMaxCommandIdBytes and actor
+// 1..kMaxActorBytes bytes; request_digest is empty or kDigestBytes; and
+// either a refusal is to be recorded (no events, no expected versions) or
+// there are 1..kMaxEventsPerAppend events, every stream id (also those
+// named only in expected_versions) is valid (ValidateStreamId), and every
+// payload is 1..kMaxPayloadBytes bytes and parses as its known event_type.
 absl::Status ValidateAppendRequest(absl::string_view node_id,
                                    const AppendRequest& request);
 

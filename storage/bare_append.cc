@@ -25,7 +25,8 @@ absl::Status BareAppendLoop::Write(uint64_t first,
                                    const std::vector<BareEvent>& events,
                                    absl::string_view event_type,
                                    int64_t recorded_at_us,
-                                   absl::string_view command_id, bool sync) {
+                                   absl::string_view command_id,
+                                   absl::string_view digest, bool sync) {
   auto slice = [](absl::string_view s) {
     return rocksdb::Slice(s.data(), s.size());
   };
@@ -42,7 +43,7 @@ absl::Status BareAppendLoop::Write(uint64_t first,
   }
   const uint64_t last = first + events.size() - 1;
   wb.Put(db_->handle(Cf::kCommands), slice(command_id),
-         keys::CommandValue(first, last));
+         keys::CommandValue(first, last, digest));
   wb.Put(db_->handle(Cf::kMeta), slice(keys::kHeadKey),
          keys::HeadValue(last, ZeroHash()));
   return db_->Write(&wb, sync);

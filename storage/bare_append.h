@@ -43,10 +43,12 @@ class BareAppendLoop {
 
   // Writes events[i] as sequence first + i (stream version = its
   // sequence), all with event_type and recorded_at_us, then command_id ->
-  // [first, last] and the head, in one WriteBatch.
+  // [first, last] with the request digest (empty or 32 bytes) and the
+  // head, in one WriteBatch.
   absl::Status Write(uint64_t first, const std::vector<BareEvent>& events,
                      absl::string_view event_type, int64_t recorded_at_us,
-                     absl::string_view command_id, bool sync);
+                     absl::string_view command_id, absl::string_view digest,
+                     bool sync);
 
  private:
   explicit BareAppendLoop(std::unique_ptr<RocksDb> db);

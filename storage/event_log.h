@@ -10,7 +10,11 @@
 //   syncs (group commit).
 // - Idempotency: a command id that was appended before is answered with the
 //   original result (same sequences, duplicate = true); nothing is appended.
-//   This holds across restarts (the command index is in RocksDB).
+//   A command id whose refusal was recorded (AppendRequest::refusal) is
+//   answered with that refusal again. A command id given with a request
+//   digest other than the one recorded is refused with ALREADY_EXISTS. This
+//   holds across restarts (the command index is in RocksDB) for as long as
+//   the log exists: command ids are never forgotten.
 // - Optimistic concurrency: each entry of AppendRequest::expected_versions
 //   must equal the stream's current version, else ABORTED naming stream,
 //   expected and actual version, and nothing is written.
@@ -44,7 +48,14 @@ namespace reporting::storage {
 inline constexpr size_t kMaxPayloadBytes = 64 * 1024;
 inline constexpr size_t kMaxEventsPerAppend = 10000;
 inline constexpr size_t kMaxStreamIdBytes = 256;
+inline constexpr size_t kMaxCommandIdBytes = 128;
+inline constexpr size_t kMaxActorBytes = 128;
 inline constexpr size_t kHashBytes = 32;
+// A request digest (AppendRequest::request_digest): SHA-256, 32 bytes.
+inline constexpr size_t kDigestBytes = 32;
+// A recorded refusal's message is cut to this many bytes (at a UTF-8
+// character boundary, "..." appended) before it is stored and answered.
+inline constexpr size_t kMaxRefusalMessageBytes = 16 * 1024;
 
 // Expected version meaning "the stream must not exist yet".
 inline constexpr uint64_t kNoStream = 0;
@@ -73,13 +84,24 @@ struct NewEvent {
 };
 
 struct AppendRequest {
-  std::string command_id;        // required; idempotency key
-  std::string actor;             // required; who records it
+  std::string command_id;        // required; idempotency key, <= 128 bytes
+  std::string actor;             // required; who records it, <= 128 bytes
   int64_t recorded_at_us = 0;    // 0: the log's clock
-  std::vector<NewEvent> events;  // 1..kMaxEventsPerAppend
+  std::vector<NewEvent> events;  // 1..kMaxEventsPerAppend (0 for a refusal)
   // stream id -> version the stream must have before this append
   // (kNoStream: must not exist). Streams not named are not checked.
   std::map<std::string, uint64_t> expected_versions;
+  // Empty, or kDigestBytes bytes naming the request this command id
+  // answers (the caller's digest of it). Stored with the command id: a
+  // later append of the same id with another non-empty digest is refused
+  // with ALREADY_EXISTS and appends nothing.
+  std::string request_digest;
+  // Not OK: instead of appending events (there must be none), record this
+  // refusal as the command id's final answer, durably, and answer it (its
+  // message cut to kMaxRefusalMessageBytes). Every later append of the id
+  // gets the same code and message. If the id was answered before, that
+  // first answer is returned instead and nothing is recorded.
+  absl::Status refusal;
 };
 
 struct AppendResult {
@@ -92,6 +114,23 @@ struct AppendResult {
   // result is the original one.
   bool duplicate = false;
 };
+
+// What the log holds for a command id: its first answer.
+struct CommandRecord {
+  // OK: the command was appended and `result` is its original result.
+  // Otherwise the refusal recorded for it (nothing was appended).
+  absl::Status refusal;
+  AppendResult result;
+  std::string request_digest;  // empty when recorded without one
+};
+
+// The answer the log gives an append of `command_id` with `request_digest`
+// that finds `record`: ALREADY_EXISTS when both digests are non-empty and
+// differ; else the recorded refusal; else the original result with
+// duplicate = true.
+absl::StatusOr<AppendResult> AnswerRepeat(const CommandRecord& record,
+                                          absl::string_view command_id,
+                                          absl::string_view request_digest);
 
 // An event as stored: exact envelope bytes and their hash.
 struct StoredEvent {
@@ -129,9 +168,11 @@ class EventLog {
 
   virtual ~EventLog() = default;
 
-  // Appends the request's events as one atomic, durable unit.
-  // INVALID_ARGUMENT for a malformed request (before anything is written),
-  // ABORTED for a version mismatch.
+  // Appends the request's events as one atomic, durable unit (or records
+  // its refusal: AppendRequest::refusal). INVALID_ARGUMENT for a malformed
+  // request (before anything is written), ABORTED for a version mismatch,
+  // ALREADY_EXISTS for a command id recorded with another request digest,
+  // a recorded refusal's own status for a command id refused before.
   virtual absl::StatusOr<AppendResult> Append(const AppendRequest& request) = 0;
 
   // Append without blocking the caller on the write and the sync: `done`
@@ -174,9 +215,15 @@ class EventLog {
       absl::string_view event_type, int64_t from_us, int64_t to_us,
       uint64_t after_sequence = 0, ReadLimits limits = {}) const = 0;
 
-  // The original result of a command id; NOT_FOUND if never appended.
-  virtual absl::StatusOr<AppendResult> LookupCommand(
+  // The first answer durably recorded for a command id (its events or its
+  // refusal); NOT_FOUND if it has none.
+  virtual absl::StatusOr<CommandRecord> FindCommand(
       absl::string_view command_id) const = 0;
+
+  // The original result of an appended command id; NOT_FOUND if it was
+  // never appended (refused, or never seen).
+  absl::StatusOr<AppendResult> LookupCommand(
+      absl::string_view command_id) const;
 
   // Blocks until the head is > after_sequence, the timeout passes, or
   // WakeWaiters() is called after WakeGeneration() returned

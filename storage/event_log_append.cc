@@ -31,6 +31,7 @@
 #include "absl/synchronization/notification.h"
 #include "spdlog/spdlog.h"
 #include "storage/append_validation.h"
+#include "storage/command_record.h"
 #include "storage/envelope.h"
 #include "storage/event_log_impl.h"
 #include "storage/hash_chain.h"
@@ -71,6 +72,10 @@ struct EventLogImpl::Writer {
   AppendResult result;  // when staged
   Range range{0, 0};    // sequences staged, or the original's
   bool duplicate = false;
+  // `status` is a refusal recorded by this group's write (staged by this
+  // writer, or by an earlier one of the group with the same command id):
+  // answered only if that write succeeds.
+  bool refusal_in_group = false;
 };
 
 absl::StatusOr<AppendResult> EventLogImpl::Append(
@@ -376,41 +381,82 @@ void EventLogImpl::WriteGroup(const std::vector<Writer*>& group, bool sync) {
   staging.streams.Reset(max_streams);
   staging.commands.clear();
   const bool shared = group.size() > 1;
+  bool refusals = false;  // refusal records staged
   for (Writer* w : group) {
-    const std::string& id = w->request->command_id;
+    const AppendRequest& request = *w->request;
+    const std::string& id = request.command_id;
     if (shared) {
       auto it = staging.commands.find(id);
       if (it != staging.commands.end()) {
-        w->range = it->second;
+        const Writer& first = *it->second;
+        w->status = CheckSameRequest(id, first.request->request_digest,
+                                     request.request_digest);
+        if (!w->status.ok()) continue;
+        if (first.refusal_in_group) {
+          w->status = first.status;
+          w->refusal_in_group = true;
+          continue;
+        }
+        w->range = first.range;
         w->duplicate = true;
         continue;
       }
     }
     // Written before, durable or not: a duplicate, answered once its
-    // original is durable (SettleGroup).
-    absl::StatusOr<bool> known = KnownCommandLocked(id, &w->range);
-    if (!known.ok() || *known) {
+    // original is durable (SettleGroup); a refusal, durable once visible
+    // (its write synced); or another request under the same id.
+    HeldCommand held;
+    absl::StatusOr<bool> known = KnownCommandLocked(id, &held);
+    if (!known.ok()) {
       w->status = known.status();
-      w->duplicate = known.ok();
       continue;
     }
-    w->status = StageLocked(*w->request, &staging, &w->result);
-    if (!w->status.ok()) continue;
-    w->range = {w->result.first_sequence, w->result.last_sequence};
-    if (shared) staging.commands.emplace(id, w->range);
+    if (*known) {
+      w->status = CheckSameRequest(id, held.digest, request.request_digest);
+      if (!w->status.ok()) continue;
+      if (held.refused) {
+        w->status = std::move(held.refusal);
+        continue;
+      }
+      w->range = held.range;
+      w->duplicate = true;
+      continue;
+    }
+    if (!request.refusal.ok()) {
+      // The command's final answer: recorded, then answered as recorded.
+      w->status = RecordedRefusal(request.refusal);
+      keys::RefusalValueTo(&record_buffer_, static_cast<int>(w->status.code()),
+                           request.request_digest, w->status.message());
+      batch_.Put(db_->handle(Cf::kCommands), id, record_buffer_);
+      w->refusal_in_group = true;
+      refusals = true;
+    } else {
+      w->status = StageLocked(request, &staging, &w->result);
+      if (!w->status.ok()) continue;
+      w->range = {w->result.first_sequence, w->result.last_sequence};
+    }
+    if (shared) staging.commands.emplace(id, w);
   }
-  if (staging.head.sequence == written_.sequence) return;  // nothing new
+  const bool appended = staging.head.sequence != written_.sequence;
+  if (!appended && !refusals) return;  // nothing new
 
   // A stream's version is its newest stream_index entry: no separate
   // version record is written (storage/README.md, "Column families").
-  keys::HeadValueTo(&record_buffer_, staging.head.sequence, staging.head.hash);
-  batch_.Put(db_->handle(Cf::kMeta),
-             rocksdb::Slice(keys::kHeadKey.data(), keys::kHeadKey.size()),
-             record_buffer_);
+  if (appended) {
+    keys::HeadValueTo(&record_buffer_, staging.head.sequence,
+                      staging.head.hash);
+    batch_.Put(db_->handle(Cf::kMeta),
+               rocksdb::Slice(keys::kHeadKey.data(), keys::kHeadKey.size()),
+               record_buffer_);
+  }
   // Unless `sync`, not synced here: GroupCommit syncs once for every group
   // written meanwhile. The WAL holds batches in sequence order (we hold
-  // append_mu_), so a crash leaves a gapless prefix.
-  sync = sync && options_.sync;
+  // append_mu_), so a crash leaves a gapless prefix. A group that records
+  // a refusal syncs its own write (refusals are rare): a refusal has no
+  // sequence for GroupCommit to wait for, and RocksDB makes a synced write
+  // visible only once it is durable, so whoever finds the refusal later
+  // (a resend) may answer it at once.
+  sync = (sync || refusals) && options_.sync;
   absl::Status s = db_->Write(&batch_, sync);
   ++append_writes_;
   if (!s.ok()) {
@@ -422,7 +468,7 @@ void EventLogImpl::WriteGroup(const std::vector<Writer*>& group, bool sync) {
     // Every member fails: the staged ones were not written, and a
     // duplicate in this group may name one of them.
     for (Writer* w : group) {
-      if (w->status.ok()) w->status = s;
+      if (w->status.ok() || w->refusal_in_group) w->status = s;
     }
     return;
   }
@@ -447,7 +493,7 @@ void EventLogImpl::WriteGroup(const std::vector<Writer*>& group, bool sync) {
 }
 
 absl::StatusOr<bool> EventLogImpl::KnownCommandLocked(
-    absl::string_view command_id, Range* range) {
+    absl::string_view command_id, HeldCommand* held) {
   RETURN_IF_ERROR(command_filter_.EnsureBuilt([this](const auto& visit) {
     std::unique_ptr<rocksdb::Iterator> it =
         db_->NewIterator(Cf::kCommands, rocksdb::ReadOptions());
@@ -458,7 +504,7 @@ absl::StatusOr<bool> EventLogImpl::KnownCommandLocked(
   }));
   // Recorded now (it is about to be staged): one probe, not two.
   if (!command_filter_.AddAndCheck(command_id)) return false;
-  return LookupCommandLocked(command_id, range);
+  return LookupCommandLocked(command_id, held);
 }
 
 absl::Status EventLogImpl::StageLocked(const AppendRequest& request,
@@ -545,7 +591,8 @@ absl::Status EventLogImpl::StageLocked(const AppendRequest& request,
     result->stream_versions.Add(id, *version);
   }
   result->last_sequence = seq;
-  keys::CommandValueTo(&record_buffer_, result->first_sequence, seq);
+  keys::CommandValueTo(&record_buffer_, result->first_sequence, seq,
+                       request.request_digest);
   batch_.Put(db_->handle(Cf::kCommands), request.command_id, record_buffer_);
   staging->head.sequence = seq;
   staging->head.hash.assign(prev, kHashBytes);

@@ -56,7 +56,7 @@ class EventLogImpl : public EventLog {
   absl::StatusOr<std::vector<StoredEvent>> ReadByType(
       absl::string_view event_type, int64_t from_us, int64_t to_us,
       uint64_t after_sequence, ReadLimits limits) const override;
-  absl::StatusOr<AppendResult> LookupCommand(
+  absl::StatusOr<CommandRecord> FindCommand(
       absl::string_view command_id) const override;
   Head WaitForAppend(uint64_t after_sequence, absl::Duration timeout,
                      uint64_t wake_generation) const override;
@@ -86,6 +86,13 @@ class EventLogImpl : public EventLog {
  private:
   // First and last sequence of an append.
   using Range = std::pair<uint64_t, uint64_t>;
+  // A command index entry as held (storage/README.md, "commands").
+  struct HeldCommand {
+    bool refused = false;
+    Range range{0, 0};     // accepted: its events
+    absl::Status refusal;  // refused: the recorded answer
+    std::string digest;    // empty or kDigestBytes
+  };
 
   // The append path (event_log_append.cc).
   struct Writer;  // one Append call in the writer queue
@@ -97,11 +104,12 @@ class EventLogImpl : public EventLog {
     // the requests' strings, which live until the group is answered (all
     // is reset before the next group, never read after).
     StagedStreams streams;
-    // Command ids staged in this group (groups of two or more appends): a
-    // repeat later in the group is a duplicate of one the command index
-    // cannot show yet. Once written, the index shows it (RocksDB reads see
-    // a write as soon as it returns, durable or not).
-    absl::flat_hash_map<absl::string_view, Range> commands;
+    // Command ids staged in this group (groups of two or more appends),
+    // with the member that staged each (its events or its refusal): a
+    // repeat later in the group is answered as that one, which the command
+    // index cannot show yet. Once written, the index shows it (RocksDB
+    // reads see a write as soon as it returns, durable or not).
+    absl::flat_hash_map<absl::string_view, const Writer*> commands;
   };
   // AppendAsync writers answered, with their outcomes, callbacks not yet
   // called (the writers are owned: deleted by FinishAsync).
@@ -230,14 +238,16 @@ class EventLogImpl : public EventLog {
   absl::Status LoadIndexStateLocked() const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(index_mu_)
           ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
+  // The command index entry of `command_id` (written, durable or not);
+  // false when there is none.
   absl::StatusOr<bool> LookupCommandLocked(absl::string_view command_id,
-                                           Range* range) const
+                                           HeldCommand* held) const
       ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
   // LookupCommandLocked for the append path: skips the lookup for an id
   // the command filter has never seen (building the filter on first use),
   // and records the id there (the caller stages it next).
   absl::StatusOr<bool> KnownCommandLocked(absl::string_view command_id,
-                                          Range* range)
+                                          HeldCommand* held)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
 
   // Constant after construction.

@@ -275,15 +275,22 @@ absl::StatusOr<std::vector<StoredEvent>> EventLogImpl::ReadByType(
 }
 
 absl::StatusOr<bool> EventLogImpl::LookupCommandLocked(
-    absl::string_view command_id, Range* range) const {
+    absl::string_view command_id, HeldCommand* held) const {
   std::string value;
   ASSIGN_OR_RETURN(bool found, db_->Get(Cf::kCommands, command_id, &value));
   if (!found) return false;
-  if (!keys::DecodeCommandValue(value, &range->first, &range->second)) {
+  keys::CommandValueView v;
+  if (!keys::DecodeCommandValue(value, &v)) {
     return absl::DataLossError(
         absl::StrCat("event_log: node=", options_.node_id,
                      " command=", command_id, ": malformed command record"));
   }
+  held->refused = v.refused;
+  held->range = {v.first_sequence, v.last_sequence};
+  held->refusal =
+      v.refused ? absl::Status(static_cast<absl::StatusCode>(v.code), v.message)
+                : absl::OkStatus();
+  held->digest.assign(v.digest.data(), v.digest.size());
   return true;
 }
 
@@ -307,19 +314,29 @@ absl::StatusOr<AppendResult> EventLogImpl::ResultFromEventsLocked(
   return result;
 }
 
-absl::StatusOr<AppendResult> EventLogImpl::LookupCommand(
+absl::StatusOr<CommandRecord> EventLogImpl::FindCommand(
     absl::string_view command_id) const {
   absl::ReaderMutexLock life(&lifecycle_);
-  RETURN_IF_ERROR(CheckOpen("lookup command"));
-  Range range;
-  ASSIGN_OR_RETURN(bool found, LookupCommandLocked(command_id, &range));
+  RETURN_IF_ERROR(CheckOpen("find command"));
+  HeldCommand held;
+  ASSIGN_OR_RETURN(bool found, LookupCommandLocked(command_id, &held));
   // A command written but not yet durable is not acknowledged: not found.
-  if (!found || range.second > commit_.durable().sequence) {
+  // (A refusal is visible only once durable: its write syncs, and RocksDB
+  // makes a write visible after its WAL sync.)
+  if (!found ||
+      (!held.refused && held.range.second > commit_.durable().sequence)) {
     return absl::NotFoundError(
         absl::StrCat("event_log: node=", options_.node_id, " command ",
-                     command_id, " was never appended"));
+                     command_id, " was never answered"));
   }
-  return ResultFromEventsLocked(range);
+  CommandRecord record;
+  record.request_digest = std::move(held.digest);
+  if (held.refused) {
+    record.refusal = std::move(held.refusal);
+    return record;
+  }
+  ASSIGN_OR_RETURN(record.result, ResultFromEventsLocked(held.range));
+  return record;
 }
 
 absl::Status EventLogImpl::Verify(const ProgressFn& progress) const {

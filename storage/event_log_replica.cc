@@ -221,17 +221,18 @@ absl::StatusOr<Head> EventLogImpl::WriteReplicatedLocked(
         it->second.second = events[k].sequence;
         continue;
       }
-      Range held;
+      HeldCommand held;
       ASSIGN_OR_RETURN(bool found, LookupCommandLocked(id, &held));
       if (found) {
-        if (held.second + 1 != events[k].sequence) {
-          return absl::DataLossError(
-              absl::StrCat(where, "restore: command id \"", id,
-                           "\" already held for "
-                           "sequences ",
-                           held.first, "..", held.second, "; nothing written"));
+        if (held.refused || held.range.second + 1 != events[k].sequence) {
+          return absl::DataLossError(absl::StrCat(
+              where, "restore: command id \"", id, "\" already held ",
+              held.refused ? "as a refusal"
+                           : absl::StrCat("for sequences ", held.range.first,
+                                          "..", held.range.second),
+              "; nothing written"));
         }
-        it->second.first = held.first;
+        it->second.first = held.range.first;
       }
     }
   }

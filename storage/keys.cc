@@ -125,23 +125,57 @@ bool DecodeTypeIndexKey(absl::string_view key, size_t prefix_size,
 }
 
 void CommandValueTo(std::string* out, uint64_t first_sequence,
-                    uint64_t last_sequence) {
+                    uint64_t last_sequence, absl::string_view digest) {
   out->clear();
   PutBe64(out, first_sequence);
   PutBe64(out, last_sequence);
+  out->append(digest.data(), digest.size());
 }
 
-std::string CommandValue(uint64_t first_sequence, uint64_t last_sequence) {
+std::string CommandValue(uint64_t first_sequence, uint64_t last_sequence,
+                         absl::string_view digest) {
   std::string v;
-  CommandValueTo(&v, first_sequence, last_sequence);
+  CommandValueTo(&v, first_sequence, last_sequence, digest);
   return v;
 }
 
-bool DecodeCommandValue(absl::string_view value, uint64_t* first_sequence,
-                        uint64_t* last_sequence) {
-  if (value.size() != 16) return false;
-  *first_sequence = GetBe64(value);
-  *last_sequence = GetBe64(value.substr(8));
+void RefusalValueTo(std::string* out, int code, absl::string_view digest,
+                    absl::string_view message) {
+  out->clear();
+  PutBe64(out, 0);
+  const uint32_t c = static_cast<uint32_t>(code);
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    out->push_back(static_cast<char>((c >> shift) & 0xff));
+  }
+  out->push_back(static_cast<char>(digest.size()));
+  out->append(digest.data(), digest.size());
+  out->append(message.data(), message.size());
+}
+
+bool DecodeCommandValue(absl::string_view value, CommandValueView* out) {
+  *out = CommandValueView();
+  if (value.size() < 8) return false;
+  out->first_sequence = GetBe64(value);
+  if (out->first_sequence != 0) {
+    if (value.size() != 16 && value.size() != 16 + kDigestBytes) return false;
+    out->last_sequence = GetBe64(value.substr(8));
+    out->digest = value.substr(16);
+    return out->last_sequence >= out->first_sequence;
+  }
+  // A refusal: be64(0) be32(code) u8(n) digest[n] message.
+  if (value.size() < 13) return false;
+  uint32_t code = 0;
+  for (int i = 8; i < 12; ++i) {
+    code = (code << 8) | static_cast<unsigned char>(value[i]);
+  }
+  const size_t n = static_cast<unsigned char>(value[12]);
+  if ((n != 0 && n != kDigestBytes) || value.size() < 13 + n || code == 0) {
+    return false;
+  }
+  out->refused = true;
+  out->code = static_cast<int>(code);
+  out->digest = value.substr(13, n);
+  out->message = value.substr(13 + n);
   return true;
 }
 

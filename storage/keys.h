@@ -7,11 +7,11 @@
 //   stream_index : stream_id 0x00 be64(version)        -> be64(sequence)
 //   type_index   : event_type 0x00 be64(ordered(recorded_at_us)) be64(sequence)
 //                                                      -> "" (empty)
-//   commands     : command_id                          -> be64(first)
-//   be64(last) meta         : "head"                              ->
-//   be64(sequence) hash[32]
-//                  "indexed"                           -> be64(sequence)
-//                  (copies)
+//   commands     : command_id -> be64(first) be64(last) [digest[32]]
+//                              | be64(0) be32(code) u8(n) digest[n] message
+//                                (a refusal; n is 0 or 32)
+//   meta         : "head"     -> be64(sequence) hash[32]
+//                  "indexed"  -> be64(sequence)      (copies)
 //   received_at  : be64(last)                          -> be64(first)
 //                                                         be64(received_at_us)
 //                  (replicas: one entry per replicated write, events
@@ -78,13 +78,29 @@ void StreamIndexKeyTo(std::string* out, absl::string_view stream_id,
 void TypeIndexKeyTo(std::string* out, absl::string_view event_type,
                     int64_t recorded_at_us, uint64_t sequence);
 
-// commands
-std::string CommandValue(uint64_t first_sequence, uint64_t last_sequence);
+// commands: an accepted command's range (and the request digest, if
+// given: empty or 32 bytes), or a refusal (first sequence 0, which names no
+// event).
+std::string CommandValue(uint64_t first_sequence, uint64_t last_sequence,
+                         absl::string_view digest = {});
 // The same into *out (replaced), reusing its capacity.
 void CommandValueTo(std::string* out, uint64_t first_sequence,
-                    uint64_t last_sequence);
-bool DecodeCommandValue(absl::string_view value, uint64_t* first_sequence,
-                        uint64_t* last_sequence);
+                    uint64_t last_sequence, absl::string_view digest = {});
+// A refusal: its status code, the request digest (empty or 32 bytes) and
+// the message, into *out (replaced).
+void RefusalValueTo(std::string* out, int code, absl::string_view digest,
+                    absl::string_view message);
+// A decoded command record; views into the value.
+struct CommandValueView {
+  bool refused = false;
+  uint64_t first_sequence = 0;  // accepted only
+  uint64_t last_sequence = 0;   // accepted only
+  int code = 0;                 // refused only
+  absl::string_view digest;     // empty or 32 bytes
+  absl::string_view message;    // refused only
+};
+// False when malformed (or a refusal with code 0).
+bool DecodeCommandValue(absl::string_view value, CommandValueView* out);
 
 // received_at: events first..last received at received_at_us. The key is
 // the range's last sequence, so Seek(ReceivedAtKey(seq)) finds the range

@@ -70,18 +70,52 @@ TEST(Keys, ValuesRoundTrip) {
   EXPECT_EQ(env, "bytes");
   EXPECT_FALSE(DecodeEventValue("short", &h, &env));
 
-  uint64_t first = 0, last = 0;
-  ASSERT_TRUE(DecodeCommandValue(CommandValue(5, 9), &first, &last));
-  EXPECT_EQ(first, 5u);
-  EXPECT_EQ(last, 9u);
-  EXPECT_FALSE(DecodeCommandValue("x", &first, &last));
-
   uint64_t seq = 0;
   std::string got;
   ASSERT_TRUE(DecodeHeadValue(HeadValue(77, hash), &seq, &got));
   EXPECT_EQ(seq, 77u);
   EXPECT_EQ(got, hash);
   EXPECT_FALSE(DecodeHeadValue("x", &seq, &got));
+}
+
+TEST(Keys, CommandRecordsAcceptedWithOrWithoutDigestAndRefused) {
+  const std::string digest(kDigestBytes, 'd');
+  CommandValueView v;
+  // Accepted, as earlier versions wrote it: no digest.
+  ASSERT_TRUE(DecodeCommandValue(CommandValue(5, 9), &v));
+  EXPECT_FALSE(v.refused);
+  EXPECT_EQ(v.first_sequence, 5u);
+  EXPECT_EQ(v.last_sequence, 9u);
+  EXPECT_TRUE(v.digest.empty());
+  // Accepted with the request's digest.
+  const std::string with = CommandValue(5, 9, digest);
+  EXPECT_EQ(with.size(), 48u);
+  ASSERT_TRUE(DecodeCommandValue(with, &v));
+  EXPECT_EQ(v.digest, digest);
+  EXPECT_EQ(v.last_sequence, 9u);
+  // Refused: be64(0) be32(code) u8(32) digest message, byte for byte.
+  std::string refused;
+  RefusalValueTo(&refused, 9, digest, "not planned yet");
+  EXPECT_EQ(refused, std::string(8, '\0') + std::string("\0\0\0\x09", 4) +
+                         "\x20" + digest + "not planned yet");
+  ASSERT_TRUE(DecodeCommandValue(refused, &v));
+  EXPECT_TRUE(v.refused);
+  EXPECT_EQ(v.code, 9);
+  EXPECT_EQ(v.digest, digest);
+  EXPECT_EQ(v.message, "not planned yet");
+  RefusalValueTo(&refused, 5, "", "");  // no digest, empty message
+  ASSERT_TRUE(DecodeCommandValue(refused, &v));
+  EXPECT_EQ(v.code, 5);
+  EXPECT_TRUE(v.digest.empty());
+  EXPECT_TRUE(v.message.empty());
+  // Malformed: short, a digest of another size, a range backwards, code 0.
+  EXPECT_FALSE(DecodeCommandValue("x", &v));
+  EXPECT_FALSE(DecodeCommandValue(CommandValue(5, 9, "short"), &v));
+  EXPECT_FALSE(DecodeCommandValue(CommandValue(9, 5), &v));
+  RefusalValueTo(&refused, 0, "", "ok?");
+  EXPECT_FALSE(DecodeCommandValue(refused, &v));
+  RefusalValueTo(&refused, 9, "short", "m");
+  EXPECT_FALSE(DecodeCommandValue(refused, &v));
 }
 
 TEST(Keys, ReceivedAtRangesAndTheOlderPerEventForm) {

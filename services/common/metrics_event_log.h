@@ -55,9 +55,9 @@ class TimedEventLog : public storage::EventLog {
       uint64_t after_sequence, storage::ReadLimits limits) const override {
     return log_->ReadByType(event_type, from_us, to_us, after_sequence, limits);
   }
-  absl::StatusOr<storage::AppendResult> LookupCommand(
+  absl::StatusOr<storage::CommandRecord> FindCommand(
       absl::string_view command_id) const override {
-    return log_->LookupCommand(command_id);
+    return log_->FindCommand(command_id);
   }
   storage::Head WaitForAppend(uint64_t after_sequence, absl::Duration timeout,
                               uint64_t wake_generation) const override {

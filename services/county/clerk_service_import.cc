@@ -5,8 +5,11 @@
 // rules as a single command and sees what the commands before it staged.
 // Only when every command is accepted are the staged events appended, in
 // ONE append of the node's log under the batch id (so a batch id seen
-// before appends nothing). A refused command writes nothing; the others
-// are still checked so the clerk sees every bad row at once.
+// before appends nothing). A refused command writes no event; the others
+// are still checked so the clerk sees every bad row at once. The batch's
+// answer is final like a command's (command_context.h): a refusal made of
+// final refusals only is recorded under the batch id with the request's
+// digest (request_digest.h), and a resend of the batch gets it again.
 #include <functional>
 #include <map>
 #include <string>
@@ -18,6 +21,7 @@
 #include "services/common/grpc_status.h"
 #include "services/county/clerk_service.h"
 #include "services/county/command_handlers.h"
+#include "services/county/request_digest.h"
 #include "services/county/staged_log.h"
 
 namespace reporting::county {
@@ -89,39 +93,25 @@ const std::map<std::string, Runner>& Runners() {
 
 }  // namespace
 
-grpc::Status ClerkServiceImpl::ImportBatch(
-    grpc::ServerContext*, const v1::ImportBatchRequest* request,
-    v1::ImportBatchResponse* response) {
-  v1::CommandMeta batch_meta;
-  batch_meta.set_command_id(request->batch_id());
-  batch_meta.set_actor(request->actor());
-  if (absl::Status s = ValidateMeta(batch_meta); !s.ok()) {
-    return services::ToGrpcStatus(absl::InvalidArgumentError(
-        absl::StrCat("import batch: ", s.message())));
-  }
-  if (request->commands().empty()) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                        "import batch: no commands");
-  }
-  absl::StatusOr<storage::AppendResult> earlier =
-      env_.log->LookupCommand(request->batch_id());
-  if (earlier.ok()) {
-    ToCommandResult(*earlier, response->mutable_result());
-    response->mutable_result()->set_duplicate(true);
-    response->set_commands(request->commands_size());
-    return grpc::Status::OK;
-  }
-  if (earlier.status().code() != absl::StatusCode::kNotFound) {
-    return services::ToGrpcStatus(earlier.status());
-  }
+namespace {
 
-  StagedLog staged(env_.log, env_.node_id, env_.now_us());
-  NodeEnv staged_env = env_;
+// The batch's refusal, or its append's outcome (the batch's commands run
+// over a StagedLog, then land in one append). `final`: whether a refusal
+// is final (every command's refusal is; IsFinalRefusal).
+absl::StatusOr<storage::AppendResult> RunBatch(
+    const NodeEnv& env, const v1::ImportBatchRequest& request,
+    const std::string& digest, bool* final) {
+  *final = true;
+  if (request.commands().empty()) {
+    return absl::InvalidArgumentError("import batch: no commands");
+  }
+  StagedLog staged(env.log, env.node_id, env.now_us());
+  NodeEnv staged_env = env;
   staged_env.log = &staged;
   const CommandHandlers commands(staged_env);
   std::vector<std::string> refusals;
   grpc::StatusCode first_code = grpc::StatusCode::OK;
-  for (const v1::ImportCommand& command : request->commands()) {
+  for (const v1::ImportCommand& command : request.commands()) {
     grpc::Status status;
     auto runner = Runners().find(command.method());
     if (runner == Runners().end()) {
@@ -133,10 +123,12 @@ grpc::Status ClerkServiceImpl::ImportBatch(
       status = runner->second(commands, command.request(), &ignored);
     }
     if (status.ok()) continue;
-    // An overflow of the one append ends the batch: nothing later fits.
     if (first_code == grpc::StatusCode::OK) first_code = status.error_code();
+    *final = *final &&
+             IsFinalRefusal(static_cast<absl::StatusCode>(status.error_code()));
     refusals.push_back(
         absl::StrCat(command.label(), ": ", status.error_message()));
+    // An overflow of the one append ends the batch: nothing later fits.
     if (status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) break;
   }
   if (!refusals.empty()) {
@@ -146,16 +138,58 @@ grpc::Status ClerkServiceImpl::ImportBatch(
       refusals.push_back(
           absl::StrCat("... and ", total - kMaxListedRefusals, " more"));
     }
-    return grpc::Status(
-        first_code, absl::StrCat("import batch ", request->batch_id(), ": ",
-                                 total, " of ", request->commands_size(),
-                                 " commands refused; nothing was recorded\n",
-                                 absl::StrJoin(refusals, "\n")));
+    return absl::Status(
+        static_cast<absl::StatusCode>(first_code),
+        absl::StrCat("import batch ", request.batch_id(), ": ", total, " of ",
+                     request.commands_size(),
+                     " commands refused; nothing was recorded\n",
+                     absl::StrJoin(refusals, "\n")));
   }
   absl::StatusOr<storage::AppendResult> appended =
-      staged.Commit(request->batch_id(), request->actor());
-  if (!appended.ok()) return services::ToGrpcStatus(appended.status());
-  ToCommandResult(*appended, response->mutable_result());
+      staged.Commit(request.batch_id(), request.actor(), digest);
+  *final = !appended.ok() && IsFinalRefusal(appended.status().code());
+  return appended;
+}
+
+}  // namespace
+
+grpc::Status ClerkServiceImpl::ImportBatch(
+    grpc::ServerContext*, const v1::ImportBatchRequest* request,
+    v1::ImportBatchResponse* response) {
+  v1::CommandMeta batch_meta;
+  batch_meta.set_command_id(request->batch_id());
+  batch_meta.set_actor(request->actor());
+  if (absl::Status s = ValidateMeta(batch_meta); !s.ok()) {
+    return services::ToGrpcStatus(absl::InvalidArgumentError(
+        absl::StrCat("import batch: ", s.message())));
+  }
+  const std::string digest = ImportDigest(*request);
+  // The first answer to a batch id is final, as for a command: its result
+  // (duplicate), or its recorded refusal; a different batch under the same
+  // id is ALREADY_EXISTS.
+  absl::StatusOr<storage::AppendResult> answer;
+  absl::StatusOr<storage::CommandRecord> earlier =
+      env_.log->FindCommand(request->batch_id());
+  if (earlier.ok()) {
+    answer = storage::AnswerRepeat(*earlier, request->batch_id(), digest);
+  } else if (earlier.status().code() != absl::StatusCode::kNotFound) {
+    return services::ToGrpcStatus(earlier.status());
+  } else {
+    bool final = false;
+    answer = RunBatch(env_, *request, digest, &final);
+    if (final) {
+      // Recorded under the batch id and answered once durable (or the
+      // first answer, if the batch id was answered meanwhile).
+      storage::AppendRequest refusal;
+      refusal.command_id = request->batch_id();
+      refusal.actor = request->actor();
+      refusal.request_digest = digest;
+      refusal.refusal = answer.status();
+      answer = env_.log->Append(refusal);
+    }
+  }
+  if (!answer.ok()) return services::ToGrpcStatus(answer.status());
+  ToCommandResult(*answer, response->mutable_result());
   response->set_commands(request->commands_size());
   return grpc::Status::OK;
 }

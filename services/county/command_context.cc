@@ -29,7 +29,26 @@ absl::Status ValidateMeta(const v1::CommandMeta& meta) {
     return absl::InvalidArgumentError(
         "meta.actor is required: who records this, e.g. clerk:wang.li@371302");
   }
+  if (meta.actor().size() > kMaxActorBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "meta.actor has ", meta.actor().size(), " bytes; the limit is ",
+        kMaxActorBytes, ": name who records this, e.g. clerk:wang.li@371302"));
+  }
   return absl::OkStatus();
+}
+
+bool IsFinalRefusal(absl::StatusCode code) {
+  switch (code) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kAlreadyExists:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kOutOfRange:
+      return true;
+    default:
+      return false;
+  }
 }
 
 absl::StatusOr<Stream> ReadWholeStream(const storage::EventLog& log,
@@ -93,6 +112,7 @@ void CommandContext::Commit(v1::CommandResult* result, CommandDone done) {
   storage::AppendRequest request;
   request.command_id = meta_.command_id();
   request.actor = meta_.actor();
+  request.request_digest = request_digest_;
   request.events = std::move(events_);
   request.expected_versions = std::move(read_set_);
   if (meta_.has_expected_version()) {
@@ -110,6 +130,27 @@ void CommandContext::Commit(v1::CommandResult* result, CommandDone done) {
       });
 }
 
+void CommandContext::Refuse(const absl::Status& refusal,
+                            v1::CommandResult* result, CommandDone done) {
+  if (!IsFinalRefusal(refusal.code())) {
+    return done(services::ToGrpcStatus(refusal));
+  }
+  storage::AppendRequest request;
+  request.command_id = meta_.command_id();
+  request.actor = meta_.actor();
+  request.request_digest = request_digest_;
+  request.refusal = refusal;
+  // The answer is the log's: the refusal as recorded, or the first answer
+  // if the id was answered meanwhile (a resend racing this one).
+  env_.log->AppendAsync(
+      std::move(request),
+      [result, done = std::move(done)](
+          absl::StatusOr<storage::AppendResult> answer) mutable {
+        if (answer.ok()) ToCommandResult(*answer, result);
+        done(services::ToGrpcStatus(answer.status()));
+      });
+}
+
 void ToCommandResult(const storage::AppendResult& in, v1::CommandResult* out) {
   out->Clear();
   out->set_first_sequence(in.first_sequence);
@@ -122,26 +163,28 @@ void ToCommandResult(const storage::AppendResult& in, v1::CommandResult* out) {
   out->set_duplicate(in.duplicate);
 }
 
-void RunCommand(const NodeEnv& env, const v1::CommandMeta& meta,
-                v1::CommandResult* result, CommandDone done,
-                absl::FunctionRef<absl::Status(CommandContext&)> body) {
+void RunCommandWithDigest(
+    const NodeEnv& env, const v1::CommandMeta& meta, std::string digest,
+    v1::CommandResult* result, CommandDone done,
+    absl::FunctionRef<absl::Status(CommandContext&)> body) {
   absl::Status status = ValidateMeta(meta);
   if (!status.ok()) return done(services::ToGrpcStatus(status));
 
-  absl::StatusOr<storage::AppendResult> earlier =
-      env.log->LookupCommand(meta.command_id());
+  absl::StatusOr<storage::CommandRecord> earlier =
+      env.log->FindCommand(meta.command_id());
   if (earlier.ok()) {
-    ToCommandResult(*earlier, result);
-    result->set_duplicate(true);
-    return done(grpc::Status::OK);
+    absl::StatusOr<storage::AppendResult> again =
+        storage::AnswerRepeat(*earlier, meta.command_id(), digest);
+    if (again.ok()) ToCommandResult(*again, result);
+    return done(services::ToGrpcStatus(again.status()));
   }
   if (earlier.status().code() != absl::StatusCode::kNotFound) {
     return done(services::ToGrpcStatus(earlier.status()));
   }
 
-  CommandContext ctx(env, meta);
+  CommandContext ctx(env, meta, std::move(digest));
   status = body(ctx);
-  if (!status.ok()) return done(services::ToGrpcStatus(status));
+  if (!status.ok()) return ctx.Refuse(status, result, std::move(done));
   ctx.Commit(result, std::move(done));
 }
 

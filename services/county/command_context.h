@@ -1,6 +1,6 @@
 // CommandContext: the one path every command takes from request to log.
 //
-//   RunCommand(env, meta, result, [&](CommandContext& ctx) {
+//   RunCommand(env, request, result, done, [&](CommandContext& ctx) {
 //     ASSIGN_OR_RETURN(Stream unit, ctx.Read(UnitStream(unit_id)));
 //     ASSIGN_OR_RETURN(Stream eval, ctx.ReadMain(EvaluationStream(...)));
 //     ... fold, decide (pure domain code) ...
@@ -9,10 +9,13 @@
 //   });
 //
 // 1. CommandMeta is checked: command_id 1..128 printable ASCII, actor
-//    non-empty (INVALID_ARGUMENT).
-// 2. Idempotency: a command id the log has seen is answered with the
-//    original CommandResult (duplicate = true) before anything else, even
-//    when the request would be refused now.
+//    1..128 bytes (INVALID_ARGUMENT; not recorded: the id may be bad).
+// 2. The first answer is final: a command id the log has answered is
+//    answered the same way before anything else, even when the request
+//    would be answered otherwise now: the original CommandResult
+//    (duplicate = true), or the recorded refusal (same code and message).
+//    A command id recorded for a different request (request_digest.h) is
+//    ALREADY_EXISTS.
 // 3. The body reads the streams it needs (on demand: no state is kept
 //    between commands), decides, and emits events.
 // 4. Commit appends the events in one atomic append whose expected versions
@@ -21,6 +24,9 @@
 //    retries), and meta.expected_version for the main stream. The append
 //    is asynchronous (EventLog::AppendAsync): the command's answer is
 //    given to `done` once it is durable, so no thread waits per command.
+//    A refusal from the body is final when IsFinalRefusal says so: it is
+//    recorded under the command id through the same append path (with the
+//    request's digest) and answered once that record is durable.
 //
 // A CommandContext lives for one call on one thread; NodeEnv is shared and
 // constant.
@@ -31,6 +37,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
@@ -42,6 +49,7 @@
 #include "grpcpp/support/status.h"
 #include "reporting/v1/command.pb.h"
 #include "reporting/v1/envelope.pb.h"
+#include "services/county/request_digest.h"
 #include "storage/event_log.h"
 
 namespace reporting::county {
@@ -65,10 +73,23 @@ struct Stream {
   std::vector<v1::EventEnvelope> events;
 };
 
-inline constexpr size_t kMaxCommandIdChars = 128;
+inline constexpr size_t kMaxCommandIdChars = storage::kMaxCommandIdBytes;
+inline constexpr size_t kMaxActorBytes = storage::kMaxActorBytes;
 
 // INVALID_ARGUMENT unless the meta is well-formed (see above).
 absl::Status ValidateMeta(const v1::CommandMeta& meta);
+
+// Whether a refusal with this code is the command id's final answer,
+// recorded and given again to every resend (command.proto): the answers of
+// the campaign's rules and of the request's own form, which a resend of
+// the same request would only get again or, worse, not get any more once
+// the state has moved on: INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS,
+// FAILED_PRECONDITION, PERMISSION_DENIED, OUT_OF_RANGE. Every other code is
+// transient and not recorded, so a resend under the same id is decided
+// afresh: ABORTED (a version conflict: re-read and retry), UNAVAILABLE,
+// RESOURCE_EXHAUSTED (a full disk, an oversized import), DEADLINE_EXCEEDED,
+// CANCELLED, and the node's own failures (INTERNAL, DATA_LOSS, UNKNOWN).
+bool IsFinalRefusal(absl::StatusCode code);
 
 // Reads a whole stream (every event, in order). Used by commands through
 // CommandContext and by the read API directly.
@@ -77,8 +98,11 @@ absl::StatusOr<Stream> ReadWholeStream(const storage::EventLog& log,
 
 class CommandContext {
  public:
-  CommandContext(const NodeEnv& env, const v1::CommandMeta& meta)
-      : env_(env), meta_(meta) {}
+  // `request_digest`: the request's (request_digest.h), recorded with
+  // the command id.
+  CommandContext(const NodeEnv& env, const v1::CommandMeta& meta,
+                 std::string request_digest)
+      : env_(env), meta_(meta), request_digest_(std::move(request_digest)) {}
   CommandContext(const CommandContext&) = delete;
   CommandContext& operator=(const CommandContext&) = delete;
 
@@ -101,22 +125,46 @@ class CommandContext {
   // emitted: a handler bug). `result` must outlive the call to `done`.
   void Commit(v1::CommandResult* result, CommandDone done);
 
+  // Answers the body's refusal: a final one (IsFinalRefusal) once it is
+  // recorded and durable (or, if the command id was answered meanwhile,
+  // with that first answer), any other at once.
+  void Refuse(const absl::Status& refusal, v1::CommandResult* result,
+              CommandDone done);
+
  private:
   const NodeEnv& env_;
   const v1::CommandMeta& meta_;
+  const std::string request_digest_;
   std::string main_stream_;
   std::map<std::string, uint64_t> read_set_;
   std::vector<storage::NewEvent> events_;
 };
 
 // Runs one command (steps 1-4 above) and gives its outcome, as a gRPC
-// status, to `done`: on this thread for a refusal or a repeated command id,
-// else from the log once the append is durable. `body` runs on this thread
-// before RunCommand returns: it reads, decides and emits; a non-OK status
-// from it is the refusal, and nothing is written.
-void RunCommand(const NodeEnv& env, const v1::CommandMeta& meta,
+// status, to `done`: on this thread for a malformed meta, a repeated
+// command id or a transient refusal, else from the log once the append
+// (or the refusal's record) is durable. `body` runs on this thread before
+// RunCommand returns: it reads, decides and emits; a non-OK status from it
+// is the refusal, and no event is written. `request` is the whole request
+// (a message with a CommandMeta `meta`).
+template <typename Request>
+void RunCommand(const NodeEnv& env, const Request& request,
                 v1::CommandResult* result, CommandDone done,
                 absl::FunctionRef<absl::Status(CommandContext&)> body);
+
+// RunCommand for a request whose digest is computed.
+void RunCommandWithDigest(
+    const NodeEnv& env, const v1::CommandMeta& meta, std::string digest,
+    v1::CommandResult* result, CommandDone done,
+    absl::FunctionRef<absl::Status(CommandContext&)> body);
+
+template <typename Request>
+void RunCommand(const NodeEnv& env, const Request& request,
+                v1::CommandResult* result, CommandDone done,
+                absl::FunctionRef<absl::Status(CommandContext&)> body) {
+  RunCommandWithDigest(env, request.meta(), CommandDigest(request), result,
+                       std::move(done), body);
+}
 
 // Starts a command with `start(done)` and waits for its outcome: for
 // callers with a thread to spare (the clerk's batch import, tools, tests).

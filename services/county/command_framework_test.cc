@@ -72,12 +72,17 @@ TEST(CommandFrameworkTest, DuplicateIsAnsweredEvenWhenItWouldNowBeRefused) {
   v1::CommandResult first, again;
   ASSERT_TRUE(
       node.Send(&Stub::RegisterUnit, Unit("371302-U0001"), &first, &meta).ok());
-  // The same id with a different, invalid body: still the first answer.
-  v1::UnitRegistered invalid = Unit("371302-U0001");
-  invalid.set_member_count(0);
-  ASSERT_TRUE(node.Send(&Stub::RegisterUnit, invalid, &again, &meta).ok());
+  // The same request again: the unit exists now, so it would be refused
+  // (ALREADY_EXISTS); the first answer is given instead.
+  ASSERT_TRUE(
+      node.Send(&Stub::RegisterUnit, Unit("371302-U0001"), &again, &meta).ok());
   EXPECT_TRUE(again.duplicate());
   EXPECT_EQ(again.first_sequence(), first.first_sequence());
+  // The same id with a different body is another request: refused.
+  v1::UnitRegistered other = Unit("371302-U0001");
+  other.set_member_count(0);
+  grpc::Status s = node.Send(&Stub::RegisterUnit, other, &again, &meta);
+  EXPECT_EQ(s.error_code(), StatusCode::ALREADY_EXISTS) << Describe(s);
 }
 
 TEST(CommandFrameworkTest, DuplicateSurvivesRestart) {

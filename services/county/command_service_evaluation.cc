@@ -10,12 +10,12 @@ namespace {
 
 using Loaded = MemberStream<EvaluationState>;
 
-template <typename Decide>
-void Run(const NodeEnv& env, const v1::CommandMeta& meta,
+template <typename Request, typename Decide>
+void Run(const NodeEnv& env, const Request& request,
          const std::string& member_id, v1::CommandResult* result,
          CommandDone done, Decide decide) {
   RunMemberCommand<EvaluationState>(
-      env, meta, member_id, result, std::move(done),
+      env, request, member_id, result, std::move(done),
       [](const RosterMember& m) {
         return EvaluationStream(m.member_id, BatchNumber(m.batch));
       },
@@ -30,8 +30,8 @@ void Run(const NodeEnv& env, const v1::CommandMeta& meta,
 void CommandHandlers::RecordEvaluation(
     const v1::RecordEvaluationRequest* request, v1::CommandResult* result,
     CommandDone done) const {
-  Run(env_, request->meta(), request->body().member_id(), result,
-      std::move(done), [&](const Loaded& l) {
+  Run(env_, *request, request->body().member_id(), result, std::move(done),
+      [&](const Loaded& l) {
         return DecideRecordEvaluation(l.state, l.member, request->body());
       });
 }
@@ -39,8 +39,8 @@ void CommandHandlers::RecordEvaluation(
 void CommandHandlers::ShowEvaluation(const v1::ShowEvaluationRequest* request,
                                      v1::CommandResult* result,
                                      CommandDone done) const {
-  Run(env_, request->meta(), request->body().member_id(), result,
-      std::move(done), [&](const Loaded& l) {
+  Run(env_, *request, request->body().member_id(), result, std::move(done),
+      [&](const Loaded& l) {
         return DecideShowEvaluation(l.state, request->body());
       });
 }
@@ -48,8 +48,8 @@ void CommandHandlers::ShowEvaluation(const v1::ShowEvaluationRequest* request,
 void CommandHandlers::SignEvaluation(const v1::SignEvaluationRequest* request,
                                      v1::CommandResult* result,
                                      CommandDone done) const {
-  Run(env_, request->meta(), request->body().member_id(), result,
-      std::move(done), [&](const Loaded& l) {
+  Run(env_, *request, request->body().member_id(), result, std::move(done),
+      [&](const Loaded& l) {
         return DecideSignEvaluation(l.state, request->body());
       });
 }
@@ -57,8 +57,8 @@ void CommandHandlers::SignEvaluation(const v1::SignEvaluationRequest* request,
 void CommandHandlers::DisputeEvaluation(
     const v1::DisputeEvaluationRequest* request, v1::CommandResult* result,
     CommandDone done) const {
-  Run(env_, request->meta(), request->body().member_id(), result,
-      std::move(done), [&](const Loaded& l) {
+  Run(env_, *request, request->body().member_id(), result, std::move(done),
+      [&](const Loaded& l) {
         return DecideDisputeEvaluation(l.state, request->body());
       });
 }
@@ -66,8 +66,8 @@ void CommandHandlers::DisputeEvaluation(
 void CommandHandlers::ReviseEvaluation(
     const v1::ReviseEvaluationRequest* request, v1::CommandResult* result,
     CommandDone done) const {
-  Run(env_, request->meta(), request->body().member_id(), result,
-      std::move(done), [&](const Loaded& l) {
+  Run(env_, *request, request->body().member_id(), result, std::move(done),
+      [&](const Loaded& l) {
         return DecideReviseEvaluation(l.state, request->body());
       });
 }
@@ -75,8 +75,8 @@ void CommandHandlers::ReviseEvaluation(
 void CommandHandlers::GiveEvaluationFeedback(
     const v1::GiveEvaluationFeedbackRequest* request, v1::CommandResult* result,
     CommandDone done) const {
-  Run(env_, request->meta(), request->body().member_id(), result,
-      std::move(done), [&](const Loaded& l) {
+  Run(env_, *request, request->body().member_id(), result, std::move(done),
+      [&](const Loaded& l) {
         return DecideGiveFeedback(l.state, request->body());
       });
 }
@@ -84,8 +84,8 @@ void CommandHandlers::GiveEvaluationFeedback(
 void CommandHandlers::AssignTransformationMeasure(
     const v1::AssignTransformationMeasureRequest* request,
     v1::CommandResult* result, CommandDone done) const {
-  Run(env_, request->meta(), request->body().member_id(), result,
-      std::move(done), [&](const Loaded& l) {
+  Run(env_, *request, request->body().member_id(), result, std::move(done),
+      [&](const Loaded& l) {
         return DecideAssignMeasure(l.state, request->body());
       });
 }
@@ -93,8 +93,8 @@ void CommandHandlers::AssignTransformationMeasure(
 void CommandHandlers::CompleteTransformationMeasure(
     const v1::CompleteTransformationMeasureRequest* request,
     v1::CommandResult* result, CommandDone done) const {
-  Run(env_, request->meta(), request->body().member_id(), result,
-      std::move(done), [&](const Loaded& l) {
+  Run(env_, *request, request->body().member_id(), result, std::move(done),
+      [&](const Loaded& l) {
         return DecideCompleteMeasure(l.state, request->body());
       });
 }

@@ -10,12 +10,12 @@ namespace {
 
 using Loaded = MemberStream<MaterialState>;
 
-template <typename Decide>
-void Run(const NodeEnv& env, const v1::CommandMeta& meta,
+template <typename Request, typename Decide>
+void Run(const NodeEnv& env, const Request& request,
          const std::string& member_id, v1::CommandResult* result,
          CommandDone done, Decide decide) {
   RunMemberCommand<MaterialState>(
-      env, meta, member_id, result, std::move(done),
+      env, request, member_id, result, std::move(done),
       [](const RosterMember& m) { return MaterialStream(m.member_id); },
       [](const std::vector<v1::EventEnvelope>& events) {
         return FoldMaterial(events);
@@ -28,8 +28,8 @@ void Run(const NodeEnv& env, const v1::CommandMeta& meta,
 void CommandHandlers::SubmitMaterial(const v1::SubmitMaterialRequest* request,
                                      v1::CommandResult* result,
                                      CommandDone done) const {
-  Run(env_, request->meta(), request->body().member_id(), result,
-      std::move(done), [&](const Loaded& l) {
+  Run(env_, *request, request->body().member_id(), result, std::move(done),
+      [&](const Loaded& l) {
         return DecideSubmitMaterial(l.state, l.member, request->body());
       });
 }
@@ -37,8 +37,8 @@ void CommandHandlers::SubmitMaterial(const v1::SubmitMaterialRequest* request,
 void CommandHandlers::ReturnMaterial(const v1::ReturnMaterialRequest* request,
                                      v1::CommandResult* result,
                                      CommandDone done) const {
-  Run(env_, request->meta(), request->body().member_id(), result,
-      std::move(done), [&](const Loaded& l) {
+  Run(env_, *request, request->body().member_id(), result, std::move(done),
+      [&](const Loaded& l) {
         return DecideReturnMaterial(l.state, request->body());
       });
 }
@@ -46,8 +46,8 @@ void CommandHandlers::ReturnMaterial(const v1::ReturnMaterialRequest* request,
 void CommandHandlers::AcceptMaterial(const v1::AcceptMaterialRequest* request,
                                      v1::CommandResult* result,
                                      CommandDone done) const {
-  Run(env_, request->meta(), request->body().member_id(), result,
-      std::move(done), [&](const Loaded& l) {
+  Run(env_, *request, request->body().member_id(), result, std::move(done),
+      [&](const Loaded& l) {
         return DecideAcceptMaterial(l.state, request->body());
       });
 }

@@ -13,52 +13,50 @@ namespace reporting::county {
 void CommandHandlers::HoldSpecialMeeting(
     const v1::HoldSpecialMeetingRequest* request, v1::CommandResult* result,
     CommandDone done) const {
-  RunCommand(
-      env_, request->meta(), result, std::move(done), [&](CommandContext& ctx) {
-        const v1::SpecialMeetingHeld& body = request->body();
-        ASSIGN_OR_RETURN(std::string unit_id,
-                         CheckId(IdKind::kMeeting, "meeting_id",
-                                 body.meeting_id(), ctx.node_id()));
-        if (!body.branch_id().empty()) {
-          ASSIGN_OR_RETURN(std::string branch_unit,
-                           CheckId(IdKind::kBranch, "branch_id",
-                                   body.branch_id(), ctx.node_id()));
-          if (branch_unit != unit_id) {
-            return absl::InvalidArgumentError(absl::StrCat(
-                "meeting ", body.meeting_id(), " belongs to unit ", unit_id,
-                " but branch ", body.branch_id(), " to unit ", branch_unit,
-                ": a branch meeting is held in the branch's own unit"));
-          }
-        }
-        ASSIGN_OR_RETURN(Stream unit, ctx.Read(UnitStream(unit_id)));
-        ASSIGN_OR_RETURN(Roster roster, FoldRoster(unit.events));
-        ASSIGN_OR_RETURN(Stream meeting,
-                         ctx.ReadMain(MeetingStream(body.meeting_id())));
-        ASSIGN_OR_RETURN(MeetingState state, FoldMeeting(meeting.events));
-        ASSIGN_OR_RETURN(v1::SpecialMeetingHeld event,
-                         DecideHoldMeeting(state, roster, unit_id, body));
-        ctx.Emit(meeting.id, event);
-        return absl::OkStatus();
-      });
+  RunCommand(env_, *request, result, std::move(done), [&](CommandContext& ctx) {
+    const v1::SpecialMeetingHeld& body = request->body();
+    ASSIGN_OR_RETURN(std::string unit_id,
+                     CheckId(IdKind::kMeeting, "meeting_id", body.meeting_id(),
+                             ctx.node_id()));
+    if (!body.branch_id().empty()) {
+      ASSIGN_OR_RETURN(std::string branch_unit,
+                       CheckId(IdKind::kBranch, "branch_id", body.branch_id(),
+                               ctx.node_id()));
+      if (branch_unit != unit_id) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "meeting ", body.meeting_id(), " belongs to unit ", unit_id,
+            " but branch ", body.branch_id(), " to unit ", branch_unit,
+            ": a branch meeting is held in the branch's own unit"));
+      }
+    }
+    ASSIGN_OR_RETURN(Stream unit, ctx.Read(UnitStream(unit_id)));
+    ASSIGN_OR_RETURN(Roster roster, FoldRoster(unit.events));
+    ASSIGN_OR_RETURN(Stream meeting,
+                     ctx.ReadMain(MeetingStream(body.meeting_id())));
+    ASSIGN_OR_RETURN(MeetingState state, FoldMeeting(meeting.events));
+    ASSIGN_OR_RETURN(v1::SpecialMeetingHeld event,
+                     DecideHoldMeeting(state, roster, unit_id, body));
+    ctx.Emit(meeting.id, event);
+    return absl::OkStatus();
+  });
 }
 
 void CommandHandlers::CirculateMeetingResults(
     const v1::CirculateMeetingResultsRequest* request,
     v1::CommandResult* result, CommandDone done) const {
-  RunCommand(
-      env_, request->meta(), result, std::move(done), [&](CommandContext& ctx) {
-        const v1::SpecialMeetingResultsCirculated& body = request->body();
-        RETURN_IF_ERROR(CheckId(IdKind::kMeeting, "meeting_id",
-                                body.meeting_id(), ctx.node_id())
-                            .status());
-        ASSIGN_OR_RETURN(Stream meeting,
-                         ctx.ReadMain(MeetingStream(body.meeting_id())));
-        ASSIGN_OR_RETURN(MeetingState state, FoldMeeting(meeting.events));
-        ASSIGN_OR_RETURN(v1::SpecialMeetingResultsCirculated event,
-                         DecideCirculateResults(state, body));
-        ctx.Emit(meeting.id, event);
-        return absl::OkStatus();
-      });
+  RunCommand(env_, *request, result, std::move(done), [&](CommandContext& ctx) {
+    const v1::SpecialMeetingResultsCirculated& body = request->body();
+    RETURN_IF_ERROR(CheckId(IdKind::kMeeting, "meeting_id", body.meeting_id(),
+                            ctx.node_id())
+                        .status());
+    ASSIGN_OR_RETURN(Stream meeting,
+                     ctx.ReadMain(MeetingStream(body.meeting_id())));
+    ASSIGN_OR_RETURN(MeetingState state, FoldMeeting(meeting.events));
+    ASSIGN_OR_RETURN(v1::SpecialMeetingResultsCirculated event,
+                     DecideCirculateResults(state, body));
+    ctx.Emit(meeting.id, event);
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace reporting::county

@@ -21,20 +21,18 @@ template <typename Request, typename Decide>
 void RunItemCommand(const NodeEnv& env, const Request& request,
                     v1::CommandResult* result, CommandDone done,
                     Decide decide) {
-  RunCommand(
-      env, request.meta(), result, std::move(done), [&](CommandContext& ctx) {
-        ASSIGN_OR_RETURN(std::string unit_id,
-                         CheckId(IdKind::kItem, "item_id",
-                                 request.body().item_id(), ctx.node_id()));
-        ASSIGN_OR_RETURN(
-            Stream item,
-            ctx.ReadMain(RectificationStream(request.body().item_id())));
-        ASSIGN_OR_RETURN(RectificationState state,
-                         FoldRectification(item.events));
-        ASSIGN_OR_RETURN(auto event, decide(ctx, unit_id, state));
-        ctx.Emit(item.id, event);
-        return absl::OkStatus();
-      });
+  RunCommand(env, request, result, std::move(done), [&](CommandContext& ctx) {
+    ASSIGN_OR_RETURN(std::string unit_id,
+                     CheckId(IdKind::kItem, "item_id", request.body().item_id(),
+                             ctx.node_id()));
+    ASSIGN_OR_RETURN(
+        Stream item,
+        ctx.ReadMain(RectificationStream(request.body().item_id())));
+    ASSIGN_OR_RETURN(RectificationState state, FoldRectification(item.events));
+    ASSIGN_OR_RETURN(auto event, decide(ctx, unit_id, state));
+    ctx.Emit(item.id, event);
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace

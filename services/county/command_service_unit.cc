@@ -22,21 +22,19 @@ template <typename Request, typename Decide>
 void RunUnitCommand(const NodeEnv& env, const Request& request,
                     v1::CommandResult* result, CommandDone done,
                     bool with_evaluations, Decide decide) {
-  RunCommand(
-      env, request.meta(), result, std::move(done), [&](CommandContext& ctx) {
-        ASSIGN_OR_RETURN(std::string unit_id,
-                         CheckId(IdKind::kUnit, "unit_id",
-                                 request.body().unit_id(), ctx.node_id()));
-        ASSIGN_OR_RETURN(
-            LoadedUnit unit,
-            LoadUnit(
-                unit_id, with_evaluations,
-                [&](absl::string_view id) { return ctx.ReadMain(id); },
-                [&](absl::string_view id) { return ctx.Read(id); }));
-        ASSIGN_OR_RETURN(auto event, decide(ctx, unit));
-        ctx.Emit(unit.stream_id, event);
-        return absl::OkStatus();
-      });
+  RunCommand(env, request, result, std::move(done), [&](CommandContext& ctx) {
+    ASSIGN_OR_RETURN(std::string unit_id,
+                     CheckId(IdKind::kUnit, "unit_id", request.body().unit_id(),
+                             ctx.node_id()));
+    ASSIGN_OR_RETURN(LoadedUnit unit,
+                     LoadUnit(
+                         unit_id, with_evaluations,
+                         [&](absl::string_view id) { return ctx.ReadMain(id); },
+                         [&](absl::string_view id) { return ctx.Read(id); }));
+    ASSIGN_OR_RETURN(auto event, decide(ctx, unit));
+    ctx.Emit(unit.stream_id, event);
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace

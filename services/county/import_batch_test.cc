@@ -83,9 +83,12 @@ TEST_F(ImportBatchTest, LaterCommandsSeeEarlierOnesAndAllLandInOneAppend) {
   ASSERT_TRUE(node_.clerk().GetEvaluation(&ctx, request, &view).ok());
   EXPECT_EQ(view.status(), v1::EVALUATION_STATUS_SHOWN);
 
-  // The same batch id again: the original answer, nothing appended.
+  // The same batch again: the original answer, nothing appended.
   v1::ImportBatchResponse again;
-  ASSERT_TRUE(Import("batch-1", {Record("f:2", m1)}, &again).ok());
+  ASSERT_TRUE(Import("batch-1",
+                     {Record("f:2", m1), Show("f:3", m1), Record("f:4", m2)},
+                     &again)
+                  .ok());
   EXPECT_TRUE(again.result().duplicate());
   EXPECT_EQ(again.result().first_sequence(), before + 1);
   EXPECT_EQ(Head(), before + 3);
@@ -120,12 +123,12 @@ TEST_F(ImportBatchTest, RefusesMalformedBatches) {
   EXPECT_EQ(Import("", {Record("f:2", TestNode::Member(kUnit, 1))}, &response)
                 .error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(Import("b", {}, &response).error_code(),
+  EXPECT_EQ(Import("b1", {}, &response).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
   v1::ImportCommand unknown;
   unknown.set_label("f:2");
   unknown.set_method("DropDatabase");
-  grpc::Status s = Import("b", {unknown}, &response);
+  grpc::Status s = Import("b2", {unknown}, &response);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(s.error_message().find("f:2: no CommandService method"),
             std::string::npos);

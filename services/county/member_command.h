@@ -26,13 +26,14 @@ struct MemberStream {
 // `stream_of(member)` names the member's stream; `fold(events)` folds it
 // into a State (StatusOr); `decide(loaded)` returns the event to emit
 // (StatusOr of a message) or the refusal.
-template <typename State, typename StreamOf, typename Fold, typename Decide>
-void RunMemberCommand(const NodeEnv& env, const v1::CommandMeta& meta,
+template <typename State, typename Request, typename StreamOf, typename Fold,
+          typename Decide>
+void RunMemberCommand(const NodeEnv& env, const Request& request,
                       const std::string& member_id, v1::CommandResult* result,
                       CommandDone done, StreamOf stream_of, Fold fold,
                       Decide decide) {
   RunCommand(
-      env, meta, result, std::move(done),
+      env, request, result, std::move(done),
       [&](CommandContext& ctx) -> absl::Status {
         ASSIGN_OR_RETURN(
             std::string unit_id,

@@ -59,11 +59,11 @@ absl::StatusOr<uint64_t> StagedLog::StreamVersion(
   return view->events.size();
 }
 
-absl::StatusOr<storage::AppendResult> StagedLog::LookupCommand(
+absl::StatusOr<storage::CommandRecord> StagedLog::FindCommand(
     absl::string_view command_id) const {
   auto it = commands_.find(command_id);
   if (it != commands_.end()) return it->second;
-  return base_->LookupCommand(command_id);
+  return base_->FindCommand(command_id);
 }
 
 storage::Head StagedLog::GetHead() const {
@@ -75,10 +75,10 @@ storage::Head StagedLog::GetHead() const {
 
 absl::StatusOr<storage::AppendResult> StagedLog::Append(
     const storage::AppendRequest& request) {
+  if (!request.refusal.ok()) return request.refusal;  // recorded by the batch
   if (auto it = commands_.find(request.command_id); it != commands_.end()) {
-    storage::AppendResult again = it->second;
-    again.duplicate = true;
-    return again;
+    return storage::AnswerRepeat(it->second, request.command_id,
+                                 request.request_digest);
   }
   for (const auto& [stream, expected] : request.expected_versions) {
     ASSIGN_OR_RETURN(StreamView * view, Touch(stream));
@@ -118,12 +118,15 @@ absl::StatusOr<storage::AppendResult> StagedLog::Append(
     versions.Set(e.stream_id, envelope.stream_version());
   }
   result.stream_versions = versions.Build();
-  commands_[request.command_id] = result;
+  storage::CommandRecord& record = commands_[request.command_id];
+  record.result = result;
+  record.request_digest = request.request_digest;
   return result;
 }
 
 absl::StatusOr<storage::AppendResult> StagedLog::Commit(
-    const std::string& command_id, const std::string& actor) {
+    const std::string& command_id, const std::string& actor,
+    const std::string& request_digest) {
   if (staged_.empty()) {
     return absl::InvalidArgumentError("import batch: nothing to record");
   }
@@ -131,6 +134,7 @@ absl::StatusOr<storage::AppendResult> StagedLog::Commit(
   request.command_id = command_id;
   request.actor = actor;
   request.recorded_at_us = now_us_;
+  request.request_digest = request_digest;
   request.events = staged_;
   for (const auto& [stream, view] : streams_) {
     request.expected_versions[stream] = view.base_version;

@@ -13,8 +13,10 @@
 // Each stream is read from the real log once, at its first touch, and then
 // held at that version (later appends by others are not seen; Commit
 // refuses them instead). Only the calls the command path makes are
-// supported (ReadStream, StreamVersion, LookupCommand, Append, GetHead);
-// the rest are FAILED_PRECONDITION.
+// supported (ReadStream, StreamVersion, FindCommand, Append, GetHead);
+// the rest are FAILED_PRECONDITION. A refusal a command asks to record
+// (AppendRequest::refusal) is answered and not recorded: the batch's
+// answer is what the node records, under the batch id.
 //
 // Not thread-safe: one batch, one thread. `base` must outlive it.
 #ifndef REPORTING_SERVICES_COUNTY_STAGED_LOG_H_
@@ -36,9 +38,11 @@ class StagedLog final : public storage::EventLog {
   // Events staged so far.
   size_t staged_events() const { return staged_.size(); }
 
-  // Appends the staged events to the base log in one append.
-  absl::StatusOr<storage::AppendResult> Commit(const std::string& command_id,
-                                               const std::string& actor);
+  // Appends the staged events to the base log in one append, under
+  // `command_id` with `request_digest` (storage::AppendRequest).
+  absl::StatusOr<storage::AppendResult> Commit(
+      const std::string& command_id, const std::string& actor,
+      const std::string& request_digest);
 
   absl::StatusOr<storage::AppendResult> Append(
       const storage::AppendRequest& request) override;
@@ -48,7 +52,7 @@ class StagedLog final : public storage::EventLog {
       storage::ReadLimits limits) const override;
   absl::StatusOr<uint64_t> StreamVersion(
       absl::string_view stream_id) const override;
-  absl::StatusOr<storage::AppendResult> LookupCommand(
+  absl::StatusOr<storage::CommandRecord> FindCommand(
       absl::string_view command_id) const override;
 
   // Not part of the command path: FAILED_PRECONDITION (or the base's head).
@@ -90,7 +94,8 @@ class StagedLog final : public storage::EventLog {
   const uint64_t base_head_;
   mutable std::map<std::string, StreamView, std::less<>> streams_;
   std::vector<storage::NewEvent> staged_;
-  std::map<std::string, storage::AppendResult, std::less<>> commands_;
+  // Command ids staged by the batch: their results and request digests.
+  std::map<std::string, storage::CommandRecord, std::less<>> commands_;
 };
 
 }  // namespace reporting::county

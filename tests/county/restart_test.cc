@@ -63,6 +63,9 @@ class Node {
     EXPECT_EQ(WEXITSTATUS(status), 0);
   }
 
+  // SIGKILL: no drain, no close; what was acknowledged must be on disk.
+  void Kill() { process_->Kill(); }
+
   Stub& commands() { return *commands_; }
   v1::ClerkService::Stub& clerk() { return *clerk_; }
   int64_t startup_ms() const { return startup_ms_; }
@@ -296,6 +299,67 @@ TEST(RestartTest, StoppedAndRestartedRunEqualsUninterruptedRun) {
   std::vector<std::string> b = LogContents(dir.Sub("restarted"));
   EXPECT_EQ(a.size(), steps.size() - 2);  // two refusals wrote nothing
   EXPECT_EQ(a, b);
+}
+
+// Issue 19's reproduction against the real binary, with a SIGKILL between
+// the refusal and its resend: a refusal is answered only once it is
+// recorded on disk, so the resend after the restart gets it again, though
+// the item has been planned meanwhile and a new command id is accepted.
+TEST(RestartTest, ARefusalAnsweredBeforeASigkillIsTheAnswerAfterIt) {
+  testutil::TempDir dir("county-restart-refusal");
+  const std::string data = dir.Sub("node");
+  const std::string log = dir.Sub("node.log");
+  const auto steps = Scenario();  // s01 registers the node, s02 the unit
+  const std::string item = absl::StrCat(kUnit, "-R0");
+  v1::RectificationItemIdentified identified;
+  identified.set_item_id(item);
+  identified.set_kind(v1::RECTIFICATION_KIND_CONDUCT);
+  identified.set_description("会议过多");
+  v1::RectificationItemPlanned planned;
+  planned.set_item_id(item);
+  planned.set_measures("精简会议");
+  planned.set_responsible_person("王书记");
+  planned.set_deadline("2026-09-30");
+  planned.set_class_(v1::RECTIFICATION_CLASS_IMMEDIATE);
+  v1::RectificationItemCompleted completed;
+  completed.set_item_id(item);
+  completed.set_evidence("会议纪要");
+  completed.set_completed_on("2026-06-01");
+  const auto complete = Cmd(&Stub::CompleteRectification, "c1", completed);
+
+  std::string refused;
+  {
+    Node node(data, log);
+    for (size_t i = 0; i < 2; ++i) {
+      ASSERT_EQ(steps[i](node.commands()).substr(0, 2), "0 ");
+    }
+    ASSERT_EQ(
+        Cmd(&Stub::IdentifyRectification, "r1", identified)(node.commands())
+            .substr(0, 2),
+        "0 ");
+    refused = complete(node.commands());
+    ASSERT_EQ(refused.substr(0, 2), "9 ") << refused;  // FAILED_PRECONDITION
+    node.Kill();
+  }
+  {
+    Node node(data, log);
+    ASSERT_EQ(Cmd(&Stub::PlanRectification, "r2", planned)(node.commands())
+                  .substr(0, 2),
+              "0 ");
+    EXPECT_EQ(complete(node.commands()), refused);
+    EXPECT_EQ(complete(node.commands()), refused);
+    const std::string fresh =
+        Cmd(&Stub::CompleteRectification, "c2", completed)(node.commands());
+    EXPECT_EQ(fresh.substr(0, 2), "0 ") << fresh;
+    node.Stop();
+  }
+  // c1 appended nothing: the log holds the two registrations, the item's
+  // identification, plan and one completion (c2's).
+  std::vector<std::string> events = LogContents(data);
+  ASSERT_EQ(events.size(), 5u);
+  for (const std::string& e : events) {
+    EXPECT_EQ(e.find("command_id: \"c1\""), std::string::npos) << e;
+  }
 }
 
 }  // namespace

@@ -7,11 +7,15 @@
 //   line := "send " command_id "\n"                  before Append
 //         | "ack " sequence " " hex(hash) "\n"        one per event, then
 //           "done " command_id " " first " " last "\n" after Append
+//         | "refused " command_id "\n"                after a recorded
+//                                                      refusal was answered
 //
 // The ack and done lines of an append are written only after Append
 // returned OK, i.e. after its events were durable; crash_test holds the
 // log to every line it received, and a command sent but not done must be
-// wholly in the log or wholly absent. Command ids: crash_command.h.
+// wholly in the log or wholly absent. About one append in six instead asks
+// the log to record a refusal (AppendRequest::refusal); its "refused" line
+// follows the answer, i.e. the durable record. Command ids: crash_command.h.
 #include <unistd.h>
 
 #include <cstdio>
@@ -73,6 +77,21 @@ void AppendLoop(EventLog* log, uint64_t seed, int thread) {
     own[stream] = *version;
   }
   for (uint64_t i = 0;; ++i) {
+    if (rng() % 6 == 0) {
+      AppendRequest r;
+      r.command_id = CrashRefusalId(seed, thread, i);
+      r.actor = "crash_appender";
+      r.request_digest = CrashDigest();
+      r.refusal = CrashRefusal(r.command_id);
+      Report(absl::StrCat("send ", r.command_id, "\n"));
+      absl::StatusOr<AppendResult> answer = log->Append(r);
+      if (answer.status() != r.refusal) {
+        Die(absl::InternalError(absl::StrCat(r.command_id, ": answered ",
+                                             answer.status().ToString())));
+      }
+      Report(absl::StrCat("refused ", r.command_id, "\n"));
+      continue;
+    }
     // Half single events (as most commands are), half 2..kMaxEvents: more
     // would grow the log, and every reopen replays it, so the test slows.
     const size_t events = rng() % 2 == 0 ? 1 : 2 + rng() % (kMaxEvents - 1);

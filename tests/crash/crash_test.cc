@@ -12,6 +12,14 @@
 // consecutive sequences, and the command index agrees; a command in flight
 // at the kill is wholly there or wholly absent. Prints
 // "all-or-none: N commands checked (M with several events), 0 partial; ...".
+//
+// And that a recorded refusal is final across kills: after every kill each
+// refusal the appender was answered is resent, now with events and the
+// same request digest, and must be answered with the same refusal while
+// the head stays where it is; a refusal in flight at a kill is recorded
+// or absent, never accepted. Prints "refusals: N answered, M resends
+// after kills, 0 turned into acceptances; ...".
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,17 +28,22 @@
 #include <cstdio>
 #include <map>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
+#include "proto/event_types.h"
 #include "reporting/v1/envelope.pb.h"
+#include "reporting/v1/events.pb.h"
 #include "spdlog/spdlog.h"
 #include "storage/event_log.h"
 #include "storage/hash_chain.h"
 #include "tests/crash/command_check.h"
+#include "tests/crash/crash_command.h"
 #include "tests/testutil/temp_dir.h"
 
 namespace reporting::storage {
@@ -42,7 +55,15 @@ constexpr int kKills = 60;
 struct Reports {
   std::map<uint64_t, std::string> acked;     // sequence -> hex hash
   std::map<std::string, SeqRange> done;      // command id -> its sequences
+  std::set<std::string> refused;             // refusals answered
   std::vector<std::string> sent_this_round;  // command ids, this round
+};
+
+struct RefusalTotals {
+  uint64_t resends = 0;  // answered refusals resent after kills
+  uint64_t broken = 0;   // ... answered otherwise (each printed)
+  uint64_t inflight_recorded = 0;
+  uint64_t inflight_absent = 0;
 };
 
 // Parses one complete line of the appender into *r. False if malformed.
@@ -52,6 +73,8 @@ bool AddLine(absl::string_view line, int round, Reports* r) {
   uint64_t last = 0;
   if (f.size() == 2 && f[0] == "send") {
     r->sent_this_round.emplace_back(f[1]);
+  } else if (f.size() == 2 && f[0] == "refused") {
+    r->refused.emplace(f[1]);
   } else if (f.size() == 4 && f[0] == "done" && absl::SimpleAtoi(f[2], &seq) &&
              absl::SimpleAtoi(f[3], &last)) {
     r->done[std::string(f[1])] = SeqRange(seq, last);
@@ -94,15 +117,25 @@ bool RunAndKill(const std::string& binary, const std::string& dir, int round,
     _exit(127);
   }
   close(fds[1]);
-  // Kill somewhere between "still opening" and "well into appending".
+  std::string out;
+  char buf[65536];
+  // Kill somewhere between "still opening" and "well into appending": in
+  // odd rounds up to 300 ms after the start, in even ones up to 300 ms
+  // after the appender's first line (opening may take longer than 300 ms
+  // on a loaded machine, and a run that never appends proves nothing).
+  if (round % 2 == 0) {
+    pollfd p{fds[0], POLLIN, 0};
+    if (poll(&p, 1, 10000) > 0) {
+      const ssize_t n = read(fds[0], buf, sizeof(buf));
+      if (n > 0) out.append(buf, n);
+    }
+  }
   const int ms = static_cast<int>(rng() % 300);
   std::this_thread::sleep_for(std::chrono::milliseconds(ms));
   kill(pid, SIGKILL);
   int status = 0;
   waitpid(pid, &status, 0);
   // The pipe still holds everything written before the kill.
-  std::string out;
-  char buf[65536];
   for (ssize_t n; (n = read(fds[0], buf, sizeof(buf))) > 0;) out.append(buf, n);
   close(fds[0]);
   if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL) {
@@ -176,9 +209,60 @@ bool CheckStreamVersions(const EventLog& log, int round,
 std::vector<std::string> InFlight(const Reports& r) {
   std::vector<std::string> out;
   for (const std::string& id : r.sent_this_round) {
-    if (r.done.count(id) == 0) out.push_back(id);
+    if (r.done.count(id) == 0 && !absl::StartsWith(id, "refused-")) {
+      out.push_back(id);
+    }
   }
   return out;
+}
+
+// Every answered refusal is still the answer, to a resend with events too,
+// and nothing is appended; a refusal in flight at the kill is recorded or
+// absent. Adds to *totals; false on a read error.
+bool CheckRefusals(EventLog& log, const Reports& r, int round,
+                   RefusalTotals* totals) {
+  const uint64_t head = log.GetHead().sequence;
+  for (const std::string& id : r.refused) {
+    AppendRequest resend;
+    resend.command_id = id;
+    resend.actor = "crash_test";
+    resend.request_digest = CrashDigest();
+    v1::UnitRegistered u;
+    u.set_unit_id("U-resent");
+    resend.events.push_back(NewEvent{"unit/resent",
+                                     events::TypeOf<v1::UnitRegistered>(),
+                                     u.SerializeAsString()});
+    absl::StatusOr<AppendResult> answer = log.Append(resend);
+    ++totals->resends;
+    if (answer.status() != CrashRefusal(id)) {
+      std::fprintf(
+          stderr, "round %d: refusal %s resent: answered %s\n", round,
+          id.c_str(),
+          answer.ok() ? "OK (accepted)" : answer.status().ToString().c_str());
+      ++totals->broken;
+    }
+  }
+  for (const std::string& id : r.sent_this_round) {
+    if (!absl::StartsWith(id, "refused-") || r.refused.count(id) > 0) continue;
+    absl::StatusOr<CommandRecord> record = log.FindCommand(id);
+    if (absl::IsNotFound(record.status())) {
+      ++totals->inflight_absent;
+    } else if (record.ok() && record->refusal == CrashRefusal(id)) {
+      ++totals->inflight_recorded;
+    } else {
+      std::fprintf(stderr, "round %d: refusal %s in flight at the kill: %s\n",
+                   round, id.c_str(),
+                   record.ok() ? "recorded as something else"
+                               : record.status().ToString().c_str());
+      ++totals->broken;
+    }
+  }
+  if (log.GetHead().sequence != head) {
+    std::fprintf(stderr, "round %d: resending refusals appended events\n",
+                 round);
+    ++totals->broken;
+  }
+  return true;
 }
 
 // Every acknowledged event is there with its hash; the chain verifies
@@ -186,7 +270,8 @@ std::vector<std::string> InFlight(const Reports& r) {
 // every command is all or none (adds to *totals).
 // *checked_head: the head of the previous check, set to this one's.
 bool Check(const std::string& dir, const Reports& reports, int round,
-           uint64_t* lost, uint64_t* checked_head, CommandCheckTotals* totals) {
+           uint64_t* lost, uint64_t* checked_head, CommandCheckTotals* totals,
+           RefusalTotals* refusals) {
   const std::map<uint64_t, std::string>& acked = reports.acked;
   EventLogOptions options;
   options.node_id = "371302";
@@ -228,6 +313,7 @@ bool Check(const std::string& dir, const Reports& reports, int round,
   totals->partial += t.partial;
   totals->inflight_whole += t.inflight_whole;
   totals->inflight_absent += t.inflight_absent;
+  if (!CheckRefusals(**log, reports, round, refusals)) return false;
   return (*log)->Close().ok();
 }
 
@@ -245,14 +331,16 @@ int Main(int argc, char** argv) {
   uint64_t lost = 0;
   uint64_t checked_head = 0;
   CommandCheckTotals totals;
+  RefusalTotals refusals;
   int kills = 0;
   for (int round = 1; round <= kKills; ++round) {
     if (!RunAndKill(argv[1], dir, round, rng, &reports)) return 1;
     ++kills;
-    if (!Check(dir, reports, round, &lost, &checked_head, &totals)) {
+    if (!Check(dir, reports, round, &lost, &checked_head, &totals, &refusals)) {
       return 1;
     }
-    if (totals.partial > 0) break;  // each was printed; stop here
+    // Each was printed; stop here.
+    if (totals.partial > 0 || refusals.broken > 0) break;
   }
   std::printf("%d kills, %llu acknowledged events lost (%zu acknowledged)\n",
               kills, static_cast<unsigned long long>(lost), acked.size());
@@ -265,7 +353,19 @@ int Main(int argc, char** argv) {
       static_cast<unsigned long long>(totals.partial),
       static_cast<unsigned long long>(totals.inflight_whole),
       static_cast<unsigned long long>(totals.inflight_absent));
-  if (totals.partial > 0) return 1;
+  std::printf(
+      "refusals: %zu answered, %llu resends after kills, %llu turned into "
+      "anything else; in flight at a kill: %llu recorded, %llu absent\n",
+      reports.refused.size(), static_cast<unsigned long long>(refusals.resends),
+      static_cast<unsigned long long>(refusals.broken),
+      static_cast<unsigned long long>(refusals.inflight_recorded),
+      static_cast<unsigned long long>(refusals.inflight_absent));
+  if (totals.partial > 0 || refusals.broken > 0) return 1;
+  if (reports.refused.size() < 20) {
+    std::fprintf(stderr, "only %zu refusals answered in %d rounds\n",
+                 reports.refused.size(), kills);
+    return 1;
+  }
   // A run that acknowledged (almost) nothing proved nothing.
   if (acked.size() < 100 || totals.multi_event < 100) {
     std::fprintf(stderr,
