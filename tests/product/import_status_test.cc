@@ -165,10 +165,25 @@ TEST_F(ImportStatusTest, SamplesApplyWholeBadFilesApplyNothingReimportIsNoop) {
     EXPECT_EQ(Head(), expected) << kind;
   }
 
+  // The bad file again: its first answer is final (its batch id is the
+  // file's digest), though the samples changed the state meanwhile.
+  ToolRun again = Import("evaluations", bad);
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_NE(again.output.find(bad + ":3: "), std::string::npos) << again.output;
+  EXPECT_EQ(again.output.find(bad + ":2: "), std::string::npos) << again.output;
+  EXPECT_EQ(Head(), expected);
+
   // A row that was applied before, in another file, is refused whole.
-  ToolRun twice = Import("evaluations", bad);
+  const std::string repeat = dir_.Sub("repeat-evaluations.csv");
+  WriteFile(
+      repeat,
+      "member_id,rating,shortcomings,self_review,peer_review,"
+      "public_review,opinions_gathered,shown_on,signed_on\n"
+      "371302-U9001-M0001,qualified,学习不够,,,,,2026-05-10,2026-05-11\n");
+  ToolRun twice = Import("evaluations", repeat);
   EXPECT_EQ(twice.exit_code, 1);
-  EXPECT_NE(twice.output.find(bad + ":2: "), std::string::npos) << twice.output;
+  EXPECT_NE(twice.output.find(repeat + ":2: "), std::string::npos)
+      << twice.output;
   EXPECT_EQ(Head(), expected);
 
   // Status: the city catches up; the table and CSV forms.
