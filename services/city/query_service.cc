@@ -66,6 +66,59 @@ std::string NodePrefix(absl::string_view row_prefix,
   return absl::StrCat(row_prefix, node_id, absl::string_view("\0", 1));
 }
 
+// The request's filters (all but node and paging) against one row.
+bool UnitMatches(const v1::ListUnitsRequest& request, const v1::UnitRow& row) {
+  if (request.batch() != v1::BATCH_UNSPECIFIED &&
+      row.batch() != request.batch()) {
+    return false;
+  }
+  if (request.stage() != v1::STAGE_UNSPECIFIED &&
+      row.stage() != request.stage()) {
+    return false;
+  }
+  if (request.next_step() != v1::TRANSITION_STEP_UNSPECIFIED &&
+      row.next_step() != request.next_step()) {
+    return false;
+  }
+  if (request.condition() != v1::UNIT_CONDITION_UNSPECIFIED &&
+      row.condition() != request.condition()) {
+    return false;
+  }
+  if (request.blocked_reason() != v1::BLOCKING_REASON_CODE_UNSPECIFIED) {
+    bool has = false;
+    for (const auto& b : row.blocking()) {
+      has = has || b.code() == request.blocked_reason();
+    }
+    if (!has) return false;
+  }
+  return true;
+}
+
+// ListUnits for one unit_id: a point read, the filters still apply.
+absl::Status OneUnit(const storage::ReadModelStore::View& view,
+                     const v1::ListUnitsRequest& request,
+                     v1::ListUnitsResponse& out) {
+  if (request.node_id().empty()) {
+    return absl::InvalidArgumentError(
+        "unit_id needs node_id (the node whose unit it is)");
+  }
+  if (!request.page_token().empty()) {
+    return absl::InvalidArgumentError(
+        "a single unit (unit_id) has no further pages; send no page_token");
+  }
+  std::string value;
+  ASSIGN_OR_RETURN(
+      const bool found,
+      view.Get(Family::kRows,
+               projector::UnitRowKey(request.node_id(), request.unit_id()),
+               &value));
+  if (!found) return absl::OkStatus();
+  v1::UnitRow row;
+  RETURN_IF_ERROR(ParseRow(request.unit_id(), value, row));
+  if (UnitMatches(request, row)) *out.add_units() = std::move(row);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::shared_ptr<storage::ReadModelStore>> StoreOf(
     const ProjectionRunner* runner) {
   return runner->Store();
@@ -126,6 +179,7 @@ absl::Status ListUnits(const storage::ReadModelStore::View& view,
                        const v1::ListUnitsRequest& request,
                        v1::ListUnitsResponse& out) {
   ASSIGN_OR_RETURN(const uint32_t page_size, PageSize(request.page_size()));
+  if (!request.unit_id().empty()) return OneUnit(view, request, out);
   const std::string prefix =
       NodePrefix(projector::kUnitRowPrefix, request.node_id());
   std::string start;
@@ -138,38 +192,20 @@ absl::Status ListUnits(const storage::ReadModelStore::View& view,
   std::string last_key;
   bool more = false;
   v1::UnitRow row;
-  RETURN_IF_ERROR(view.Scan(
-      Family::kRows, prefix, start,
-      [&](absl::string_view k, absl::string_view v) {
-        parse = ParseRow(k, v, row);
-        if (!parse.ok()) return false;
-        if (request.batch() != v1::BATCH_UNSPECIFIED &&
-            row.batch() != request.batch()) {
-          return true;
-        }
-        if (request.stage() != v1::STAGE_UNSPECIFIED &&
-            row.stage() != request.stage()) {
-          return true;
-        }
-        if (request.next_step() != v1::TRANSITION_STEP_UNSPECIFIED &&
-            row.next_step() != request.next_step()) {
-          return true;
-        }
-        if (request.blocked_reason() != v1::BLOCKING_REASON_CODE_UNSPECIFIED) {
-          bool has = false;
-          for (const auto& b : row.blocking()) {
-            has = has || b.code() == request.blocked_reason();
-          }
-          if (!has) return true;
-        }
-        if (static_cast<uint32_t>(out.units_size()) == page_size) {
-          more = true;
-          return false;
-        }
-        *out.add_units() = row;
-        last_key = std::string(k);
-        return true;
-      }));
+  RETURN_IF_ERROR(view.Scan(Family::kRows, prefix, start,
+                            [&](absl::string_view k, absl::string_view v) {
+                              parse = ParseRow(k, v, row);
+                              if (!parse.ok()) return false;
+                              if (!UnitMatches(request, row)) return true;
+                              if (static_cast<uint32_t>(out.units_size()) ==
+                                  page_size) {
+                                more = true;
+                                return false;
+                              }
+                              *out.add_units() = row;
+                              last_key = std::string(k);
+                              return true;
+                            }));
   RETURN_IF_ERROR(parse);
   if (more) out.set_next_page_token(EncodeToken(last_key));
   return absl::OkStatus();

@@ -167,6 +167,8 @@ TEST(QueryService, FiltersAndPagingMatchBruteForce) {
     if (rng() % 3 == 0)
       req.set_blocked_reason(
           static_cast<v1::BlockingReasonCode>(1 + rng() % 13));
+    if (rng() % 3 == 0)
+      req.set_condition(static_cast<v1::UnitCondition>(1 + rng() % 3));
     req.set_page_size(1 + rng() % 7);
     std::vector<std::string> expected;
     for (const auto& u : units) {
@@ -174,6 +176,7 @@ TEST(QueryService, FiltersAndPagingMatchBruteForce) {
       if (req.batch() && u.batch() != req.batch()) continue;
       if (req.stage() && u.stage() != req.stage()) continue;
       if (req.next_step() && u.next_step() != req.next_step()) continue;
+      if (req.condition() && u.condition() != req.condition()) continue;
       if (req.blocked_reason()) {
         bool has = false;
         for (const auto& b : u.blocking())
@@ -195,6 +198,27 @@ TEST(QueryService, FiltersAndPagingMatchBruteForce) {
       req.set_page_token(resp.next_page_token());
     }
     EXPECT_EQ(got, expected) << req.DebugString();
+  }
+  // One unit by id: its row, or nothing; node_id is required.
+  for (const auto& u : units) {
+    v1::ListUnitsRequest req;
+    req.set_node_id(u.node_id());
+    req.set_unit_id(u.unit_id());
+    v1::ListUnitsResponse resp;
+    ASSERT_TRUE(query::ListUnits(*view, req, resp).ok());
+    ASSERT_EQ(resp.units_size(), 1);
+    EXPECT_EQ(resp.units(0).SerializeAsString(), u.SerializeAsString());
+  }
+  {
+    v1::ListUnitsRequest req;
+    req.set_node_id(kNodes[0]);
+    req.set_unit_id("no-such-unit");
+    v1::ListUnitsResponse resp;
+    ASSERT_TRUE(query::ListUnits(*view, req, resp).ok());
+    EXPECT_EQ(resp.units_size(), 0);
+    req.clear_node_id();
+    EXPECT_EQ(query::ListUnits(*view, req, resp).code(),
+              absl::StatusCode::kInvalidArgument);
   }
 
   const std::string today = "2024-09-01";

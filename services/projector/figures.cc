@@ -2,8 +2,11 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
+#include "absl/time/time.h"
 #include "google/protobuf/map.h"
+#include "services/county/domain/blocking_side.h"
 
 namespace reporting::projector {
 namespace {
@@ -45,6 +48,24 @@ void AddMap(const google::protobuf::Map<K, uint64_t>& in,
 
 }  // namespace
 
+v1::UnitCondition ConditionOf(
+    const std::vector<v1::BlockingReasonCode>& codes) {
+  switch (county::ConditionOf(codes)) {
+    case county::UnitCondition::kBlocked:
+      return v1::UNIT_CONDITION_BLOCKED;
+    case county::UnitCondition::kWaiting:
+      return v1::UNIT_CONDITION_WAITING;
+    case county::UnitCondition::kClear:
+      break;
+  }
+  return v1::UNIT_CONDITION_CLEAR;
+}
+
+std::string UtcDay(int64_t us) {
+  return absl::FormatTime("%Y-%m-%d", absl::FromUnixMicros(us),
+                          absl::UTCTimeZone());
+}
+
 v1::UnitRow MakeUnitRow(absl::string_view node_id,
                         const county::UnitState& unit,
                         const county::EvaluationsByMember& evaluations) {
@@ -60,6 +81,7 @@ v1::UnitRow MakeUnitRow(absl::string_view node_id,
   row.set_stage(unit.stage);
   row.set_next_step(county::NextStep(unit));
   // Reasons only matter (and only cost) when there is a next step.
+  std::vector<v1::BlockingReasonCode> codes;
   if (row.next_step() != v1::TRANSITION_STEP_UNSPECIFIED) {
     std::map<int, uint32_t> by_code;
     for (const v1::BlockingReason& r :
@@ -70,8 +92,11 @@ v1::UnitRow MakeUnitRow(absl::string_view node_id,
       v1::BlockingReasonCount* c = row.add_blocking();
       c->set_code(static_cast<v1::BlockingReasonCode>(code));
       c->set_count(count);
+      codes.push_back(c->code());
     }
   }
+  row.set_condition(ConditionOf(codes));
+  row.set_step_since_us(unit.step_since_us);
   if (!unit.transition.surveys.empty()) {
     const county::SurveyRecord& s = unit.transition.surveys.back();
     v1::SurveyView* v = row.mutable_latest_survey();
@@ -114,11 +139,18 @@ void AddUnit(const v1::UnitRow& row, int sign, v1::UnitFigures& out) {
     BumpMap<int32_t>(out.mutable_by_stage_step(),
                      row.stage() * 10 + row.next_step(), sign);
   }
-  if (row.blocking_size() > 0) {
+  for (const v1::BlockingReasonCount& c : row.blocking()) {
+    BumpMap<int32_t>(out.mutable_blocked_by_reason(), c.code(), sign);
+  }
+  if (row.condition() == v1::UNIT_CONDITION_BLOCKED) {
     REPORTING_BUMP(out, blocked, sign);
+  } else if (row.condition() == v1::UNIT_CONDITION_WAITING) {
+    REPORTING_BUMP(out, waiting, sign);
     for (const v1::BlockingReasonCount& c : row.blocking()) {
-      BumpMap<int32_t>(out.mutable_blocked_by_reason(), c.code(), sign);
+      BumpMap<int32_t>(out.mutable_waiting_by_reason(), c.code(), sign);
     }
+    BumpMap<std::string>(out.mutable_waiting_since(),
+                         UtcDay(row.step_since_us()), sign);
   }
   if (row.has_survey()) {
     const v1::SurveyView& s = row.latest_survey();
@@ -280,6 +312,9 @@ void AddFigures(const v1::NodeFigures& in, v1::NodeFigures& out) {
                  u.latest_survey_dissatisfied());
   REPORTING_BUMP(uo, needing_remediation, u.needing_remediation());
   AddMap(u.summaries_filed(), uo.mutable_summaries_filed());
+  REPORTING_BUMP(uo, waiting, u.waiting());
+  AddMap(u.waiting_by_reason(), uo.mutable_waiting_by_reason());
+  AddMap(u.waiting_since(), uo.mutable_waiting_since());
 
   const v1::EvaluationFigures& e = in.evaluations();
   v1::EvaluationFigures& eo = *out.mutable_evaluations();

@@ -16,6 +16,8 @@
 #define REPORTING_SERVICES_PROJECTOR_FIGURES_H_
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "reporting/v1/projection.pb.h"
@@ -27,6 +29,14 @@
 #include "services/county/domain/unit.h"
 
 namespace reporting::projector {
+
+// The proto condition of a unit whose reasons have these codes
+// (county::ConditionOf: blocked versus waiting).
+v1::UnitCondition ConditionOf(const std::vector<v1::BlockingReasonCode>& codes);
+
+// "YYYY-MM-DD", the UTC day of `us` (us since epoch): the key of
+// UnitFigures.waiting_since.
+std::string UtcDay(int64_t us);
 
 // The unit's row: stage, next step, blocking reasons by code (from
 // county::BlockingReasons with the members' opinions), latest survey.

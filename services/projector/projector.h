@@ -51,7 +51,9 @@ namespace reporting::projector {
 // The version of the projection code: the rows' meaning. Bump it whenever
 // Apply or the rows change meaning; a store built by another version is
 // rebuilt from the logs on start.
-inline constexpr uint32_t kModelVersion = 1;
+// 2: UnitRow.condition and step_since_us, UnitFigures.blocked counts
+// blocked units only, waiting apart (blocked versus waiting).
+inline constexpr uint32_t kModelVersion = 2;
 
 enum class Table { kState, kRows, kCheckpoint };
 

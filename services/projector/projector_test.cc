@@ -75,6 +75,70 @@ void Inc(google::protobuf::Map<int32_t, uint64_t>* m, int key, uint64_t n = 1) {
   if (n != 0) (*m)[key] += n;
 }
 
+// Blocked versus waiting, derived from the unit's state by DOMAIN.md's
+// words rather than from its reason codes (blocking_side.h is what is
+// tested): BLOCKED when the unit's own people must act (a look-back check
+// missing or failed, remediation after a survey over 10%, a report sent
+// back, and in analysis-and-evaluation a member unregistered, an opinion
+// missing or unsigned, a measure missing); otherwise WAITING when the next
+// act is the survey (first, or after remediation), the review, the
+// approval or the meeting after it; otherwise CLEAR.
+v1::UnitCondition ExpectedCondition(
+    const county::UnitState& s, const county::EvaluationsByMember& opinions) {
+  const v1::TransitionStep next = county::NextStep(s);
+  if (next == v1::TRANSITION_STEP_UNSPECIFIED) return v1::UNIT_CONDITION_CLEAR;
+  const county::TransitionProgress& t = s.transition;
+  bool must_act = false;
+  if (next == v1::TRANSITION_STEP_SELF_INSPECTION) {
+    for (int c = 1; c <= county::kLookBackCheckCount; ++c) {
+      auto it = t.checks.find(static_cast<v1::LookBackCheck>(c));
+      must_act = must_act || it == t.checks.end() || !it->second;
+    }
+  }
+  const bool survey_failed =
+      !t.surveys.empty() && county::OverTenPercent(t.surveys.back());
+  if (next == v1::TRANSITION_STEP_SURVEY && survey_failed &&
+      !t.surveys.back().remediation_recorded) {
+    must_act = true;
+  }
+  if (next == v1::TRANSITION_STEP_REPORT &&
+      t.sent_back != county::SentBack::kNone) {
+    must_act = true;
+  }
+  if (s.stage == v1::STAGE_ANALYSIS_EVALUATION) {
+    must_act =
+        must_act || s.roster.members.size() < s.roster.unit.member_count();
+    for (const auto& [id, member] : s.roster.members) {
+      auto it = opinions.find(id);
+      must_act = must_act || it == opinions.end() || !it->second.recorded() ||
+                 !it->second.is_signed() ||
+                 (it->second.transformation_required() &&
+                  !it->second.has_measure_with_helper());
+    }
+  }
+  if (must_act) return v1::UNIT_CONDITION_BLOCKED;
+  const bool other_level =
+      (next == v1::TRANSITION_STEP_SURVEY &&
+       (t.surveys.empty() || t.surveys.back().remediation_recorded)) ||
+      next == v1::TRANSITION_STEP_SUPERVISORY_REVIEW ||
+      next == v1::TRANSITION_STEP_APPROVAL ||
+      next == v1::TRANSITION_STEP_MEETING;
+  return other_level ? v1::UNIT_CONDITION_WAITING : v1::UNIT_CONDITION_CLEAR;
+}
+
+// recorded_at of the unit stream's latest registration or transition event.
+int64_t ExpectedStepSince(const std::vector<v1::EventEnvelope>& evs) {
+  int64_t since = 0;
+  for (const auto& e : evs) {
+    const std::string& type = e.event_type();
+    const bool summary = type == "reporting.v1.StageWorkSummaryFiled";
+    const bool roster = type == "reporting.v1.BranchRegistered" ||
+                        type == "reporting.v1.MemberRegistered";
+    if (!summary && !roster) since = e.recorded_at_us();
+  }
+  return since;
+}
+
 struct Expected {
   std::map<std::string, v1::NodeFigures> nodes;
   std::map<std::string, v1::UnitRow> units;  // by unit row key
@@ -159,9 +223,19 @@ Expected Recompute(const std::vector<v1::EventEnvelope>& events) {
         Inc(f.mutable_by_stage(), row.stage());
         if (row.next_step() != 0)
           Inc(f.mutable_by_stage_step(), row.stage() * 10 + row.next_step());
-        if (!codes.empty()) f.set_blocked(f.blocked() + 1);
         for (const auto& [code, count] : codes)
           Inc(f.mutable_blocked_by_reason(), code);
+        row.set_condition(ExpectedCondition(*s, mine));
+        row.set_step_since_us(ExpectedStepSince(evs));
+        if (row.condition() == v1::UNIT_CONDITION_BLOCKED) {
+          f.set_blocked(f.blocked() + 1);
+        }
+        if (row.condition() == v1::UNIT_CONDITION_WAITING) {
+          f.set_waiting(f.waiting() + 1);
+          for (const auto& [code, count] : codes)
+            Inc(f.mutable_waiting_by_reason(), code);
+          (*f.mutable_waiting_since())[UtcDay(row.step_since_us())] += 1;
+        }
         if (!s->transition.surveys.empty()) {
           const auto& last = s->transition.surveys.back();
           auto* v = row.mutable_latest_survey();
@@ -445,7 +519,7 @@ TEST(ProjectorProperty, HistoriesCoverTheInterestingCases) {
   o.units = 6;
   HistoryGenerator gen("371302", 42, o);
   Projector p;
-  uint64_t max_blocked = 0;
+  uint64_t max_blocked = 0, max_waiting = 0;
   std::set<int> reasons, stages;
   for (int n = 0; n < 4000; ++n) {
     ASSERT_TRUE(p.Apply(gen.Next()).ok());
@@ -453,6 +527,7 @@ TEST(ProjectorProperty, HistoriesCoverTheInterestingCases) {
     p.FlushAll();
     const v1::UnitFigures u = p.AllNodeFigures().at("371302").units();
     max_blocked = std::max(max_blocked, u.blocked());
+    max_waiting = std::max(max_waiting, u.waiting());
     for (const auto& [code, units] : u.blocked_by_reason())
       reasons.insert(code);
     for (const auto& [stage, units] : u.by_stage()) stages.insert(stage);
@@ -461,6 +536,7 @@ TEST(ProjectorProperty, HistoriesCoverTheInterestingCases) {
   const v1::NodeFigures f = p.AllNodeFigures().at("371302");
   EXPECT_EQ(stages.size(), 4u);
   EXPECT_GT(max_blocked, 0u);
+  EXPECT_GT(max_waiting, 0u);
   EXPECT_GT(reasons.size(), 8u);
   EXPECT_GT(f.evaluations().signed_opinions(), 0u);
   EXPECT_GT(f.evaluations().transformation_required(), 0u);

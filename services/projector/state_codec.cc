@@ -86,6 +86,7 @@ v1::ProjectedUnit ToProto(const county::UnitState& s) {
   p.set_sent_back_comments(t.sent_back_comments);
   for (const auto& [stage, summary] : s.summaries) p.add_summaries_filed(stage);
   p.set_version(s.version);
+  p.set_step_since_us(s.step_since_us);
   return p;
 }
 
@@ -124,6 +125,7 @@ county::UnitState FromProto(const v1::ProjectedUnit& p) {
     s.summaries[static_cast<v1::Stage>(stage)];
   }
   s.version = p.version();
+  s.step_since_us = p.step_since_us();
   return s;
 }
 

@@ -61,6 +61,7 @@ const char* KeyEnum(const std::string& field) {
       {"by_stage", "reporting.v1.Stage"},
       {"summaries_filed", "reporting.v1.Stage"},
       {"blocked_by_reason", "reporting.v1.BlockingReasonCode"},
+      {"waiting_by_reason", "reporting.v1.BlockingReasonCode"},
       {"by_rating", "reporting.v1.Rating"},
       {"held_by_kind", "reporting.v1.MeetingKind"},
       {"by_kind", "reporting.v1.RectificationKind"},

@@ -50,6 +50,7 @@ void OverviewLine::Add(const OverviewLine& o) {
   rectification += o.rectification;
   completed += o.completed;
   blocked += o.blocked;
+  waiting += o.waiting;
   opinions += o.opinions;
   signed_opinions += o.signed_opinions;
   disputed += o.disputed;

@@ -80,7 +80,8 @@ struct OverviewLine {
   std::string name;
   uint64_t units = 0;
   uint64_t study = 0, analysis = 0, rectification = 0, completed = 0;
-  uint64_t blocked = 0;
+  uint64_t blocked = 0;  // blocked by a rule (blocking_side.h)
+  uint64_t waiting = 0;  // waiting for another level
   uint64_t opinions = 0, signed_opinions = 0, disputed = 0;
   uint64_t transformation_required = 0, transformation_assigned = 0;
   uint64_t materials_accepted = 0;
@@ -100,7 +101,8 @@ struct NodePlan {
   v1::NodeKind kind = v1::NODE_KIND_UNSPECIFIED;
   std::vector<Command> commands;  // in order; one event each
   OverviewLine expected;
-  // BlockingReasonCode -> units blocked with at least one of that code.
+  // BlockingReasonCode -> units (blocked or waiting) with at least one
+  // reason of that code.
   std::map<int, uint64_t> blocked_by_reason;
   // Fate index (0..kFateCount-1) -> units left in it.
   std::map<int, uint64_t> fates;

@@ -181,7 +181,7 @@ TEST(GenerateCampaign, CountyAcceptsEveryCommandAndUnitsEndAsPlanned) {
     blocked += !codes.empty();
   }
   EXPECT_EQ(reasons, plan.blocked_by_reason);
-  EXPECT_EQ(blocked, plan.expected.blocked);
+  EXPECT_EQ(blocked, plan.expected.blocked + plan.expected.waiting);
   EXPECT_EQ(node.log().GetHead().sequence, plan.commands.size());
 
   // Again: every command is answered as a duplicate.

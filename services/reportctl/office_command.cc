@@ -28,7 +28,8 @@ namespace {
 constexpr char kUsage[] =
     "usage: reportctl overview      --city HOST:PORT [--today YYYY-MM-DD]\n"
     "       reportctl units         --city HOST:PORT [--node ID] [--batch B]\n"
-    "                               [--stage S] [--step S] [--blocked REASON]\n"
+    "                               [--stage S] [--step S] [--reason REASON]\n"
+    "                               [--blocked | --waiting | --clear]\n"
     "       reportctl rectification --city HOST:PORT [--node ID] [--kind K]\n"
     "                               [--class C] [--overdue] [--today D]\n"
     "       reportctl census        --city HOST:PORT\n"
@@ -39,7 +40,8 @@ constexpr char kUsage[] =
     "analysis_evaluation|\n"
     "  rectification_improvement|completed (a unique prefix will do); step\n"
     "  self_inspection|survey|report|supervisory_review|approval|meeting;\n"
-    "  blocked e.g. evaluation_unsigned; kind "
+    "  reason e.g. evaluation_unsigned; --blocked: blocked by a rule (a clerk\n"
+    "  must act), --waiting: waiting for another level; kind "
     "members_and_organisations|conduct|\n"
     "  reform_development_stability|public_vital_interests; class immediate|\n"
     "  with_effort|hard_for_now.\n";
@@ -107,7 +109,7 @@ int Units(Stub& stub, const Args& args, Table& table) {
                  [&](int v) {
                    request.set_next_step(static_cast<v1::TransitionStep>(v));
                  }),
-        EnumFlag(args, "blocked", v1::BlockingReasonCode_descriptor(),
+        EnumFlag(args, "reason", v1::BlockingReasonCode_descriptor(),
                  [&](int v) {
                    request.set_blocked_reason(
                        static_cast<v1::BlockingReasonCode>(v));
@@ -117,13 +119,28 @@ int Units(Stub& stub, const Args& args, Table& table) {
       return 2;
     }
   }
+  int conditions = 0;
+  for (const auto& [flag, condition] :
+       {std::pair{"blocked", v1::UNIT_CONDITION_BLOCKED},
+        std::pair{"waiting", v1::UNIT_CONDITION_WAITING},
+        std::pair{"clear", v1::UNIT_CONDITION_CLEAR}}) {
+    if (args.GetBool(flag)) {
+      request.set_condition(condition);
+      ++conditions;
+    }
+  }
+  if (conditions > 1) {
+    std::cerr << "reportctl units: give at most one of --blocked, --waiting, "
+                 "--clear\n";
+    return 2;
+  }
   const std::map<std::string, std::string> names = NodeNames(stub);
-  table.columns = {"node",     "node_name", "unit",     "name",
-                   "batch",    "category",  "members",  "registered",
-                   "stage",    "next_step", "blocking", "dissatisfied_pct",
-                   "summaries"};
-  table.numeric = {false, false, false, false, false, false, true,
-                   true,  false, false, false, true,  true};
+  table.columns = {"node",     "node_name",        "unit",      "name",
+                   "batch",    "category",         "members",   "registered",
+                   "stage",    "next_step",        "condition", "since",
+                   "blocking", "dissatisfied_pct", "summaries"};
+  table.numeric = {false, false, false, false, false, false, true, true,
+                   false, false, false, false, false, true,  true};
   do {
     v1::ListUnitsResponse response;
     auto ctx = Context();
@@ -143,7 +160,8 @@ int Units(Stub& stub, const Args& args, Table& table) {
            N(u.member_count()), N(u.members_registered()),
            EnumText(v1::Stage_descriptor(), u.stage()),
            EnumText(v1::TransitionStep_descriptor(), u.next_step()),
-           absl::StrJoin(blocking, " "),
+           EnumText(v1::UnitCondition_descriptor(), u.condition()),
+           Time(u.step_since_us()), absl::StrJoin(blocking, " "),
            u.has_survey()
                ? absl::StrFormat("%.1f",
                                  u.latest_survey().dissatisfied_percent())
@@ -286,11 +304,12 @@ int Freshness(Stub& stub, const Args&, Table& table) {
 
 int RunOffice(const std::string& command, const Words& words) {
   int exit_code = 0;
-  std::optional<Args> args =
-      ParseCommandArgs(command, words,
-                       {"city", "today", "node", "batch", "stage", "step",
-                        "blocked", "kind", "class"},
-                       {"json", "csv", "overdue"}, kUsage, &exit_code);
+  std::optional<Args> args = ParseCommandArgs(
+      command, words,
+      {"city", "today", "node", "batch", "stage", "step", "reason", "kind",
+       "class"},
+      {"json", "csv", "overdue", "blocked", "waiting", "clear"}, kUsage,
+      &exit_code);
   if (!args) return exit_code;
   if (!args->positional().empty()) {
     std::cerr << "reportctl " << command << ": unexpected \""

@@ -24,6 +24,7 @@ OverviewLine LineFromFigures(const v1::NodeFigures& f) {
   l.rectification = At(u.by_stage(), v1::STAGE_RECTIFICATION_IMPROVEMENT);
   l.completed = At(u.by_stage(), v1::STAGE_COMPLETED);
   l.blocked = u.blocked();
+  l.waiting = u.waiting();
   for (const auto& [stage, count] : u.summaries_filed()) l.summaries += count;
   const v1::EvaluationFigures& e = f.evaluations();
   l.opinions = e.recorded();
@@ -58,6 +59,7 @@ Table OverviewTable(const std::vector<OverviewLine>& nodes,
                "rectification",
                "completed",
                "blocked",
+               "waiting",
                "opinions",
                "signed",
                "disputed",
@@ -85,6 +87,7 @@ Table OverviewTable(const std::vector<OverviewLine>& nodes,
                       std::to_string(l.rectification),
                       std::to_string(l.completed),
                       std::to_string(l.blocked),
+                      std::to_string(l.waiting),
                       std::to_string(l.opinions),
                       std::to_string(l.signed_opinions),
                       std::to_string(l.disputed),

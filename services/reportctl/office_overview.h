@@ -6,7 +6,7 @@
 // `reportctl overview --json --today D` prints once the campaign is in.
 //
 // Columns (counts; see projection.proto for each figure's meaning):
-//   node name units study analysis rectification completed blocked
+//   node name units study analysis rectification completed blocked waiting
 //   opinions signed disputed transform_required transform_assigned
 //   materials_accepted meetings items open overdue done explained
 //   summaries census census_problems_open events

@@ -131,7 +131,7 @@ TEST_F(GenerateOfficeTest, FilteredListsAgreeWithTheCampaign) {
         "survey_missing", "remediation_required", "resurvey_required",
         "report_returned", "approval_rejected", "awaiting_review",
         "awaiting_approval", "awaiting_meeting", "members_not_registered"}) {
-    ToolRun units = Office({"units", "--json", "--blocked", reason});
+    ToolRun units = Office({"units", "--json", "--reason", reason});
     ASSERT_EQ(units.exit_code, 0) << units.output;
     const int code = [&] {
       v1::BlockingReasonCode c = v1::BLOCKING_REASON_CODE_UNSPECIFIED;
@@ -143,6 +143,20 @@ TEST_F(GenerateOfficeTest, FilteredListsAgreeWithTheCampaign) {
     }();
     EXPECT_EQ(JsonObjects(units.output), reasons[code]) << reason;
   }
+  // Blocked by a rule and waiting for another level, counted apart.
+  ToolRun blocked = Office({"units", "--json", "--blocked"});
+  ASSERT_EQ(blocked.exit_code, 0) << blocked.output;
+  EXPECT_EQ(JsonObjects(blocked.output), campaign->city.blocked);
+  EXPECT_EQ(blocked.output.find("\"waiting\""), std::string::npos);
+  ToolRun waiting = Office({"units", "--json", "--waiting"});
+  ASSERT_EQ(waiting.exit_code, 0) << waiting.output;
+  EXPECT_EQ(JsonObjects(waiting.output), campaign->city.waiting);
+  EXPECT_GT(campaign->city.waiting, 0u);
+  EXPECT_GT(campaign->city.blocked, 0u);
+  EXPECT_EQ(waiting.output.find("\"blocked\""), std::string::npos);
+  ToolRun both = Office({"units", "--blocked", "--waiting"});
+  EXPECT_EQ(both.exit_code, 2) << both.output;
+
   ToolRun one_node =
       Office({"units", "--csv", "--node", "371311", "--stage", "analysis"});
   ASSERT_EQ(one_node.exit_code, 0) << one_node.output;
@@ -175,9 +189,9 @@ TEST_F(GenerateOfficeTest, FilteredListsAgreeWithTheCampaign) {
   EXPECT_NE(fresh.output.find("\"lag_events\": 0"), std::string::npos)
       << fresh.output;
 
-  ToolRun bad = Office({"units", "--blocked", "nonsense"});
+  ToolRun bad = Office({"units", "--reason", "nonsense"});
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_NE(bad.output.find("--blocked"), std::string::npos) << bad.output;
+  EXPECT_NE(bad.output.find("--reason"), std::string::npos) << bad.output;
 }
 
 }  // namespace

@@ -318,11 +318,27 @@ v1::Stage StageAfter(v1::Stage stage) {
   }
 }
 
+bool IsTransitionEvent(const v1::EventEnvelope& event) {
+  return Is<v1::SelfInspectionCheckRecorded>(event) ||
+         Is<v1::SelfInspectionCompleted>(event) ||
+         Is<v1::SatisfactionSurveyRecorded>(event) ||
+         Is<v1::RemediationRecorded>(event) ||
+         Is<v1::TransitionReportSubmitted>(event) ||
+         Is<v1::SupervisoryReviewRecorded>(event) ||
+         Is<v1::TransitionApprovalRecorded>(event) ||
+         Is<v1::TransitionMeetingHeld>(event);
+}
+
 // Folds one transition or summary event; other types are skipped.
 absl::Status ApplyTransitionEvent(UnitState& s,
                                   const v1::EventEnvelope& event) {
   s.version = event.stream_version();
   TransitionProgress& t = s.transition;
+  // Registration starts the transition; each step's event moves it (a work
+  // summary is a record, not a step).
+  if (Is<v1::UnitRegistered>(event) || IsTransitionEvent(event)) {
+    s.step_since_us = event.recorded_at_us();
+  }
   if (Is<v1::SelfInspectionCheckRecorded>(event)) {
     v1::SelfInspectionCheckRecorded m;
     if (auto st = Parse(event, m); !st.ok()) return st;

@@ -106,6 +106,12 @@ struct UnitState {
   TransitionProgress transition;
   std::map<v1::Stage, v1::StageWorkSummaryFiled> summaries;
   uint64_t version = 0;  // stream version folded
+  // recorded_at_us of the unit's latest registration or transition event
+  // (a look-back check, self-inspection completed, a survey, remediation,
+  // report, review, approval, meeting; not a work summary): since when the
+  // unit stands where it stands. A unit waiting for another level
+  // (blocking_side.h) has waited since then.
+  int64_t step_since_us = 0;
 
   bool registered() const { return roster.unit_registered; }
   const std::string& unit_id() const { return roster.unit.unit_id(); }

@@ -1,9 +1,11 @@
 #include "services/county/domain/unit.h"
 
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/county/domain/blocking_side.h"
 
 namespace reporting::county {
 namespace {
@@ -21,6 +23,7 @@ class UnitTest : public ::testing::Test {
     e.set_stream_id(std::string("unit/") + kUnit);
     e.set_stream_version(events_.size() + 1);
     e.set_event_type(std::string(M::descriptor()->full_name()));
+    e.set_recorded_at_us(1000 * static_cast<int64_t>(events_.size() + 1));
     e.set_payload(event.SerializeAsString());
     events_.push_back(e);
     auto folded = FoldUnit(events_);
@@ -140,6 +143,15 @@ class UnitTest : public ::testing::Test {
     e.rating = rating;
     e.measure = measure ? "谈心谈话, monthly study" : "";
     e.helper_name = measure ? "王老师" : "";
+  }
+
+  // blocking_side.h's condition of the unit as it stands.
+  UnitCondition Condition() const {
+    std::vector<v1::BlockingReasonCode> codes;
+    for (const auto& r : BlockingReasons(state_, evaluations_)) {
+      codes.push_back(r.code());
+    }
+    return ConditionOf(codes);
   }
 
   std::vector<v1::EventEnvelope> events_;
@@ -441,6 +453,81 @@ TEST_F(UnitTest, AnalysisStageNeedsSignedOpinionsAndMeasures) {
   Evaluate("371302-U0042-M0004", EvaluationPhase::kSigned, v1::RATING_QUALIFIED,
            false);
   EXPECT_TRUE(Report().ok());
+}
+
+// Blocked versus waiting (blocking_side.h): every reason of DOMAIN.md on
+// its side.
+TEST(BlockingSide, EachReasonOnItsSide) {
+  const std::vector<v1::BlockingReasonCode> blocked = {
+      v1::BLOCKING_REASON_CODE_SELF_INSPECTION_INCOMPLETE,
+      v1::BLOCKING_REASON_CODE_EVALUATION_MISSING,
+      v1::BLOCKING_REASON_CODE_EVALUATION_UNSIGNED,
+      v1::BLOCKING_REASON_CODE_TRANSFORMATION_MEASURE_MISSING,
+      v1::BLOCKING_REASON_CODE_REMEDIATION_REQUIRED,
+      v1::BLOCKING_REASON_CODE_REPORT_RETURNED,
+      v1::BLOCKING_REASON_CODE_APPROVAL_REJECTED,
+      v1::BLOCKING_REASON_CODE_MEMBERS_NOT_REGISTERED,
+      v1::BLOCKING_REASON_CODE_UNSPECIFIED};
+  const std::vector<v1::BlockingReasonCode> waiting = {
+      v1::BLOCKING_REASON_CODE_SURVEY_MISSING,
+      v1::BLOCKING_REASON_CODE_RESURVEY_REQUIRED,
+      v1::BLOCKING_REASON_CODE_AWAITING_REVIEW,
+      v1::BLOCKING_REASON_CODE_AWAITING_APPROVAL,
+      v1::BLOCKING_REASON_CODE_AWAITING_MEETING};
+  // Every code of the enum is on one of the two lists.
+  EXPECT_EQ(
+      blocked.size() + waiting.size(),
+      static_cast<size_t>(v1::BlockingReasonCode_descriptor()->value_count()));
+  for (auto code : blocked) {
+    EXPECT_EQ(SideOf(code), ReasonSide::kBlocked)
+        << v1::BlockingReasonCode_Name(code);
+  }
+  for (auto code : waiting) {
+    EXPECT_EQ(SideOf(code), ReasonSide::kWaiting)
+        << v1::BlockingReasonCode_Name(code);
+  }
+  EXPECT_EQ(ConditionOf({}), UnitCondition::kClear);
+  EXPECT_EQ(ConditionOf({v1::BLOCKING_REASON_CODE_AWAITING_REVIEW}),
+            UnitCondition::kWaiting);
+  EXPECT_EQ(ConditionOf({v1::BLOCKING_REASON_CODE_AWAITING_REVIEW,
+                         v1::BLOCKING_REASON_CODE_EVALUATION_MISSING}),
+            UnitCondition::kBlocked);
+}
+
+TEST_F(UnitTest, AwaitingApprovalIsWaitingNotBlocked) {
+  Register();
+  ToApproval();
+  ASSERT_EQ(NextStep(state_), v1::TRANSITION_STEP_APPROVAL);
+  EXPECT_EQ(Condition(), UnitCondition::kWaiting);
+  // Waiting since the review passed, the last step's event.
+  EXPECT_EQ(state_.step_since_us, events_.back().recorded_at_us());
+  ApplyOk(Approve(true));
+  EXPECT_EQ(Condition(), UnitCondition::kWaiting);  // the meeting
+  ApplyOk(Meeting());
+  EXPECT_EQ(Condition(), UnitCondition::kBlocked);  // checks to record
+}
+
+TEST_F(UnitTest, UnsignedOpinionBlocks) {
+  Register(v1::BATCH_FIRST, 1);
+  AddMember("371302-U0042-M0001");
+  WalkStage();
+  PassChecks();
+  Evaluate("371302-U0042-M0001", EvaluationPhase::kShown, v1::RATING_QUALIFIED,
+           false);
+  EXPECT_EQ(Condition(), UnitCondition::kBlocked);
+  Evaluate("371302-U0042-M0001", EvaluationPhase::kSigned, v1::RATING_QUALIFIED,
+           false);
+  EXPECT_EQ(Condition(), UnitCondition::kClear);  // complete: its own step
+  ApplyOk(Complete());
+  EXPECT_EQ(Condition(), UnitCondition::kWaiting);  // the survey
+  ApplyOk(Survey(20, 0));
+  EXPECT_EQ(Condition(), UnitCondition::kClear);  // the report: its own work
+  ApplyOk(Report());
+  EXPECT_EQ(Condition(), UnitCondition::kWaiting);  // review
+  // A member registered late: the unit is blocked again, though its next
+  // step is the review.
+  AddMember("371302-U0042-M0002");
+  EXPECT_EQ(Condition(), UnitCondition::kBlocked);
 }
 
 TEST_F(UnitTest, ReportPlanNotNeededWhenLeavingLastStage) {
