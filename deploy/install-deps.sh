@@ -11,6 +11,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 openssl procps clang-format
   clang-14 libclang-rt-14-dev
+  libcpp-httplib-dev libsodium-dev libjs-chart.js
+  chromium chromium-driver fonts-wqy-microhei
 )
 
 missing=()

@@ -19,6 +19,8 @@
 #include "services/city/replication_service.h"
 #include "services/common/admin_service.h"
 #include "services/common/node.h"
+#include "services/dashboard/flags.h"
+#include "services/dashboard/server.h"
 #include "spdlog/spdlog.h"
 
 ABSL_FLAG(std::string, data_dir, "",
@@ -75,6 +77,10 @@ int main(int argc, char** argv) {
   if (data_dir.empty()) {
     return Node::Fail(absl::InvalidArgumentError("--data_dir is required"));
   }
+  // The office's web dashboard (services/dashboard/), checked before
+  // anything starts.
+  auto dashboard_config = dashboard::ConfigFromFlags(data_dir, (*node)->tls());
+  if (!dashboard_config.ok()) return Node::Fail(dashboard_config.status());
 
   city::NodeCopies copies(data_dir, absl::GetFlag(FLAGS_sync));
   city::RunnerOptions projection;
@@ -143,8 +149,19 @@ int main(int argc, char** argv) {
     return Node::Fail(s);
   }
   spdlog::info("city aggregator: data in {}", data_dir);
+  std::unique_ptr<dashboard::DashboardServer> dashboard_server;
+  if (*dashboard_config) {
+    auto started = dashboard::DashboardServer::Start(
+        **dashboard_config, {&queries, runner->get(), &audit_source});
+    if (!started.ok()) {
+      (*runner)->Stop();
+      return Node::Fail(started.status());
+    }
+    dashboard_server = std::move(*started);
+  }
 
   (*node)->WaitAndStop();
+  if (dashboard_server) dashboard_server->Stop();
   (*runner)->Stop();
   if (absl::Status s = copies.Close(); !s.ok()) {
     spdlog::error("closing the node copies: {}", s.ToString());

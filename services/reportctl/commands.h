@@ -24,6 +24,8 @@ int RunStatus(const Words& words);
 int RunImport(const Words& words);
 // backup: an online backup of a node or the city       (ops.cmake)
 int RunBackup(const Words& words);
+// dashboard user add|remove|list: dashboard accounts   (ops.cmake)
+int RunDashboard(const Words& words);
 
 }  // namespace reporting::reportctl
 

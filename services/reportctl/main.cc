@@ -19,7 +19,7 @@ constexpr char kUsage[] =
     "  generate       drive a generated campaign through county nodes\n"
     "city office:\n"
     "  overview       city-wide figures, one row per node\n"
-    "  units          units by batch, stage and step; blocked units\n"
+    "  units          units by batch, stage and step; blocked, waiting\n"
     "  rectification  rectification items, overdue first\n"
     "  census         census for the next batch\n"
     "  freshness      how current each node's copy is\n"
@@ -27,6 +27,7 @@ constexpr char kUsage[] =
     "  audit replay | asof | verify | export\n"
     "operators:\n"
     "  backup         online backup of a node or the city\n"
+    "  dashboard      user add|remove|list: the web dashboard's accounts\n"
     "\n"
     "Common flags: --tls_cert --tls_key --tls_ca (or --insecure); --json,"
     " --csv for tables.\n";
@@ -55,6 +56,7 @@ int main(int argc, char** argv) {
   if (command == "status") return r::RunStatus(words);
   if (command == "import") return r::RunImport(words);
   if (command == "backup") return r::RunBackup(words);
+  if (command == "dashboard") return r::RunDashboard(words);
   std::cerr << "reportctl: unknown command \"" << command << "\"\n\n" << kUsage;
   return 2;
 }

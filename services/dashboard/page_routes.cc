@@ -1,0 +1,113 @@
+// The pages (one app, assets/), the assets, and what every route shares.
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "services/dashboard/assets.h"
+#include "services/dashboard/json.h"
+#include "services/dashboard/routes.h"
+
+namespace reporting::dashboard {
+
+std::string SessionToken(const httplib::Request& req) {
+  for (absl::string_view part :
+       absl::StrSplit(req.get_header_value("Cookie"), ';')) {
+    part = absl::StripAsciiWhitespace(part);
+    if (absl::ConsumePrefix(&part, kSessionCookie) &&
+        absl::ConsumePrefix(&part, "=")) {
+      return std::string(part);
+    }
+  }
+  return "";
+}
+
+std::optional<Session> SessionOf(const httplib::Request& req,
+                                 DashboardServer& server) {
+  const std::string token = SessionToken(req);
+  if (token.empty()) return std::nullopt;
+  std::optional<Session> session = server.sessions().Find(token, absl::Now());
+  if (!session) return std::nullopt;
+  // The account may have been removed or changed since the sign-in.
+  (void)server.accounts().Reload();
+  std::optional<Account> account = server.accounts().Find(session->name);
+  if (!account || account->role != session->role ||
+      !MaySeeDashboard(account->role)) {
+    server.sessions().RemoveAccount(session->name);
+    return std::nullopt;
+  }
+  return session;
+}
+
+void SendError(const absl::Status& status, httplib::Response& res) {
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kOutOfRange:
+      res.status = 400;
+      break;
+    case absl::StatusCode::kUnauthenticated:
+      res.status = 401;
+      break;
+    case absl::StatusCode::kPermissionDenied:
+      res.status = 403;
+      break;
+    case absl::StatusCode::kNotFound:
+      res.status = 404;
+      break;
+    case absl::StatusCode::kFailedPrecondition:
+      res.status = 409;
+      break;
+    case absl::StatusCode::kResourceExhausted:
+      res.status = 429;
+      break;
+    case absl::StatusCode::kUnavailable:
+      res.status = 503;
+      res.set_header("Retry-After", "1");
+      break;
+    default:
+      res.status = 500;
+      break;
+  }
+  res.set_content(ErrorJson(std::string(status.message())),
+                  "application/json; charset=utf-8");
+}
+
+void SecurityHeaders(bool tls, httplib::Response& res) {
+  res.set_header("Content-Security-Policy",
+                 "default-src 'self'; img-src 'self' data:; "
+                 "style-src 'self'; script-src 'self'; connect-src 'self'; "
+                 "frame-ancestors 'none'; form-action 'self'; base-uri 'none'");
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("Referrer-Policy", "no-referrer");
+  res.set_header("X-Frame-Options", "DENY");
+  res.set_header("Cache-Control", "no-store");
+  if (tls) res.set_header("Strict-Transport-Security", "max-age=31536000");
+}
+
+void AddPageRoutes(httplib::Server& http, DashboardServer& server) {
+  auto page = [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(Asset("index.html"), "text/html; charset=utf-8");
+  };
+  for (const char* pattern :
+       {"/", "/node/[^/]+", "/unit/[^/]+/[^/]+", "/asof"}) {
+    http.Get(pattern, page);
+  }
+  for (const auto& [name, type] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"app.js", "text/javascript; charset=utf-8"},
+           {"i18n.js", "text/javascript; charset=utf-8"},
+           {"style.css", "text/css; charset=utf-8"}}) {
+    http.Get("/assets/" + name,
+             [name = name, type = type](const httplib::Request&,
+                                        httplib::Response& res) {
+               res.set_content(Asset(name), type.c_str());
+             });
+  }
+  http.Get("/assets/chart.js", [&server](const httplib::Request&,
+                                         httplib::Response& res) {
+    res.set_content(server.chartjs(), "text/javascript; charset=utf-8");
+  });
+}
+
+}  // namespace reporting::dashboard
