@@ -79,7 +79,9 @@ void SecurityHeaders(bool tls, httplib::Response& res) {
                  "style-src 'self'; script-src 'self'; connect-src 'self'; "
                  "frame-ancestors 'none'; form-action 'self'; base-uri 'none'");
   res.set_header("X-Content-Type-Options", "nosniff");
-  res.set_header("Referrer-Policy", "no-referrer");
+  // same-origin, not no-referrer: with no-referrer a browser posts the
+  // sign-in form with "Origin: null", which SameOrigin refuses.
+  res.set_header("Referrer-Policy", "same-origin");
   res.set_header("X-Frame-Options", "DENY");
   res.set_header("Cache-Control", "no-store");
   if (tls) res.set_header("Strict-Transport-Security", "max-age=31536000");

@@ -70,6 +70,10 @@ DashboardCluster::DashboardCluster(const testutil::TempDir& dir)
     counties_.back()->Start();
     addresses.push_back(counties_.back()->address());
   }
+  late_ = std::make_unique<replication_test::County>(
+      bin_, kLateNode, dir.Sub(kLateNode), city_->address(),
+      replication_test::TlsArgs(certs_, std::string("node-") + kLateNode));
+  late_->Start();
   AddAccount(city_->data_dir(), "office", "office");
   AddAccount(city_->data_dir(), "auditor", "auditor");
   // A clerk's line, as an operator might add by hand: never signs in.
@@ -100,6 +104,16 @@ DashboardCluster::DashboardCluster(const testutil::TempDir& dir)
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   throw std::runtime_error("the city never showed the generated campaign");
+}
+
+ToolRun DashboardCluster::GenerateLate() const {
+  return product_test::Reportctl(
+      {"generate", "--counties", late_->address(), "--nodes", "1", "--node_ids",
+       kLateNode, "--units-per-node", "8", "--members-per-unit", "4", "--seed",
+       "9", "--today", kToday, "--tls_cert=" + certs_ + "/clerk-{node}.crt",
+       "--tls_key=" + certs_ + "/clerk-{node}.key",
+       "--tls_ca=" + certs_ + "/ca.crt"},
+      dir_.path());
 }
 
 std::string DashboardCluster::dashboard_url() const {

@@ -26,6 +26,8 @@ using product_test::ToolRun;
 inline constexpr char kPassword[] = "correct horse battery";
 inline constexpr char kToday[] = "2026-11-30";
 inline const std::vector<std::string> kNodes = {"371302", "371311"};
+// A third county, started but given its campaign only by GenerateLate().
+inline constexpr char kLateNode[] = "371312";
 
 class DashboardCluster {
  public:
@@ -38,6 +40,8 @@ class DashboardCluster {
   // reportctl with the office's certificate against the city's gRPC
   // (QueryService), e.g. {"overview", "--json", "--today", kToday}.
   ToolRun Office(std::vector<std::string> args) const;
+  // reportctl generate into kLateNode (8 units); its exit code and output.
+  ToolRun GenerateLate() const;
   // An HTTPS client of the dashboard trusting only the dev CA.
   std::unique_ptr<httplib::SSLClient> Client() const;
   // The session cookie ("dash_session=...") of a sign-in, "" if refused.
@@ -51,6 +55,7 @@ class DashboardCluster {
   int dashboard_port_;
   std::unique_ptr<replication_test::City> city_;
   std::vector<std::unique_ptr<replication_test::County>> counties_;
+  std::unique_ptr<replication_test::County> late_;
 };
 
 // Runs `command` in a shell; its exit code and output.
