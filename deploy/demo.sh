@@ -9,8 +9,13 @@
 # Ctrl-C. The data (logs, copies, certificates, process logs) is kept in the
 # directory printed at the start and the end.
 #
-# Usage: deploy/demo.sh [--small] [--seed N]
+# With --serve it keeps everything running with the city office's web
+# dashboard until Ctrl-C, and prints its address, a development sign-in and
+# the README's "Try it" commands for this data directory.
+#
+# Usage: deploy/demo.sh [--small] [--seed N] [--serve]
 #   --small   a reduced campaign (CI runs this: tests/product/demo_test)
+#   --serve   keep serving (the dashboard on DEMO_BASE_PORT+13) until Ctrl-C
 # Environment: DEMO_DATA_DIR (default demo-data/<time>), DEMO_BASE_PORT
 # (default 17000: the city on it, the nodes on the next 12 ports),
 # REPORTING_BUILD_DIR (default build/).
@@ -21,12 +26,14 @@ cd "$root"
 units=20
 members=8
 seed=2026
+serve=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --small) units=4; members=4 ;;
+    --serve) serve=1 ;;
     --seed) seed="$2"; shift ;;
     --seed=*) seed="${1#--seed=}" ;;
-    *) echo "demo.sh: unknown argument $1 (usage: demo.sh [--small] [--seed N])" >&2; exit 2 ;;
+    *) echo "demo.sh: unknown argument $1 (usage: demo.sh [--small] [--seed N] [--serve])" >&2; exit 2 ;;
   esac
   shift
 done
@@ -82,12 +89,22 @@ wait_port() {  # wait_port PORT NAME
 }
 
 city="127.0.0.1:$base"
-echo "== starting the city aggregator on $city"
+dashboard="127.0.0.1:$((base + 13))"
+# Development sign-ins of the dashboard (accounts: docs/OPERATIONS.md).
+office_password="office-demo-2026"
+auditor_password="auditor-demo-2026"
+mkdir -p "$data/city"
+echo "$office_password" | reportctl dashboard user add office --role office \
+  --data_dir "$data/city" >/dev/null
+echo "$auditor_password" | reportctl dashboard user add auditor --role auditor \
+  --data_dir "$data/city" >/dev/null
+echo "== starting the city aggregator on $city (dashboard https://$dashboard/)"
 # shellcheck disable=SC2046
 "$build/services/city/city-aggregator" --data_dir="$data/city" --listen="$city" \
-  $(tls city) >"$data/logs/city.log" 2>&1 &
+  --dashboard_listen="$dashboard" $(tls city) >"$data/logs/city.log" 2>&1 &
 pids+=($!)
 wait_port "$base" city
+wait_port "$((base + 13))" city
 
 counties=()
 for i in "${!nodes[@]}"; do
@@ -148,3 +165,15 @@ for i in "${!nodes[@]}"; do
     --node="${nodes[$i]}" $(tls auditor)
 done
 echo "== demo done in $(( $(date +%s) - started )) s (after the build)"
+
+if [ "$serve" -eq 1 ]; then
+  cat <<EOT
+== serving until Ctrl-C
+   dashboard  https://$dashboard/  (the demo's own CA: accept the browser's
+              warning, or import $certs/ca.crt)
+   sign in    office / $office_password    auditor / $auditor_password
+   Try it (README.md "Try it"), in another shell:
+     export D=$data B=$build/services/reportctl
+EOT
+  while true; do sleep 1; done  # Ctrl-C (or TERM) runs stop_all
+fi
