@@ -142,6 +142,29 @@ TEST_F(DashboardBrowserTest, OfficeSignsInAndEveryPageShowsTheCitysFigures) {
   auto units = Cells(b.Run(TableScript("units")));
   EXPECT_EQ(units.size(), 8u);
   Shot(b, "node");
+  // Filtered to the units waiting for another level: ListUnits' answer.
+  {
+    auto stub = v1::QueryService::NewStub(grpc::CreateChannel(
+        cluster_.city_address(),
+        replication_test::ClientTls(cluster_.certs(), "office")));
+    v1::ListUnitsRequest req;
+    req.set_node_id("371302");
+    req.set_condition(v1::UNIT_CONDITION_WAITING);
+    v1::ListUnitsResponse waiting;
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(stub->ListUnits(&ctx, req, &waiting).ok());
+    ASSERT_GT(waiting.units_size(), 0);
+    b.Go(url + "/node/371302?condition=UNIT_CONDITION_WAITING");
+    const std::string count = absl::StrCat(
+        "return document.querySelectorAll('[data-table=\"units\"] tbody tr')"
+        ".length === ",
+        waiting.units_size(), ";");
+    EXPECT_TRUE(b.WaitFor(count, 10000));
+    auto rows = Cells(b.Run(TableScript("units")));
+    for (const v1::UnitRow& u : waiting.units()) {
+      EXPECT_EQ(rows.count(u.unit_id()), 1u) << u.unit_id();
+    }
+  }
 
   // 3. A unit: its timeline; the office sees no actors.
   const std::string unit = units.begin()->first;
@@ -175,6 +198,21 @@ TEST_F(DashboardBrowserTest, OfficeSignsInAndEveryPageShowsTheCitysFigures) {
       << b.Run("return document.getElementById('nav-overview').textContent;")
              .string_value();
   Shot(b, "asof-en");
+
+  // An auditor sees who recorded each step on the unit's page.
+  b.Click("#signout");
+  ASSERT_TRUE(b.WaitFor("return location.pathname === '/signin';", 10000));
+  b.Type("#name", "auditor");
+  b.Type("#password", kPassword);
+  b.Click("#submit");
+  ASSERT_TRUE(b.WaitFor("return location.pathname === '/';", 10000));
+  b.Go(url + "/unit/371302/" + unit);
+  EXPECT_TRUE(
+      b.WaitFor("const a = document.querySelector('[data-table=\"timeline\"] "
+                "td[data-k=\"actor\"]'); return !!a && a.textContent.includes("
+                "'clerk@371302');",
+                10000));
+  Shot(b, "unit-auditor");
 }
 
 }  // namespace

@@ -2,9 +2,11 @@
 // session, wrong password, a clerk account, a county certificate), the
 // session cookie's flags, the JSON equal to QueryService's answer, the CSV
 // download, and no person-level data for the office.
+#include <cstdlib>
 #include <memory>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "grpcpp/grpcpp.h"
@@ -192,6 +194,24 @@ TEST_F(DashboardHttpTest, OfficeSeesCountsAuditorSeesPeople) {
   EXPECT_NE(o->body.find("\"roster_events\":"), std::string::npos);
   // The same unit row for both: the counts are not person-level.
   EXPECT_NE(o->body.find(units.units(0).unit_id()), std::string::npos);
+}
+
+// Plain HTTP only on loopback and only when asked; HTTPS needs the city's
+// certificate. The aggregator refuses to start otherwise, naming the flags.
+TEST_F(DashboardHttpTest, PlainHttpOnlyOnLoopbackWithTheFlag) {
+  const std::string city = std::getenv("CITY_BIN");
+  const std::string data = dir_->Sub("refused-city");
+  for (const auto& [flags, says] :
+       {std::pair{"--insecure --dashboard_insecure_http "
+                  "--dashboard_listen=0.0.0.0:1",
+                  "only on a loopback address"},
+        std::pair{"--insecure --dashboard_listen=127.0.0.1:1",
+                  "serves HTTPS with the city's certificate"}}) {
+    ToolRun run = Shell(absl::StrCat("timeout 20 ", city, " --data_dir=", data,
+                                     " --listen=127.0.0.1:0 ", flags));
+    EXPECT_NE(run.exit_code, 0) << flags;
+    EXPECT_NE(run.output.find(says), std::string::npos) << run.output;
+  }
 }
 
 }  // namespace
