@@ -214,5 +214,34 @@ TEST_F(DashboardHttpTest, PlainHttpOnlyOnLoopbackWithTheFlag) {
   }
 }
 
+// Password guessing is slowed: after --dashboard_signin_failures (5) failed
+// sign-ins from one address, further attempts are 429 with Retry-After,
+// the right password included. Last in the suite: the address stays
+// limited for the window.
+TEST_F(DashboardHttpTest, ZRepeatedFailuresAreRateLimited) {
+  auto client = cluster_->Client();
+  int attempts = 0;
+  int status = 401;
+  std::string retry_after;
+  while (status == 401 && attempts < 10) {
+    httplib::Result r = client->Post(
+        "/signin",
+        httplib::Params{{"name", "auditor"},
+                        {"password", absl::StrCat("guess ", attempts)}});
+    ASSERT_TRUE(r);
+    status = r->status;
+    retry_after = r->get_header_value("Retry-After");
+    ++attempts;
+  }
+  EXPECT_EQ(status, 429);
+  EXPECT_LE(attempts, 6);
+  EXPECT_FALSE(retry_after.empty());
+  httplib::Result right = client->Post(
+      "/signin", httplib::Params{{"name", "auditor"}, {"password", kPassword}});
+  ASSERT_TRUE(right);
+  EXPECT_EQ(right->status, 429);
+  EXPECT_FALSE(right->has_header("Set-Cookie"));
+}
+
 }  // namespace
 }  // namespace reporting::dashboard_test
