@@ -116,6 +116,7 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(
   ASSIGN_OR_RETURN(std::unique_ptr<RocksDb> db,
                    RocksDb::Open(dir, options.create_if_missing));
   ASSIGN_OR_RETURN(Head head, CheckTail(*db, dir, options));
+  ASSIGN_OR_RETURN(Receipt receipt_head, OpenReceipts(*db, options, head));
   if (!options.sync) {
     spdlog::warn(
         "event_log: node={} dir={}: WAL SYNC IS OFF. Appends are acknowledged "
@@ -127,11 +128,12 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(
                options.node_id, dir, head.sequence,
                std::min(head.sequence, options.verify_tail_on_open));
   return std::unique_ptr<EventLog>(
-      new EventLogImpl(std::move(options), std::move(db), std::move(head)));
+      new EventLogImpl(std::move(options), std::move(db), std::move(head),
+                       std::move(receipt_head)));
 }
 
 EventLogImpl::EventLogImpl(EventLogOptions options, std::unique_ptr<RocksDb> db,
-                           Head head)
+                           Head head, Receipt receipt_head)
     : options_(std::move(options)),
       db_(std::move(db)),
       commit_(
@@ -144,7 +146,8 @@ EventLogImpl::EventLogImpl(EventLogOptions options, std::unique_ptr<RocksDb> db,
           options_.sync ? GroupCommit::SyncFn([this] { return db_->SyncWal(); })
                         : nullptr),
       written_(head),
-      written_published_(head) {}
+      written_published_(head),
+      receipt_head_(std::move(receipt_head)) {}
 
 EventLogImpl::~EventLogImpl() {
   bool closed;

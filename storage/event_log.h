@@ -37,9 +37,11 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "storage/disk_usage.h"
+#include "storage/receipt.h"
 #include "storage/stream_versions.h"
 
 namespace reporting::storage {
@@ -243,10 +245,11 @@ class EventLog {
   // this log's node, exact bytes and hashes as the node holds them. Events
   // at or below the head must be byte-identical to the ones held (they are
   // skipped; a batch wholly at or below the head is a no-op); the rest must
-  // start at head + 1 and continue the chain. Every new event is written with
-  // its indexes, the new head and `received_at_us` (when this copy received
-  // it, microseconds since the Unix epoch) in one synced write. Returns the
-  // durable head. Refusals change nothing:
+  // start at head + 1 and continue the chain. The new events, the new head
+  // and one receipt for them (their range, the last one's hash and
+  // `received_at_us`, when this copy received them, microseconds since the
+  // Unix epoch; chained onto the previous receipt) are one synced write.
+  // Returns the durable head. Refusals change nothing:
   //   INVALID_ARGUMENT     an envelope that does not decode, belongs to
   //                        another node, disagrees with its sequence, or
   //                        whose hash is not SHA-256(prev_hash || envelope);
@@ -287,8 +290,33 @@ class EventLog {
 
   // When a replica received the event (the received_at_us given to
   // AppendReplicated); NOT_FOUND past the head or for events appended with
-  // Append (a node's own log records no receive time).
+  // Append (a node's own log records no receive time). The receive time of
+  // ReceiptFor(sequence).
   virtual absl::StatusOr<int64_t> ReceivedAt(uint64_t sequence) const = 0;
+
+  // A copy's receipt chain (storage/receipt.h; README.md "Receipts"): every
+  // replicated write that added events wrote one receipt (its range, the
+  // last event's hash, the receive time, chained to the previous receipt)
+  // in the same RocksDB write as the events and the head.
+  //
+  // The durable receipt covering `sequence`; NOT_FOUND past the head, for
+  // a node's own log, or for an event of a copy that has no receipt (one
+  // received before receive times were kept). The defaults are for logs
+  // that wrap a node's own log, which holds no receipts.
+  virtual absl::StatusOr<Receipt> ReceiptFor(uint64_t sequence) const {
+    return absl::NotFoundError(
+        absl::StrCat("event_log: no receipt for sequence ", sequence,
+                     ": this log is not a copy"));
+  }
+  // Durable receipts whose last_sequence is >= from_sequence, in order, at
+  // most max_receipts (at least one when any is left). Empty for a node's
+  // own log.
+  virtual absl::StatusOr<std::vector<Receipt>> ReadReceipts(
+      uint64_t from_sequence, size_t max_receipts) const {
+    (void)from_sequence;
+    (void)max_receipts;
+    return std::vector<Receipt>();
+  }
 
   // Recomputes the whole chain from sequence 1; DATA_LOSS naming the first
   // bad sequence. Calls progress now and then.

@@ -36,10 +36,21 @@
 
 namespace reporting::storage {
 
+// A copy's receipts at open (event_log_receipts.cc): makes the receipts of
+// a copy written before receipts existed from its stored receive times
+// (README.md "Receipts"), then returns the last receipt (number 0: none).
+// DATA_LOSS when the last receipt is past the head or its hash does not
+// hold.
+absl::StatusOr<Receipt> OpenReceipts(RocksDb& db,
+                                     const EventLogOptions& options,
+                                     const Head& head);
+
 class EventLogImpl : public EventLog {
  public:
-  // Takes an open DB whose tail has been checked; head is its last event.
-  EventLogImpl(EventLogOptions options, std::unique_ptr<RocksDb> db, Head head);
+  // Takes an open DB whose tail has been checked; head is its last event,
+  // receipt_head its last receipt (number 0: none; OpenReceipts).
+  EventLogImpl(EventLogOptions options, std::unique_ptr<RocksDb> db, Head head,
+               Receipt receipt_head);
   ~EventLogImpl() override;
 
   absl::StatusOr<AppendResult> Append(const AppendRequest& request) override;
@@ -70,6 +81,9 @@ class EventLogImpl : public EventLog {
   absl::StatusOr<Head> AppendRestored(
       const std::vector<StoredEvent>& events) override;
   absl::StatusOr<int64_t> ReceivedAt(uint64_t sequence) const override;
+  absl::StatusOr<Receipt> ReceiptFor(uint64_t sequence) const override;
+  absl::StatusOr<std::vector<Receipt>> ReadReceipts(
+      uint64_t from_sequence, size_t max_receipts) const override;
   absl::Status Verify(const ProgressFn& progress) const override;
   absl::Status Checkpoint(const std::string& dir) const override;
   absl::StatusOr<DiskUsage> GetDiskUsage() const override;
@@ -327,16 +341,12 @@ class EventLogImpl : public EventLog {
   absl::Status write_error_ ABSL_GUARDED_BY(append_mu_);
   uint64_t append_writes_ ABSL_GUARDED_BY(append_mu_) = 0;
 
-  // Replicas: the receive-time range ReceivedAt found last (an audit
-  // replay asks for consecutive sequences; ranges never change once
-  // durable).
-  struct ReceivedRange {
-    uint64_t first = 0;  // 0: none yet
-    uint64_t last = 0;
-    int64_t at_us = 0;
-  };
-  mutable absl::Mutex received_mu_;
-  mutable ReceivedRange received_cache_ ABSL_GUARDED_BY(received_mu_);
+  // A copy's last receipt written (durable or not; number 0: none yet).
+  Receipt receipt_head_ ABSL_GUARDED_BY(append_mu_);
+  // The receipt ReceiptFor found last (an audit replay asks for
+  // consecutive sequences; receipts never change once durable).
+  mutable absl::Mutex receipt_cache_mu_;
+  mutable Receipt receipt_cache_ ABSL_GUARDED_BY(receipt_cache_mu_);
 
   // Replicas index lazily: a replicated write stores events only, and the
   // first read of stream_index or type_index indexes what is missing

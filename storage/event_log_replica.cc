@@ -1,6 +1,7 @@
 // The replica side of EventLogImpl: ingesting another node's stored events
-// (the city's copy of a county's log) and their receive times. Formats in
-// storage/README.md ("Replicas").
+// (the city's copy of a county's log) with a receipt per write. Formats in
+// storage/README.md ("Replicas", "Receipts"); reading receipts is
+// event_log_receipts.cc.
 //
 // AppendReplicated checks in two phases:
 //   1. without any lock, each event on its own: the envelope decodes, is
@@ -16,7 +17,7 @@
 // The write is the city's hot path (a county catching up sends 1000-event
 // batches back to back), so it decodes envelopes as views (EnvelopeView:
 // no message objects), builds keys in reused buffers, writes one
-// received_at entry per call (a range) and, on a copy, no `streams`
+// receipt per call (a range) and, on a copy, no `streams`
 // entries and no version cache (only Append reads them; a copy is never
 // appended to) and no index entries (written lazily, when first read:
 // event_log_replica_index.cc). docs/PERFORMANCE.md ("Replication") has the
@@ -268,6 +269,7 @@ absl::StatusOr<Head> EventLogImpl::WriteReplicatedLocked(
   std::string sequence_key, stream_key, type_key;
   // Restore only: the streams' new versions, for Append's version cache.
   std::map<std::string, uint64_t> stream_versions;
+  Receipt receipt;  // a copy's (not a restore's)
   const uint64_t first_new = events[i].sequence;
   for (; i < events.size(); ++i) {
     const StoredEvent& e = events[i];
@@ -296,9 +298,18 @@ absl::StatusOr<Head> EventLogImpl::WriteReplicatedLocked(
       command_filter_.Add(id);
     }
   } else {
-    batch.Put(db_->handle(Cf::kReceivedAt),
-              keys::ReceivedAtKey(events.back().sequence),
-              keys::ReceivedAtValue(first_new, received_at_us));
+    // The city's receipt for what this write adds, chained onto the last.
+    receipt.number = receipt_head_.number + 1;
+    receipt.first_sequence = first_new;
+    receipt.last_sequence = events.back().sequence;
+    receipt.last_hash = events.back().hash;
+    receipt.received_at_us = received_at_us;
+    receipt.prev_hash =
+        receipt_head_.number == 0 ? ZeroHash() : receipt_head_.hash;
+    receipt.hash = ReceiptHash(options_.node_id, receipt);
+    batch.Put(db_->handle(Cf::kReceipts),
+              keys::ReceiptKey(receipt.last_sequence),
+              keys::ReceiptValue(receipt));
     if (start_lazy_index) {
       batch.Put(
           db_->handle(Cf::kMeta),
@@ -322,6 +333,7 @@ absl::StatusOr<Head> EventLogImpl::WriteReplicatedLocked(
     return s;
   }
   SetWrittenLocked(next);
+  if (!restore) receipt_head_ = std::move(receipt);
   // A restored log is appended to next: Append reads versions from there.
   if (restore) CacheVersionsLocked(stream_versions);
   if (start_lazy_index) {
@@ -330,50 +342,6 @@ absl::StatusOr<Head> EventLogImpl::WriteReplicatedLocked(
     indexed_ = head.sequence;
   }
   return next;
-}
-
-absl::StatusOr<int64_t> EventLogImpl::ReceivedAt(uint64_t sequence) const {
-  absl::ReaderMutexLock life(&lifecycle_);
-  RETURN_IF_ERROR(CheckOpen("received at"));
-  const uint64_t head = commit_.durable().sequence;
-  const auto not_found = [&] {
-    return absl::NotFoundError(absl::StrCat(
-        "event_log: received at node=", options_.node_id, " sequence ",
-        sequence, ": no receive time (past the head ", head,
-        ", or not a replicated event)"));
-  };
-  if (sequence < 1 || sequence > head) return not_found();
-  {
-    absl::MutexLock l(&received_mu_);
-    if (received_cache_.first != 0 && received_cache_.first <= sequence &&
-        sequence <= received_cache_.last) {
-      return received_cache_.at_us;
-    }
-  }
-  // The entry with the smallest last sequence >= sequence holds it, if any.
-  rocksdb::ReadOptions ro;
-  std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Cf::kReceivedAt, ro);
-  it->Seek(keys::ReceivedAtKey(sequence));
-  if (!it->Valid()) {
-    RETURN_IF_ERROR(ToStatus(it->status(), "read received_at"));
-    return not_found();
-  }
-  ReceivedRange range;
-  if (!keys::DecodeReceivedAt(
-          absl::string_view(it->key().data(), it->key().size()),
-          absl::string_view(it->value().data(), it->value().size()),
-          &range.first, &range.last, &range.at_us)) {
-    return absl::DataLossError(
-        absl::StrCat("event_log: received at node=", options_.node_id,
-                     " sequence ", sequence, ": malformed receive time"));
-  }
-  // A range past the head is not durable yet (and cannot hold sequence:
-  // ranges are written in order), one starting above sequence does not hold
-  // it (a log that is not a copy).
-  if (range.first > sequence || range.last > head) return not_found();
-  absl::MutexLock l(&received_mu_);
-  received_cache_ = range;
-  return range.at_us;
 }
 
 }  // namespace reporting::storage

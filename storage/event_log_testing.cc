@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "reporting/v1/envelope.pb.h"
@@ -191,6 +192,94 @@ WalSyncCounter::~WalSyncCounter() { SetStatisticsForTesting(nullptr); }
 
 uint64_t WalSyncCounter::syncs() const {
   return statistics_->getTickerCount(rocksdb::WAL_FILE_SYNCED);
+}
+
+namespace {
+
+// Every stored receipt, in order.
+absl::StatusOr<std::vector<Receipt>> AllReceipts(const RocksDb& db) {
+  std::vector<Receipt> out;
+  std::unique_ptr<rocksdb::Iterator> it =
+      db.NewIterator(Cf::kReceipts, rocksdb::ReadOptions());
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    Receipt r;
+    if (!keys::DecodeReceipt(
+            absl::string_view(it->key().data(), it->key().size()),
+            absl::string_view(it->value().data(), it->value().size()), &r)) {
+      return absl::DataLossError("event_log_testing: malformed receipt");
+    }
+    out.push_back(std::move(r));
+  }
+  RETURN_IF_ERROR(ToStatus(it->status(), "testing: read receipts"));
+  return out;
+}
+
+absl::StatusOr<Receipt> FindReceipt(const RocksDb& db, uint64_t number) {
+  ASSIGN_OR_RETURN(std::vector<Receipt> all, AllReceipts(db));
+  for (Receipt& r : all) {
+    if (r.number == number) return std::move(r);
+  }
+  return absl::NotFoundError(
+      absl::StrCat("event_log_testing: no stored receipt ", number));
+}
+
+// The node id of the log (from its head event's envelope).
+absl::StatusOr<std::string> NodeOf(const RocksDb& db) {
+  std::string value;
+  ASSIGN_OR_RETURN(bool found, db.Get(Cf::kMeta, keys::kHeadKey, &value));
+  uint64_t sequence = 0;
+  std::string hash;
+  if (!found || !keys::DecodeHeadValue(value, &sequence, &hash)) {
+    return absl::FailedPreconditionError("event_log_testing: no head record");
+  }
+  ASSIGN_OR_RETURN(std::string stored, StoredValue(db, sequence));
+  v1::EventEnvelope env;
+  if (!env.ParseFromString(stored.substr(kHashBytes))) {
+    return absl::DataLossError("event_log_testing: head event malformed");
+  }
+  return env.node_id();
+}
+
+}  // namespace
+
+absl::Status EditReceipt(const std::string& dir, uint64_t number,
+                         const std::function<void(Receipt&)>& edit,
+                         bool rehash) {
+  ASSIGN_OR_RETURN(std::unique_ptr<RocksDb> db,
+                   RocksDb::Open(dir, /*create_if_missing=*/false));
+  ASSIGN_OR_RETURN(Receipt r, FindReceipt(*db, number));
+  rocksdb::WriteBatch batch;
+  batch.Delete(db->handle(Cf::kReceipts), keys::ReceiptKey(r.last_sequence));
+  edit(r);
+  if (rehash) {
+    ASSIGN_OR_RETURN(std::string node, NodeOf(*db));
+    r.hash = ReceiptHash(node, r);
+  }
+  batch.Put(db->handle(Cf::kReceipts), keys::ReceiptKey(r.last_sequence),
+            keys::ReceiptValue(r));
+  return WriteAndClose(*db, batch);
+}
+
+absl::Status DeleteReceipt(const std::string& dir, uint64_t number) {
+  ASSIGN_OR_RETURN(std::unique_ptr<RocksDb> db,
+                   RocksDb::Open(dir, /*create_if_missing=*/false));
+  ASSIGN_OR_RETURN(Receipt r, FindReceipt(*db, number));
+  rocksdb::WriteBatch batch;
+  batch.Delete(db->handle(Cf::kReceipts), keys::ReceiptKey(r.last_sequence));
+  return WriteAndClose(*db, batch);
+}
+
+absl::Status ReceiptsToReceiveTimes(const std::string& dir) {
+  ASSIGN_OR_RETURN(std::unique_ptr<RocksDb> db,
+                   RocksDb::Open(dir, /*create_if_missing=*/false));
+  ASSIGN_OR_RETURN(std::vector<Receipt> all, AllReceipts(*db));
+  rocksdb::WriteBatch batch;
+  for (const Receipt& r : all) {
+    batch.Delete(db->handle(Cf::kReceipts), keys::ReceiptKey(r.last_sequence));
+    batch.Put(db->handle(Cf::kReceivedAt), keys::ReceivedAtKey(r.last_sequence),
+              keys::ReceivedAtValue(r.first_sequence, r.received_at_us));
+  }
+  return WriteAndClose(*db, batch);
 }
 
 }  // namespace reporting::storage::testing

@@ -18,12 +18,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "storage/receipt.h"
 
 namespace rocksdb {
 class Statistics;
@@ -70,6 +72,24 @@ absl::Status SetStoredHash(const std::string& dir, uint64_t sequence,
 // batch, so no crash leaves this). Returns its sequence; FAILED_PRECONDITION
 // for a log without events.
 absl::StatusOr<uint64_t> StoreEventPastHead(const std::string& dir);
+
+// Receipts of a copy (storage/receipt.h). The log in `dir` must be CLOSED.
+//
+// Rewrites stored receipt `number` with `edit` applied to it; with
+// `rehash` its hash is recomputed from the edited fields (the chain past
+// it then no longer links), otherwise its hash is left as it was.
+// NOT_FOUND for a missing receipt.
+absl::Status EditReceipt(const std::string& dir, uint64_t number,
+                         const std::function<void(Receipt&)>& edit,
+                         bool rehash = false);
+
+// Removes stored receipt `number` and nothing else.
+absl::Status DeleteReceipt(const std::string& dir, uint64_t number);
+
+// Replaces every receipt with the receive time entry an earlier version
+// wrote for the same write (received_at: be64(last) -> be64(first)
+// be64(received_at_us)): a copy as written before receipts existed.
+absl::Status ReceiptsToReceiveTimes(const std::string& dir);
 
 // Counts RocksDB's own WAL syncs of every log opened (EventLog::Open) while
 // it lives: construct it before opening the log. Its count is RocksDB's

@@ -206,6 +206,34 @@ bool DecodeReceivedAt(absl::string_view key, absl::string_view value,
   return *first_sequence >= 1 && *first_sequence <= *last_sequence;
 }
 
+std::string ReceiptKey(uint64_t last_sequence) { return Be64(last_sequence); }
+
+std::string ReceiptValue(const Receipt& receipt) {
+  std::string v;
+  v.reserve(3 * 8 + 3 * kHashBytes);
+  PutBe64(&v, receipt.number);
+  PutBe64(&v, receipt.first_sequence);
+  PutBe64(&v, static_cast<uint64_t>(receipt.received_at_us));
+  v.append(receipt.last_hash);
+  v.append(receipt.prev_hash);
+  v.append(receipt.hash);
+  return v;
+}
+
+bool DecodeReceipt(absl::string_view key, absl::string_view value,
+                   Receipt* receipt) {
+  if (key.size() != 8 || value.size() != 3 * 8 + 3 * kHashBytes) return false;
+  receipt->last_sequence = GetBe64(key);
+  receipt->number = GetBe64(value);
+  receipt->first_sequence = GetBe64(value.substr(8));
+  receipt->received_at_us = static_cast<int64_t>(GetBe64(value.substr(16)));
+  receipt->last_hash.assign(value.data() + 24, kHashBytes);
+  receipt->prev_hash.assign(value.data() + 24 + kHashBytes, kHashBytes);
+  receipt->hash.assign(value.data() + 24 + 2 * kHashBytes, kHashBytes);
+  return receipt->number >= 1 && receipt->first_sequence >= 1 &&
+         receipt->first_sequence <= receipt->last_sequence;
+}
+
 void HeadValueTo(std::string* out, uint64_t sequence, absl::string_view hash) {
   out->clear();
   PutBe64(out, sequence);

@@ -14,9 +14,13 @@
 //                  "indexed"  -> be64(sequence)      (copies)
 //   received_at  : be64(last)                          -> be64(first)
 //                                                         be64(received_at_us)
-//                  (replicas: one entry per replicated write, events
-//                   first..last; an older copy's be64(sequence) ->
-//                   be64(received_at_us) per event is still read)
+//                  (copies written before receipts: one entry per
+//                   replicated write, events first..last; an older copy's
+//                   be64(sequence) -> be64(received_at_us) per event; read
+//                   only to make such a copy's receipts)
+//   receipts     : be64(last)                          -> be64(number)
+//                  be64(first) be64(received_at_us) last_hash[32]
+//                  prev_hash[32] hash[32]    (copies: one per replicated write)
 //
 //   ordered(t) = uint64(t) XOR 2^63   (sign bit flipped: signed order becomes
 //                                      unsigned bytewise order)
@@ -29,6 +33,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "storage/receipt.h"
 
 namespace reporting::storage::keys {
 
@@ -113,6 +118,16 @@ std::string ReceivedAtValue(uint64_t first_sequence, int64_t received_at_us);
 bool DecodeReceivedAt(absl::string_view key, absl::string_view value,
                       uint64_t* first_sequence, uint64_t* last_sequence,
                       int64_t* received_at_us);
+
+// receipts (storage/receipt.h): key be64(last_sequence), value
+// be64(number) be64(first_sequence) be64(received_at_us) last_hash[32]
+// prev_hash[32] hash[32]. Keyed by the last sequence, like received_at, so
+// Seek(ReceiptKey(seq)) finds the receipt covering seq.
+std::string ReceiptKey(uint64_t last_sequence);
+std::string ReceiptValue(const Receipt& receipt);
+// False when malformed (wrong sizes, first > last, number 0).
+bool DecodeReceipt(absl::string_view key, absl::string_view value,
+                   Receipt* receipt);
 
 // meta "head"
 std::string HeadValue(uint64_t sequence, absl::string_view hash);

@@ -141,5 +141,27 @@ TEST(Keys, ReceivedAtRangesAndTheOlderPerEventForm) {
                                 &last, &at));
 }
 
+TEST(Keys, ReceiptRoundTrip) {
+  Receipt r;
+  r.number = 3;
+  r.first_sequence = 11;
+  r.last_sequence = 20;
+  r.last_hash = std::string(32, 'a');
+  r.received_at_us = -7;
+  r.prev_hash = std::string(32, 'p');
+  r.hash = std::string(32, 'h');
+  Receipt got;
+  ASSERT_TRUE(DecodeReceipt(ReceiptKey(20), ReceiptValue(r), &got));
+  EXPECT_EQ(got.number, 3u);
+  EXPECT_EQ(got.first_sequence, 11u);
+  EXPECT_EQ(got.last_sequence, 20u);
+  EXPECT_EQ(got.last_hash, r.last_hash);
+  EXPECT_EQ(got.received_at_us, -7);
+  EXPECT_EQ(got.prev_hash, r.prev_hash);
+  EXPECT_EQ(got.hash, r.hash);
+  EXPECT_FALSE(DecodeReceipt(ReceiptKey(10), ReceiptValue(r), &got));  // 11>10
+  EXPECT_FALSE(DecodeReceipt(ReceiptKey(20), "short", &got));
+}
+
 }  // namespace
 }  // namespace reporting::storage::keys

@@ -32,12 +32,14 @@ enum class Cf : int {
   kTypeIndex = 4,    // event_type 0x00 be64(ordered time) be64(seq) -> ""
   kCommands = 5,     // command_id -> be64(first) be64(last)
   kMeta = 6,         // "head" -> be64(seq) hash
-  kReceivedAt = 7,   // be64(seq) -> be64(received_at_us); replicas only
+  kReceivedAt = 7,   // be64(last) -> be64(first) be64(at); copies before
+                     // receipts (read only to make their receipts)
+  kReceipts = 8,     // be64(last) -> receipt (storage/receipt.h); copies
 };
-inline constexpr int kCfCount = 8;
+inline constexpr int kCfCount = 9;
 inline constexpr std::array<const char*, kCfCount> kCfNames = {
-    "default",    "events",   "streams", "stream_index",
-    "type_index", "commands", "meta",    "received_at"};
+    "default",  "events", "streams",     "stream_index", "type_index",
+    "commands", "meta",   "received_at", "receipts"};
 
 // What `db` occupies: SST, live data, WAL and memtable bytes summed over
 // every column family.
