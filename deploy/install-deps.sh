@@ -9,7 +9,7 @@ PACKAGES=(
   protobuf-compiler libprotobuf-dev protobuf-compiler-grpc libgrpc++-dev grpc-proto
   librocksdb-dev libabsl-dev libssl-dev libspdlog-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 openssl procps clang-format
+  python3 python3-cryptography openssl procps clang-format
   clang-14 libclang-rt-14-dev
   libcpp-httplib-dev libsodium-dev libjs-chart.js
   chromium chromium-driver fonts-wqy-microhei

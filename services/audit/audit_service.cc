@@ -41,11 +41,28 @@ absl::Status DoVerify(const LogSource& source, const v1::VerifyRequest& r,
     out.set_message(absl::StrCat("node ", log.node_id, " sequence ",
                                  report.first_bad_sequence, ": ",
                                  report.problem));
-  } else {
-    out.set_message(absl::StrCat(
-        "node ", log.node_id, ": ", report.events_checked,
-        " events, the chain holds up to sequence ", report.head_sequence));
+    return absl::OkStatus();
   }
+  std::string receipts_note;
+  if (log.replica) {
+    ASSIGN_OR_RETURN(ReceiptReport receipts,
+                     VerifyReceipts(log, report.head_sequence));
+    out.set_receipts_checked(receipts.receipts_checked);
+    if (!receipts.ok) {
+      out.set_ok(false);
+      out.set_first_bad_receipt(receipts.first_bad_receipt);
+      out.set_message(absl::StrCat("node ", log.node_id, " receipt ",
+                                   receipts.first_bad_receipt, ": ",
+                                   receipts.problem));
+      return absl::OkStatus();
+    }
+    receipts_note = absl::StrCat("; ", receipts.receipts_checked,
+                                 " receipts, their chain holds");
+  }
+  out.set_message(absl::StrCat("node ", log.node_id, ": ",
+                               report.events_checked,
+                               " events, the chain holds up to sequence ",
+                               report.head_sequence, receipts_note));
   return absl::OkStatus();
 }
 
@@ -100,12 +117,32 @@ grpc::Status AuditServiceImpl::Replay(
   if (absl::Status s = filter->CheckNode(log->node_id); !s.ok()) {
     return ToGrpcStatus(s);
   }
+  if (request->seal() && options_.signer == nullptr) {
+    return ToGrpcStatus(absl::FailedPreconditionError(
+        "audit: replay: this server has no signing key, so it cannot seal "
+        "an export"));
+  }
   return ToGrpcStatus(RunReplay(
       *log, *filter,
       [writer, context](const v1::ReplayBatch& batch) {
         return !context->IsCancelled() && writer->Write(batch);
       },
-      options_.replay));
+      options_.replay, request->seal() ? options_.signer : nullptr));
+}
+
+grpc::Status AuditServiceImpl::Keys(grpc::ServerContext*,
+                                    const v1::KeysRequest*,
+                                    v1::KeysResponse* response) {
+  if (options_.signer == nullptr) {
+    return ToGrpcStatus(absl::FailedPreconditionError(
+        "audit: keys: this server has no signing key"));
+  }
+  response->set_signer(options_.signer->keys().signer());
+  *response->mutable_keys() = options_.signer->keys().history();
+  for (v1::NodeKeys& n : options_.signer->AllNodeKeys()) {
+    *response->add_nodes() = std::move(n);
+  }
+  return grpc::Status::OK;
 }
 
 grpc::Status AuditServiceImpl::StateAsOf(grpc::ServerContext*,

@@ -18,6 +18,7 @@
 #define REPORTING_SERVICES_AUDIT_AUDIT_SERVICE_H_
 
 #include "reporting/v1/audit.grpc.pb.h"
+#include "services/audit/export_signer.h"
 #include "services/audit/log_source.h"
 #include "services/audit/replay.h"
 #include "services/audit/replay_slots.h"
@@ -29,6 +30,10 @@ struct AuditServiceOptions {
   // Replay streams one caller may have open at once (replay_slots.h); 0:
   // --audit_replays_per_caller.
   int replays_per_caller = 0;
+  // Seals exports and answers Keys (export_signer.h). Not owned; must
+  // outlive the service. Null: sealed replays and Keys are
+  // FAILED_PRECONDITION (a server without a signing key).
+  const ExportSigner* signer = nullptr;
 };
 
 class AuditServiceImpl final : public v1::AuditService::Service {
@@ -51,6 +56,9 @@ class AuditServiceImpl final : public v1::AuditService::Service {
   grpc::Status ChainHash(grpc::ServerContext* context,
                          const v1::ChainHashRequest* request,
                          v1::ChainHashResponse* response) override;
+  grpc::Status Keys(grpc::ServerContext* context,
+                    const v1::KeysRequest* request,
+                    v1::KeysResponse* response) override;
 
  private:
   const LogSource* const source_;

@@ -5,11 +5,15 @@ add_library(reporting_audit_export STATIC
   ${CMAKE_CURRENT_SOURCE_DIR}/export_format.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/export_json.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/export_manifest.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/export_receipts.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/export_seal.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/export_verify.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/export_writer.cc
 )
 target_include_directories(reporting_audit_export PUBLIC ${CMAKE_SOURCE_DIR})
 target_link_libraries(reporting_audit_export
-  PUBLIC reporting_proto reporting_json_text absl::status absl::statusor absl::strings
+  PUBLIC reporting_proto reporting_proof reporting_storage_format
+         reporting_json_text absl::status absl::statusor absl::strings
   PRIVATE reporting_event_types absl::time OpenSSL::Crypto)
 reporting_warnings(reporting_audit_export)
 

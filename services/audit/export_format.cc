@@ -64,6 +64,10 @@ std::string ManifestPathFor(const std::string& events_path) {
   return events_path + ".manifest.json";
 }
 
+std::string ReceiptsPathFor(const std::string& events_path) {
+  return events_path + ".receipts.jsonl";
+}
+
 absl::StatusOr<std::string> FormatEventLine(const v1::AuditedEvent& event) {
   v1::EventEnvelope envelope;
   if (!envelope.ParseFromString(event.envelope())) {
@@ -86,9 +90,10 @@ absl::StatusOr<std::string> FormatEventLine(const v1::AuditedEvent& event) {
   w.String("recorded_at", IsoUtc(envelope.recorded_at_us()));
   w.String("actor", envelope.actor());
   w.String("command_id", envelope.command_id());
-  if (event.received_at_us() != 0) {
+  if (event.receipt_number() != 0) {
     w.Number("received_at_us", event.received_at_us());
     w.String("received_at", IsoUtc(event.received_at_us()));
+    w.Number("receipt", event.receipt_number());
   }
   w.String("prev_hash", absl::BytesToHexString(envelope.prev_hash()));
   w.String("hash", absl::BytesToHexString(event.hash()));
@@ -128,10 +133,12 @@ absl::StatusOr<ExportedEvent> ParseEventLine(absl::string_view line,
     return LineError(line_number, s.message());
   }
   if (out.prev_hash != envelope.prev_hash()) {
-    return LineError(line_number, "prev_hash differs from the envelope's");
+    return LineError(line_number,
+                     "prev_hash differs from the envelope's prev_hash");
   }
   if (Sha256(out.prev_hash, out.envelope) != out.hash) {
-    return LineError(line_number, "hash is not SHA-256(prev_hash || envelope)");
+    return LineError(line_number,
+                     "hash is not SHA-256(prev_hash || envelope bytes)");
   }
   // The readable copies must say what the bytes say.
   absl::Status s = f.ExpectString("node_id", envelope.node_id());
@@ -147,14 +154,25 @@ absl::StatusOr<ExportedEvent> ParseEventLine(absl::string_view line,
   if (s.ok()) s = f.ExpectString("actor", envelope.actor());
   if (s.ok()) s = f.ExpectString("command_id", envelope.command_id());
   if (s.ok()) {
-    s = f.ExpectString("payload_b64", absl::Base64Escape(envelope.payload()));
+    std::string payload_b64;
+    s = f.String("payload_b64", &payload_b64);
+    if (s.ok() && payload_b64 != absl::Base64Escape(envelope.payload())) {
+      s = absl::InvalidArgumentError(
+          "payload_b64 differs from the envelope's payload");
+    }
   }
-  if (s.ok() && f.Has("received_at") && !f.Has("received_at_us")) {
-    s = absl::InvalidArgumentError("received_at without received_at_us");
-  }
-  if (s.ok() && f.Has("received_at_us")) {
+  const bool received =
+      f.Has("received_at_us") || f.Has("received_at") || f.Has("receipt");
+  if (s.ok() && received) {
     s = f.Int("received_at_us", &out.received_at_us);
-    if (s.ok()) s = f.ExpectString("received_at", IsoUtc(out.received_at_us));
+    if (s.ok()) {
+      s = f.ExpectString("received_at", IsoUtc(out.received_at_us),
+                         "received_at_us's rendering");
+    }
+    if (s.ok()) s = f.Uint("receipt", &out.receipt);
+    if (s.ok() && out.receipt == 0) {
+      s = absl::InvalidArgumentError("receipt is 0; receipts count from 1");
+    }
   }
   if (!s.ok()) return LineError(line_number, s.message());
   out.sequence = envelope.sequence();

@@ -1,26 +1,36 @@
-// The audit export file format (docs/AUDIT.md is its full description):
-// a JSON Lines file of events plus a manifest beside it.
+// The audit export file format, version 2 (docs/AUDIT.md is its full
+// description): events as JSON Lines, the city's receipts covering them as
+// JSON Lines beside them, and a manifest that carries the server's signed
+// seal.
 //
-//   FILE                 := line*                  one event per line, '\n'
-//   line                 := { "node_id", "sequence", "stream_id",
-//                             "stream_version", "event_id", "event_type",
-//                             "recorded_at_us", "recorded_at", "actor",
-//                             "command_id", ["received_at_us",
-//                             "received_at"], "prev_hash", "hash",
-//                             "envelope_b64", "payload_b64", "payload" }
-//     envelope_b64       := base64 of the EXACT stored EventEnvelope bytes
-//     hash, prev_hash    := 64 lower-case hex digits;
-//                           hash = SHA-256(prev_hash || envelope)
-//     payload            := the typed payload in protobuf's JSON mapping,
-//                           or null when this build does not know the type
-//   FILE.manifest.json   := one JSON object (ExportManifest below)
+//   FILE                   := line*                  one event per line, '\n'
+//   line                   := { "node_id", "sequence", "stream_id",
+//                               "stream_version", "event_id", "event_type",
+//                               "recorded_at_us", "recorded_at", "actor",
+//                               "command_id", ["received_at_us",
+//                               "received_at", "receipt"], "prev_hash",
+//                               "hash", "envelope_b64", "payload_b64",
+//                               "payload" }
+//     envelope_b64         := base64 of the EXACT stored EventEnvelope bytes
+//     hash, prev_hash      := 64 lower-case hex digits;
+//                             hash = SHA-256(prev_hash || envelope)
+//     payload              := the typed payload in protobuf's JSON mapping,
+//                             or null when this build does not know the type
+//   FILE.receipts.jsonl    := receipt_line*         city exports only
+//   receipt_line           := { "node_id", "number", "first_sequence",
+//                               "last_sequence", "last_hash",
+//                               "received_at_us", "received_at",
+//                               "prev_hash", "hash" }
+//                             hash = SHA-256(prev_hash || receipt bytes)
+//                             (storage/receipt.h)
+//   FILE.manifest.json     := one JSON object (ExportManifest below)
 //
-// The envelope bytes and the hash are the evidence; every other field of a
-// line is a readable copy of what the envelope says, and a verifier checks
-// that the copies agree with the bytes (docs/verify_export.py).
+// The envelope bytes, the receipts and the seal's signature are the
+// evidence; every other field is a readable copy that a verifier checks
+// against them (export_verify.h, docs/verify_export.py).
 //
-// Used by `reportctl audit export` (writing) and by county restore from a
-// city export (reading: ReadExportFile / ParseEventLine).
+// Used by `reportctl audit export` (writing), its verifier, and county
+// restore from a city export (reading).
 //
 // Thread safety: free functions are thread-safe; an ExportWriter is used by
 // one thread.
@@ -42,15 +52,18 @@
 
 namespace reporting::audit {
 
-inline constexpr int kExportFormatVersion = 1;
+inline constexpr int kExportFormatVersion = 2;
 inline constexpr char kExportFormatName[] = "reporting-audit-export";
 
-// FILE -> FILE.manifest.json
+// FILE -> FILE.manifest.json, FILE -> FILE.receipts.jsonl
 std::string ManifestPathFor(const std::string& events_path);
+std::string ReceiptsPathFor(const std::string& events_path);
 
 // One event line as text, without the trailing '\n'. INVALID_ARGUMENT when
 // the envelope bytes do not decode or the hash is not 32 bytes.
 absl::StatusOr<std::string> FormatEventLine(const v1::AuditedEvent& event);
+// One receipt line as text, without the trailing '\n'.
+std::string FormatReceiptLine(const v1::Receipt& receipt);
 
 // What an export line proves, parsed back: the exact envelope bytes and
 // hashes (the other fields of the line are checked against the envelope).
@@ -61,6 +74,7 @@ struct ExportedEvent {
   std::string hash;            // 32 bytes
   std::string prev_hash;       // 32 bytes, equal to the envelope's prev_hash
   int64_t received_at_us = 0;  // 0 when the export came from a county
+  uint64_t receipt = 0;        // the covering receipt's number (0: none)
 };
 
 // Parses and checks one line: valid JSON object, envelope_b64 decodes to an
@@ -69,35 +83,33 @@ struct ExportedEvent {
 // "export line N: <reason>" otherwise (line_number is 1-based).
 absl::StatusOr<ExportedEvent> ParseEventLine(absl::string_view line,
                                              uint64_t line_number);
+// Parses one receipt line and checks its hash against its fields.
+// INVALID_ARGUMENT "receipts line N: <reason>" otherwise.
+absl::StatusOr<v1::Receipt> ParseReceiptLine(absl::string_view line,
+                                             uint64_t line_number);
 
-// The manifest: what the file holds and how it was selected.
+// The manifest: the server's seal and the files it describes.
 struct ExportManifest {
   int format_version = kExportFormatVersion;
-  std::string node_id;
-  std::string source;  // the server exported from ("host:port"), informative
-  // The filters of the export, by ReplayRequest field name, only those
-  // given (e.g. "from_sequence" -> "10", "actor" -> "clerk:x"). Values are
-  // strings.
-  std::map<std::string, std::string> filters;
-  // True when every event's sequence is the previous one's + 1 (an
-  // unfiltered range). A filtered export is not contiguous: each event's
-  // hash still holds, the chain only between consecutive sequences.
+  // What the server signed (audit.proto ExportSeal): node, filters,
+  // counts, first/last sequence and hashes, digests, receipts, the head
+  // the export is anchored to, both key histories and the signature.
+  v1::ExportSeal seal;
+  // True when the lines' sequences are consecutive (count == last_sequence
+  // - first_sequence + 1; an empty export is contiguous). Derived from the
+  // seal; a verifier recomputes it from the lines.
   bool contiguous = true;
-  uint64_t first_sequence = 0;  // 0 when count == 0
-  uint64_t last_sequence = 0;
-  uint64_t count = 0;
-  std::string first_prev_hash;     // 32 bytes: prev_hash of the first event
-  std::string head_hash;           // 32 bytes: hash of the last event
-  uint64_t log_head_sequence = 0;  // the log's head when the export ran
-  int64_t created_at_us = 0;
-  std::string events_file;    // base name of FILE
-  std::string events_sha256;  // 32 bytes: SHA-256 of FILE's bytes
+  std::string events_file;      // base name of FILE
+  std::string events_sha256;    // 32 bytes: SHA-256 of FILE's bytes
+  std::string receipts_file;    // base name of the receipts file, or ""
+  std::string receipts_sha256;  // 32 bytes, or "" without a receipts file
 };
 
 // The manifest as pretty-printed JSON text (ending in '\n').
 std::string FormatManifest(const ExportManifest& manifest);
 // INVALID_ARGUMENT "manifest: <reason>" for bad JSON, a missing field, an
-// unknown format or version.
+// unknown format or version. Checks types only, not the signature
+// (export_verify.h does).
 absl::StatusOr<ExportManifest> ParseManifest(absl::string_view text);
 absl::StatusOr<ExportManifest> ReadManifestFile(const std::string& path);
 
@@ -105,42 +117,41 @@ absl::StatusOr<ExportManifest> ReadManifestFile(const std::string& path);
 // the line (ParseEventLine) and, where a line's sequence is the previous
 // line's + 1, that its prev_hash is the previous hash. Sequences must
 // increase. Stops at the first error (from the file or from fn), naming the
-// line. Does not read the manifest.
+// line. Reads neither the manifest nor the receipts (VerifyExport does).
 absl::Status ReadExportFile(
     const std::string& path,
     const std::function<absl::Status(const ExportedEvent&)>& fn);
 
-// Writes FILE and FILE.manifest.json. Events must come in increasing
-// sequence order. Finish() flushes and syncs FILE, then writes the
-// manifest; without Finish the manifest is not written (an incomplete
-// export has no manifest).
+// Writes FILE, FILE.receipts.jsonl (when there are receipts) and
+// FILE.manifest.json. Events and receipts come in the order of the replay.
+// Finish() flushes and syncs the files, then writes the manifest; without
+// Finish the manifest is not written (an incomplete export has no
+// manifest).
 class ExportWriter {
  public:
-  // `manifest` supplies node_id, source, filters, log_head_sequence; the
-  // writer fills in the rest. FILE is created or truncated.
+  // FILE is created or truncated (the receipts file when the first
+  // receipt comes).
   static absl::StatusOr<std::unique_ptr<ExportWriter>> Create(
-      const std::string& path, ExportManifest manifest);
+      const std::string& path);
   ~ExportWriter();
   ExportWriter(const ExportWriter&) = delete;
   ExportWriter& operator=(const ExportWriter&) = delete;
 
   absl::Status Add(const v1::AuditedEvent& event);
-  absl::Status Finish(int64_t created_at_us);
-  // The log's head when the export ran, if known only after Create (from
-  // the replay stream).
-  void set_log_head_sequence(uint64_t sequence) {
-    manifest_.log_head_sequence = sequence;
-  }
-  uint64_t count() const { return manifest_.count; }
+  absl::Status AddReceipt(const v1::Receipt& receipt);
+  // The server's seal of what was written.
+  absl::Status Finish(const v1::ExportSeal& seal);
+  uint64_t count() const { return count_; }
 
  private:
-  ExportWriter(std::string path, std::FILE* file, ExportManifest manifest);
-  struct Sha;  // running SHA-256 of FILE
+  struct File;  // an output file and its running SHA-256
+  ExportWriter(std::string path, std::unique_ptr<File> events);
 
   const std::string path_;
-  std::FILE* file_;
-  ExportManifest manifest_;
-  std::unique_ptr<Sha> sha_;
+  std::unique_ptr<File> events_;
+  std::unique_ptr<File> receipts_;  // null until the first receipt
+  uint64_t count_ = 0;
+  uint64_t last_sequence_ = 0;
   bool finished_ = false;
 };
 

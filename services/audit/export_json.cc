@@ -129,18 +129,41 @@ absl::Status JsonFields::Bool(const std::string& name, bool* out) const {
 
 absl::Status JsonFields::Hash(const std::string& name, std::string* out,
                               bool allow_empty) const {
+  return HexBytes(name, 32, out, allow_empty);
+}
+
+absl::Status JsonFields::HexBytes(const std::string& name, size_t bytes,
+                                  std::string* out, bool allow_empty) const {
   std::string hex;
   if (absl::Status s = String(name, &hex); !s.ok()) return s;
   if (allow_empty && hex.empty()) {
     out->clear();
     return absl::OkStatus();
   }
-  if (hex.size() != 64 || !IsLowerHex(hex)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("field ", name, " is not 64 lower-case hex digits"));
+  if (hex.size() != 2 * bytes || !IsLowerHex(hex)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "field ", name, " is not ", 2 * bytes, " lower-case hex digits"));
   }
   *out = absl::HexStringToBytes(hex);
   return absl::OkStatus();
+}
+
+absl::Status JsonFields::List(const std::string& name,
+                              const google::protobuf::ListValue** out) const {
+  const Value* v = nullptr;
+  if (absl::Status s = Get(name, &v); !s.ok()) return s;
+  if (v->kind_case() != Value::kListValue) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("field ", name, " is not an array"));
+  }
+  *out = &v->list_value();
+  return absl::OkStatus();
+}
+
+bool JsonFields::IsNull(const std::string& name) const {
+  auto it = object_.fields().find(name);
+  return it != object_.fields().end() &&
+         it->second.kind_case() == Value::kNullValue;
 }
 
 absl::Status JsonFields::Object(const std::string& name,
@@ -156,13 +179,14 @@ absl::Status JsonFields::Object(const std::string& name,
 }
 
 absl::Status JsonFields::ExpectString(const std::string& name,
-                                      const std::string& expected) const {
+                                      const std::string& expected,
+                                      absl::string_view source) const {
   std::string value;
   if (absl::Status s = String(name, &value); !s.ok()) return s;
   if (value != expected) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        name, " ", services::JsonQuote(value), " differs from the envelope's ",
-        services::JsonQuote(expected)));
+    return absl::InvalidArgumentError(
+        absl::StrCat(name, " ", services::JsonQuote(value), " differs from ",
+                     source, " ", services::JsonQuote(expected)));
   }
   return absl::OkStatus();
 }

@@ -56,11 +56,21 @@ class JsonFields {
   // 64 lower-case hex digits -> 32 bytes; `allow_empty`: "" -> "".
   absl::Status Hash(const std::string& name, std::string* out,
                     bool allow_empty = false) const;
+  // Lower-case hex of exactly `bytes` bytes (`allow_empty`: "" too).
+  absl::Status HexBytes(const std::string& name, size_t bytes, std::string* out,
+                        bool allow_empty = false) const;
   // The field is an object (NULL with an error otherwise).
   absl::Status Object(const std::string& name,
                       const google::protobuf::Struct** out) const;
+  // The field is an array.
+  absl::Status List(const std::string& name,
+                    const google::protobuf::ListValue** out) const;
+  // The field is present and null.
+  bool IsNull(const std::string& name) const;
+  // `source` names where the expected value comes from in the message.
   absl::Status ExpectString(const std::string& name,
-                            const std::string& expected) const;
+                            const std::string& expected,
+                            absl::string_view source = "the envelope's") const;
   absl::Status ExpectNumber(const std::string& name, int64_t expected) const;
   absl::Status ExpectNumber(const std::string& name, uint64_t expected) const;
 

@@ -29,7 +29,8 @@ inline void Rehash(v1::AuditedEvent* event, v1::EventEnvelope envelope,
   event->set_hash(std::string(reinterpret_cast<char*>(digest), 32));
 }
 
-// Events 1..n, recorded one second apart from 2024-07-01T00:00:00Z.
+// Events 1..n, recorded one second apart from 2024-07-01T00:00:00Z; with a
+// receive time (a city's export), all covered by receipt 1.
 inline std::vector<v1::AuditedEvent> TestChain(int n, int64_t received_at_us) {
   std::vector<v1::AuditedEvent> out;
   std::string prev(32, '\0');
@@ -51,7 +52,10 @@ inline std::vector<v1::AuditedEvent> TestChain(int n, int64_t received_at_us) {
     unit.SerializeToString(e.mutable_payload());
     v1::AuditedEvent event;
     Rehash(&event, e, prev);
-    event.set_received_at_us(received_at_us);
+    if (received_at_us != 0) {
+      event.set_received_at_us(received_at_us);
+      event.set_receipt_number(1);
+    }
     prev = event.hash();
     out.push_back(event);
   }

@@ -41,86 +41,112 @@ absl::Status WriteFileDurably(const std::string& path,
 
 }  // namespace
 
-struct ExportWriter::Sha {
-  Sha() : ctx(EVP_MD_CTX_new()) {
-    EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+// An output file of lines and the SHA-256 of what was written.
+struct ExportWriter::File {
+  static absl::StatusOr<std::unique_ptr<File>> Create(const std::string& path) {
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    if (f == nullptr) return IoError("cannot create", path);
+    return std::unique_ptr<File>(new File(path, f));
   }
-  ~Sha() { EVP_MD_CTX_free(ctx); }
-  EVP_MD_CTX* ctx;
+  ~File() {
+    if (file != nullptr) std::fclose(file);
+    EVP_MD_CTX_free(sha);
+  }
+  absl::Status Line(std::string line) {
+    line.push_back('\n');
+    if (std::fwrite(line.data(), 1, line.size(), file) != line.size()) {
+      return IoError("cannot write", path);
+    }
+    EVP_DigestUpdate(sha, line.data(), line.size());
+    return absl::OkStatus();
+  }
+  // Flushes, syncs and closes; the SHA-256 of the bytes written.
+  absl::StatusOr<std::string> Close() {
+    const bool flushed = std::fflush(file) == 0 && ::fsync(fileno(file)) == 0;
+    const bool closed = std::fclose(file) == 0;
+    file = nullptr;
+    if (!flushed || !closed) return IoError("cannot write", path);
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_DigestFinal_ex(sha, digest, &length);
+    return std::string(reinterpret_cast<const char*>(digest), length);
+  }
+
+  const std::string path;
+  std::FILE* file;
+  EVP_MD_CTX* sha;
+
+ private:
+  File(std::string p, std::FILE* f)
+      : path(std::move(p)), file(f), sha(EVP_MD_CTX_new()) {
+    EVP_DigestInit_ex(sha, EVP_sha256(), nullptr);
+  }
 };
 
 absl::StatusOr<std::unique_ptr<ExportWriter>> ExportWriter::Create(
-    const std::string& path, ExportManifest manifest) {
-  std::FILE* file = std::fopen(path.c_str(), "wb");
-  if (file == nullptr) return IoError("cannot create", path);
+    const std::string& path) {
+  absl::StatusOr<std::unique_ptr<File>> events = File::Create(path);
+  if (!events.ok()) return events.status();
+  // A receipts file left by an earlier export to the same path would be
+  // taken for this one's.
+  std::remove(ReceiptsPathFor(path).c_str());
   return std::unique_ptr<ExportWriter>(
-      new ExportWriter(path, file, std::move(manifest)));
+      new ExportWriter(path, std::move(*events)));
 }
 
-ExportWriter::ExportWriter(std::string path, std::FILE* file,
-                           ExportManifest manifest)
-    : path_(std::move(path)),
-      file_(file),
-      manifest_(std::move(manifest)),
-      sha_(std::make_unique<Sha>()) {
-  manifest_.format_version = kExportFormatVersion;
-  manifest_.events_file = BaseName(path_);
-  manifest_.contiguous = true;
-  manifest_.first_sequence = 0;
-  manifest_.last_sequence = 0;
-  manifest_.count = 0;
-  manifest_.first_prev_hash.clear();
-  manifest_.head_hash.clear();
-}
+ExportWriter::ExportWriter(std::string path, std::unique_ptr<File> events)
+    : path_(std::move(path)), events_(std::move(events)) {}
 
-ExportWriter::~ExportWriter() {
-  if (file_ != nullptr) std::fclose(file_);
-}
+ExportWriter::~ExportWriter() = default;
 
 absl::Status ExportWriter::Add(const v1::AuditedEvent& event) {
   if (finished_) {
     return absl::FailedPreconditionError("export: Add after Finish");
   }
-  if (manifest_.count > 0 && event.sequence() <= manifest_.last_sequence) {
-    return absl::InvalidArgumentError(absl::StrCat("export: sequence ",
-                                                   event.sequence(), " after ",
-                                                   manifest_.last_sequence));
+  if (count_ > 0 && event.sequence() <= last_sequence_) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "export: sequence ", event.sequence(), " after ", last_sequence_));
   }
-  auto line = FormatEventLine(event);
+  absl::StatusOr<std::string> line = FormatEventLine(event);
   if (!line.ok()) return line.status();
-  line->push_back('\n');
-  if (std::fwrite(line->data(), 1, line->size(), file_) != line->size()) {
-    return IoError("cannot write", path_);
-  }
-  EVP_DigestUpdate(sha_->ctx, line->data(), line->size());
-  if (manifest_.count == 0) {
-    manifest_.first_sequence = event.sequence();
-    // FormatEventLine checked that the envelope decodes.
-    v1::EventEnvelope envelope;
-    envelope.ParseFromString(event.envelope());
-    manifest_.first_prev_hash = envelope.prev_hash();
-  } else if (event.sequence() != manifest_.last_sequence + 1) {
-    manifest_.contiguous = false;
-  }
-  manifest_.last_sequence = event.sequence();
-  manifest_.head_hash = event.hash();
-  ++manifest_.count;
+  if (absl::Status s = events_->Line(std::move(*line)); !s.ok()) return s;
+  last_sequence_ = event.sequence();
+  ++count_;
   return absl::OkStatus();
 }
 
-absl::Status ExportWriter::Finish(int64_t created_at_us) {
+absl::Status ExportWriter::AddReceipt(const v1::Receipt& receipt) {
+  if (finished_) {
+    return absl::FailedPreconditionError("export: AddReceipt after Finish");
+  }
+  if (receipts_ == nullptr) {
+    absl::StatusOr<std::unique_ptr<File>> file =
+        File::Create(ReceiptsPathFor(path_));
+    if (!file.ok()) return file.status();
+    receipts_ = std::move(*file);
+  }
+  return receipts_->Line(FormatReceiptLine(receipt));
+}
+
+absl::Status ExportWriter::Finish(const v1::ExportSeal& seal) {
   if (finished_) return absl::FailedPreconditionError("export: Finish twice");
   finished_ = true;
-  const bool flushed = std::fflush(file_) == 0 && ::fsync(fileno(file_)) == 0;
-  const bool closed = std::fclose(file_) == 0;
-  file_ = nullptr;
-  if (!flushed || !closed) return IoError("cannot write", path_);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_DigestFinal_ex(sha_->ctx, digest, &length);
-  manifest_.events_sha256.assign(reinterpret_cast<const char*>(digest), length);
-  manifest_.created_at_us = created_at_us;
-  return WriteFileDurably(ManifestPathFor(path_), FormatManifest(manifest_));
+  ExportManifest m;
+  m.seal = seal;
+  m.contiguous =
+      seal.count() == 0 ||
+      seal.count() == seal.last_sequence() - seal.first_sequence() + 1;
+  m.events_file = BaseName(path_);
+  absl::StatusOr<std::string> sha = events_->Close();
+  if (!sha.ok()) return sha.status();
+  m.events_sha256 = std::move(*sha);
+  if (receipts_ != nullptr) {
+    sha = receipts_->Close();
+    if (!sha.ok()) return sha.status();
+    m.receipts_file = BaseName(ReceiptsPathFor(path_));
+    m.receipts_sha256 = std::move(*sha);
+  }
+  return WriteFileDurably(ManifestPathFor(path_), FormatManifest(m));
 }
 
 }  // namespace reporting::audit

@@ -17,7 +17,9 @@
 //   scanned progress_every events since its last message, so scanned_to
 //   moves and sparse matches are not held back.
 //   The last batch always has scanned_to == to (possibly empty), so the
-//   client knows the replay is complete; resume with scanned_to + 1.
+//   client knows the replay is complete; resume with scanned_to + 1. A
+//   sealed replay's last batch carries the seal (it cannot be resumed: the
+//   seal covers one call's events).
 //
 // Thread compatibility: one call per thread; the log may be appended to
 // concurrently.
@@ -30,6 +32,7 @@
 
 #include "absl/status/status.h"
 #include "reporting/v1/audit.pb.h"
+#include "services/audit/export_signer.h"
 #include "services/audit/log_source.h"
 #include "services/audit/replay_filter.h"
 
@@ -48,9 +51,14 @@ using BatchWriter = std::function<bool(const v1::ReplayBatch&)>;
 
 // Runs the replay of `log` (already resolved and checked against the
 // filter). DATA_LOSS when a stored event is missing or does not decode.
+// On a city copy each event carries its receipt's number and receive time,
+// and each receipt covering a sent event is sent once, with the first
+// message holding an event it covers. With `sealer` the last message
+// carries the ExportSeal of what was sent, signed by it.
 absl::Status RunReplay(const LogRef& log, const ReplayFilter& filter,
                        const BatchWriter& write,
-                       const ReplayLimits& limits = {});
+                       const ReplayLimits& limits = {},
+                       const ExportSigner* sealer = nullptr);
 
 }  // namespace reporting::audit
 

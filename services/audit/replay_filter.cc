@@ -72,6 +72,21 @@ absl::StatusOr<ReplayFilter> ReplayFilter::FromRequest(
   f.batch_events_ = r.batch_size() == 0
                         ? kDefaultBatchEvents
                         : std::min(r.batch_size(), kMaxBatchEvents);
+  auto text = [&](const char* name, const std::string& value) {
+    if (!value.empty()) f.given_[name] = value;
+  };
+  auto number = [&](const char* name, auto value) {
+    if (value != 0) f.given_[name] = absl::StrCat(value);
+  };
+  number("from_sequence", r.from_sequence());
+  number("to_sequence", r.to_sequence());
+  text("stream_id", r.stream_id());
+  text("unit_id", r.unit_id());
+  text("member_id", r.member_id());
+  text("event_type", r.event_type());
+  number("recorded_from_us", r.recorded_from_us());
+  number("recorded_to_us", r.recorded_to_us());
+  text("actor", r.actor());
   f.needs_envelope_ = !f.stream_id_.empty() || !f.unit_id_.empty() ||
                       !f.member_id_.empty() || !f.event_type_.empty() ||
                       f.has_recorded_from_ || f.recorded_to_us_ != 0 ||

@@ -11,6 +11,7 @@
 #define REPORTING_SERVICES_AUDIT_REPLAY_FILTER_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "absl/status/status.h"
@@ -39,6 +40,10 @@ class ReplayFilter {
   uint64_t from_sequence() const { return from_; }
   uint64_t to_sequence() const { return to_; }  // 0: the head
   uint32_t batch_events() const { return batch_events_; }
+  // The filters as given, normalised for an export seal (docs/AUDIT.md
+  // "Filters"): by ReplayRequest field name, only those non-empty /
+  // non-zero, numbers in decimal, event_type the full message name.
+  const std::map<std::string, std::string>& given() const { return given_; }
 
   // Whether a stored envelope passes the filters (not the sequence range).
   // DATA_LOSS naming `sequence` when the envelope does not decode.
@@ -60,6 +65,7 @@ class ReplayFilter {
   std::string actor_;
   uint32_t batch_events_ = kDefaultBatchEvents;
   bool needs_envelope_ = false;
+  std::map<std::string, std::string> given_;
 };
 
 }  // namespace reporting::audit

@@ -14,12 +14,19 @@
 #include "google/protobuf/descriptor.h"
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
+#include "openssl/sha.h"
 #include "proto/event_types.h"
 #include "reporting/v1/envelope.pb.h"
+#include "services/audit/city_export_signer.h"
 #include "services/audit/city_log_source.h"
 #include "services/audit/county_log_source.h"
+#include "services/audit/export_seal.h"
+#include "services/audit/export_signer.h"
 #include "services/audit/testing/audit_fixture.h"
 #include "services/city/node_copies.h"
+#include "services/city/node_keys.h"
+#include "services/proof/key_history.h"
+#include "services/proof/key_ring.h"
 #include "tests/testutil/temp_dir.h"
 
 namespace reporting::audit {
@@ -160,10 +167,32 @@ class ReplayTest : public ::testing::Test {
     std::vector<uint64_t> seqs;
     EXPECT_FALSE(batches.empty());
     const uint32_t limit = r.batch_size() == 0 ? 1000 : r.batch_size();
+    // City: each receipt comes once, in order, before the events it covers.
+    std::map<uint64_t, v1::Receipt> receipts;
     for (const v1::ReplayBatch& b : batches) {
       EXPECT_EQ(b.head_sequence(), kEvents);
       EXPECT_LE(static_cast<uint32_t>(b.events_size()), limit);
+      EXPECT_FALSE(b.has_seal());  // not asked for
+      for (const v1::Receipt& receipt : b.receipts()) {
+        EXPECT_TRUE(city);
+        EXPECT_TRUE(receipts.empty() ||
+                    receipt.number() > receipts.rbegin()->first)
+            << receipt.number();
+        receipts[receipt.number()] = receipt;
+      }
       for (const v1::AuditedEvent& e : b.events()) {
+        if (city) {
+          auto it = receipts.find(e.receipt_number());
+          if (it == receipts.end()) {
+            ADD_FAILURE() << "no receipt for sequence " << e.sequence();
+            continue;
+          }
+          EXPECT_LE(it->second.first_sequence(), e.sequence());
+          EXPECT_GE(it->second.last_sequence(), e.sequence());
+          EXPECT_EQ(it->second.received_at_us(), e.received_at_us());
+        } else {
+          EXPECT_EQ(e.receipt_number(), 0u);
+        }
         EXPECT_LE(e.sequence(), b.scanned_to());
         const storage::StoredEvent& stored = (*all_)[e.sequence() - 1];
         EXPECT_EQ(e.envelope(), stored.envelope) << e.sequence();
@@ -459,6 +488,108 @@ TEST_F(ReplayTest, BatchesAreBoundedInBytes) {
   }
   EXPECT_EQ(n, kEvents);
   EXPECT_GT(b->size(), kEvents / 40);
+}
+
+}  // namespace
+}  // namespace reporting::audit
+
+namespace reporting::audit {
+namespace {
+
+std::string Sha256(const std::string& bytes) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+         digest);
+  return std::string(reinterpret_cast<char*>(digest), SHA256_DIGEST_LENGTH);
+}
+
+// A sealed replay: the last message carries the server's signed seal of
+// exactly what it sent; the county anchors it to its head, signed now.
+TEST_F(ReplayTest, ASealedReplaySignsWhatItSent) {
+  testutil::TempDir keys_dir("audit-replay-keys");
+  auto county_keys = proof::KeyRing::Open(keys_dir.Sub("county"), kNode);
+  ASSERT_TRUE(county_keys.ok()) << county_keys.status();
+  CountyExportSigner county_signer(kNode, county_keys->get(), nullptr);
+  auto city_keys = proof::KeyRing::Open(keys_dir.Sub("city"), "city");
+  ASSERT_TRUE(city_keys.ok()) << city_keys.status();
+  city::NodeKeys node_keys(keys_dir.Sub("city-data"));
+  CityExportSigner city_signer(city_keys->get(), copies_, &node_keys);
+
+  v1::ReplayRequest r;
+  r.set_node_id(kNode);
+  r.set_event_type("reporting.v1.MemberRegistered");
+  r.set_seal(true);
+  for (bool city : {false, true}) {
+    SCOPED_TRACE(city ? "city" : "county");
+    AuditServiceOptions o = AuditServer::Plaintext();
+    o.signer =
+        city ? static_cast<const ExportSigner*>(&city_signer) : &county_signer;
+    AuditServer server(
+        city ? static_cast<const LogSource*>(city_source_) : county_source_, o);
+    auto batches = server.Replay(r);
+    ASSERT_TRUE(batches.ok()) << batches.status();
+    std::string hashes, receipt_hashes;
+    uint64_t count = 0, receipts = 0;
+    for (size_t i = 0; i < batches->size(); ++i) {
+      const v1::ReplayBatch& b = (*batches)[i];
+      EXPECT_EQ(b.has_seal(), i + 1 == batches->size());
+      for (const v1::AuditedEvent& e : b.events()) {
+        hashes += e.hash();
+        ++count;
+      }
+      for (const v1::Receipt& receipt : b.receipts()) {
+        receipt_hashes += receipt.hash();
+        ++receipts;
+      }
+    }
+    ASSERT_GT(count, 0u);
+    const v1::ExportSeal& seal = batches->back().seal();
+    EXPECT_EQ(seal.signer(), city ? "city" : kNode);
+    EXPECT_EQ(seal.node_id(), kNode);
+    EXPECT_EQ(seal.count(), count);
+    EXPECT_EQ(seal.events_digest(), Sha256(hashes));
+    EXPECT_EQ(seal.receipt_count(), receipts);
+    EXPECT_EQ(seal.receipts_digest(), Sha256(receipt_hashes));
+    EXPECT_EQ(receipts > 0, city);
+    EXPECT_EQ(seal.log_head_sequence(), kEvents);
+    ASSERT_EQ(seal.filters_size(), 1);
+    EXPECT_EQ(seal.filters().at("event_type"), "reporting.v1.MemberRegistered");
+    EXPECT_TRUE(proof::VerifyWithKey(seal.signer_keys(), seal.key_number(),
+                                     ManifestStatement(seal), seal.signature(),
+                                     "seal")
+                    .ok());
+    if (city) {
+      // The city holds no head signed by this node (none was pushed).
+      EXPECT_FALSE(seal.has_node_head());
+    } else {
+      EXPECT_EQ(seal.node_head().sequence(), kEvents);
+      EXPECT_EQ(seal.node_head().hash(), (*all_)[kEvents - 1].hash);
+      EXPECT_TRUE(
+          proof::VerifySignedHead(seal.node_head(), seal.node_keys()).ok());
+    }
+  }
+  // Keys: the county's own history and newest signed head.
+  AuditServiceOptions o = AuditServer::Plaintext();
+  o.signer = &county_signer;
+  AuditServer server(county_source_, o);
+  grpc::ClientContext ctx;
+  v1::KeysResponse keys;
+  ASSERT_TRUE(server.stub().Keys(&ctx, v1::KeysRequest(), &keys).ok());
+  EXPECT_EQ(keys.signer(), kNode);
+  EXPECT_EQ(keys.keys().keys(0).public_key(),
+            (*county_keys)->history().keys(0).public_key());
+}
+
+TEST_F(ReplayTest, ASealNeedsASigningKey) {
+  AuditServer server(county_source_);
+  v1::ReplayRequest r;
+  r.set_seal(true);
+  auto batches = server.Replay(r);
+  EXPECT_EQ(batches.status().code(), absl::StatusCode::kFailedPrecondition);
+  grpc::ClientContext ctx;
+  v1::KeysResponse keys;
+  EXPECT_EQ(server.stub().Keys(&ctx, v1::KeysRequest(), &keys).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "reporting/v1/envelope.pb.h"
+#include "services/audit/export_seal.h"
 #include "services/county/domain/dates.h"
 #include "services/county/ids.h"
 #include "services/projector/figures.h"
@@ -172,6 +173,16 @@ absl::StatusOr<v1::StateAsOfResponse> StateAsOf(const LogSource& source,
   for (const LogRef& log : logs) {
     ASSIGN_OR_RETURN(Folded f, FoldLog(log, cut, p));
     (*out.mutable_applied_to())[log.node_id] = f.applied_to;
+    if (log.replica && f.applied_to > 0) {
+      // When the city knew all of it: the receipt of the last event folded.
+      absl::StatusOr<storage::Receipt> receipt =
+          log.log->ReceiptFor(f.applied_to);
+      if (receipt.ok()) {
+        (*out.mutable_receipts())[log.node_id] = ToProto(log.node_id, *receipt);
+      } else if (receipt.status().code() != absl::StatusCode::kNotFound) {
+        return receipt.status();
+      }
+    }
     if (f.any && (!any || f.last_recorded_at_us > last_recorded)) {
       last_recorded = f.last_recorded_at_us;
     }

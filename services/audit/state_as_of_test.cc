@@ -1,7 +1,8 @@
 // StateAsOf folds a log prefix into a fresh projector: at every 10th
 // sequence it equals the projection built incrementally up to there (the
 // live read-model path), by sequence and by recorded time; the city scope
-// is the sum of the nodes; the received-at axis sees a late upload late.
+// is the sum of the nodes; the received-at axis sees a late upload late,
+// and names the receipt that proves when.
 #include <map>
 #include <memory>
 #include <string>
@@ -217,6 +218,13 @@ TEST(StateAsOfTest, ReceivedAxisSeesALateUploadLate) {
   auto known = AsOf(server, r);
   ASSERT_TRUE(known.ok()) << known.status();
   EXPECT_EQ(known->applied_to().at(node), online_last);
+  // The receive time comes with its receipt: the one covering the last
+  // event folded (one per online event, so its number is its sequence).
+  const v1::Receipt& receipt = known->receipts().at(node);
+  EXPECT_EQ(receipt.number(), online_last);
+  EXPECT_EQ(receipt.last_sequence(), online_last);
+  EXPECT_EQ(receipt.last_hash(), all[online_last - 1].hash);
+  EXPECT_LE(receipt.received_at_us(), upload - 1);
   r.set_axis(v1::TIME_AXIS_RECORDED);
   auto happened = AsOf(server, r);
   ASSERT_TRUE(happened.ok()) << happened.status();
@@ -226,6 +234,7 @@ TEST(StateAsOfTest, ReceivedAxisSeesALateUploadLate) {
   auto after = AsOf(server, r);
   ASSERT_TRUE(after.ok()) << after.status();
   EXPECT_EQ(after->applied_to().at(node), 300u);
+  EXPECT_EQ(after->receipts().at(node).received_at_us(), upload);
   EXPECT_EQ(Bytes(after->figures()), Bytes(happened->figures()));
   EXPECT_NE(Bytes(known->figures()), Bytes(happened->figures()));
   ASSERT_TRUE(copies.Close().ok());

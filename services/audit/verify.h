@@ -7,6 +7,7 @@
 // and names the log's node, its sequence and its prev_hash; finally the
 // head record's hash is the last event's. The head is fixed when the call
 // starts (a live log keeps appending; later events are not checked).
+// VerifyReceipts checks a city copy's receipt chain the same way.
 //
 // Thread compatibility: reads only; safe alongside appends.
 #ifndef REPORTING_SERVICES_AUDIT_VERIFY_H_
@@ -33,6 +34,24 @@ struct ChainReport {
 // A broken chain is an OK status with report.ok == false; the status is an
 // error only when the log cannot be read at all (e.g. closed).
 absl::StatusOr<ChainReport> VerifyChain(const LogRef& log);
+
+struct ReceiptReport {
+  bool ok = true;
+  uint64_t receipts_checked = 0;
+  // When !ok: the number of the first receipt that is wrong or missing,
+  // and why.
+  uint64_t first_bad_receipt = 0;
+  std::string problem;
+};
+
+// A city copy's receipt chain (storage/receipt.h) up to `head`, a sequence
+// VerifyChain found sound: numbers 1, 2, ... without gaps; each receipt's
+// stored hash recomputes from its fields and its prev_hash is the previous
+// receipt's hash (32 zero bytes for receipt 1); each range starts right
+// after the previous one (receipt 1 where the copy's receive times start)
+// and its last_hash is the stored hash of its last event; the last receipt
+// ends at `head`. Errors as VerifyChain's.
+absl::StatusOr<ReceiptReport> VerifyReceipts(const LogRef& log, uint64_t head);
 
 }  // namespace reporting::audit
 

@@ -1,6 +1,8 @@
 // Verify finds a flipped byte in a stored event with its exact sequence,
-// in a county's log and in a city's copy (storage/event_log_testing.h);
-// ChainHash and ListLogs report what the logs hold.
+// in a county's log and in a city's copy, and a moved receive time or a
+// dropped receipt of a city's copy with the receipt's number
+// (storage/event_log_testing.h); ChainHash and ListLogs report what the
+// logs hold.
 #include <memory>
 #include <string>
 #include <vector>
@@ -107,6 +109,71 @@ TEST(VerifyTest, FlippedByteInACityCopy) {
   AuditServer county_server(&county_source);
   EXPECT_TRUE(Verify(county_server, "").ok());
   ASSERT_TRUE(copies.Close().ok());
+}
+
+// A city copy of kEvents events received in six writes: six receipts.
+void FillCopy(storage::EventLog& county, const std::string& city_dir) {
+  city::NodeCopies copies(city_dir, false);
+  auto copy = copies.Get(kNode);
+  ASSERT_TRUE(copy.ok());
+  for (uint64_t k = 0; k < 6; ++k) {
+    ASSERT_TRUE(testing::CopyToReplica(county, **copy, k * 500 + 1,
+                                       k * 500 + 500, 1000 * (k + 1))
+                    .ok());
+  }
+  ASSERT_TRUE(copies.Close().ok());
+}
+
+v1::VerifyResponse VerifyCopy(const std::string& city_dir) {
+  city::NodeCopies copies(city_dir, false);
+  CityLogSource source(&copies);
+  AuditServer server(&source);
+  v1::VerifyResponse out = Verify(server, kNode);
+  EXPECT_TRUE(copies.Close().ok());
+  return out;
+}
+
+TEST(VerifyTest, AMovedReceiveTimeAndADroppedReceiptAreFoundByNumber) {
+  testutil::TempDir dir("audit-verify-receipts");
+  auto county = OpenLog(dir.Sub("county"));
+  Fill(*county);
+  FillCopy(*county, dir.Sub("moved"));
+  v1::VerifyResponse ok = VerifyCopy(dir.Sub("moved"));
+  EXPECT_TRUE(ok.ok()) << ok.message();
+  EXPECT_EQ(ok.receipts_checked(), 6u);
+  EXPECT_NE(ok.message().find("6 receipts"), std::string::npos) << ok.message();
+
+  // Receipt 3's time moved a day later, its hash left as it was.
+  ASSERT_TRUE(storage::testing::EditReceipt(
+                  dir.Sub("moved/nodes/") + kNode, 3,
+                  [](storage::Receipt& r) { r.received_at_us += 86400000000; })
+                  .ok());
+  v1::VerifyResponse moved = VerifyCopy(dir.Sub("moved"));
+  EXPECT_FALSE(moved.ok());
+  EXPECT_EQ(moved.first_bad_receipt(), 3u) << moved.message();
+  EXPECT_EQ(moved.receipts_checked(), 2u);
+  EXPECT_EQ(moved.message(),
+            "node 371302 receipt 3: stored hash does not match its fields");
+
+  // Moved and re-hashed: receipt 4 no longer links onto it.
+  ASSERT_TRUE(storage::testing::EditReceipt(
+                  dir.Sub("moved/nodes/") + kNode, 3, [](storage::Receipt&) {},
+                  /*rehash=*/true)
+                  .ok());
+  v1::VerifyResponse rehashed = VerifyCopy(dir.Sub("moved"));
+  EXPECT_EQ(rehashed.first_bad_receipt(), 4u) << rehashed.message();
+  EXPECT_NE(rehashed.message().find("prev_hash"), std::string::npos);
+
+  // Receipt 4 dropped.
+  FillCopy(*county, dir.Sub("dropped"));
+  ASSERT_TRUE(
+      storage::testing::DeleteReceipt(dir.Sub("dropped/nodes/") + kNode, 4)
+          .ok());
+  v1::VerifyResponse dropped = VerifyCopy(dir.Sub("dropped"));
+  EXPECT_FALSE(dropped.ok());
+  EXPECT_EQ(dropped.first_bad_receipt(), 4u) << dropped.message();
+  EXPECT_EQ(dropped.message(),
+            "node 371302 receipt 4: missing (receipt 5 follows receipt 3)");
 }
 
 TEST(VerifyTest, ChainHashAndListLogs) {

@@ -43,7 +43,8 @@ std::string CurrentName(const std::string& read_models_dir) {
 
 absl::StatusOr<v1::BackupResponse> BackupCity(
     NodeCopies& copies, const ProjectionRunner& runner,
-    const std::string& read_models_dir, const std::string& dir) {
+    const std::string& read_models_dir, const std::string& dir,
+    const NodeKeys* node_keys) {
   RETURN_IF_ERROR(MakeDir(dir));
   v1::BackupResponse response;
   std::string manifest =
@@ -71,7 +72,7 @@ absl::StatusOr<v1::BackupResponse> BackupCity(
                     "restored aggregator rebuilds them at start\n");
   }
 
-  // 2. Every node's copy, and its divergence record.
+  // 2. Every node's copy, its divergence record, its pinned keys.
   RETURN_IF_ERROR(MakeDir(dir + "/nodes"));
   for (const std::string& node : copies.Nodes()) {
     ASSIGN_OR_RETURN(storage::EventLog * log, copies.Get(node));
@@ -89,6 +90,9 @@ absl::StatusOr<v1::BackupResponse> BackupCity(
       RETURN_IF_ERROR(
           WriteText(absl::StrCat(dir, "/", rel, ".diverged"), *detail + "\n"));
       absl::StrAppend(&manifest, rel, ".diverged: DIVERGED: ", *detail, "\n");
+    }
+    if (node_keys != nullptr) {
+      RETURN_IF_ERROR(node_keys->SaveTo(node, dir + "/nodes"));
     }
   }
   RETURN_IF_ERROR(WriteText(dir + "/BACKUP", manifest));

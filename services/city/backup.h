@@ -4,6 +4,8 @@
 //   <dir>/read_models/CURRENT, <dir>/read_models/gen-NNNNNN   (if any)
 //   <dir>/nodes/<node_id>             a checkpoint of each node's copy
 //   <dir>/nodes/<node_id>.diverged    each divergence record
+//   <dir>/nodes/<node_id>.keys, .head each node's pinned keys and newest
+//                                     signed head (node_keys.h)
 //   <dir>/BACKUP                      what was copied (text, for people)
 //
 // Consistency (docs/OPERATIONS.md): each database is one consistent
@@ -24,14 +26,18 @@
 #include "absl/status/statusor.h"
 #include "reporting/v1/admin.pb.h"
 #include "services/city/node_copies.h"
+#include "services/city/node_keys.h"
 #include "services/city/projection_runner.h"
 
 namespace reporting::city {
 
 // read_models_dir: the runner's directory (<data_dir>/read_models).
+// node_keys may be null (no pins to copy). The city's own signing key is
+// not in a backup (docs/OPERATIONS.md "Signing keys").
 absl::StatusOr<v1::BackupResponse> BackupCity(
     NodeCopies& copies, const ProjectionRunner& runner,
-    const std::string& read_models_dir, const std::string& dir);
+    const std::string& read_models_dir, const std::string& dir,
+    const NodeKeys* node_keys = nullptr);
 
 }  // namespace reporting::city
 

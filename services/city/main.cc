@@ -10,10 +10,12 @@
 #include "absl/strings/match.h"
 #include "grpc/grpc.h"
 #include "services/audit/audit_service.h"
+#include "services/audit/city_export_signer.h"
 #include "services/audit/city_log_source.h"
 #include "services/city/backup.h"
 #include "services/city/city_metrics.h"
 #include "services/city/node_copies.h"
+#include "services/city/node_keys.h"
 #include "services/city/projection_runner.h"
 #include "services/city/query_service.h"
 #include "services/city/replication_service.h"
@@ -21,6 +23,7 @@
 #include "services/common/node.h"
 #include "services/dashboard/flags.h"
 #include "services/dashboard/server.h"
+#include "services/proof/node_keys.h"
 #include "spdlog/spdlog.h"
 
 ABSL_FLAG(std::string, data_dir, "",
@@ -66,7 +69,7 @@ int main(int argc, char** argv) {
        "(--tls_cert=F --tls_key=F --tls_ca=F | --insecure) [rebuild]",
        "127.0.0.1:7000",
        absl::Seconds(5),
-       {"rebuild"}},
+       {"rebuild", "rotate-key"}},
       argc, argv);
   if (!node.ok()) return services::kStartFailed;
   // `city-aggregator rebuild --data_dir=D`: drop and rebuild the read
@@ -76,6 +79,12 @@ int main(int argc, char** argv) {
   const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
   if (data_dir.empty()) {
     return Node::Fail(absl::InvalidArgumentError("--data_dir is required"));
+  }
+  // `city-aggregator rotate-key --data_dir=D`: the city's next signing
+  // key (docs/OPERATIONS.md "Signing keys"), then exit.
+  if (!(*node)->args().empty() && (*node)->args()[0] == "rotate-key") {
+    auto key = proof::RotateNodeKey(data_dir, "city");
+    return key.ok() ? 0 : Node::Fail(key.status());
   }
   // The office's web dashboard (services/dashboard/), checked before
   // anything starts.
@@ -101,8 +110,18 @@ int main(int argc, char** argv) {
     return 0;
   }
   (*runner)->Start();
+  // Signing (services/proof/): the city's keys seal its exports; the
+  // nodes' pinned keys check the heads they sign (node_keys.h).
+  auto keys = proof::OpenNodeKeyRing(data_dir, "city");
+  if (!keys.ok()) {
+    (*runner)->Stop();
+    return Node::Fail(keys.status());
+  }
+  city::NodeKeys node_keys(data_dir);
+  audit::CityExportSigner export_signer(keys->get(), &copies, &node_keys);
   city::ReplicationServiceOptions options;
   options.identity_from_certificate = !(*node)->insecure();
+  options.node_keys = &node_keys;
   // A durable batch wakes the projection at once (issue 5: visible in
   // queries within 100 ms), instead of at the runner's idle wake.
   options.on_durable = [r = runner->get()](const std::string&, uint64_t) {
@@ -120,11 +139,13 @@ int main(int argc, char** argv) {
   // Auditors replay, verify and ask state-as-of of every copy; operators
   // take online backups (who may call what: services/common/roles.h).
   audit::CityLogSource audit_source(&copies);
-  audit::AuditServiceImpl audit_service(&audit_source, {});
-  services::AdminServiceImpl admin(
-      [&copies, r = runner->get(), &projection](const std::string& dir) {
-        return city::BackupCity(copies, *r, projection.dir, dir);
-      });
+  audit::AuditServiceOptions audit_options;
+  audit_options.signer = &export_signer;
+  audit::AuditServiceImpl audit_service(&audit_source, audit_options);
+  services::AdminServiceImpl admin([&copies, r = runner->get(), &projection,
+                                    &node_keys](const std::string& dir) {
+    return city::BackupCity(copies, *r, projection.dir, dir, &node_keys);
+  });
 
   services::ServerOptions server;
   server.services = {&replication, &queries, &audit_service, &admin};

@@ -13,6 +13,7 @@
 #include "services/common/identity.h"
 #include "services/common/stream_read.h"
 #include "spdlog/spdlog.h"
+#include "storage/hash_chain.h"
 #include "storage/status_macros.h"
 
 namespace reporting::city {
@@ -134,6 +135,9 @@ absl::Status ReplicationServiceImpl::RunPush(
         "node's log (",
         *d, "); nothing is overwritten: an operator must investigate"));
   }
+  if (options_.node_keys != nullptr && hello.has_keys()) {
+    RETURN_IF_ERROR(options_.node_keys->Pin(node, hello.keys()));
+  }
   ASSIGN_OR_RETURN(storage::EventLog * log, copies_->Get(node));
   storage::Head head = log->GetHead();
   Attach(node, stream_id, context, head.sequence);
@@ -181,7 +185,7 @@ void ReplicationServiceImpl::RunAcker(
     grpc::ServerReaderWriter<v1::PushResponse, v1::PushRequest>* stream,
     AckQueue* acks) {
   for (;;) {
-    std::deque<storage::Head> batch;
+    std::deque<PendingAck> batch;
     {
       absl::MutexLock l(&acks->mu);
       acks->mu.Await(absl::Condition(
@@ -193,14 +197,18 @@ void ReplicationServiceImpl::RunAcker(
       batch.swap(acks->pending);
     }
     // Heads only grow: making the last one durable covers them all.
-    absl::Status s = log->AwaitDurable(batch.back().sequence);
+    const uint64_t last = batch.back().head.sequence;
+    absl::Status s = log->AwaitDurable(last);
     if (s.ok()) {
-      NoteCopyHead(node, batch.back().sequence);
-      if (options_.on_durable) options_.on_durable(node, batch.back().sequence);
+      NoteCopyHead(node, last);
+      if (options_.on_durable) options_.on_durable(node, last);
     }
-    for (const storage::Head& h : batch) {
+    for (const PendingAck& p : batch) {
+      if (s.ok() && p.signed_head.has_value()) {
+        s = options_.node_keys->Keep(node, *p.signed_head);
+      }
       if (!s.ok()) break;
-      if (!stream->Write(CursorResponse(h, /*ack=*/true))) {
+      if (!stream->Write(CursorResponse(p.head, /*ack=*/true))) {
         s = absl::CancelledError("replication: stream closed");
       }
     }
@@ -219,12 +227,24 @@ absl::Status ReplicationServiceImpl::ReadBatches(
     grpc::ServerContext* context,
     grpc::ServerReaderWriter<v1::PushResponse, v1::PushRequest>* stream,
     storage::Head head, AckQueue* acks) {
-  // Queues an ack of `h` (after it is durable); the acker's error if any.
-  auto ack = [acks](const storage::Head& h) -> absl::Status {
+  // Queues an ack of `h` (after it is durable) with the message's signed
+  // head, if any; the acker's error if any.
+  auto ack = [acks](const storage::Head& h,
+                    const v1::SignedHead* signed_head) -> absl::Status {
     absl::MutexLock l(&acks->mu);
     if (!acks->error.ok()) return acks->error;
-    acks->pending.push_back(h);
+    PendingAck& p = acks->pending.emplace_back();
+    p.head = h;
+    if (signed_head != nullptr) p.signed_head = *signed_head;
     return absl::OkStatus();
+  };
+  // The message's signed head, checked (CheckSignedHead), or null.
+  auto signed_head_of = [&](bool has, const v1::SignedHead& head, uint64_t last,
+                            const std::vector<storage::StoredEvent>& batch)
+      -> absl::StatusOr<const v1::SignedHead*> {
+    if (!has || options_.node_keys == nullptr) return nullptr;
+    RETURN_IF_ERROR(CheckSignedHead(node, log, head, last, batch));
+    return &head;
   };
   v1::PushRequest request;
   std::vector<storage::StoredEvent> events;
@@ -283,7 +303,10 @@ absl::Status ReplicationServiceImpl::ReadBatches(
           return written.status();
         }
         head = *written;
-        RETURN_IF_ERROR(ack(head));
+        ASSIGN_OR_RETURN(const v1::SignedHead* signed_head,
+                         signed_head_of(batch->has_signed_head(),
+                                        batch->signed_head(), last, events));
+        RETURN_IF_ERROR(ack(head, signed_head));
         break;
       }
       case v1::PushRequest::kHeartbeat: {
@@ -304,7 +327,10 @@ absl::Status ReplicationServiceImpl::ReadBatches(
                              " but the city's copy holds ", Hex(held.hash)));
           }
         }
-        RETURN_IF_ERROR(ack(head));
+        ASSIGN_OR_RETURN(const v1::SignedHead* signed_head,
+                         signed_head_of(hb.has_signed_head(), hb.signed_head(),
+                                        head.sequence, {}));
+        RETURN_IF_ERROR(ack(head, signed_head));
         break;
       }
       case v1::PushRequest::kDivergence: {
@@ -390,6 +416,35 @@ void ReplicationServiceImpl::NoteCopyHead(const std::string& node,
   while (!st.heads_seen.empty() && st.heads_seen.front().first <= sequence) {
     st.heads_seen.pop_front();
   }
+}
+
+absl::Status ReplicationServiceImpl::CheckSignedHead(
+    const std::string& node, storage::EventLog* log, const v1::SignedHead& head,
+    uint64_t last, const std::vector<storage::StoredEvent>& batch) {
+  RETURN_IF_ERROR(options_.node_keys->CheckSignature(node, head));
+  if (head.sequence() > last) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "replication: node ", node, ": a head signed at sequence ",
+        head.sequence(), " came with events up to ", last,
+        " only; send a signed head with or after the events it covers"));
+  }
+  // The copy's hash at that sequence: from the batch just written, or
+  // from the copy (once durable: reads see durable events only).
+  std::string held = storage::ZeroHash();
+  if (!batch.empty() && head.sequence() >= batch.front().sequence) {
+    held = batch[head.sequence() - batch.front().sequence].hash;
+  } else if (head.sequence() > 0) {
+    RETURN_IF_ERROR(log->AwaitDurable(head.sequence()));
+    ASSIGN_OR_RETURN(storage::StoredEvent e, log->ReadOne(head.sequence()));
+    held = std::move(e.hash);
+  }
+  if (held != head.hash()) {
+    return Diverged(node,
+                    absl::StrCat("the node signed hash ", Hex(head.hash()),
+                                 " for sequence ", head.sequence(),
+                                 " but the city's copy holds ", Hex(held)));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status ReplicationServiceImpl::Diverged(const std::string& node,

@@ -41,6 +41,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -51,6 +52,7 @@
 #include "absl/time/time.h"
 #include "reporting/v1/replication.grpc.pb.h"
 #include "services/city/node_copies.h"
+#include "services/city/node_keys.h"
 
 namespace reporting::city {
 
@@ -71,6 +73,11 @@ struct ReplicationServiceOptions {
   // stream's acker thread: it must be quick and must not block. May be
   // empty.
   std::function<void(const std::string& node, uint64_t sequence)> on_durable;
+  // The nodes' pinned keys and signed heads (node_keys.h): Hello's keys
+  // are pinned, signed heads checked and kept. Not owned; must outlive
+  // the service. Null: keys and signed heads are ignored (tests of other
+  // parts of the protocol).
+  NodeKeys* node_keys = nullptr;
 };
 
 class ReplicationServiceImpl final : public v1::ReplicationService::Service {
@@ -106,11 +113,18 @@ class ReplicationServiceImpl final : public v1::ReplicationService::Service {
     std::deque<std::pair<uint64_t, int64_t>> heads_seen;
   };
 
+  // An ack waiting for durability: the head it confirms and the signed
+  // head that came with its batch or heartbeat (checked; kept as the
+  // node's newest once what it covers is durable).
+  struct PendingAck {
+    storage::Head head;
+    std::optional<v1::SignedHead> signed_head;
+  };
   // Acks waiting for durability, in stream order (one per batch and
   // heartbeat).
   struct AckQueue {
     absl::Mutex mu;
-    std::deque<storage::Head> pending ABSL_GUARDED_BY(mu);
+    std::deque<PendingAck> pending ABSL_GUARDED_BY(mu);
     bool closing ABSL_GUARDED_BY(mu) = false;
     absl::Status error ABSL_GUARDED_BY(mu);  // the acker's, ends the stream
   };
@@ -139,6 +153,14 @@ class ReplicationServiceImpl final : public v1::ReplicationService::Service {
   bool Detach(const std::string& node, uint64_t stream_id);
   void NoteCountyHead(const std::string& node, uint64_t head);
   void NoteCopyHead(const std::string& node, uint64_t sequence);
+  // A signed head that came with a message whose events end at `last`
+  // (`batch`: the events of that message, written; empty for a heartbeat):
+  // its signature (INVALID_ARGUMENT), its sequence (at most `last`) and its
+  // hash against the copy's (a different one is divergence, DATA_LOSS; an
+  // event written by an earlier, not yet durable batch is waited for).
+  absl::Status CheckSignedHead(const std::string& node, storage::EventLog* log,
+                               const v1::SignedHead& head, uint64_t last,
+                               const std::vector<storage::StoredEvent>& batch);
   // Records divergence durably; returns the DATA_LOSS status to end with.
   absl::Status Diverged(const std::string& node, const std::string& detail);
   v1::NodeReplicationStatus StatusOf(const std::string& node,

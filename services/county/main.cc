@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "services/audit/audit_service.h"
 #include "services/audit/county_log_source.h"
+#include "services/audit/export_signer.h"
 #include "services/common/admin_service.h"
 #include "services/common/metrics_event_log.h"
 #include "services/common/node.h"
@@ -19,6 +20,7 @@
 #include "services/county/ids.h"
 #include "services/county/replicator.h"
 #include "services/county/restore.h"
+#include "services/proof/node_keys.h"
 #include "spdlog/spdlog.h"
 #include "storage/event_log.h"
 
@@ -47,7 +49,7 @@ int main(int argc, char** argv) {
        "--insecure) [--city=HOST:PORT] [--config=FILE]",
        "127.0.0.1:7100",
        absl::Seconds(10),
-       {"restore"}},
+       {"restore", "rotate-key"}},
       argc, argv);
   if (!node.ok()) return services::kStartFailed;
 
@@ -74,6 +76,13 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  // `county-node rotate-key --node_id=N --data_dir=D`: the node's next
+  // signing key (docs/OPERATIONS.md "Signing keys"), then exit.
+  if (!(*node)->args().empty() && (*node)->args()[0] == "rotate-key") {
+    auto key = proof::RotateNodeKey(data_dir, node_id);
+    return key.ok() ? 0 : Node::Fail(key.status());
+  }
+
   storage::EventLogOptions options;
   options.node_id = node_id;
   options.sync = absl::GetFlag(FLAGS_sync);
@@ -85,6 +94,13 @@ int main(int argc, char** argv) {
                                   ": ", log.status().ToString())));
   }
   const storage::Head head = (*log)->GetHead();
+  // Signing (services/proof/): the node's keys, its signed heads (off the
+  // append path), the seal of its exports.
+  auto keys = proof::OpenNodeKeyRing(data_dir, node_id);
+  if (!keys.ok()) return Node::Fail(keys.status());
+  proof::HeadSigner head_signer(log->get(), keys->get(),
+                                proof::HeadSignerOptionsFromFlags(node_id));
+  audit::CountyExportSigner export_signer(node_id, keys->get(), &head_signer);
 
   // Commands append through the timer (append latency histogram).
   services::Metrics& metrics = (*node)->metrics();
@@ -100,7 +116,9 @@ int main(int argc, char** argv) {
 
   // Who may call what: services/common/roles.h, enforced by Node::Serve.
   audit::CountyLogSource audit_source(node_id, log->get());
-  audit::AuditServiceImpl audit_service(&audit_source, {});
+  audit::AuditServiceOptions audit_options;
+  audit_options.signer = &export_signer;
+  audit::AuditServiceImpl audit_service(&audit_source, audit_options);
 
   std::unique_ptr<county::Replicator> replicator;
   if (!absl::GetFlag(FLAGS_city).empty()) {
@@ -110,6 +128,8 @@ int main(int argc, char** argv) {
     replication.node_id = node_id;
     replication.city = absl::GetFlag(FLAGS_city);
     replication.credentials = *credentials;
+    replication.keys = [k = keys->get()] { return k->history(); };
+    replication.signed_head = [&head_signer] { return head_signer.Latest(); };
     replicator = std::make_unique<county::Replicator>(log->get(), replication);
     clerk.set_replication_probe(
         [r = replicator.get(), city = replication.city] {
@@ -143,9 +163,11 @@ int main(int argc, char** argv) {
           ? ", no replication (no --city)"
           : absl::StrCat(", replicating to ", absl::GetFlag(FLAGS_city)));
 
+  head_signer.Start();
   if (replicator != nullptr) replicator->Start();
   (*node)->WaitAndStop();
   if (replicator != nullptr) replicator->Stop();
+  head_signer.Stop();
   const uint64_t last = (*log)->GetHead().sequence;
   if (absl::Status s = (*log)->Close(); !s.ok()) {
     spdlog::error("closing the event log: {}", s.ToString());

@@ -1,6 +1,7 @@
 #include "services/county/replicator.h"
 
 #include <algorithm>
+#include <optional>
 #include <random>
 #include <utility>
 
@@ -200,6 +201,7 @@ Replicator::Outcome Replicator::RunStream() {
   request.mutable_hello()->set_node_id(options_.node_id);
   request.mutable_hello()->set_head_sequence(head.sequence);
   request.mutable_hello()->set_head_hash(head.hash);
+  if (options_.keys) *request.mutable_hello()->mutable_keys() = options_.keys();
   if (!stream->Write(request)) {
     problem = "the city is unreachable";
   } else {
@@ -262,6 +264,20 @@ Replicator::Outcome Replicator::RunStream() {
     uint64_t received_seen = 0;
     const storage::ReadLimits limits{options_.max_batch_events,
                                      options_.max_batch_bytes};
+    // The newest signed head, once per stream and head, with the first
+    // message whose events reach it (events up to `sent_to` sent).
+    v1::SignedHead signed_sent;
+    auto signed_head_to_send =
+        [&](uint64_t sent_to) -> std::optional<v1::SignedHead> {
+      if (!options_.signed_head) return std::nullopt;
+      v1::SignedHead h = options_.signed_head();
+      if (h.signature().empty() || h.sequence() > sent_to ||
+          h.signature() == signed_sent.signature()) {
+        return std::nullopt;
+      }
+      signed_sent = h;
+      return h;
+    };
     for (;;) {
       // Read before the checks below: a Stop() or stream end after them
       // calls WakeWaiters, which then ends the wait at once.
@@ -313,6 +329,9 @@ Replicator::Outcome Replicator::RunStream() {
           out->set_hash(std::move(e.hash));
         }
         next = events->back().sequence + 1;
+        if (auto h = signed_head_to_send(next - 1)) {
+          *batch->mutable_signed_head() = std::move(*h);
+        }
         if (!stream->Write(request)) break;
         ++sent;
         if (owed == 0) owed_since = absl::Now();
@@ -326,6 +345,9 @@ Replicator::Outcome Replicator::RunStream() {
         hb->set_head_sequence(head.sequence);
         hb->set_head_hash(head.hash);
         hb->set_sent_at_us(NowUs());
+        if (auto h = signed_head_to_send(next - 1)) {
+          *hb->mutable_signed_head() = std::move(*h);
+        }
         if (!stream->Write(request)) break;
         ++sent;
         if (owed == 0) owed_since = absl::Now();

@@ -29,6 +29,7 @@
 #define REPORTING_SERVICES_COUNTY_REPLICATOR_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -39,6 +40,7 @@
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/security/credentials.h"
+#include "reporting/v1/proof.pb.h"
 #include "storage/event_log.h"
 
 namespace reporting::county {
@@ -55,6 +57,12 @@ struct ReplicatorOptions {
   absl::Duration response_timeout = absl::Seconds(5);
   absl::Duration min_backoff = absl::Milliseconds(100);
   absl::Duration max_backoff = absl::Seconds(5);
+  // Signing (services/proof/): the node's key history, sent in every Hello
+  // (the city pins it), and its newest signed head, sent with the first
+  // batch or heartbeat whose events reach the head's sequence (once per
+  // stream and head). Empty functions: nothing is signed.
+  std::function<v1::KeyHistory()> keys;
+  std::function<v1::SignedHead()> signed_head;
 };
 
 enum class ReplicatorState {

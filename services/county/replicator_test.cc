@@ -591,5 +591,67 @@ TEST_F(ReplicatorTest, CityEndingAnIdleStreamIsNoticedAtOnce) {
   replicator.Stop();
 }
 
+// Signing: the key history goes in every Hello; the newest signed head
+// goes once, with the first message whose events reach its sequence.
+TEST_F(ReplicatorTest, SendsItsKeysInHelloAndEachSignedHeadOnceWithItsEvents) {
+  AppendEvents(1200);  // two batches: 1..1000 and 1001..1200
+  v1::KeyHistory keys;
+  keys.add_keys()->set_signer(kNodeId);
+  absl::Mutex mu;
+  v1::SignedHead head;
+  head.set_node_id(kNodeId);
+  head.set_sequence(1100);
+  head.set_signature("signature at 1100");
+  FakeCity city(AckEverything(HeadAt(0)));
+  ASSERT_TRUE(city.ok());
+  ReplicatorOptions o = Options(city);
+  o.heartbeat_interval = absl::Milliseconds(20);
+  o.keys = [keys] { return keys; };
+  o.signed_head = [&] {
+    absl::MutexLock l(&mu);
+    return head;
+  };
+  Replicator replicator(log_.get(), o);
+  replicator.Start();
+  auto count_signed = [](const std::vector<Received>& received,
+                         const std::string& signature) {
+    int n = 0;
+    for (const Received& r : received) {
+      if ((r.request.has_batch() &&
+           r.request.batch().signed_head().signature() == signature) ||
+          (r.request.has_heartbeat() &&
+           r.request.heartbeat().signed_head().signature() == signature)) {
+        ++n;
+      }
+    }
+    return n;
+  };
+  ASSERT_TRUE(city.WaitUntil(
+      [](const std::vector<Received>& r) { return SentUpTo(r, 1200); },
+      absl::Seconds(10)));
+  {
+    absl::MutexLock l(&mu);
+    head.set_sequence(1200);
+    head.set_signature("signature at 1200");
+  }
+  ASSERT_TRUE(city.WaitUntil(
+      [&](const std::vector<Received>& r) {
+        return count_signed(r, "signature at 1200") > 0;
+      },
+      absl::Seconds(10)));
+  absl::SleepFor(absl::Milliseconds(200));  // several more heartbeats
+  replicator.Stop();
+
+  const std::vector<Received> received = city.received();
+  ASSERT_TRUE(received[0].request.has_hello());
+  EXPECT_EQ(received[0].request.hello().keys().keys_size(), 1);
+  const std::vector<v1::EventBatch> batches = Batches(received);
+  ASSERT_EQ(batches.size(), 2u);
+  EXPECT_FALSE(batches[0].has_signed_head());  // 1100 is not in 1..1000
+  EXPECT_EQ(batches[1].signed_head().sequence(), 1100u);
+  EXPECT_EQ(count_signed(received, "signature at 1100"), 1);
+  EXPECT_EQ(count_signed(received, "signature at 1200"), 1);
+}
+
 }  // namespace
 }  // namespace reporting::county

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/audit/export_format.h"
+#include "services/audit/export_verify.h"
 #include "spdlog/spdlog.h"
 #include "storage/event_log.h"
 #include "storage/status_macros.h"
@@ -17,24 +18,25 @@ namespace {
 constexpr size_t kBatch = 1000;
 
 absl::Status CheckManifest(const std::string& node_id,
-                           const audit::ExportManifest& m) {
+                           const audit::ExportManifest& manifest) {
   const auto bad = [](const std::string& why) {
     return absl::InvalidArgumentError(absl::StrCat("restore: ", why));
   };
-  if (m.node_id != node_id) {
-    return bad(absl::StrCat("the export is of node ", m.node_id,
+  const v1::ExportSeal& m = manifest.seal;
+  if (m.node_id() != node_id) {
+    return bad(absl::StrCat("the export is of node ", m.node_id(),
                             ", not of --node_id=", node_id));
   }
-  if (!m.filters.empty() || !m.contiguous) {
+  if (!m.filters().empty() || !manifest.contiguous) {
     return bad(
         "the export is filtered; export the whole log (no --from, "
         "--to or other filters)");
   }
-  if (m.count == 0 || m.first_sequence != 1) {
+  if (m.count() == 0 || m.first_sequence() != 1) {
     return bad(
         absl::StrCat("the export must hold the log from sequence 1; "
                      "it holds ",
-                     m.count, " events from ", m.first_sequence));
+                     m.count(), " events from ", m.first_sequence()));
   }
   return absl::OkStatus();
 }
@@ -76,12 +78,13 @@ absl::StatusOr<RestoreStats> Restore(const std::string& node_id,
       }));
   RETURN_IF_ERROR(flush());
   const storage::Head head = log->GetHead();
-  if (head.sequence != manifest.last_sequence ||
-      head.hash != manifest.head_hash || stats.events != manifest.count) {
+  const v1::ExportSeal& seal = manifest.seal;
+  if (head.sequence != seal.last_sequence() || head.hash != seal.last_hash() ||
+      stats.events != seal.count()) {
     return absl::DataLossError(absl::StrCat(
         "restore: the file holds ", stats.events, " events up to sequence ",
-        head.sequence, "; its manifest says ", manifest.count, " up to ",
-        manifest.last_sequence, " (or another head hash)"));
+        head.sequence, "; its manifest says ", seal.count(), " up to ",
+        seal.last_sequence(), " (or another last hash)"));
   }
   RETURN_IF_ERROR(log->Verify());
   RETURN_IF_ERROR(log->Close());
@@ -103,6 +106,13 @@ absl::StatusOr<RestoreStats> RestoreFromExport(const std::string& node_id,
       audit::ExportManifest manifest,
       audit::ReadManifestFile(audit::ManifestPathFor(export_path)));
   RETURN_IF_ERROR(CheckManifest(node_id, manifest));
+  // Every check an auditor runs (docs/AUDIT.md), signatures included.
+  if (absl::StatusOr<audit::ExportSummary> checked =
+          audit::VerifyExport(export_path, audit::ManifestPathFor(export_path));
+      !checked.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "restore: the export does not verify: ", checked.status().message()));
+  }
   RETURN_IF_ERROR(RequireEmpty(data_dir));
   std::error_code ec;
   const bool existed = std::filesystem::exists(data_dir, ec);

@@ -8,6 +8,7 @@ list(APPEND REPORTCTL_SOURCES
   audit_export.cc
   audit_figures.cc
   audit_flags.cc
+  audit_keys.cc
   audit_replay.cc
   audit_verify.cc
 )

@@ -17,8 +17,10 @@ constexpr char kUsage[] =
     "           from the read models)\n"
     "  verify   recompute a log's hash chain; or compare a county's log\n"
     "           with the city's copy (--county --city --node)\n"
-    "  export   write a node's history to FILE (JSON Lines) and\n"
-    "           FILE.manifest.json; check it with docs/verify_export.py\n"
+    "  export   write a node's history to FILE (JSON Lines), the city's\n"
+    "           receipts and FILE.manifest.json, signed by the server\n"
+    "  verify-export  check an export's files (as docs/verify_export.py)\n"
+    "  keys     the public keys the server signs with, and the nodes'\n"
     "\n"
     "`reportctl audit SUBCOMMAND --help` lists its flags; docs/AUDIT.md\n"
     "explains them. Needs an auditor certificate (OU=auditor) or --insecure.\n";
@@ -36,6 +38,8 @@ int RunAudit(const Words& words) {
   if (sub == "asof") return RunAuditAsOf(rest);
   if (sub == "verify") return RunAuditVerify(rest);
   if (sub == "export") return RunAuditExport(rest);
+  if (sub == "verify-export") return RunAuditVerifyExport(rest);
+  if (sub == "keys") return RunAuditKeys(rest);
   if (sub == "help" || sub == "--help" || sub == "-h") {
     std::cout << kUsage;
     return 0;
@@ -80,7 +84,8 @@ grpc::Status StreamReplay(
     ProgressBar* progress,
     const std::function<bool(const v1::AuditedEvent&, const v1::ReplayBatch&)>&
         on_event,
-    uint64_t* head_sequence) {
+    uint64_t* head_sequence,
+    const std::function<bool(const v1::ReplayBatch&)>& on_batch) {
   grpc::ClientContext ctx;
   auto reader = stub.Replay(&ctx, request);
   v1::ReplayBatch batch;
@@ -97,6 +102,10 @@ grpc::Status StreamReplay(
       progress->set_total(end >= from ? end - from + 1 : 0);
       progress->Update(
           batch.scanned_to() >= from ? batch.scanned_to() - from + 1 : 0);
+    }
+    if (on_batch && !on_batch(batch)) {
+      stopped = true;
+      break;
     }
     for (const auto& event : batch.events()) {
       if (!on_event(event, batch)) {

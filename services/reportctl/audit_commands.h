@@ -21,6 +21,9 @@ int RunAuditReplay(const Words& words);  // audit_replay.cc
 int RunAuditAsOf(const Words& words);    // audit_asof.cc
 int RunAuditVerify(const Words& words);  // audit_verify.cc
 int RunAuditExport(const Words& words);  // audit_export.cc
+// audit_export.cc: check an export's files with the C++ verifier.
+int RunAuditVerifyExport(const Words& words);
+int RunAuditKeys(const Words& words);  // audit_keys.cc
 
 // Parses a subcommand's words: its flags plus the TLS flags and --help.
 // On --help prints `usage` to stdout and sets *exit_code = 0; on a bad flag
@@ -34,8 +37,9 @@ std::optional<Args> ParseAuditArgs(const Words& words,
 // Prints "reportctl: <message>" and the usage to stderr; returns 2.
 int AuditUsageError(const std::string& message, const char* usage);
 
-// Streams a Replay call, calling on_event for each event in log order until
-// the stream ends or on_event returns false (the call is then cancelled and
+// Streams a Replay call, calling on_batch (when given) for each message
+// before its events, and on_event for each event in log order, until the
+// stream ends or a callback returns false (the call is then cancelled and
 // OK returned). Updates `progress` (may be null) by scanned sequences and
 // sets *head_sequence (may be null) to the head the replay runs to.
 grpc::Status StreamReplay(
@@ -43,7 +47,8 @@ grpc::Status StreamReplay(
     ProgressBar* progress,
     const std::function<bool(const v1::AuditedEvent&, const v1::ReplayBatch&)>&
         on_event,
-    uint64_t* head_sequence = nullptr);
+    uint64_t* head_sequence = nullptr,
+    const std::function<bool(const v1::ReplayBatch&)>& on_batch = nullptr);
 
 }  // namespace reporting::reportctl
 

@@ -73,24 +73,4 @@ absl::StatusOr<v1::ReplayRequest> ReplayRequestFrom(const Args& args) {
   return r;
 }
 
-std::map<std::string, std::string> GivenFilters(const v1::ReplayRequest& r) {
-  std::map<std::string, std::string> out;
-  auto text = [&](const char* name, const std::string& value) {
-    if (!value.empty()) out[name] = value;
-  };
-  auto number = [&](const char* name, int64_t value) {
-    if (value != 0) out[name] = absl::StrCat(value);
-  };
-  number("from_sequence", static_cast<int64_t>(r.from_sequence()));
-  number("to_sequence", static_cast<int64_t>(r.to_sequence()));
-  text("stream_id", r.stream_id());
-  text("unit_id", r.unit_id());
-  text("member_id", r.member_id());
-  text("event_type", r.event_type());
-  number("recorded_from_us", r.recorded_from_us());
-  number("recorded_to_us", r.recorded_to_us());
-  text("actor", r.actor());
-  return out;
-}
-
 }  // namespace reporting::reportctl

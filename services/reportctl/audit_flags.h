@@ -31,9 +31,6 @@ absl::StatusOr<int64_t> ParseTimeFlag(const std::string& flag,
 // ("SurveyRecorded" -> "reporting.v1.SurveyRecorded").
 absl::StatusOr<v1::ReplayRequest> ReplayRequestFrom(const Args& args);
 
-// The filters given, by ReplayRequest field name, for an export manifest.
-std::map<std::string, std::string> GivenFilters(const v1::ReplayRequest& r);
-
 }  // namespace reporting::reportctl
 
 #endif  // REPORTING_SERVICES_REPORTCTL_AUDIT_FLAGS_H_

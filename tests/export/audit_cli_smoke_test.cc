@@ -1,5 +1,5 @@
-// `reportctl audit replay | verify | asof` against a real county-node and
-// city-aggregator: --json output parsed and checked against the recorded
+// `reportctl audit replay | verify | asof | keys` against a real county-node
+// and city-aggregator: --json output parsed and checked against the recorded
 // history (tests/export/fixture.h); tables on a non-terminal; exit codes.
 #include <map>
 #include <string>
@@ -135,6 +135,33 @@ TEST(AuditCliTest, VerifyCountyCityAndAll) {
              "--city", AuditCluster::Get().city_address(), "--node", kNode});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr(absl::StrCat("consistent up to ", kEvents)));
+}
+
+TEST(AuditCliTest, KeysNameTheSignersAndTheNodesSignedHeads) {
+  RunResult r =
+      Audit({"keys", "--target", AuditCluster::Get().city_address(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto rows = JsonRows(r);
+  ASSERT_EQ(rows.size(), 2u) << r.out;
+  EXPECT_EQ(Str(rows[0], "signer"), "city");
+  EXPECT_EQ(Str(rows[0], "role"), "server");
+  EXPECT_EQ(Str(rows[0], "key"), "1");
+  EXPECT_EQ(Str(rows[0], "endorsed_by"), "itself");
+  EXPECT_EQ(Str(rows[0], "public_key").size(), 64u);
+  EXPECT_EQ(Str(rows[1], "signer"), kNode);
+  EXPECT_EQ(Str(rows[1], "role"), "node");
+  // The fixture waited until the city held the head signed at kEvents.
+  EXPECT_EQ(Str(rows[1], "head_sequence"), absl::StrCat(kEvents));
+  const std::string county_key = Str(rows[1], "public_key");
+  // The county shows the same key as its own.
+  r = Audit(
+      {"keys", "--target", AuditCluster::Get().county_address(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  rows = JsonRows(r);
+  ASSERT_EQ(rows.size(), 1u) << r.out;
+  EXPECT_EQ(Str(rows[0], "signer"), kNode);
+  EXPECT_EQ(Str(rows[0], "role"), "server");
+  EXPECT_EQ(Str(rows[0], "public_key"), county_key);
 }
 
 TEST(AuditCliTest, AsOfSequenceAndTime) {

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
+#include "reporting/v1/audit.grpc.pb.h"
 #include "reporting/v1/command.grpc.pb.h"
 
 namespace reporting::export_test {
@@ -67,13 +68,15 @@ AuditCluster::AuditCluster()
   city_->Start();
   county_ = std::make_unique<replication_test::County>(
       bin_, kNode, dir_->Sub(kNode), city_->address(),
-      std::vector<std::string>{"--insecure"});
+      std::vector<std::string>{"--insecure", "--sign_head_every=100ms"});
   county_->Start();
   auto stub = v1::CommandService::NewStub(grpc::CreateChannel(
       county_->address(), grpc::InsecureChannelCredentials()));
   auto seq = replication_test::SendUnit(*stub, kNode, 0);
   Check(seq.ok() && *seq == 1, "RegisterNode");
+  WaitForCity(1);
   for (int i = 1; i <= kUnits; ++i) {
+    if (i == 5 || i == 10) WaitForCity(2 * i - 1);
     seq = replication_test::SendUnit(*stub, kNode, i);
     Check(seq.ok() && *seq == static_cast<uint64_t>(2 * i),
           absl::StrCat("RegisterUnit ", i, ": ", seq.status().ToString()));
@@ -81,6 +84,11 @@ AuditCluster::AuditCluster()
     Check(seq.ok() && *seq == static_cast<uint64_t>(2 * i + 1),
           absl::StrCat("RegisterBranch ", i, ": ", seq.status().ToString()));
   }
+  WaitForCity(kEvents);
+  WaitForSignedHead(kEvents, 1);
+}
+
+void AuditCluster::WaitForCity(uint64_t sequence) {
   auto city_channel =
       grpc::CreateChannel(city_->address(), grpc::InsecureChannelCredentials());
   const auto deadline =
@@ -88,13 +96,49 @@ AuditCluster::AuditCluster()
   while (true) {
     auto status = replication_test::CityStatus(city_channel, kNode);
     if (status.ok() && status->nodes_size() == 1 &&
-        status->nodes(0).last_sequence() == kEvents) {
+        status->nodes(0).last_sequence() >= sequence) {
       break;
     }
     Check(std::chrono::steady_clock::now() < deadline,
-          "the city's copy did not catch up within 30 s");
+          absl::StrCat("the city's copy did not reach ", sequence,
+                       " within 30 s"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+void AuditCluster::WaitForSignedHead(uint64_t sequence, uint32_t key) {
+  auto stub = v1::AuditService::NewStub(grpc::CreateChannel(
+      city_->address(), grpc::InsecureChannelCredentials()));
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (true) {
+    grpc::ClientContext ctx;
+    v1::KeysResponse keys;
+    if (stub->Keys(&ctx, v1::KeysRequest(), &keys).ok()) {
+      bool done = false;
+      for (const v1::NodeKeys& n : keys.nodes()) {
+        done = done || (n.node_id() == kNode &&
+                        n.latest_head().sequence() == sequence &&
+                        n.latest_head().key_number() == key &&
+                        n.keys().keys_size() >= static_cast<int>(key));
+      }
+      if (done) return;
+    }
+    Check(std::chrono::steady_clock::now() < deadline,
+          absl::StrCat("the city holds no head signed at ", sequence,
+                       " with key ", key, " after 30 s"));
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
+}
+
+void AuditCluster::RotateCountyKey() {
+  county_->Stop();
+  const RunResult r =
+      RunCommand({bin_.county, "rotate-key", std::string("--node_id=") + kNode,
+                  "--data_dir=" + dir_->Sub(kNode), "--insecure"});
+  Check(r.exit_code == 0, "county-node rotate-key: " + r.err);
+  county_->Start();
+  WaitForSignedHead(kEvents, 2);
 }
 
 RunResult RunCommand(const std::vector<std::string>& argv) {

@@ -27,7 +27,11 @@ inline constexpr char kNode[] = "371302";
 
 // The recorded history: sequence 1 NodeRegistered (actor "test:driver"),
 // then for unit i = 1..kUnits: UnitRegistered at 2i (actor "test:driver"),
-// BranchRegistered at 2i + 1 (actor "clerk:branch").
+// BranchRegistered at 2i + 1 (actor "clerk:branch"). The city receives it in
+// at least four writes (the fixture waits for the city at sequences 1, 11
+// and 21), so a city export has at least four receipts; the county signs
+// its head every 100 ms, and the fixture waits until the city holds the
+// head signed at kEvents (the anchor of a whole export).
 inline constexpr int kUnits = 15;
 inline constexpr uint64_t kEvents = 1 + 2 * kUnits;
 
@@ -42,11 +46,24 @@ class AuditCluster {
   std::string city_address() const { return city_->address(); }
   // A fresh path in the fixture's temporary directory.
   std::string Path(const std::string& name) const { return dir_->Sub(name); }
+  // The city's and the county's signing key directories.
+  std::string city_keys() const { return dir_->Sub("city/signing"); }
+  std::string county_keys() const { return dir_->Sub(kNode) + "/signing"; }
+
+  // Stops the county, gives it its next signing key (`county-node
+  // rotate-key`), starts it again and waits until the city has pinned the
+  // new key and holds a head the county signed with it.
+  void RotateCountyKey();
 
  private:
   AuditCluster();
   // Kills the children and aborts when !ok.
   void Check(bool ok, const std::string& what);
+  // Waits until the city's copy holds `sequence`.
+  void WaitForCity(uint64_t sequence);
+  // Waits until the city holds a head signed by the county at `sequence`
+  // with its key `key` (audit.proto Keys).
+  void WaitForSignedHead(uint64_t sequence, uint32_t key);
   replication_test::Binaries bin_;
   std::unique_ptr<testutil::TempDir> dir_;
   std::unique_ptr<replication_test::City> city_;

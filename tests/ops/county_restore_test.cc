@@ -86,8 +86,10 @@ TEST(CountyRestoreTest, LostCountyIsRestoredFromTheCityAndResumes) {
   }
   ASSERT_EQ(WaitCopied(city, head).last_sequence(), head);
 
-  // The disk is lost.
+  // The disk is lost; the node's signing keys were kept apart from its log
+  // (docs/OPERATIONS.md "Signing keys").
   county->Kill();
+  std::filesystem::copy(dir.Sub("county") + "/signing", dir.Sub("signing"));
   std::filesystem::remove_all(dir.Sub("county"));
 
   // Export from the city, restore into a new directory.
@@ -112,6 +114,9 @@ TEST(CountyRestoreTest, LostCountyIsRestoredFromTheCityAndResumes) {
                      dir.Sub("restore.log")),
             0)
       << ReadFile(dir.Sub("restore.log"));
+
+  // The kept signing keys put back: the city recognises the node's key.
+  std::filesystem::copy(dir.Sub("signing"), restored + "/signing");
 
   // Resume: the restored node serves, old commands are duplicates, new ones
   // continue the chain, and the city accepts them.
