@@ -27,6 +27,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "reporting/v1/audit.pb.h"
 #include "reporting/v1/envelope.pb.h"
 #include "services/audit/export_format.h"
@@ -60,18 +61,13 @@ void CheckManifest(absl::string_view text) {
       audit::ParseManifest(audit::FormatManifest(*m));
   FUZZ_CHECK(again.ok(), again.status().ToString());
   FUZZ_CHECK(again->format_version == m->format_version &&
-                 again->node_id == m->node_id && again->source == m->source &&
-                 again->filters == m->filters &&
+                 google::protobuf::util::MessageDifferencer::Equals(again->seal,
+                                                                    m->seal) &&
                  again->contiguous == m->contiguous &&
-                 again->first_sequence == m->first_sequence &&
-                 again->last_sequence == m->last_sequence &&
-                 again->count == m->count &&
-                 again->first_prev_hash == m->first_prev_hash &&
-                 again->head_hash == m->head_hash &&
-                 again->log_head_sequence == m->log_head_sequence &&
-                 again->created_at_us == m->created_at_us &&
                  again->events_file == m->events_file &&
-                 again->events_sha256 == m->events_sha256,
+                 again->events_sha256 == m->events_sha256 &&
+                 again->receipts_file == m->receipts_file &&
+                 again->receipts_sha256 == m->receipts_sha256,
              "a manifest changed on a round trip");
 }
 
