@@ -151,8 +151,8 @@ void CheckRestore(const std::string& export_path, const std::string& dir) {
       storage::EventLog::Open(dir, options);
   FUZZ_CHECK(log.ok(), log.status().ToString());
   const storage::Head head = (*log)->GetHead();
-  FUZZ_CHECK(head.sequence == manifest->last_sequence &&
-                 head.hash == manifest->head_hash &&
+  FUZZ_CHECK(head.sequence == manifest->seal.last_sequence() &&
+                 head.hash == manifest->seal.last_hash() &&
                  head.sequence == file.size() &&
                  restored->head_sequence == head.sequence,
              "restored head disagrees with the export");

@@ -267,11 +267,16 @@ void Export(Corpus& corpus, const std::vector<StoredEvent>& events,
             uint64_t count, const std::string& name) {
   testutil::TempDir dir("fuzz-seeds-export");
   const std::string path = dir.Sub("export.jsonl");
-  audit::ExportManifest manifest;
-  manifest.node_id = kFuzzNode;
-  manifest.source = "127.0.0.1:7000";
-  manifest.log_head_sequence = events.size();
-  auto writer = audit::ExportWriter::Create(path, manifest);
+  // The seal's fields as a server fills them, unsigned: the seeds feed the
+  // parsers, which do not check signatures (export_verify.h does).
+  v1::ExportSeal seal;
+  seal.set_signer(kFuzzNode);
+  seal.set_node_id(kFuzzNode);
+  seal.set_count(count);
+  seal.set_first_sequence(count > 0 ? 1 : 0);
+  seal.set_last_sequence(count);
+  seal.set_log_head_sequence(events.size());
+  auto writer = audit::ExportWriter::Create(path);
   FUZZ_CHECK(writer.ok(), writer.status().ToString());
   for (uint64_t s = 1; s <= count; ++s) {
     v1::AuditedEvent e;
@@ -282,7 +287,7 @@ void Export(Corpus& corpus, const std::vector<StoredEvent>& events,
     const absl::Status added = (*writer)->Add(e);
     FUZZ_CHECK(added.ok(), added.ToString());
   }
-  const absl::Status finished = (*writer)->Finish(kNodeNowUs);
+  const absl::Status finished = (*writer)->Finish(seal);
   FUZZ_CHECK(finished.ok(), finished.ToString());
   auto read = [](const std::string& p) {
     std::ifstream in(p, std::ios::binary);
