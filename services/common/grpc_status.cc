@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "absl/strings/str_cat.h"
+
 namespace reporting::services {
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
@@ -10,6 +12,12 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   // (both follow google.rpc.Code), so the cast keeps the retry meaning.
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
                       std::string(status.message()));
+}
+
+std::string GrpcStatusText(const grpc::Status& status) {
+  return absl::StrCat(absl::StatusCodeToString(
+                          static_cast<absl::StatusCode>(status.error_code())),
+                      ": ", status.error_message());
 }
 
 }  // namespace reporting::services

@@ -11,6 +11,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/support/channel_arguments.h"
 #include "reporting/v1/replication.grpc.pb.h"
+#include "services/common/grpc_status.h"
 #include "spdlog/spdlog.h"
 
 namespace reporting::county {
@@ -395,7 +396,7 @@ Replicator::Outcome Replicator::RunStream() {
   if (stopping()) return Outcome::kStop;
   if (problem.empty() && !status.ok() &&
       status.error_code() != grpc::StatusCode::CANCELLED) {
-    problem = absl::StrCat(status.error_code(), ": ", status.error_message());
+    problem = services::GrpcStatusText(status);
   }
   if (!problem.empty()) {
     spdlog::warn("replicator: node {}: stream to {} ended: {}; redialling",

@@ -516,6 +516,8 @@ TEST_F(ReplicatorTest, StopReturnsPromptlyDuringBackoff) {
       },
       absl::Seconds(10)))
       << "the first stream did not fail within 10 s";
+  // The code by name, as the log line prints it (not gRPC's number, 14).
+  EXPECT_EQ(replicator.GetStatus().detail, "UNAVAILABLE: city is busy");
   absl::SleepFor(absl::Milliseconds(200));  // into the 30-60 s sleep
 
   const absl::Time start = absl::Now();

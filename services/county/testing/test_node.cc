@@ -7,6 +7,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
+#include "services/common/grpc_status.h"
 #include "services/common/server.h"
 
 namespace reporting::county::testing {
@@ -123,7 +124,7 @@ void TestNode::Register(const std::string& unit_id, int branches,
 }
 
 std::string Describe(const grpc::Status& status) {
-  return absl::StrCat(status.error_code(), ": ", status.error_message());
+  return services::GrpcStatusText(status);
 }
 
 }  // namespace reporting::county::testing
