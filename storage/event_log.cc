@@ -1,7 +1,10 @@
 // EventLog::Open, and EventLogImpl's lifecycle (construction, close,
 // checkpoint) and version lookups. The append path is event_log_append.cc.
+#include <pthread.h>
+
 #include <algorithm>
 #include <limits>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -9,6 +12,7 @@
 #include "reporting/v1/envelope.pb.h"
 #include "spdlog/spdlog.h"
 #include "storage/chain_check.h"
+#include "storage/disk_space.h"
 #include "storage/event_log_impl.h"
 #include "storage/hash_chain.h"
 #include "storage/keys.h"
@@ -147,7 +151,86 @@ EventLogImpl::EventLogImpl(EventLogOptions options, std::unique_ptr<RocksDb> db,
                         : nullptr),
       written_(head),
       written_published_(head),
-      receipt_head_(std::move(receipt_head)) {}
+      receipt_head_(std::move(receipt_head)) {
+  db_->set_on_failure([this](const absl::Status&) { StartRecovery(); });
+}
+
+void EventLogImpl::StartRecovery() {
+  absl::MutexLock l(&recovery_mu_);
+  if (recovering_ || recovery_stop_) return;
+  // A thread that recovered earlier has ended (it clears recovering_
+  // last, holding nothing else).
+  if (recovery_.joinable()) recovery_.join();
+  recovering_ = true;
+  recovery_ = std::thread([this] { RecoveryLoop(); });
+}
+
+void EventLogImpl::RecoveryLoop() {
+  pthread_setname_np(pthread_self(), "log-recovery");
+  absl::Duration wait = absl::Milliseconds(200);
+  for (;;) {
+    {
+      absl::MutexLock l(&recovery_mu_);
+      auto stop = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(recovery_mu_) {
+        return recovery_stop_;
+      };
+      if (recovery_mu_.AwaitWithTimeout(absl::Condition(&stop), wait)) {
+        recovering_ = false;
+        return;
+      }
+    }
+    // Reopening writes (a MANIFEST, the replayed WAL's tables): only once
+    // the disk is above its reserve again.
+    if (!CheckDiskReserve(db_->dir(), "").ok()) continue;
+    absl::Status s;
+    {
+      absl::WriterMutexLock life(&lifecycle_);
+      if (closed_) break;
+      s = ReopenLocked();
+    }
+    if (s.ok()) break;
+    spdlog::warn("event_log: node={}: reopen after a failed write: {}",
+                 options_.node_id, s.ToString());
+    wait = std::min(wait * 2, absl::Seconds(5));
+  }
+  absl::MutexLock l(&recovery_mu_);
+  recovering_ = false;
+}
+
+absl::Status EventLogImpl::ReopenLocked() {
+  RETURN_IF_ERROR(db_->Reopen());
+  ASSIGN_OR_RETURN(Head head, CheckTail(*db_, db_->dir(), options_));
+  // The receipts as the reopened database holds them (a failed write's
+  // receipt may be gone with it).
+  ASSIGN_OR_RETURN(Receipt receipt_head, OpenReceipts(*db_, options_, head));
+  {
+    absl::MutexLock l(&append_mu_);
+    // Written and durable alike: the reopen flushed what the WAL held.
+    SetWrittenLocked(head);
+    receipt_head_ = std::move(receipt_head);
+    version_cache_.clear();
+  }
+  {
+    absl::MutexLock l(&index_mu_);
+    index_state_ = IndexState::kUnknown;  // read meta "indexed" again
+  }
+  {
+    absl::MutexLock l(&receipt_cache_mu_);
+    receipt_cache_ = Receipt{};
+  }
+  commit_.Restart(head);
+  spdlog::warn(
+      "event_log: node={} dir={}: reopened after a failed write; appends "
+      "resume at sequence {}",
+      options_.node_id, db_->dir(), head.sequence + 1);
+  return absl::OkStatus();
+}
+
+absl::Status EventLogImpl::WriteHealth() {
+  absl::Status s = db_->WriteState();
+  if (db_->failed()) StartRecovery();  // in case no write noticed it yet
+  return s;
+}
 
 EventLogImpl::~EventLogImpl() {
   bool closed;
@@ -197,6 +280,14 @@ absl::StatusOr<DiskUsage> EventLogImpl::GetDiskUsage() const {
 absl::Status EventLogImpl::Close() {
   // Answers every queued AppendAsync first (they hold no lock meanwhile).
   DrainAsync();
+  std::thread recovery;
+  {
+    // No recovery after this; a reopen under way finishes first.
+    absl::MutexLock l(&recovery_mu_);
+    recovery_stop_ = true;
+    recovery = std::move(recovery_);
+  }
+  if (recovery.joinable()) recovery.join();
   // Waits for in-flight appends and reads: they hold lifecycle_ shared.
   absl::WriterMutexLock life(&lifecycle_);
   RETURN_IF_ERROR(CheckOpen("close"));

@@ -330,6 +330,16 @@ class EventLog {
   // What the log's RocksDB occupies (metrics; storage/disk_usage.h).
   virtual absl::StatusOr<DiskUsage> GetDiskUsage() const = 0;
 
+  // Whether appends are accepted now (health, metrics, status): OK;
+  // RESOURCE_EXHAUSTED when the disk is below the reserve
+  // (storage/disk_space.h: the message names the directory, the free and
+  // reserved bytes and what to do); or, after a write or sync failed,
+  // the refusal appends get until the log has reopened itself, which it
+  // does as soon as its disk has room (storage/README.md "Full disks").
+  // Reads the free space at most every 50 ms. The default (logs that wrap
+  // another) is OK.
+  virtual absl::Status WriteHealth() { return absl::OkStatus(); }
+
   // Flushes and closes; later calls fail with FAILED_PRECONDITION.
   virtual absl::Status Close() = 0;
 };

@@ -29,7 +29,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
-#include "spdlog/spdlog.h"
 #include "storage/append_validation.h"
 #include "storage/command_record.h"
 #include "storage/envelope.h"
@@ -364,8 +363,9 @@ void EventLogImpl::SettleGroup(const std::vector<Writer*>& group) {
 
 void EventLogImpl::WriteGroup(const std::vector<Writer*>& group, bool sync) {
   absl::MutexLock l(&append_mu_);
-  // After a failed write or sync, what is durable is unknown: refuse.
-  absl::Status blocked = write_error_.ok() ? commit_.status() : write_error_;
+  // Refuse below the disk's reserve, and after a failed write or sync
+  // until the log has reopened itself (storage/README.md "Full disks").
+  absl::Status blocked = db_->WriteState();
   if (!blocked.ok()) {
     for (Writer* w : group) w->status = blocked;
     return;
@@ -460,13 +460,11 @@ void EventLogImpl::WriteGroup(const std::vector<Writer*>& group, bool sync) {
   absl::Status s = db_->Write(&batch_, sync);
   ++append_writes_;
   if (!s.ok()) {
-    write_error_ = s;
-    spdlog::error(
-        "event_log: node={}: write failed; refusing appends until "
-        "the log is reopened: {}",
-        options_.node_id, s.ToString());
-    // Every member fails: the staged ones were not written, and a
-    // duplicate in this group may name one of them.
+    // RocksDb refuses further writes until the log reopens itself, and
+    // the written versions and head stay as they were (the reopen reads
+    // them back). Every member fails: the staged ones were not written
+    // (or not durably), and a duplicate in this group may name one of
+    // them.
     for (Writer* w : group) {
       if (w->status.ok() || w->refusal_in_group) w->status = s;
     }

@@ -87,6 +87,7 @@ class EventLogImpl : public EventLog {
   absl::Status Verify(const ProgressFn& progress) const override;
   absl::Status Checkpoint(const std::string& dir) const override;
   absl::StatusOr<DiskUsage> GetDiskUsage() const override;
+  absl::Status WriteHealth() override;
   absl::Status Close() override;
 
   // For tests and metrics: WAL syncs run so far.
@@ -264,6 +265,17 @@ class EventLogImpl : public EventLog {
                                           HeldCommand* held)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
 
+  // Recovery from a failed write or sync (storage/README.md "Full
+  // disks"): RocksDb refuses every write once one failed; a recovery
+  // thread waits until the disk has room and reopens the log.
+  // Starts the recovery thread unless it runs or the log is closing.
+  void StartRecovery() ABSL_LOCKS_EXCLUDED(recovery_mu_);
+  // The recovery thread: until the reopen succeeds or Close stops it.
+  void RecoveryLoop() ABSL_LOCKS_EXCLUDED(recovery_mu_, lifecycle_);
+  // Reopens the RocksDB and takes its head as written and durable
+  // (event_log.cc).
+  absl::Status ReopenLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(lifecycle_);
+
   // Constant after construction.
   const EventLogOptions options_;
   const std::unique_ptr<RocksDb> db_;  // closed (not freed) by Close()
@@ -337,8 +349,6 @@ class EventLogImpl : public EventLog {
   // (it is only a cache of the streams' newest index entries).
   absl::flat_hash_map<std::string, uint64_t> version_cache_
       ABSL_GUARDED_BY(append_mu_);
-  // A failed write leaves RocksDB's state unknown: refuse further appends.
-  absl::Status write_error_ ABSL_GUARDED_BY(append_mu_);
   uint64_t append_writes_ ABSL_GUARDED_BY(append_mu_) = 0;
 
   // A copy's last receipt written (durable or not; number 0: none yet).
@@ -354,6 +364,13 @@ class EventLogImpl : public EventLog {
   // log, a restored log, a copy from before lazy indexing): every write
   // indexes. kLazy: events up to indexed_ are indexed.
   enum class IndexState { kUnknown, kEager, kLazy };
+  // The recovery thread (StartRecovery). Taken on its own, or under
+  // lifecycle_ and append_mu_ by the thread whose write failed.
+  absl::Mutex recovery_mu_;
+  std::thread recovery_ ABSL_GUARDED_BY(recovery_mu_);
+  bool recovering_ ABSL_GUARDED_BY(recovery_mu_) = false;
+  bool recovery_stop_ ABSL_GUARDED_BY(recovery_mu_) = false;
+
   mutable absl::Mutex index_mu_ ABSL_ACQUIRED_AFTER(append_mu_);
   mutable IndexState index_state_ ABSL_GUARDED_BY(index_mu_) =
       IndexState::kUnknown;

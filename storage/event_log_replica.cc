@@ -30,7 +30,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "rocksdb/write_batch.h"
-#include "spdlog/spdlog.h"
 #include "storage/append_validation.h"
 #include "storage/envelope_view.h"
 #include "storage/event_log_impl.h"
@@ -126,7 +125,7 @@ absl::StatusOr<Head> EventLogImpl::WriteReplicated(
   absl::ReaderMutexLock life(&lifecycle_);
   RETURN_IF_ERROR(CheckOpen("replicate"));
   absl::MutexLock l(&append_mu_);
-  RETURN_IF_ERROR(write_error_);
+  RETURN_IF_ERROR(db_->WriteState());
   return WriteReplicatedLocked(events, envelopes, received_at_us);
 }
 
@@ -146,7 +145,7 @@ absl::StatusOr<Head> EventLogImpl::AppendRestored(
     absl::ReaderMutexLock life(&lifecycle_);
     RETURN_IF_ERROR(CheckOpen("restore"));
     absl::MutexLock l(&append_mu_);
-    RETURN_IF_ERROR(write_error_);
+    RETURN_IF_ERROR(db_->WriteState());
     ASSIGN_OR_RETURN(written, WriteReplicatedLocked(events, envelopes,
                                                     /*received_at_us=*/-1));
   }
@@ -323,15 +322,9 @@ absl::StatusOr<Head> EventLogImpl::WriteReplicatedLocked(
             keys::HeadValue(next.sequence, next.hash));
   // As in WriteLocked: not synced here; GroupCommit syncs for every write
   // made meanwhile, and the WAL holds batches in sequence order.
-  absl::Status s = db_->Write(&batch, /*sync=*/false);
-  if (!s.ok()) {
-    write_error_ = s;
-    spdlog::error(
-        "event_log: node={}: replica write failed; refusing "
-        "appends until the log is reopened: {}",
-        options_.node_id, s.ToString());
-    return s;
-  }
+  // A failed write makes RocksDb refuse further writes until the log
+  // reopens itself (storage/README.md "Full disks").
+  RETURN_IF_ERROR(db_->Write(&batch, /*sync=*/false));
   SetWrittenLocked(next);
   if (!restore) receipt_head_ = std::move(receipt);
   // A restored log is appended to next: Append reads versions from there.

@@ -72,6 +72,14 @@ void GroupCommit::MarkSynced(const Head& written) {
   MarkDurable(written);
 }
 
+void GroupCommit::Restart(const Head& durable) {
+  absl::MutexLock l(&mu_);
+  error_ = absl::OkStatus();
+  durable_ = durable;
+  WakeWaitersLocked();
+  changed_.SignalAll();
+}
+
 Head GroupCommit::durable() const {
   absl::MutexLock l(&mu_);
   return durable_;

@@ -45,8 +45,8 @@ class GroupCommit {
   GroupCommit& operator=(const GroupCommit&) = delete;
 
   // Returns once the durable head is >= sequence (the sequence must have
-  // been written). A failed sync fails this and every later call: what is
-  // durable is then unknown, and the log must be reopened.
+  // been written). A failed sync fails this and every later call until
+  // Restart: what is durable is then unknown until the log reopens.
   absl::Status AwaitDurable(uint64_t sequence);
 
   Head durable() const;
@@ -60,8 +60,13 @@ class GroupCommit {
   // counted as a sync.
   void MarkSynced(const Head& written);
 
-  // OK until a sync fails; then that sync's error for good.
+  // OK until a sync fails; then that sync's error, until Restart.
   absl::Status status() const;
+
+  // After the log reopened (a failed write or sync): `durable` is what it
+  // holds, all of it durable; clears the error and wakes waiters. No
+  // write or sync may run meanwhile.
+  void Restart(const Head& durable);
 
   // Blocks until the durable head is > after_sequence, the timeout passes,
   // Shutdown(), or WakeWaiters() has moved the wake generation past

@@ -16,6 +16,7 @@
 #include "rocksdb/table.h"
 #include "rocksdb/utilities/checkpoint.h"
 #include "rocksdb/write_batch.h"
+#include "storage/disk_space.h"
 #include "storage/rocks_db.h"
 #include "storage/status_macros.h"
 
@@ -139,9 +140,15 @@ class StoreImpl : public ReadModelStore {
                     rocksdb::Slice(p.value.data(), p.value.size()));
       if (!s.ok()) return ToStatus(s, Context("batch", dir_));
     }
+    // Below the disk's reserve nothing is written (the projection retries
+    // the same rows; storage/README.md "Full disks").
+    RETURN_IF_ERROR(
+        CheckDiskReserve(dir_, "the read models are not updated meanwhile"));
     rocksdb::WriteOptions w;
     w.sync = writes.sync;
-    return ToStatus(db_->Write(w, &batch), Context("write", dir_));
+    absl::Status s = ToStatus(db_->Write(w, &batch), Context("write", dir_));
+    if (!s.ok()) write_failed_ = true;
+    return s;
   }
 
   absl::Status BulkLoad(std::vector<Put>&& puts) override {
@@ -268,7 +275,12 @@ class StoreImpl : public ReadModelStore {
 
   absl::Status Close() override {
     if (db_ == nullptr) return absl::OkStatus();
-    absl::Status st = ToStatus(db_->FlushWAL(true), Context("close", dir_));
+    // After a failed write the WAL writer may be unusable (Debian's
+    // librocksdb asserts on a write to a file whose write failed): close
+    // without syncing; the WAL is replayed at the next open.
+    absl::Status st =
+        write_failed_ ? absl::OkStatus()
+                      : ToStatus(db_->FlushWAL(true), Context("close", dir_));
     for (rocksdb::ColumnFamilyHandle* h : handles_) {
       if (h != nullptr) db_->DestroyColumnFamilyHandle(h);
     }
@@ -311,6 +323,7 @@ class StoreImpl : public ReadModelStore {
   const std::string dir_;
   std::unique_ptr<rocksdb::DB> db_;
   std::array<rocksdb::ColumnFamilyHandle*, kFamilies + 1> handles_;
+  std::atomic<bool> write_failed_{false};
   Reader reader_;
 };
 
@@ -324,11 +337,12 @@ absl::StatusOr<std::unique_ptr<ReadModelStore>> ReadModelStore::Open(
     return absl::InternalError(
         absl::StrCat(Context("open", dir), ": cannot create: ", ec.message()));
   }
-  rocksdb::DBOptions o;
+  // Opening writes (a MANIFEST, OPTIONS): on a full disk say so plainly.
+  RETURN_IF_ERROR(CheckDiskReserve(dir, "the read models cannot be opened"));
+  rocksdb::DBOptions o = BaseDbOptions(dir);
   o.create_if_missing = true;
   o.create_missing_column_families = true;
   o.max_background_jobs = 2;
-  o.keep_log_file_num = 3;
   o.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const char* name : kNames) {

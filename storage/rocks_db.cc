@@ -10,11 +10,16 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "rocksdb/convenience.h"
+#include "rocksdb/env.h"
 #include "rocksdb/filter_policy.h"
+#include "rocksdb/iterator.h"
 #include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
 #include "rocksdb/transaction_log.h"
 #include "rocksdb/utilities/checkpoint.h"
+#include "spdlog/spdlog.h"
+#include "storage/rocks_logger.h"
+#include "storage/status_macros.h"
 
 namespace reporting::storage {
 namespace {
@@ -79,6 +84,11 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf cf) {
   return o;
 }
 
+// SetFileSystemForTesting's environment (null outside tests). Never freed:
+// a database opened with it may outlive any static destructor.
+ABSL_CONST_INIT absl::Mutex test_env_mu(absl::kConstInit);
+rocksdb::Env* test_env ABSL_GUARDED_BY(test_env_mu) = nullptr;
+
 // SetStatisticsForTesting's object (null outside tests).
 ABSL_CONST_INIT absl::Mutex test_statistics_mu(absl::kConstInit);
 std::shared_ptr<rocksdb::Statistics>& TestStatisticsLocked()
@@ -122,6 +132,20 @@ absl::Status ToStatus(const rocksdb::Status& s, absl::string_view context) {
                       absl::StrCat("event_log: ", context, ": ", s.ToString()));
 }
 
+rocksdb::DBOptions BaseDbOptions(const std::string& dir) {
+  rocksdb::DBOptions o;
+  o.info_log = NewRocksLogger(dir);
+  o.allow_fallocate = false;
+  absl::MutexLock l(&test_env_mu);
+  if (test_env != nullptr) o.env = test_env;
+  return o;
+}
+
+void SetFileSystemForTesting(std::shared_ptr<rocksdb::FileSystem> fs) {
+  absl::MutexLock l(&test_env_mu);
+  test_env = fs == nullptr ? nullptr : rocksdb::NewCompositeEnv(fs).release();
+}
+
 void SetStatisticsForTesting(std::shared_ptr<rocksdb::Statistics> statistics) {
   absl::MutexLock l(&test_statistics_mu);
   TestStatisticsLocked() = std::move(statistics);
@@ -140,12 +164,20 @@ absl::StatusOr<std::unique_ptr<RocksDb>> RocksDb::Open(const std::string& dir,
                        ": cannot create directory: ", ec.message()));
     }
   }
-  rocksdb::DBOptions o;
-  o.create_if_missing = create_if_missing;
+  // Opening writes (a new MANIFEST, OPTIONS, the replayed WAL's tables):
+  // on a full disk say so plainly instead of failing half-way.
+  RETURN_IF_ERROR(CheckDiskReserve(dir, "the event log cannot be opened"));
+  std::unique_ptr<RocksDb> db(new RocksDb(dir, create_if_missing));
+  RETURN_IF_ERROR(db->OpenDb(/*read_only=*/false));
+  return db;
+}
+
+absl::Status RocksDb::OpenDb(bool read_only) {
+  rocksdb::DBOptions o = BaseDbOptions(dir_);
+  o.create_if_missing = create_if_missing_;
   o.create_missing_column_families = true;
   o.max_background_jobs = 2;
   o.bytes_per_sync = 1 << 20;
-  o.keep_log_file_num = 5;
   // Start-up time is bounded by the WAL RocksDB must replay: once the live
   // WAL passes 64 MiB the column families holding its oldest data are
   // flushed, so a restart after a crash replays at most about that much.
@@ -164,26 +196,130 @@ absl::StatusOr<std::unique_ptr<RocksDb>> RocksDb::Open(const std::string& dir,
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(o, dir, descriptors, &handles, &raw);
-  if (!s.ok()) return ToStatus(s, absl::StrCat("open ", dir));
-  std::unique_ptr<RocksDb> db(new RocksDb());
-  db->db_.reset(raw);
-  for (int i = 0; i < kCfCount; ++i) db->handles_[i] = handles[i];
-  return db;
+  rocksdb::Status s =
+      read_only
+          ? rocksdb::DB::OpenForReadOnly(o, dir_, descriptors, &handles, &raw)
+          : rocksdb::DB::Open(o, dir_, descriptors, &handles, &raw);
+  if (!s.ok()) {
+    absl::Status st = ToStatus(s, absl::StrCat("open ", dir_));
+    if (absl::IsResourceExhausted(st)) {
+      absl::StatusOr<DiskSpace> space = GetDiskSpace(dir_);
+      return DiskFullError(dir_, space.ok() ? space->free_bytes : 0,
+                           DiskReserveBytes(),
+                           "the event log cannot be opened");
+    }
+    return st;
+  }
+  db_.reset(raw);
+  for (int i = 0; i < kCfCount; ++i) handles_[i] = handles[i];
+  return absl::OkStatus();
 }
 
 RocksDb::~RocksDb() { Close().IgnoreError(); }
 
-absl::Status RocksDb::Write(rocksdb::WriteBatch* batch, bool sync) {
-  rocksdb::WriteOptions w;
-  w.sync = sync;
-  return ToStatus(db_->Write(w, batch), "write");
+absl::Status RocksDb::Refusal(const absl::Status& error) {
+  // Below the reserve: the disk-full refusal, with the figures.
+  RETURN_IF_ERROR(disk_.CheckNow());
+  if (absl::IsResourceExhausted(error)) {  // the write ran out of space
+    absl::StatusOr<DiskSpace> space = GetDiskSpace(dir_);
+    return DiskFullError(dir_, space.ok() ? space->free_bytes : 0,
+                         DiskReserveBytes(),
+                         "a write failed for lack of space, and new events "
+                         "are refused until the log has reopened itself");
+  }
+  return absl::UnavailableError(absl::StrCat(
+      "event_log: ", dir_, ": a write failed (", error.message(),
+      "); new events are refused until the log has reopened itself, which "
+      "it does as soon as its disk has room. Retry in a few seconds."));
 }
 
-absl::Status RocksDb::SyncWal() { return ToStatus(db_->SyncWAL(), "sync wal"); }
+absl::Status RocksDb::Fail(const absl::Status& error) {
+  bool first;
+  {
+    absl::MutexLock l(&mu_);
+    first = failure_.ok();
+    if (first) failure_ = error;
+  }
+  if (first) {
+    spdlog::error(
+        "event_log: {}: {}; new events are refused until the log reopens "
+        "itself (when its disk has room)",
+        dir_, error.ToString());
+    if (on_failure_) on_failure_(error);
+  }
+  return Refusal(error);
+}
+
+absl::Status RocksDb::WriteState() {
+  absl::Status failure;
+  {
+    absl::MutexLock l(&mu_);
+    failure = failure_;
+  }
+  if (!failure.ok()) return Refusal(failure);
+  return disk_.Check();
+}
+
+bool RocksDb::failed() const {
+  absl::MutexLock l(&mu_);
+  return !failure_.ok();
+}
+
+absl::Status RocksDb::Write(rocksdb::WriteBatch* batch, bool sync) {
+  RETURN_IF_ERROR(WriteState());
+  rocksdb::WriteOptions w;
+  w.sync = sync;
+  absl::Status s = ToStatus(db_->Write(w, batch), "write");
+  if (!s.ok()) return Fail(s);
+  return s;
+}
+
+absl::Status RocksDb::SyncWal() {
+  {
+    absl::MutexLock l(&mu_);
+    if (!failure_.ok()) return Refusal(failure_);
+  }
+  absl::Status s = ToStatus(db_->SyncWAL(), "sync wal");
+  if (!s.ok()) return Fail(s);
+  return s;
+}
+
+absl::Status RocksDb::Reopen() {
+  absl::Status was;
+  {
+    absl::MutexLock l(&mu_);
+    was = failure_;
+  }
+  RETURN_IF_ERROR(CloseDb(/*clean=*/was.ok()));
+  absl::Status s = OpenDb(/*read_only=*/false);
+  if (s.ok()) {
+    // What the WAL replay brought back (writes whose sync failed, or that
+    // were never synced) is durable once flushed.
+    std::vector<rocksdb::ColumnFamilyHandle*> cfs(handles_.begin(),
+                                                  handles_.end());
+    s = ToStatus(db_->Flush(rocksdb::FlushOptions(), cfs), "flush at reopen");
+    if (s.ok()) {
+      absl::MutexLock l(&mu_);
+      failure_ = absl::OkStatus();
+      return s;
+    }
+    CloseDb(/*clean=*/false).IgnoreError();
+  }
+  // Still failed; serve reads from a read-only open meanwhile.
+  if (!OpenDb(/*read_only=*/true).ok()) db_.reset();
+  absl::MutexLock l(&mu_);
+  if (failure_.ok()) failure_ = s;
+  return s;
+}
+
+// Only after a failed reopen that could not open the DB read-only either.
+constexpr char kNotOpen[] =
+    "the database could not be reopened after a failed write; it is "
+    "retried as soon as the disk has room";
 
 absl::StatusOr<bool> RocksDb::Get(Cf cf, absl::string_view key,
                                   std::string* value) const {
+  if (db_ == nullptr) return ToStatus(rocksdb::Status::Busy(kNotOpen), "get");
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handle(cf),
                                rocksdb::Slice(key.data(), key.size()), value);
   if (s.IsNotFound()) return false;
@@ -195,11 +331,18 @@ absl::StatusOr<bool> RocksDb::Get(Cf cf, absl::string_view key,
 
 std::unique_ptr<rocksdb::Iterator> RocksDb::NewIterator(
     Cf cf, const rocksdb::ReadOptions& options) const {
+  if (db_ == nullptr) {
+    return std::unique_ptr<rocksdb::Iterator>(
+        rocksdb::NewErrorIterator(rocksdb::Status::Busy(kNotOpen)));
+  }
   return std::unique_ptr<rocksdb::Iterator>(
       db_->NewIterator(options, handle(cf)));
 }
 
 absl::Status RocksDb::Checkpoint(const std::string& dir) const {
+  if (db_ == nullptr) {
+    return ToStatus(rocksdb::Status::Busy(kNotOpen), "checkpoint");
+  }
   rocksdb::Checkpoint* raw = nullptr;
   rocksdb::Status s = rocksdb::Checkpoint::Create(db_.get(), &raw);
   if (!s.ok()) return ToStatus(s, "checkpoint");
@@ -232,20 +375,30 @@ absl::StatusOr<DiskUsage> DiskUsageOf(rocksdb::DB* db,
 }
 
 absl::StatusOr<DiskUsage> RocksDb::GetDiskUsage() const {
+  if (db_ == nullptr) {
+    return ToStatus(rocksdb::Status::Busy(kNotOpen), "disk usage");
+  }
   return DiskUsageOf(db_.get(), "event_log");
 }
 
-absl::Status RocksDb::Close() {
+absl::Status RocksDb::Close() { return CloseDb(/*clean=*/!failed()); }
+
+absl::Status RocksDb::CloseDb(bool clean) {
   if (db_ == nullptr) return absl::OkStatus();
-  absl::Status st = ToStatus(db_->SyncWAL(), "sync wal at close");
-  // Flush the memtables so that the next Open has no WAL to replay: a
-  // cleanly closed log reopens in milliseconds whatever its size.
-  if (st.ok()) {
-    std::vector<rocksdb::ColumnFamilyHandle*> cfs;
-    for (rocksdb::ColumnFamilyHandle* h : handles_) {
-      if (h != nullptr) cfs.push_back(h);
+  absl::Status st;
+  // A failed DB is not synced or flushed: its WAL writer may be unusable
+  // (see failed()). What it wrote is in the WAL, replayed at the next open.
+  if (clean) {
+    st = ToStatus(db_->SyncWAL(), "sync wal at close");
+    // Flush the memtables so that the next Open has no WAL to replay: a
+    // cleanly closed log reopens in milliseconds whatever its size.
+    if (st.ok()) {
+      std::vector<rocksdb::ColumnFamilyHandle*> cfs;
+      for (rocksdb::ColumnFamilyHandle* h : handles_) {
+        if (h != nullptr) cfs.push_back(h);
+      }
+      st = ToStatus(db_->Flush(rocksdb::FlushOptions(), cfs), "flush at close");
     }
-    st = ToStatus(db_->Flush(rocksdb::FlushOptions(), cfs), "flush at close");
   }
   for (rocksdb::ColumnFamilyHandle*& h : handles_) {
     if (h != nullptr) {
@@ -255,7 +408,7 @@ absl::Status RocksDb::Close() {
     }
   }
   rocksdb::Status s = db_->Close();
-  if (st.ok()) st = ToStatus(s, "close");
+  if (st.ok() && clean) st = ToStatus(s, "close");
   db_.reset();
   return st;
 }

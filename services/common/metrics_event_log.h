@@ -94,6 +94,7 @@ class TimedEventLog : public storage::EventLog {
   absl::StatusOr<storage::DiskUsage> GetDiskUsage() const override {
     return log_->GetDiskUsage();
   }
+  absl::Status WriteHealth() override { return log_->WriteHealth(); }
   absl::Status Close() override { return log_->Close(); }
 
  private:

@@ -1,8 +1,13 @@
-// crash_appender <dir> <seed>: appends to the event log in <dir> from
-// several threads until killed. Each append carries 1 to kMaxEvents events
-// over several streams, half of them with expected versions (of streams
-// only its thread writes, so they must never be refused). It reports to
-// file descriptor 3 (a pipe to crash_test; stdout stays free for logs):
+// crash_appender <dir> <seed> [--power_cut_journal=FILE] [--no_sync]:
+// appends to the event log in <dir> from several threads until killed.
+// Each append carries 1 to kMaxEvents events over several streams, half of
+// them with expected versions (of streams only its thread writes, so they
+// must never be refused). Half the threads call Append, half AppendAsync
+// (the county's command path), so both ways to durability are killed.
+// --power_cut_journal journals what is durable for a power cut
+// (storage/testing/power_cut.h); --no_sync opens the log with sync off
+// (the power cut test's self-check). It reports to file descriptor 3 (a
+// pipe to crash_test; stdout stays free for logs):
 //
 //   line := "send " command_id "\n"                  before Append
 //         | "ack " sequence " " hex(hash) "\n"        one per event, then
@@ -30,12 +35,15 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "proto/event_types.h"
 #include "reporting/v1/events.pb.h"
 #include "spdlog/spdlog.h"
 #include "storage/event_log.h"
 #include "storage/hash_chain.h"
+#include "storage/testing/power_cut.h"
 #include "tests/crash/crash_command.h"
 
 namespace reporting::storage {
@@ -63,6 +71,20 @@ void Report(const std::string& lines) {
 [[noreturn]] void Die(const absl::Status& status) {
   std::fprintf(stderr, "crash_appender: %s\n", status.ToString().c_str());
   std::_Exit(2);
+}
+
+// Append, or AppendAsync and wait for its answer.
+absl::StatusOr<AppendResult> AppendWaiting(EventLog* log,
+                                           const AppendRequest& r, bool async) {
+  if (!async) return log->Append(r);
+  absl::Notification answered;
+  absl::StatusOr<AppendResult> outcome;
+  log->AppendAsync(r, [&](absl::StatusOr<AppendResult> o) {
+    outcome = std::move(o);
+    answered.Notify();
+  });
+  answered.WaitForNotification();
+  return outcome;
 }
 
 void AppendLoop(EventLog* log, uint64_t seed, int thread) {
@@ -118,7 +140,8 @@ void AppendLoop(EventLog* log, uint64_t seed, int thread) {
     // are a read set). They must hold: a refusal fails the test.
     if (rng() % 2 == 0) r.expected_versions = own;
     Report(absl::StrCat("send ", r.command_id, "\n"));
-    absl::StatusOr<AppendResult> result = log->Append(r);
+    absl::StatusOr<AppendResult> result =
+        AppendWaiting(log, r, /*async=*/thread % 2 == 1);
     if (!result.ok()) Die(result.status());
     if (result->duplicate) Die(absl::InternalError("fresh command duplicate"));
     for (const auto& [stream, version] : own_after) {
@@ -145,13 +168,28 @@ void AppendLoop(EventLog* log, uint64_t seed, int thread) {
 }  // namespace reporting::storage
 
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::fprintf(stderr, "usage: crash_appender <dir> <seed>\n");
+  if (argc < 3) {
+    std::fprintf(stderr,
+                 "usage: crash_appender <dir> <seed> "
+                 "[--power_cut_journal=FILE] [--no_sync]\n");
     return 1;
   }
   spdlog::set_level(spdlog::level::warn);  // 60 restarts: keep logs short
   reporting::storage::EventLogOptions options;
   options.node_id = "371302";
+  for (int i = 3; i < argc; ++i) {
+    absl::string_view arg = argv[i];
+    if (absl::ConsumePrefix(&arg, "--power_cut_journal=")) {
+      absl::Status s =
+          reporting::storage::testing::StartPowerCutJournal(std::string(arg));
+      if (!s.ok()) reporting::storage::Die(s);
+    } else if (arg == "--no_sync") {
+      options.sync = false;
+    } else {
+      std::fprintf(stderr, "crash_appender: unknown argument %s\n", argv[i]);
+      return 1;
+    }
+  }
   auto log = reporting::storage::EventLog::Open(argv[1], options);
   if (!log.ok()) {
     std::fprintf(stderr, "crash_appender: %s\n",

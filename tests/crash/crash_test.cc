@@ -19,6 +19,17 @@
 // the head stays where it is; a refusal in flight at a kill is recorded
 // or absent, never accepted. Prints "refusals: N answered, M resends
 // after kills, 0 turned into acceptances; ...".
+//
+// crash_test <crash_appender binary> --power_cut: the same, but each kill
+// is a power cut (storage/testing/power_cut.h): after the SIGKILL, every
+// file the appender wrote loses what was never made durable (unsynced
+// bytes, entries whose directory was never fsynced, renames not made
+// durable), as a machine losing power would; half the cuts drop all of
+// it, half a random part. kCuts rounds; prints "N power cuts, 0
+// acknowledged events lost". With --no_sync as well it is the harness's
+// self-check: the log runs with sync off, so the cuts must lose
+// acknowledged events; it succeeds when they do ("... lost (sync off: the
+// harness finds the loss)") and fails when none is found.
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -42,6 +53,7 @@
 #include "spdlog/spdlog.h"
 #include "storage/event_log.h"
 #include "storage/hash_chain.h"
+#include "storage/testing/power_cut.h"
 #include "tests/crash/command_check.h"
 #include "tests/crash/crash_command.h"
 #include "tests/testutil/temp_dir.h"
@@ -50,6 +62,15 @@ namespace reporting::storage {
 namespace {
 
 constexpr int kKills = 60;
+constexpr int kCuts = 50;
+
+// How a round ends (see the top of the file).
+struct Mode {
+  bool power_cut = false;
+  bool no_sync = false;  // power cuts only: the self-check
+  int rounds = kKills;
+  std::string journal;  // power cuts: the appender's journal
+};
 
 // What the appenders reported (crash_appender.cc), over all rounds.
 struct Reports {
@@ -99,7 +120,8 @@ bool AddLine(absl::string_view line, int round, Reports* r) {
 // line it wrote to *reports. False on a bad line or a child that died by
 // itself.
 bool RunAndKill(const std::string& binary, const std::string& dir, int round,
-                std::mt19937_64& rng, Reports* reports) {
+                const Mode& mode, std::mt19937_64& rng, Reports* reports,
+                testing::PowerCutStats* cut) {
   int fds[2];
   if (pipe(fds) != 0) return false;
   const pid_t pid = fork();
@@ -112,8 +134,13 @@ bool RunAndKill(const std::string& binary, const std::string& dir, int round,
       close(fds[1]);
     }
     const std::string seed = std::to_string(round);
-    execl(binary.c_str(), binary.c_str(), dir.c_str(), seed.c_str(),
-          static_cast<char*>(nullptr));
+    std::vector<std::string> args = {binary, dir, seed};
+    if (mode.power_cut) args.push_back("--power_cut_journal=" + mode.journal);
+    if (mode.no_sync) args.push_back("--no_sync");
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(binary.c_str(), argv.data());
     _exit(127);
   }
   close(fds[1]);
@@ -142,6 +169,22 @@ bool RunAndKill(const std::string& binary, const std::string& dir, int round,
     std::fprintf(stderr, "round %d: crash_appender exited by itself (%d)\n",
                  round, status);
     return false;
+  }
+  if (mode.power_cut) {
+    const testing::PowerCutMode how = mode.no_sync || rng() % 2 == 0
+                                          ? testing::PowerCutMode::kDropUnsynced
+                                          : testing::PowerCutMode::kRandom;
+    absl::StatusOr<testing::PowerCutStats> stats =
+        testing::ApplyPowerCut(mode.journal, how, rng);
+    if (!stats.ok()) {
+      std::fprintf(stderr, "round %d: %s\n", round,
+                   stats.status().ToString().c_str());
+      return false;
+    }
+    cut->files_cut += stats->files_cut;
+    cut->bytes_dropped += stats->bytes_dropped;
+    cut->files_removed += stats->files_removed;
+    cut->renames_undone += stats->renames_undone;
   }
   // A trailing line without '\n' was cut by the kill: not counted.
   const size_t end = out.rfind('\n');
@@ -270,8 +313,8 @@ bool CheckRefusals(EventLog& log, const Reports& r, int round,
 // every command is all or none (adds to *totals).
 // *checked_head: the head of the previous check, set to this one's.
 bool Check(const std::string& dir, const Reports& reports, int round,
-           uint64_t* lost, uint64_t* checked_head, CommandCheckTotals* totals,
-           RefusalTotals* refusals) {
+           bool last_round, uint64_t* lost, uint64_t* checked_head,
+           CommandCheckTotals* totals, RefusalTotals* refusals) {
   const std::map<uint64_t, std::string>& acked = reports.acked;
   EventLogOptions options;
   options.node_id = "371302";
@@ -302,7 +345,7 @@ bool Check(const std::string& dir, const Reports& reports, int round,
   if (!CheckStreamVersions(**log, round, &commands)) return false;
   // The command index of commands below the previous head was looked up
   // after an earlier kill; the last round looks up every command again.
-  const uint64_t index_from = round == kKills ? 1 : *checked_head + 1;
+  const uint64_t index_from = last_round ? 1 : *checked_head + 1;
   const CommandCheckTotals t =
       commands.Finish(**log, reports.done, InFlight(reports), index_from);
   *checked_head = head.sequence;
@@ -313,18 +356,35 @@ bool Check(const std::string& dir, const Reports& reports, int round,
   totals->partial += t.partial;
   totals->inflight_whole += t.inflight_whole;
   totals->inflight_absent += t.inflight_absent;
-  if (!CheckRefusals(**log, reports, round, refusals)) return false;
+  if (refusals != nullptr && !CheckRefusals(**log, reports, round, refusals)) {
+    return false;
+  }
   return (*log)->Close().ok();
 }
 
 int Main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::warn);
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: crash_test <crash_appender binary>\n");
+  Mode mode;
+  for (int i = 2; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--power_cut") {
+      mode.power_cut = true;
+      mode.rounds = kCuts;
+    } else if (arg == "--no_sync") {
+      mode.no_sync = true;
+    } else {
+      argc = 0;  // usage
+    }
+  }
+  if (argc < 2 || (mode.no_sync && !mode.power_cut)) {
+    std::fprintf(stderr,
+                 "usage: crash_test <crash_appender binary> "
+                 "[--power_cut [--no_sync]]\n");
     return 1;
   }
   testutil::TempDir tmp("crash-test");
   const std::string dir = tmp.Sub("log");
+  mode.journal = tmp.Sub("power-cut-journal");
   std::mt19937_64 rng(std::random_device{}());
   Reports reports;
   const std::map<uint64_t, std::string>& acked = reports.acked;
@@ -332,18 +392,36 @@ int Main(int argc, char** argv) {
   uint64_t checked_head = 0;
   CommandCheckTotals totals;
   RefusalTotals refusals;
+  testing::PowerCutStats cut;
   int kills = 0;
-  for (int round = 1; round <= kKills; ++round) {
-    if (!RunAndKill(argv[1], dir, round, rng, &reports)) return 1;
+  for (int round = 1; round <= mode.rounds; ++round) {
+    if (!RunAndKill(argv[1], dir, round, mode, rng, &reports, &cut)) return 1;
     ++kills;
-    if (!Check(dir, reports, round, &lost, &checked_head, &totals, &refusals)) {
+    // Refusals are checked only with sync on: with it off, losing a
+    // recorded refusal is the loss the self-check must find.
+    if (!Check(dir, reports, round, round == mode.rounds, &lost, &checked_head,
+               &totals, mode.no_sync ? nullptr : &refusals)) {
       return 1;
     }
-    // Each was printed; stop here.
-    if (totals.partial > 0 || refusals.broken > 0) break;
+    // Each was printed. The self-check stops at its first loss: later
+    // rounds would reuse the lost sequences.
+    if (totals.partial > 0 || refusals.broken > 0 || lost > 0) break;
   }
-  std::printf("%d kills, %llu acknowledged events lost (%zu acknowledged)\n",
-              kills, static_cast<unsigned long long>(lost), acked.size());
+  if (mode.power_cut) {
+    std::printf(
+        "%d power cuts, %llu acknowledged events lost (%zu acknowledged%s)\n"
+        "cut: %llu files truncated (%llu bytes dropped), %llu files removed, "
+        "%llu renames undone\n",
+        kills, static_cast<unsigned long long>(lost), acked.size(),
+        mode.no_sync ? "; sync off: the harness must find a loss" : "",
+        static_cast<unsigned long long>(cut.files_cut),
+        static_cast<unsigned long long>(cut.bytes_dropped),
+        static_cast<unsigned long long>(cut.files_removed),
+        static_cast<unsigned long long>(cut.renames_undone));
+  } else {
+    std::printf("%d kills, %llu acknowledged events lost (%zu acknowledged)\n",
+                kills, static_cast<unsigned long long>(lost), acked.size());
+  }
   std::printf(
       "all-or-none: %llu commands checked (%llu with several events), %llu "
       "partial; unacknowledged at a kill: %llu wholly present, %llu wholly "
@@ -353,6 +431,14 @@ int Main(int argc, char** argv) {
       static_cast<unsigned long long>(totals.partial),
       static_cast<unsigned long long>(totals.inflight_whole),
       static_cast<unsigned long long>(totals.inflight_absent));
+  if (mode.no_sync) {
+    if (lost > 0) return 0;
+    std::fprintf(stderr,
+                 "self-check: %d power cuts with sync off lost nothing "
+                 "acknowledged: the harness does not bite\n",
+                 kills);
+    return 1;
+  }
   std::printf(
       "refusals: %zu answered, %llu resends after kills, %llu turned into "
       "anything else; in flight at a kill: %llu recorded, %llu absent\n",
@@ -373,6 +459,11 @@ int Main(int argc, char** argv) {
                  "events in %d rounds\n",
                  acked.size(),
                  static_cast<unsigned long long>(totals.multi_event), kills);
+    return 1;
+  }
+  // Power cuts that cut nothing tested nothing.
+  if (mode.power_cut && cut.bytes_dropped + cut.files_removed == 0) {
+    std::fprintf(stderr, "%d power cuts dropped no byte and no file\n", kills);
     return 1;
   }
   return lost == 0 ? 0 : 1;
