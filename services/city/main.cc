@@ -20,6 +20,7 @@
 #include "services/city/query_service.h"
 #include "services/city/replication_service.h"
 #include "services/common/admin_service.h"
+#include "services/common/disk_health.h"
 #include "services/common/node.h"
 #include "services/dashboard/flags.h"
 #include "services/dashboard/server.h"
@@ -76,6 +77,7 @@ int main(int argc, char** argv) {
   // models from the node copies (aggregator stopped), with progress.
   const bool rebuild =
       !(*node)->args().empty() && (*node)->args()[0] == "rebuild";
+  services::ApplyDiskReserveFlag();  // before any database is opened
   const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
   if (data_dir.empty()) {
     return Node::Fail(absl::InvalidArgumentError("--data_dir is required"));
@@ -119,9 +121,22 @@ int main(int argc, char** argv) {
   }
   city::NodeKeys node_keys(data_dir);
   audit::CityExportSigner export_signer(keys->get(), &copies, &node_keys);
+  // A full disk: pushes refused (ReplicationService NOT_SERVING; counties
+  // keep their events and retry), queries go on.
+  services::DiskHealth disk({data_dir, {"reporting.v1.ReplicationService"}},
+                            [&copies] {
+                              std::vector<storage::EventLog*> logs;
+                              for (const std::string& id : copies.Nodes()) {
+                                if (auto log = copies.Get(id); log.ok()) {
+                                  logs.push_back(*log);
+                                }
+                              }
+                              return logs;
+                            });
   city::ReplicationServiceOptions options;
   options.identity_from_certificate = !(*node)->insecure();
   options.node_keys = &node_keys;
+  options.write_health = [&disk] { return disk.Current().writes; };
   // A durable batch wakes the projection at once (issue 5: visible in
   // queries within 100 ms), instead of at the runner's idle wake.
   options.on_durable = [r = runner->get()](const std::string&, uint64_t) {
@@ -135,6 +150,7 @@ int main(int argc, char** argv) {
   });
   (*node)->metrics().AddGauges(
       city::CityGauges(&copies, &replication, runner->get()));
+  (*node)->metrics().AddGauges(disk.Gauges());
 
   // Auditors replay, verify and ask state-as-of of every copy; operators
   // take online backups (who may call what: services/common/roles.h).
@@ -181,8 +197,10 @@ int main(int argc, char** argv) {
     dashboard_server = std::move(*started);
   }
 
+  disk.Start((*node)->server());
   (*node)->WaitAndStop();
   if (dashboard_server) dashboard_server->Stop();
+  disk.Stop();
   (*runner)->Stop();
   if (absl::Status s = copies.Close(); !s.ok()) {
     spdlog::error("closing the node copies: {}", s.ToString());

@@ -536,6 +536,11 @@ grpc::Status ReplicationServiceImpl::GetStatus(
     if (!log.ok()) return services::ToGrpcStatus(log.status());
     *response->add_nodes() = StatusOf(node, (*log)->GetHead());
   }
+  if (options_.write_health) {
+    const absl::Status writable = options_.write_health();
+    response->set_disk_full(absl::IsResourceExhausted(writable));
+    response->set_write_refusal(std::string(writable.message()));
+  }
   return grpc::Status::OK;
 }
 

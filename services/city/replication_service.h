@@ -78,6 +78,10 @@ struct ReplicationServiceOptions {
   // the service. Null: keys and signed heads are ignored (tests of other
   // parts of the protocol).
   NodeKeys* node_keys = nullptr;
+  // Whether the city takes pushed events now (services/common/
+  // disk_health.h), for GetStatus: OK, or the refusal (RESOURCE_EXHAUSTED
+  // for a full disk). May be empty (always OK).
+  std::function<absl::Status()> write_health;
 };
 
 class ReplicationServiceImpl final : public v1::ReplicationService::Service {

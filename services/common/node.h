@@ -98,6 +98,8 @@ class Node {
   // and to whom (the role table's rows for `serving.services`).
   absl::Status Serve(ServerOptions options, const Serving& serving);
   int port() const { return port_; }
+  // The gRPC server once Serve returned OK (its health service), else null.
+  grpc::Server* server() const { return server_.get(); }
 
   // Waits for SIGTERM or SIGINT, then stops the server: in-flight calls get
   // --shutdown_grace_ms to finish.

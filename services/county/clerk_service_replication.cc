@@ -1,5 +1,6 @@
 // ClerkService: GetReplicationStatus, the node's side of `reportctl
-// status`: its log's head and what the replicator last heard from the city.
+// status`: its log's head, whether it takes new commands (a full disk), and
+// what the replicator last heard from the city.
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
@@ -30,6 +31,9 @@ grpc::Status ClerkServiceImpl::GetReplicationStatus(
   response->set_head_sequence(head);
   response->set_head_recorded_at_us(RecordedAt(*env_.log, head));
   response->set_as_of_us(now);
+  const absl::Status writable = env_.log->WriteHealth();
+  response->set_disk_full(absl::IsResourceExhausted(writable));
+  response->set_write_refusal(std::string(writable.message()));
   if (!replication_probe_) return grpc::Status::OK;
   const ReplicationProbeResult probe = replication_probe_();
   response->set_configured(true);

@@ -12,6 +12,7 @@
 #include "services/audit/county_log_source.h"
 #include "services/audit/export_signer.h"
 #include "services/common/admin_service.h"
+#include "services/common/disk_health.h"
 #include "services/common/metrics_event_log.h"
 #include "services/common/node.h"
 #include "services/county/backup.h"
@@ -53,6 +54,7 @@ int main(int argc, char** argv) {
       argc, argv);
   if (!node.ok()) return services::kStartFailed;
 
+  services::ApplyDiskReserveFlag();  // before any database is opened
   const std::string node_id = absl::GetFlag(FLAGS_node_id);
   const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
   if (absl::Status s = county::ValidateNodeId(node_id); !s.ok()) {
@@ -106,6 +108,11 @@ int main(int argc, char** argv) {
   services::Metrics& metrics = (*node)->metrics();
   services::TimedEventLog timed_log(log->get(), metrics.registry());
   metrics.AddGauges(services::LogGauges(log->get()));
+  // A full disk: commands refused (CommandService NOT_SERVING), reads go on.
+  services::DiskHealth disk(
+      {data_dir, {"reporting.v1.CommandService"}},
+      [l = log->get()] { return std::vector<storage::EventLog*>{l}; });
+  metrics.AddGauges(disk.Gauges());
 
   county::NodeEnv env;
   env.node_id = node_id;
@@ -165,7 +172,9 @@ int main(int argc, char** argv) {
 
   head_signer.Start();
   if (replicator != nullptr) replicator->Start();
+  disk.Start((*node)->server());
   (*node)->WaitAndStop();
+  disk.Stop();
   if (replicator != nullptr) replicator->Stop();
   head_signer.Stop();
   const uint64_t last = (*log)->GetHead().sequence;

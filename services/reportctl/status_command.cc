@@ -24,7 +24,8 @@ namespace {
 constexpr char kUsage[] =
     "usage: reportctl status --county HOST:PORT [--json | --csv]\n"
     "         (--insecure | --tls_cert F --tls_key F --tls_ca F)\n"
-    "The county node's log head and how far the city's copy is behind.\n";
+    "The county node's log head, how far the city's copy is behind, and\n"
+    "whether it takes new commands (disk: ok, or disk_full).\n";
 
 std::string Time(int64_t us) {
   if (us == 0) return "";
@@ -56,19 +57,29 @@ int RunStatus(const Words& words) {
   if (!s.ok()) return CallFailed("status", s);
 
   Table table;
-  table.columns = {"node",       "head_sequence", "head_recorded_at",
-                   "city",       "state",         "acked_sequence",
-                   "lag_events", "lag_seconds",   "detail"};
-  table.numeric = {false, true, false, false, false, true, true, true, false};
+  table.columns = {
+      "node",           "head_sequence", "head_recorded_at", "city",   "state",
+      "acked_sequence", "lag_events",    "lag_seconds",      "detail", "disk"};
+  table.numeric = {false, true, false, false, false,
+                   true,  true, true,  false, false};
   const bool on = view.configured();
-  table.rows.push_back(
-      {view.node_id(), std::to_string(view.head_sequence()),
-       Time(view.head_recorded_at_us()), on ? view.city() : "",
-       on ? view.state() : "NOT_CONFIGURED",
-       on ? std::to_string(view.acked_sequence()) : "",
-       on ? std::to_string(view.lag_events()) : "",
-       on ? absl::StrFormat("%.1f", view.lag_seconds()) : "",
-       on ? view.detail() : "no --city: this node does not replicate"});
+  // "disk_full" while new commands are refused for lack of space (the
+  // refusal in detail), "writes_refused" for another failed write.
+  std::string disk = "ok";
+  std::string detail = on ? view.detail()
+                          : "no --city: this node does not "
+                            "replicate";
+  if (!view.write_refusal().empty()) {
+    disk = view.disk_full() ? "disk_full" : "writes_refused";
+    detail = view.write_refusal() + (detail.empty() ? "" : "; " + detail);
+  }
+  table.rows.push_back({view.node_id(), std::to_string(view.head_sequence()),
+                        Time(view.head_recorded_at_us()), on ? view.city() : "",
+                        on ? view.state() : "NOT_CONFIGURED",
+                        on ? std::to_string(view.acked_sequence()) : "",
+                        on ? std::to_string(view.lag_events()) : "",
+                        on ? absl::StrFormat("%.1f", view.lag_seconds()) : "",
+                        detail, disk});
   PrintTable(table, FormatFrom(*args), std::cout);
   return 0;
 }
