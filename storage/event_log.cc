@@ -199,10 +199,21 @@ void EventLogImpl::RecoveryLoop() {
 
 absl::Status EventLogImpl::ReopenLocked() {
   RETURN_IF_ERROR(db_->Reopen());
-  ASSIGN_OR_RETURN(Head head, CheckTail(*db_, db_->dir(), options_));
+  absl::StatusOr<Head> tail = CheckTail(*db_, db_->dir(), options_);
+  if (!tail.ok()) {
+    // Not served for writing (as Open would not serve it at all).
+    db_->MarkFailed(tail.status()).IgnoreError();
+    return tail.status();
+  }
+  const Head head = *std::move(tail);
   // The receipts as the reopened database holds them (a failed write's
   // receipt may be gone with it).
-  ASSIGN_OR_RETURN(Receipt receipt_head, OpenReceipts(*db_, options_, head));
+  absl::StatusOr<Receipt> receipts = OpenReceipts(*db_, options_, head);
+  if (!receipts.ok()) {
+    db_->MarkFailed(receipts.status()).IgnoreError();
+    return receipts.status();
+  }
+  Receipt receipt_head = *std::move(receipts);
   {
     absl::MutexLock l(&append_mu_);
     // Written and durable alike: the reopen flushed what the WAL held.

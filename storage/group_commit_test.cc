@@ -120,6 +120,24 @@ TEST(GroupCommit, FailedSyncFailsThisAndLaterWaiters) {
   EXPECT_EQ(commit.status().code(), absl::StatusCode::kInternal);
 }
 
+TEST(GroupCommit, RestartAfterAReopenClearsTheErrorAtItsHead) {
+  FakeLog log;
+  GroupCommit commit = MakeCommit(&log);
+  log.fail_ = true;
+  const uint64_t failed = log.Write();
+  EXPECT_FALSE(commit.AwaitDurable(failed).ok());
+  log.fail_ = false;
+  // The reopened log holds what was written (storage/README.md "Full
+  // disks"), all of it durable.
+  commit.Restart(log.written());
+  EXPECT_TRUE(commit.status().ok());
+  EXPECT_EQ(commit.durable().sequence, failed);
+  EXPECT_TRUE(commit.AwaitDurable(failed).ok());
+  const uint64_t next = log.Write();
+  EXPECT_TRUE(commit.AwaitDurable(next).ok());
+  EXPECT_EQ(commit.durable().sequence, next);
+}
+
 TEST(GroupCommit, WaitForChangeWakesOnDurableOrTimesOut) {
   FakeLog log;
   GroupCommit commit = MakeCommit(&log);

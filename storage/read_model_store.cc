@@ -8,7 +8,10 @@
 #include <system_error>
 #include <thread>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
@@ -16,6 +19,7 @@
 #include "rocksdb/table.h"
 #include "rocksdb/utilities/checkpoint.h"
 #include "rocksdb/write_batch.h"
+#include "spdlog/spdlog.h"
 #include "storage/disk_space.h"
 #include "storage/rocks_db.h"
 #include "storage/status_macros.h"
@@ -96,11 +100,25 @@ class Reader {
   const std::array<rocksdb::ColumnFamilyHandle*, kFamilies + 1>* handles_;
 };
 
+// A view counts itself in `open` while it lives: the store reopens its
+// database only when no view holds a snapshot of it.
 class ViewImpl : public ReadModelStore::View {
  public:
-  ViewImpl(rocksdb::DB* db, const Reader* reader)
-      : db_(db), reader_(reader), snapshot_(db->GetSnapshot()) {}
-  ~ViewImpl() override { db_->ReleaseSnapshot(snapshot_); }
+  // `life` is held (shared) by the caller.
+  ViewImpl(rocksdb::DB* db, const Reader* reader, absl::Mutex* life,
+           std::atomic<int>* open)
+      : db_(db),
+        reader_(reader),
+        snapshot_(db->GetSnapshot()),
+        life_(life),
+        open_(open) {
+    ++*open_;
+  }
+  ~ViewImpl() override {
+    db_->ReleaseSnapshot(snapshot_);
+    absl::ReaderMutexLock l(life_);  // wakes a reopen waiting for views
+    --*open_;
+  }
 
   absl::StatusOr<bool> Get(Family family, absl::string_view key,
                            std::string* value) const override {
@@ -116,7 +134,35 @@ class ViewImpl : public ReadModelStore::View {
   rocksdb::DB* db_;
   const Reader* reader_;
   const rocksdb::Snapshot* snapshot_;
+  absl::Mutex* const life_;
+  std::atomic<int>* const open_;
 };
+
+// Opens the store's RocksDB in `dir` (read_only: for reads while a reopen
+// after a failed write cannot open it for writing).
+absl::Status OpenDb(
+    const std::string& dir, bool read_only, std::unique_ptr<rocksdb::DB>* db,
+    std::array<rocksdb::ColumnFamilyHandle*, kFamilies + 1>* handles) {
+  rocksdb::DBOptions o = BaseDbOptions(dir);
+  o.create_if_missing = true;
+  o.create_missing_column_families = true;
+  o.max_background_jobs = 2;
+  o.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const char* name : kNames) {
+    descriptors.emplace_back(name, FamilyOptions());
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> opened;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s =
+      read_only
+          ? rocksdb::DB::OpenForReadOnly(o, dir, descriptors, &opened, &raw)
+          : rocksdb::DB::Open(o, dir, descriptors, &opened, &raw);
+  if (!s.ok()) return ToStatus(s, Context("open", dir));
+  db->reset(raw);
+  for (size_t i = 0; i < handles->size(); ++i) (*handles)[i] = opened[i];
+  return absl::OkStatus();
+}
 
 class StoreImpl : public ReadModelStore {
  public:
@@ -129,6 +175,8 @@ class StoreImpl : public ReadModelStore {
   ~StoreImpl() override { Close().IgnoreError(); }
 
   absl::Status Apply(const WriteSet& writes) override {
+    if (write_failed_) RETURN_IF_ERROR(Recover());
+    absl::ReaderMutexLock life(&life_);
     if (db_ == nullptr) {
       return absl::FailedPreconditionError(Context("closed:", dir_));
     }
@@ -147,8 +195,40 @@ class StoreImpl : public ReadModelStore {
     rocksdb::WriteOptions w;
     w.sync = writes.sync;
     absl::Status s = ToStatus(db_->Write(w, &batch), Context("write", dir_));
+    // Its WAL writer may be unusable now, and RocksDB's own recovery
+    // keeps it when the memtables are empty (the next write would abort:
+    // storage/README.md "Full disks"): nothing is written to this open
+    // database again; the next Apply reopens it once the disk has room.
     if (!s.ok()) write_failed_ = true;
     return s;
+  }
+
+  // After a failed write: once the disk is above its reserve and no view
+  // is open, closes the database without syncing, opens it again (the WAL
+  // replays) and clears the failure. Readers wait meanwhile.
+  absl::Status Recover() {
+    RETURN_IF_ERROR(CheckDiskReserve(
+        dir_, "the read models are not updated meanwhile (a write failed)"));
+    absl::WriterMutexLock life(&life_);
+    if (closed_) return absl::FailedPreconditionError(Context("closed:", dir_));
+    if (!write_failed_) return absl::OkStatus();  // another Apply did it
+    auto no_views = [this]() { return open_views_ == 0; };
+    if (!life_.AwaitWithTimeout(absl::Condition(&no_views), absl::Seconds(2))) {
+      return absl::UnavailableError(Context(
+          "reopen after a failed write: views still open; retried at the "
+          "next write:",
+          dir_));
+    }
+    CloseLocked(/*sync=*/false).IgnoreError();
+    absl::Status s = OpenDb(dir_, /*read_only=*/false, &db_, &handles_);
+    if (!s.ok() && !OpenDb(dir_, /*read_only=*/true, &db_, &handles_).ok()) {
+      db_.reset();  // readers get "closed" until a reopen works
+    }
+    reader_ = Reader(db_.get(), &handles_);
+    if (!s.ok()) return s;
+    write_failed_ = false;
+    spdlog::warn("read_model_store: {}: reopened after a failed write", dir_);
+    return absl::OkStatus();
   }
 
   absl::Status BulkLoad(std::vector<Put>&& puts) override {
@@ -158,6 +238,7 @@ class StoreImpl : public ReadModelStore {
   }
 
   absl::Status BulkLoadRuns(std::vector<std::vector<Put>>&& runs) override {
+    absl::ReaderMutexLock life(&life_);
     if (db_ == nullptr) {
       return absl::FailedPreconditionError(Context("closed:", dir_));
     }
@@ -240,21 +321,26 @@ class StoreImpl : public ReadModelStore {
   }
 
   std::unique_ptr<View> NewView() const override {
-    return std::make_unique<ViewImpl>(db_.get(), &reader_);
+    absl::ReaderMutexLock life(&life_);
+    return std::make_unique<ViewImpl>(db_.get(), &reader_, &life_,
+                                      &open_views_);
   }
 
   absl::StatusOr<bool> Get(Family family, absl::string_view key,
                            std::string* value) const override {
+    absl::ReaderMutexLock life(&life_);
     return reader_.Get(nullptr, family, key, value);
   }
 
   absl::Status Scan(Family family, absl::string_view prefix,
                     absl::string_view start,
                     const Visitor& visit) const override {
+    absl::ReaderMutexLock life(&life_);
     return reader_.Scan(nullptr, family, prefix, start, visit);
   }
 
   absl::Status Checkpoint(const std::string& dir) const override {
+    absl::ReaderMutexLock life(&life_);
     if (db_ == nullptr) {
       return absl::FailedPreconditionError(Context("closed:", dir_));
     }
@@ -267,6 +353,7 @@ class StoreImpl : public ReadModelStore {
   }
 
   absl::StatusOr<DiskUsage> GetDiskUsage() const override {
+    absl::ReaderMutexLock life(&life_);
     if (db_ == nullptr) {
       return absl::FailedPreconditionError(Context("closed:", dir_));
     }
@@ -274,19 +361,12 @@ class StoreImpl : public ReadModelStore {
   }
 
   absl::Status Close() override {
-    if (db_ == nullptr) return absl::OkStatus();
+    absl::WriterMutexLock life(&life_);
+    closed_ = true;
     // After a failed write the WAL writer may be unusable (Debian's
     // librocksdb asserts on a write to a file whose write failed): close
     // without syncing; the WAL is replayed at the next open.
-    absl::Status st =
-        write_failed_ ? absl::OkStatus()
-                      : ToStatus(db_->FlushWAL(true), Context("close", dir_));
-    for (rocksdb::ColumnFamilyHandle* h : handles_) {
-      if (h != nullptr) db_->DestroyColumnFamilyHandle(h);
-    }
-    handles_.fill(nullptr);
-    db_.reset();
-    return st;
+    return CloseLocked(/*sync=*/!write_failed_);
   }
 
  private:
@@ -320,7 +400,25 @@ class StoreImpl : public ReadModelStore {
     return ToStatus(s, Context("bulk load: write", piece.path));
   }
 
+  absl::Status CloseLocked(bool sync) ABSL_EXCLUSIVE_LOCKS_REQUIRED(life_) {
+    if (db_ == nullptr) return absl::OkStatus();
+    absl::Status st =
+        sync ? ToStatus(db_->FlushWAL(true), Context("close", dir_))
+             : absl::OkStatus();
+    for (rocksdb::ColumnFamilyHandle* h : handles_) {
+      if (h != nullptr) db_->DestroyColumnFamilyHandle(h);
+    }
+    handles_.fill(nullptr);
+    db_.reset();
+    return st;
+  }
+
   const std::string dir_;
+  // Shared by every call that uses the database, exclusive for a reopen
+  // and Close; views count themselves in open_views_ (ViewImpl).
+  mutable absl::Mutex life_;
+  mutable std::atomic<int> open_views_{0};
+  bool closed_ ABSL_GUARDED_BY(life_) = false;
   std::unique_ptr<rocksdb::DB> db_;
   std::array<rocksdb::ColumnFamilyHandle*, kFamilies + 1> handles_;
   std::atomic<bool> write_failed_{false};
@@ -331,31 +429,14 @@ class StoreImpl : public ReadModelStore {
 
 absl::StatusOr<std::unique_ptr<ReadModelStore>> ReadModelStore::Open(
     const std::string& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) {
-    return absl::InternalError(
-        absl::StrCat(Context("open", dir), ": cannot create: ", ec.message()));
-  }
+  RETURN_IF_ERROR(CreateDirectoriesDurably(dir));
   // Opening writes (a MANIFEST, OPTIONS): on a full disk say so plainly.
   RETURN_IF_ERROR(CheckDiskReserve(dir, "the read models cannot be opened"));
-  rocksdb::DBOptions o = BaseDbOptions(dir);
-  o.create_if_missing = true;
-  o.create_missing_column_families = true;
-  o.max_background_jobs = 2;
-  o.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const char* name : kNames) {
-    descriptors.emplace_back(name, FamilyOptions());
-  }
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(o, dir, descriptors, &handles, &raw);
-  if (!s.ok()) return ToStatus(s, Context("open", dir));
-  std::array<rocksdb::ColumnFamilyHandle*, kFamilies + 1> array{};
-  for (size_t i = 0; i < array.size(); ++i) array[i] = handles[i];
+  std::unique_ptr<rocksdb::DB> db;
+  std::array<rocksdb::ColumnFamilyHandle*, kFamilies + 1> handles{};
+  RETURN_IF_ERROR(OpenDb(dir, /*read_only=*/false, &db, &handles));
   return std::unique_ptr<ReadModelStore>(
-      new StoreImpl(dir, std::unique_ptr<rocksdb::DB>(raw), array));
+      new StoreImpl(dir, std::move(db), handles));
 }
 
 absl::Status ReadModelStore::Destroy(const std::string& dir) {

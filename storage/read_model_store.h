@@ -17,6 +17,12 @@
 //   (files synced, manifest written) when it returns. Not atomic with
 //   respect to readers: the caller marks the store complete with
 //   Apply(sync) afterwards.
+// - Full disks (storage/README.md "Full disks"): below the disk's reserve
+//   (disk_space.h) Apply is refused (RESOURCE_EXHAUSTED) before anything is
+//   written. After a write that failed, nothing more is written to that
+//   open database; the next Apply, once the disk is above the reserve and
+//   no View is open (it waits up to 2 s), reopens it and writes. Reads go
+//   on throughout.
 // - Destroy(dir) drops a store (rebuilds build a fresh directory, swap it
 //   in, then destroy the old one).
 //

@@ -1,5 +1,8 @@
 #include "storage/rocks_db.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <memory>
 #include <system_error>
@@ -132,6 +135,35 @@ absl::Status ToStatus(const rocksdb::Status& s, absl::string_view context) {
                       absl::StrCat("event_log: ", context, ": ", s.ToString()));
 }
 
+absl::Status CreateDirectoriesDurably(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::vector<fs::path> created;
+  for (fs::path p = fs::path(dir).lexically_normal();
+       !p.empty() && p != p.parent_path() && !fs::exists(p, ec);
+       p = p.parent_path()) {
+    created.push_back(p);
+  }
+  if (created.empty()) return absl::OkStatus();
+  fs::create_directories(dir, ec);
+  if (ec) {
+    return absl::InternalError(absl::StrCat(
+        "event_log: open ", dir, ": cannot create directory: ", ec.message()));
+  }
+  for (const fs::path& p : created) {
+    const fs::path parent = p.has_parent_path() ? p.parent_path() : ".";
+    const int fd = open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    const bool synced = fd >= 0 && fsync(fd) == 0;
+    if (fd >= 0) close(fd);
+    if (!synced) {
+      return absl::InternalError(absl::StrCat("event_log: open ", dir,
+                                              ": cannot sync directory ",
+                                              parent.string()));
+    }
+  }
+  return absl::OkStatus();
+}
+
 rocksdb::DBOptions BaseDbOptions(const std::string& dir) {
   rocksdb::DBOptions o;
   o.info_log = NewRocksLogger(dir);
@@ -156,13 +188,7 @@ absl::StatusOr<std::unique_ptr<RocksDb>> RocksDb::Open(const std::string& dir,
   if (create_if_missing) {
     // RocksDB creates only the last path component; a data dir such as
     // /var/lib/reporting/371302 should just work.
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec) {
-      return absl::InternalError(
-          absl::StrCat("event_log: open ", dir,
-                       ": cannot create directory: ", ec.message()));
-    }
+    RETURN_IF_ERROR(CreateDirectoriesDurably(dir));
   }
   // Opening writes (a new MANIFEST, OPTIONS, the replayed WAL's tables):
   // on a full disk say so plainly instead of failing half-way.

@@ -67,6 +67,12 @@ absl::Status ToStatus(const rocksdb::Status& s, absl::string_view context);
 // - the file system set by SetFileSystemForTesting, if any.
 rocksdb::DBOptions BaseDbOptions(const std::string& dir);
 
+// Creates `dir` and its missing parents, and fsyncs the parent of each
+// directory it created, so that the new entries survive a power cut
+// (RocksDB fsyncs the entries it makes inside its directory, never the
+// directory's own entry).
+absl::Status CreateDirectoriesDurably(const std::string& dir);
+
 // Test seam (storage/testing/power_cut_fs.h): while set, every database
 // opened afterwards uses this file system instead of the default one. Null
 // (the default) outside tests.
@@ -115,6 +121,10 @@ class RocksDb {
   void set_on_failure(std::function<void(const absl::Status&)> on_failure) {
     on_failure_ = std::move(on_failure);
   }
+
+  // Makes the DB failed with `error` (a caller that found it unusable);
+  // returns the refusal writes get.
+  absl::Status MarkFailed(const absl::Status& error) { return Fail(error); }
 
   // Recovers a failed DB: closes it without syncing or flushing, opens it
   // again (RocksDB replays the WAL: everything written is back; a torn

@@ -74,7 +74,7 @@ void DiskHealth::CheckNow(grpc::Server* server) {
   }
   if (!changed) return;
   if (!next.writes.ok()) {
-    spdlog::error("writes refused: {}", next.writes.message());
+    spdlog::error("writes refused: {}", std::string(next.writes.message()));
   } else {
     spdlog::info("writes accepted: {} MiB free on {} (reserve {} MiB)",
                  next.free_bytes >> 20, options_.data_dir,

@@ -51,8 +51,12 @@
 // creation, rename or link, is durable only once its directory is fsynced
 // after it. Files the process never opened for writing are left alone
 // (they were durable before it started: every earlier cut made what it
-// left durable). Directories are not tracked: the test creates the data
-// directory before the first run, as an installer would.
+// left durable). Directories themselves are not tracked: storage creates
+// a database's directory and fsyncs its parent before RocksDB writes in it
+// (CreateDirectoriesDurably, storage/rocks_db.h); a power cut that lost a
+// directory is not modelled. Only what RocksDB writes is journaled: files
+// the process writes with plain file calls (the city's read-model
+// CURRENT pointer, services/city/projection_runner.h) are left whole.
 #ifndef REPORTING_STORAGE_TESTING_POWER_CUT_H_
 #define REPORTING_STORAGE_TESTING_POWER_CUT_H_
 
