@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -26,10 +27,17 @@ void SetDiskReserveBytes(uint64_t bytes) { reserve_bytes = bytes; }
 uint64_t DiskReserveBytes() { return reserve_bytes; }
 
 absl::StatusOr<DiskSpace> GetDiskSpace(const std::string& dir) {
+  // A directory not created yet will be on its nearest existing parent's
+  // disk.
+  std::filesystem::path path(dir);
   struct statvfs s;
-  if (statvfs(dir.c_str(), &s) != 0) {
-    return absl::InternalError(absl::StrCat(
-        "disk space of ", dir, ": statvfs: ", std::strerror(errno)));
+  while (statvfs(path.c_str(), &s) != 0) {
+    if (errno != ENOENT || !path.has_parent_path() ||
+        path.parent_path() == path) {
+      return absl::InternalError(absl::StrCat(
+          "disk space of ", dir, ": statvfs: ", std::strerror(errno)));
+    }
+    path = path.parent_path();
   }
   DiskSpace space;
   space.free_bytes = static_cast<uint64_t>(s.f_bavail) * s.f_frsize;

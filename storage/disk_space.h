@@ -31,7 +31,8 @@ struct DiskSpace {
   uint64_t total_bytes = 0;  // size of the file system
 };
 
-// The file system holding `dir` (which must exist).
+// The file system holding `dir` (or, while `dir` does not exist, its
+// nearest existing parent).
 absl::StatusOr<DiskSpace> GetDiskSpace(const std::string& dir);
 
 // RESOURCE_EXHAUSTED for a disk below the reserve (or out of space),

@@ -26,6 +26,7 @@
 #include "services/dashboard/server.h"
 #include "services/proof/node_keys.h"
 #include "spdlog/spdlog.h"
+#include "storage/disk_space.h"
 
 ABSL_FLAG(std::string, data_dir, "",
           "Directory of the city's data: nodes/<node_id> holds each node's "
@@ -92,6 +93,13 @@ int main(int argc, char** argv) {
   // anything starts.
   auto dashboard_config = dashboard::ConfigFromFlags(data_dir, (*node)->tls());
   if (!dashboard_config.ok()) return Node::Fail(dashboard_config.status());
+  // A node started on a full disk says so and exits (docs/OPERATIONS.md
+  // "Full disks").
+  if (absl::Status s =
+          storage::CheckDiskReserve(data_dir, "the node cannot start");
+      !s.ok()) {
+    return Node::Fail(s);
+  }
 
   city::NodeCopies copies(data_dir, absl::GetFlag(FLAGS_sync));
   city::RunnerOptions projection;

@@ -23,6 +23,7 @@
 #include "services/county/restore.h"
 #include "services/proof/node_keys.h"
 #include "spdlog/spdlog.h"
+#include "storage/disk_space.h"
 #include "storage/event_log.h"
 
 ABSL_FLAG(std::string, node_id, "",
@@ -63,6 +64,13 @@ int main(int argc, char** argv) {
   }
   if (data_dir.empty()) {
     return Node::Fail(absl::InvalidArgumentError("--data_dir is required"));
+  }
+  // A node started on a full disk says so and exits (docs/OPERATIONS.md
+  // "Full disks").
+  if (absl::Status s =
+          storage::CheckDiskReserve(data_dir, "the node cannot start");
+      !s.ok()) {
+    return Node::Fail(s);
   }
   // `county-node restore --node_id=N --data_dir=NEW --from_export=FILE`:
   // rebuild a lost node's log from the city's copy, then exit.

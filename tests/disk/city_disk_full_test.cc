@@ -101,7 +101,8 @@ class CityDiskFullTest : public ::testing::Test {
   }
 
   uint64_t CopyHead(const std::string& node) {
-    for (const v1::NodeReplicationStatus& n : Status().nodes()) {
+    const v1::GetStatusResponse status = Status();
+    for (const v1::NodeReplicationStatus& n : status.nodes()) {
       if (n.node_id() == node) return n.last_sequence();
     }
     return 0;
