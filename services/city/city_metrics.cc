@@ -41,6 +41,17 @@ void AddReplication(const ReplicationServiceImpl& replication,
 
 void AddProjection(const ProjectionRunner& runner,
                    std::vector<GaugeSample>* out) {
+  const ProjectionHealth health = runner.Health();
+  out->push_back({"reporting_projection_write_failing",
+                  "1 while writes of the read models fail (they are retried; "
+                  "figures stay at the last good write)",
+                  {},
+                  health.write_error.empty() ? 0.0 : 1.0});
+  out->push_back({"reporting_projection_write_failures",
+                  "Failed writes of the read models since the aggregator "
+                  "started",
+                  {},
+                  static_cast<double>(health.write_failures)});
   auto store = runner.Store();
   if (!store.ok()) return;  // being rebuilt: no read models to measure
   std::unique_ptr<storage::ReadModelStore::View> view = (*store)->NewView();

@@ -10,6 +10,9 @@
 //   reporting_copy_head_sequence            last sequence the copy holds
 //   reporting_projected_sequence            last sequence in the read models
 //   reporting_projection_lag_events         copy head - projected sequence
+// and, without labels:
+//   reporting_projection_write_failing      1 while read-model writes fail
+//   reporting_projection_write_failures     failed read-model writes so far
 // and the RocksDB sizes of every database (metrics_event_log.h
 // AppendDiskUsage): db="node/<id>" per copy, db="read_models" for the
 // read-model store in use.

@@ -150,6 +150,10 @@ int main(int argc, char** argv) {
   options.on_durable = [r = runner->get()](const std::string&, uint64_t) {
     r->Notify();
   };
+  // A log that breaks a campaign rule is QUARANTINED in status.
+  options.quarantine = [r = runner->get()](const std::string& node) {
+    return r->QuarantineDetail(node);
+  };
   city::ReplicationServiceImpl replication(&copies, options);
   // Freshness per node reports the replication status next to what the
   // read models reflect.

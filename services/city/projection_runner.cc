@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -12,7 +13,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 #include "services/city/table_family.h"
+#include "services/common/log_limiter.h"
 #include "services/projector/figures.h"
 #include "spdlog/spdlog.h"
 #include "storage/status_macros.h"
@@ -110,8 +113,8 @@ absl::StatusOr<std::unique_ptr<ProjectionRunner>> ProjectionRunner::Open(
   r->generation_ = ReadCurrent(r->options_.dir);
   if (r->generation_ > 0) {
     ASSIGN_OR_RETURN(std::unique_ptr<storage::ReadModelStore> store,
-                     storage::ReadModelStore::Open(absl::StrCat(
-                         r->options_.dir, "/", GenName(r->generation_))));
+                     r->OpenStore(absl::StrCat(r->options_.dir, "/",
+                                               GenName(r->generation_))));
     if (Usable(*store)) {
       r->writing_ = std::move(store);
       RETURN_IF_ERROR(r->LoadProjector());
@@ -129,6 +132,12 @@ absl::StatusOr<std::unique_ptr<ProjectionRunner>> ProjectionRunner::Open(
   absl::MutexLock l(&r->mu_);
   r->rebuild_requested_ = true;
   return r;
+}
+
+absl::StatusOr<std::unique_ptr<storage::ReadModelStore>>
+ProjectionRunner::OpenStore(const std::string& dir) const {
+  if (options_.open_store) return options_.open_store(dir);
+  return storage::ReadModelStore::Open(dir);
 }
 
 absl::Status ProjectionRunner::LoadProjector() {
@@ -208,6 +217,7 @@ std::vector<v1::NodeFreshness> ProjectionRunner::Freshness(
     if (found.ok() && *found && cp.ParseFromString(value)) {
       f.set_projected_sequence(cp.sequence());
       f.set_projected_recorded_at_us(cp.last_recorded_at_us());
+      if (cp.has_quarantine()) *f.mutable_quarantine() = cp.quarantine();
     }
     out.push_back(std::move(f));
   }
@@ -232,7 +242,7 @@ absl::Status ProjectionRunner::Rebuild() {
   const std::string dir = absl::StrCat(options_.dir, "/", GenName(generation));
   RETURN_IF_ERROR(storage::ReadModelStore::Destroy(dir));  // a crashed try
   ASSIGN_OR_RETURN(std::unique_ptr<storage::ReadModelStore> fresh,
-                   storage::ReadModelStore::Open(dir));
+                   OpenStore(dir));
   auto projector = std::make_unique<projector::Projector>(
       projector::Projector::Mode::kRebuild);
   {
@@ -262,13 +272,17 @@ absl::Status ProjectionRunner::Rebuild() {
   writing_ = std::move(fresh);
   projector_ = std::move(projector);
   generation_ = generation;
+  pending_ = {};  // rows for the old store: the rebuild holds them too
   {
     absl::MutexLock l(&mu_);
     serving_ = writing_;
     rebuild_fraction_ = -1;
     projected_.clear();
+    quarantines_.clear();
     Publish();
     failed_.clear();
+    health_.write_error.clear();
+    health_.write_failing_since_us = 0;
   }
   spdlog::info("read models rebuilt: {} events in {:.1f} s into {}",
                stats->events, stats->seconds, dir);
@@ -282,6 +296,11 @@ absl::Status ProjectionRunner::Rebuild() {
 }
 
 absl::StatusOr<bool> ProjectionRunner::Pass() {
+  // The rows of a failed write go first, unchanged: the projector already
+  // folded their events, so applying more before they are in the store
+  // would let a later checkpoint pass them (issue 21: units missing for
+  // good after a brief full disk).
+  if (!pending_.puts.empty()) RETURN_IF_ERROR(WritePending());
   bool applied = false;
   v1::EventEnvelope scratch;
   storage::ReadLimits limits;
@@ -291,6 +310,8 @@ absl::StatusOr<bool> ProjectionRunner::Pass() {
       absl::MutexLock l(&mu_);
       if (failed_.count(node_id) != 0) continue;
     }
+    // A quarantined log stays where its rule broke (projector.h).
+    if (projector_->Quarantine(node_id) != nullptr) continue;
     const uint64_t from = projector_->Checkpoint(node_id) + 1;
     if (log->GetHead().sequence < from) continue;
     ASSIGN_OR_RETURN(std::vector<storage::StoredEvent> events,
@@ -312,24 +333,86 @@ absl::StatusOr<bool> ProjectionRunner::Pass() {
         return true;
       }
       applied = true;
+      if (projector_->Quarantine(node_id) != nullptr) break;
     }
   }
   if (!applied) return false;
-  std::vector<projector::RowChange> rows = projector_->FlushAll();
-  RETURN_IF_ERROR(writing_->Apply(ToWriteSet(std::move(rows), false)));
-  absl::MutexLock l(&mu_);
-  Publish();
+  pending_ = ToWriteSet(projector_->FlushAll(), false);
+  RETURN_IF_ERROR(WritePending());
   return true;
+}
+
+absl::Status ProjectionRunner::WritePending() {
+  absl::Status st = writing_->Apply(pending_);
+  absl::MutexLock l(&mu_);
+  if (!st.ok()) {
+    ++health_.write_failures;
+    if (health_.write_failing_since_us == 0) {
+      health_.write_failing_since_us = absl::ToUnixMicros(absl::Now());
+    }
+    health_.write_error = st.ToString();
+    return absl::Status(
+        st.code(),
+        absl::StrCat("writing the read models (", pending_.puts.size(),
+                     " rows, kept and retried): ", st.message()));
+  }
+  if (health_.write_failing_since_us != 0) {
+    spdlog::info(
+        "read models written again after {:.1f} s of failed writes; "
+        "projection resumes",
+        (absl::ToUnixMicros(absl::Now()) - health_.write_failing_since_us) /
+            1e6);
+  }
+  health_.write_error.clear();
+  health_.write_failing_since_us = 0;
+  pending_ = {};
+  Publish();
+  return absl::OkStatus();
+}
+
+std::map<std::string, v1::RuleBreak> ProjectionRunner::Quarantines() const {
+  absl::MutexLock l(&mu_);
+  return quarantines_;
+}
+
+std::string ProjectionRunner::QuarantineDetail(
+    const std::string& node_id) const {
+  absl::MutexLock l(&mu_);
+  auto it = quarantines_.find(node_id);
+  if (it == quarantines_.end()) return "";
+  const v1::RuleBreak& q = it->second;
+  return absl::StrCat("sequence ", q.sequence(), " (", q.event_type(), " on ",
+                      q.stream_id(), ") breaks a campaign rule: ", q.rule(),
+                      "; the read models stop before it, the copy keeps "
+                      "every event");
+}
+
+ProjectionHealth ProjectionRunner::Health() const {
+  absl::MutexLock l(&mu_);
+  return health_;
 }
 
 void ProjectionRunner::Publish() {
   for (const auto& [node, cp] : projector_->Checkpoints()) {
     projected_[node] = cp.sequence();
+    if (!cp.has_quarantine()) continue;
+    if (quarantines_.count(node) == 0) {
+      spdlog::critical(
+          "node {} QUARANTINED: its log breaks a campaign rule at sequence {} "
+          "({} on stream {}): {}. The read models stop before that event; the "
+          "copy keeps every event. Investigate the node (and who pushed its "
+          "log) before anything else",
+          node, cp.quarantine().sequence(), cp.quarantine().event_type(),
+          cp.quarantine().stream_id(), cp.quarantine().rule());
+    }
+    quarantines_[node] = cp.quarantine();
   }
   overview_ = OverviewOf(*projector_);
 }
 
 void ProjectionRunner::Loop() {
+  services::LogLimiter pass_errors(options_.log_interval);
+  absl::Duration backoff = options_.retry_initial;
   for (;;) {
     bool rebuild = false;
     {
@@ -352,9 +435,21 @@ void ProjectionRunner::Loop() {
     if (projector_ == nullptr) continue;
     absl::StatusOr<bool> applied = Pass();
     if (!applied.ok()) {
-      spdlog::error("projection pass failed: {}", applied.status().ToString());
+      uint64_t held_back = 0;
+      if (pass_errors.Allow(absl::Now(), &held_back)) {
+        spdlog::error(
+            "projection pass failed: {}; retrying (the read models stay at "
+            "their last good write; {} more failures since the last line)",
+            applied.status().ToString(), held_back);
+      }
+      absl::MutexLock l(&mu_);
+      mu_.AwaitWithTimeout(absl::Condition(&stop_), backoff);
+      backoff = std::min(backoff * 2, options_.retry_max);
+      continue;
     }
-    if (applied.ok() && *applied) continue;  // more may be waiting
+    backoff = options_.retry_initial;
+    pass_errors.Reset();
+    if (*applied) continue;  // more may be waiting
     absl::MutexLock l(&mu_);
     auto wake = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
       return stop_ || notified_ || rebuild_requested_;

@@ -24,6 +24,15 @@
 // Restart safety: state and checkpoint commit together, so a restart at
 // any moment resumes from the checkpoint without double counting.
 //
+// A failed write never skips (ARCHITECTURE.md decision 12): the rows of a
+// pass whose store write failed (a full disk under read_models/, say) are
+// kept and written again, the same rows, before anything else is applied,
+// after `retry_initial` doubling to `retry_max`; until that write succeeds
+// nothing new is projected or published, so the store's checkpoint and
+// rows stay where the last good write left them and no figure moves.
+// Meanwhile Health() (freshness, metrics) reports the error and since
+// when, and the log has one line per `log_interval` at most.
+//
 // Thread safety: all public methods may be called from any thread.
 #ifndef REPORTING_SERVICES_CITY_PROJECTION_RUNNER_H_
 #define REPORTING_SERVICES_CITY_PROJECTION_RUNNER_H_
@@ -53,6 +62,13 @@ namespace reporting::city {
 // while the runner runs.
 using NodeLogsFn = std::function<std::map<std::string, storage::EventLog*>()>;
 
+// Opens (creating when missing) the read-model store of one generation
+// directory. The seam a fault test wraps the store through; default
+// storage::ReadModelStore::Open.
+using OpenStoreFn =
+    std::function<absl::StatusOr<std::unique_ptr<storage::ReadModelStore>>(
+        const std::string& dir)>;
+
 // The city overview's day-independent part from a projector's figures
 // (right after a Flush, they are what the store holds): every node's
 // figures by node id and their sum. query::FinishOverview fills the day.
@@ -66,6 +82,22 @@ struct RunnerOptions {
   absl::Duration idle_wait = absl::Milliseconds(20);
   // Rebuild progress (default: logged every second).
   RebuildProgressFn progress;
+  OpenStoreFn open_store;  // empty: storage::ReadModelStore::Open
+  // A failed store write is retried after retry_initial, doubling up to
+  // retry_max; its error is logged at most once per log_interval.
+  absl::Duration retry_initial = absl::Milliseconds(100);
+  absl::Duration retry_max = absl::Seconds(5);
+  absl::Duration log_interval = absl::Seconds(10);
+};
+
+// The projection's own trouble, for freshness, metrics and health.
+struct ProjectionHealth {
+  // Set while the read models cannot be written: the last write error and
+  // when the first write of this run of failures failed (us since epoch).
+  std::string write_error;
+  int64_t write_failing_since_us = 0;
+  // Failed store writes since the aggregator started.
+  uint64_t write_failures = 0;
 };
 
 class ProjectionRunner {
@@ -96,9 +128,20 @@ class ProjectionRunner {
   // so a query reads no rows. UNAVAILABLE like Store().
   absl::StatusOr<std::shared_ptr<const v1::CityOverview>> Overview() const;
 
-  // Per node: copy head and projected checkpoint (from `view`).
+  // Per node: copy head and projected checkpoint, with the quarantine if
+  // any (from `view`).
   std::vector<v1::NodeFreshness> Freshness(
       const storage::ReadModelStore::View& view) const;
+
+  ProjectionHealth Health() const;
+
+  // The quarantined nodes (projector.h) as of the last write: node id ->
+  // the rule its log broke.
+  std::map<std::string, v1::RuleBreak> Quarantines() const;
+  // One node's quarantine in words for status ("" when none): "sequence 2
+  // (reporting.v1.UnitRegistered on unit/371302-U1) breaks a campaign
+  // rule: INVALID_ARGUMENT: ...; not projected from there on".
+  std::string QuarantineDetail(const std::string& node_id) const;
 
   // Blocks until the store reflects `sequence` of `node_id` or the timeout
   // passes; true when reached (tests and benchmarks).
@@ -110,8 +153,15 @@ class ProjectionRunner {
   void Loop();
   absl::Status Rebuild();
   absl::Status LoadProjector();
-  // One pass over every copy; true when it applied something.
+  // One pass over every copy; true when it applied something. A pass whose
+  // write failed leaves its rows in pending_; the next pass writes them
+  // first and applies nothing new until that succeeds.
   absl::StatusOr<bool> Pass();
+  // Writes pending_ (one atomic store write); on success clears it and
+  // publishes, on failure keeps it and records the error.
+  absl::Status WritePending();
+  absl::StatusOr<std::unique_ptr<storage::ReadModelStore>> OpenStore(
+      const std::string& dir) const;
   // Publishes what the projector (just flushed) holds: checkpoints for
   // WaitProjected and the overview.
   void Publish() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -124,6 +174,8 @@ class ProjectionRunner {
   std::unique_ptr<projector::Projector> projector_;
   std::shared_ptr<storage::ReadModelStore> writing_;
   int generation_ = 0;
+  // Rows flushed from projector_ but not yet in writing_ (a failed write).
+  storage::ReadModelStore::WriteSet pending_;
 
   mutable absl::Mutex mu_;
   std::shared_ptr<storage::ReadModelStore> serving_ ABSL_GUARDED_BY(mu_);
@@ -134,6 +186,8 @@ class ProjectionRunner {
   double rebuild_fraction_ ABSL_GUARDED_BY(mu_) = -1;  // <0: none running
   std::map<std::string, uint64_t> projected_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, std::string> failed_ ABSL_GUARDED_BY(mu_);
+  ProjectionHealth health_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, v1::RuleBreak> quarantines_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace reporting::city

@@ -429,6 +429,10 @@ grpc::Status QueryServiceImpl::GetFreshness(grpc::ServerContext*,
     }
     *response->add_nodes() = std::move(f);
   }
+  const ProjectionHealth health = runner_->Health();
+  response->set_projection_write_error(health.write_error);
+  response->set_projection_write_failing_since_us(
+      health.write_failing_since_us);
   response->set_as_of_us(absl::ToUnixMicros(absl::Now()));
   return grpc::Status::OK;
 }

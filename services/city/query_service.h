@@ -33,7 +33,7 @@ struct ReplicationFacts {
   uint64_t lag_events = 0;
   double lag_seconds = 0;
   int64_t last_contact_us = 0;
-  std::string state;  // "CONNECTED", "IDLE", "STALLED", "DIVERGED"
+  std::string state;  // "CONNECTED", "IDLE", "STALLED", "DIVERGED", ...
   std::string detail;
 };
 using ReplicationStatusFn = std::function<std::vector<ReplicationFacts>()>;

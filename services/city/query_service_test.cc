@@ -12,6 +12,7 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "services/city/projection_runner.h"
+#include "services/city/testing/node_logs.h"
 #include "services/projector/figures.h"
 #include "services/projector/history_generator.h"
 #include "services/projector/projector.h"
@@ -26,70 +27,8 @@ using Family = storage::ReadModelStore::Family;
 
 const std::vector<std::string> kNodes = {"371302", "371311", "371312"};
 
-// Appends `n` generated events to `log` (the log assigns the same
-// sequences and stream versions, as it is fed in order from empty).
-void Fill(storage::EventLog& log, projector::HistoryGenerator& gen, int n) {
-  storage::AppendRequest req;
-  auto flush = [&] {
-    if (req.events.empty()) return;
-    req.command_id = absl::StrCat("fill-", gen.node_id(), "-", gen.sequence());
-    req.actor = "clerk:test";
-    auto r = log.Append(req);
-    ASSERT_TRUE(r.ok()) << r.status();
-    req.events.clear();
-  };
-  for (int i = 0; i < n; ++i) {
-    v1::EventEnvelope e = gen.Next();
-    req.recorded_at_us = e.recorded_at_us();
-    req.events.push_back({e.stream_id(), e.event_type(), e.payload()});
-    flush();  // one event per append: recorded_at is per append
-  }
-}
-
-struct Logs {
-  testutil::TempDir dir;
-  std::map<std::string, std::unique_ptr<storage::EventLog>> logs;
-  std::map<std::string, projector::HistoryGenerator> gens;
-
-  Logs() {
-    for (size_t i = 0; i < kNodes.size(); ++i) {
-      storage::EventLogOptions o;
-      o.node_id = kNodes[i];
-      o.sync = false;
-      auto log = storage::EventLog::Open(dir.Sub(kNodes[i]), o);
-      EXPECT_TRUE(log.ok()) << log.status();
-      logs[kNodes[i]] = std::move(*log);
-      projector::HistoryOptions h;
-      h.units = 5 + static_cast<int>(i);
-      gens.emplace(kNodes[i],
-                   projector::HistoryGenerator(kNodes[i], 11 + i, h));
-    }
-  }
-  std::map<std::string, storage::EventLog*> Map() const {
-    std::map<std::string, storage::EventLog*> m;
-    for (const auto& [id, log] : logs) m[id] = log.get();
-    return m;
-  }
-  void Grow(int per_node) {
-    for (const auto& id : kNodes) Fill(*logs[id], gens.at(id), per_node);
-  }
-};
-
-std::map<std::pair<int, std::string>, std::string> Dump(
-    const storage::ReadModelStore& store) {
-  std::map<std::pair<int, std::string>, std::string> out;
-  for (Family f : {Family::kState, Family::kRows, Family::kCheckpoint}) {
-    EXPECT_TRUE(
-        store
-            .Scan(f, "", "",
-                  [&](absl::string_view k, absl::string_view v) {
-                    out[{static_cast<int>(f), std::string(k)}] = std::string(v);
-                    return true;
-                  })
-            .ok());
-  }
-  return out;
-}
+using fixtures::Dump;
+using fixtures::NodeLogs;
 
 // The runner's in-memory overview equals the one read from its store.
 void ExpectOverviewMatchesStore(const ProjectionRunner& runner) {
@@ -127,17 +66,12 @@ void ExpectOverviewMatchesStore(const ProjectionRunner& runner) {
   server->Shutdown();
 }
 
-std::map<std::pair<int, std::string>, std::string> FreshRebuild(
-    const Logs& logs, const std::string& dir) {
-  auto store = storage::ReadModelStore::Open(dir);
-  EXPECT_TRUE(store.ok());
-  projector::Projector p(projector::Projector::Mode::kRebuild);
-  EXPECT_TRUE(RebuildInto(logs.Map(), p, **store, nullptr).ok());
-  return Dump(**store);
+fixtures::StoreDump FreshRebuild(const NodeLogs& logs, const std::string& dir) {
+  return fixtures::FreshRebuild(logs.Map(), dir);
 }
 
 TEST(QueryService, FiltersAndPagingMatchBruteForce) {
-  Logs logs;
+  NodeLogs logs(kNodes);
   logs.Grow(900);
   testutil::TempDir dir;
   auto store = storage::ReadModelStore::Open(dir.Sub("rm"));
@@ -289,7 +223,7 @@ TEST(QueryService, FiltersAndPagingMatchBruteForce) {
 }
 
 TEST(ProjectionRunner, LiveRestartAndRebuildEqualAFreshRebuild) {
-  Logs logs;
+  NodeLogs logs(kNodes);
   logs.Grow(300);
   testutil::TempDir dir;
   RunnerOptions o;

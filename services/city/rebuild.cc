@@ -51,7 +51,8 @@ absl::Status Fold(Worker& w, std::atomic<uint64_t>& done,
   limits.max_bytes = 16 << 20;
   for (const NodeLog& n : w.nodes) {
     uint64_t next = 1;
-    while (next <= n.head) {
+    // A quarantined node's later events are not applied (projector.h).
+    while (next <= n.head && w.projector.Quarantine(n.node_id) == nullptr) {
       if (stop.load(std::memory_order_relaxed)) return absl::OkStatus();
       ASSIGN_OR_RETURN(std::vector<storage::StoredEvent> events,
                        n.log->Read(next, limits));

@@ -492,9 +492,14 @@ v1::NodeReplicationStatus ReplicationServiceImpl::StatusOf(
   out.set_last_contact_us(st.last_contact_us);
   const bool moving =
       absl::Microseconds(now - st.last_progress_us) < options_.stall_after;
+  const std::string quarantine =
+      options_.quarantine ? options_.quarantine(node) : std::string();
   if (std::optional<std::string> d = copies_->Divergence(node)) {
     out.set_state(v1::REPLICATION_STATE_DIVERGED);
     out.set_detail(*d);
+  } else if (!quarantine.empty()) {
+    out.set_state(v1::REPLICATION_STATE_QUARANTINED);
+    out.set_detail(quarantine);
   } else if (st.stream_id != 0) {
     out.set_state(lag == 0 || moving ? v1::REPLICATION_STATE_CONNECTED
                                      : v1::REPLICATION_STATE_STALLED);

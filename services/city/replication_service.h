@@ -30,7 +30,7 @@
 //
 // GetStatus (and AllStatus, in process) reports per node what the copy
 // holds, the county's last reported head, lag (events, seconds), last
-// contact and the state.
+// contact and the state (DIVERGED first, then QUARANTINED, then the link).
 //
 // Thread safety: the gRPC runtime calls the handlers from many threads;
 // per-node state is under mu_.
@@ -82,6 +82,10 @@ struct ReplicationServiceOptions {
   // disk_health.h), for GetStatus: OK, or the refusal (RESOURCE_EXHAUSTED
   // for a full disk). May be empty (always OK).
   std::function<absl::Status()> write_health;
+  // The node's quarantine in words ("" when its log is not quarantined):
+  // the projection's re-check of the campaign's rules (projector.h). May
+  // be empty (nothing is ever quarantined).
+  std::function<std::string(const std::string& node)> quarantine;
 };
 
 class ReplicationServiceImpl final : public v1::ReplicationService::Service {

@@ -8,6 +8,7 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "services/projector/figures.h"
+#include "services/projector/rule_check.h"
 #include "services/projector/state_codec.h"
 #include "services/projector/state_row.h"
 #include "storage/status_macros.h"
@@ -74,7 +75,63 @@ absl::Status ParseRow(absl::string_view key, absl::string_view value,
   return absl::OkStatus();
 }
 
+// Longest rule text kept in a checkpoint (projection.proto RuleBreak).
+constexpr size_t kMaxRuleBytes = 1000;
+
 }  // namespace
+
+class Projector::RuleView final : public RuleState {
+ public:
+  RuleView(Projector& p, NodeEntry& node, const std::string& node_id)
+      : p_(p), node_(node), node_id_(node_id) {}
+
+  bool NodeRegistered() const override {
+    // DecideRegisterNode requires a kind; the node row keeps it.
+    return node_.figures.kind() != v1::NODE_KIND_UNSPECIFIED;
+  }
+  const county::UnitState* Unit(const std::string& unit_id) const override {
+    UnitEntry* unit = p_.UnitById(node_, node_id_, unit_id);
+    return unit == nullptr ? nullptr : &unit->state;
+  }
+  const county::EvaluationsByMember* Evaluations(
+      const std::string& unit_id) const override {
+    UnitEntry* unit = p_.UnitById(node_, node_id_, unit_id);
+    return unit == nullptr ? nullptr : &unit->evaluations;
+  }
+  const county::EvaluationState* Evaluation(
+      const std::string& stream_id) const override {
+    auto it = node_.evaluation_refs.find(StateKey(node_id_, stream_id));
+    return it == node_.evaluation_refs.end() ? nullptr : it->second.state;
+  }
+  const county::MaterialState* Material(
+      const std::string& stream_id) const override {
+    return Find(node_.materials, stream_id);
+  }
+  const county::MeetingState* Meeting(
+      const std::string& stream_id) const override {
+    return Find(node_.meetings, stream_id);
+  }
+  const county::RectificationState* Item(
+      const std::string& stream_id) const override {
+    return Find(node_.items, stream_id);
+  }
+  const county::CensusState* Census(
+      const std::string& stream_id) const override {
+    return Find(node_.censuses, stream_id);
+  }
+
+ private:
+  template <typename Map>
+  const typename Map::mapped_type* Find(const Map& table,
+                                        const std::string& stream_id) const {
+    auto it = table.find(StateKey(node_id_, stream_id));
+    return it == table.end() ? nullptr : &it->second;
+  }
+
+  Projector& p_;
+  NodeEntry& node_;
+  const std::string& node_id_;
+};
 
 std::string SerializeRow(const google::protobuf::Message& m) {
   std::string out;
@@ -139,6 +196,30 @@ uint64_t Projector::Checkpoint(absl::string_view node_id) const {
   return it == nodes_.end() ? 0 : it->second.checkpoint.sequence();
 }
 
+const v1::RuleBreak* Projector::Quarantine(absl::string_view node_id) const {
+  auto it = nodes_.find(std::string(node_id));
+  if (it == nodes_.end() || !it->second.checkpoint.has_quarantine()) {
+    return nullptr;
+  }
+  return &it->second.checkpoint.quarantine();
+}
+
+void Projector::Quarantine(NodeEntry& node, const v1::EventEnvelope& e,
+                           const absl::Status& rule) {
+  v1::RuleBreak& q = *node.checkpoint.mutable_quarantine();
+  q.set_sequence(e.sequence());
+  q.set_event_type(e.event_type());
+  q.set_stream_id(e.stream_id());
+  q.set_recorded_at_us(e.recorded_at_us());
+  std::string text = rule.ToString();
+  if (text.size() > kMaxRuleBytes) {
+    text.resize(kMaxRuleBytes - 3);
+    text += "...";
+  }
+  q.set_rule(std::move(text));
+  if (track_changes_) dirty_nodes_.insert(e.node_id());
+}
+
 std::map<std::string, v1::NodeCheckpoint> Projector::Checkpoints() const {
   std::map<std::string, v1::NodeCheckpoint> out;
   for (const auto& [id, node] : nodes_) out[id] = node.checkpoint;
@@ -200,11 +281,17 @@ absl::Status Projector::Apply(const v1::EventEnvelope& e) {
   NodeEntry& node = *last_node_;
   const uint64_t checkpoint = node.checkpoint.sequence();
   if (e.sequence() <= checkpoint) return absl::OkStatus();
+  if (node.checkpoint.has_quarantine()) return absl::OkStatus();
   if (e.sequence() != checkpoint + 1) {
     return absl::FailedPreconditionError(
         absl::StrCat("projector: node ", e.node_id(), ": event ", e.sequence(),
                      " does not follow the checkpoint ", checkpoint,
                      "; events must be applied in log order without gaps"));
+  }
+  if (absl::Status rule = CheckEvent(RuleView(*this, node, *last_node_id_), e);
+      !rule.ok()) {
+    Quarantine(node, e, rule);
+    return absl::OkStatus();
   }
   // StateKey, built in a reused buffer: the maps copy it only for a new
   // aggregate.

@@ -21,6 +21,14 @@
 // log). Apply() skips an event at or below its node's checkpoint (so a
 // restart that re-reads a batch never double-counts) and refuses a gap.
 //
+// The centre re-checks (ARCHITECTURE.md decision 10): Apply() first asks
+// rule_check.h whether a county running the campaign's rules could have
+// recorded the event, on the state folded so far. If not, the node is
+// quarantined: its checkpoint stays before the event and records the rule
+// broken (NodeCheckpoint.quarantine, flushed like any checkpoint), and no
+// later event of that node is applied. The quarantine is a function of the
+// log, so a rebuild finds the same one.
+//
 // Thread-compatible: one thread applies and flushes.
 #ifndef REPORTING_SERVICES_PROJECTOR_PROJECTOR_H_
 #define REPORTING_SERVICES_PROJECTOR_PROJECTOR_H_
@@ -53,7 +61,8 @@ namespace reporting::projector {
 // rebuilt from the logs on start.
 // 2: UnitRow.condition and step_since_us, UnitFigures.blocked counts
 // blocked units only, waiting apart (blocked versus waiting).
-inline constexpr uint32_t kModelVersion = 2;
+// 3: the re-check (quarantined logs stop), member branches in unit state.
+inline constexpr uint32_t kModelVersion = 3;
 
 enum class Table { kState, kRows, kCheckpoint };
 
@@ -97,8 +106,9 @@ class Projector {
   absl::Status FinishLoad();
 
   // Folds one event. OK and nothing changes for an event at or below its
-  // node's checkpoint; FAILED_PRECONDITION for a gap (an event past
-  // checkpoint + 1); INTERNAL when a payload does not parse.
+  // node's checkpoint, or of a quarantined node; OK and the node is
+  // quarantined when the event breaks a campaign rule (Quarantine() says
+  // which); FAILED_PRECONDITION for a gap (an event past checkpoint + 1).
   absl::Status Apply(const v1::EventEnvelope& event);
   // Parses a stored envelope and applies it. `scratch` is reused.
   absl::Status ApplyBytes(absl::string_view envelope_bytes,
@@ -106,6 +116,8 @@ class Projector {
 
   // Last sequence applied for the node (0 when none).
   uint64_t Checkpoint(absl::string_view node_id) const;
+  // The rule the node's log broke, when it is quarantined; else null.
+  const v1::RuleBreak* Quarantine(absl::string_view node_id) const;
   std::map<std::string, v1::NodeCheckpoint> Checkpoints() const;
 
   // True when something was applied since the last Flush.
@@ -175,7 +187,13 @@ class Projector {
     std::unordered_map<std::string, county::CensusState> censuses;
   };
 
+  // The node's folds as rule_check.h reads them (projector.cc).
+  class RuleView;
+
   NodeEntry& Node(const std::string& node_id);
+  // Stops the node before `e`, which breaks `rule`.
+  void Quarantine(NodeEntry& node, const v1::EventEnvelope& e,
+                  const absl::Status& rule);
   // The node of a state key; null when it has none.
   NodeEntry* NodeOfState(absl::string_view key);
   // The state row of `key` (a stream's aggregate); false for streams that

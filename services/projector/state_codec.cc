@@ -12,10 +12,13 @@ constexpr char kResolved[] = "1";
 }  // namespace
 
 void SlimUnit(county::UnitState& s) {
+  // A member keeps its id and branch: the re-check of an opinion needs the
+  // branch (rule_check.h: RequireMember, DecideRecordEvaluation).
   for (auto& [id, member] : s.roster.members) {
     if (member.name().empty() && member.unit_id().empty()) continue;
     v1::MemberRegistered slim;
     slim.set_member_id(id);
+    slim.set_branch_id(member.branch_id());
     member = std::move(slim);
   }
   for (auto& [id, name] : s.roster.branches) name.clear();
@@ -60,7 +63,10 @@ v1::ProjectedUnit ToProto(const county::UnitState& s) {
   p.set_registered(s.roster.unit_registered);
   *p.mutable_unit() = s.roster.unit;
   for (const auto& [id, name] : s.roster.branches) p.add_branch_ids(id);
-  for (const auto& [id, member] : s.roster.members) p.add_member_ids(id);
+  for (const auto& [id, member] : s.roster.members) {
+    p.add_member_ids(id);
+    p.add_member_branch_ids(member.branch_id());
+  }
   p.set_roster_version(s.roster.version);
   p.set_stage(s.stage);
   const county::TransitionProgress& t = s.transition;
@@ -95,8 +101,12 @@ county::UnitState FromProto(const v1::ProjectedUnit& p) {
   s.roster.unit_registered = p.registered();
   s.roster.unit = p.unit();
   for (const std::string& id : p.branch_ids()) s.roster.branches[id];
-  for (const std::string& id : p.member_ids()) {
-    s.roster.members[id].set_member_id(id);
+  for (int i = 0; i < p.member_ids_size(); ++i) {
+    v1::MemberRegistered& member = s.roster.members[p.member_ids(i)];
+    member.set_member_id(p.member_ids(i));
+    if (i < p.member_branch_ids_size()) {
+      member.set_branch_id(p.member_branch_ids(i));
+    }
   }
   s.roster.version = p.roster_version();
   s.stage = p.stage();

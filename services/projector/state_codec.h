@@ -1,10 +1,11 @@
 // The county's aggregate states (services/county/domain/) to and from the
 // projector's persisted state messages (projection.proto Projected*).
 //
-// The messages keep exactly what the read models depend on; ToProto drops
-// the rest (names, free texts). Slim* drops the same parts from an
-// in-memory state, so that a state rebuilt from its row equals the state
-// the projector holds: FromProto(ToProto(Slim(s))) == Slim(s).
+// The messages keep exactly what the read models and the rule check
+// (rule_check.h) depend on; ToProto drops the rest (names, free texts). Slim*
+// drops the same parts from an in-memory state, so that a state rebuilt from
+// its row equals the state the projector holds: FromProto(ToProto(Slim(s))) ==
+// Slim(s).
 //
 // Pure functions; thread-compatible.
 #ifndef REPORTING_SERVICES_PROJECTOR_STATE_CODEC_H_

@@ -20,9 +20,11 @@
 
 namespace reporting::replication_test {
 
-// A real log of `node` in dir with n single-event appends (UnitRegistered),
-// returned as the stored events a county pushes (sequence, exact envelope
-// bytes, hash). Empty, with a test failure, if the log cannot be made.
+// A real log of `node` in dir with n single-event appends (NodeRegistered,
+// then UnitRegistered: a log the campaign's rules allow, so the city's
+// re-check does not quarantine it), returned as the stored events a county
+// pushes (sequence, exact envelope bytes, hash). Empty, with a test
+// failure, if the log cannot be made.
 inline std::vector<storage::StoredEvent> MakeNodeLog(const std::string& dir,
                                                      const std::string& node,
                                                      int n) {
@@ -33,15 +35,27 @@ inline std::vector<storage::StoredEvent> MakeNodeLog(const std::string& dir,
   EXPECT_TRUE(log.ok()) << log.status();
   if (!log.ok()) return {};
   for (int i = 1; i <= n; ++i) {
-    v1::UnitRegistered u;
-    u.set_unit_id(absl::StrCat(node, "-U", i));
-    u.set_name("单位");
     storage::AppendRequest r;
     r.command_id = absl::StrCat("c", i);
     r.actor = "clerk:test";
-    r.events.push_back({absl::StrCat("unit/", node, "-U", i),
-                        events::TypeOf<v1::UnitRegistered>(),
-                        u.SerializeAsString()});
+    if (i == 1) {
+      v1::NodeRegistered m;
+      m.set_node_id(node);
+      m.set_name("县区");
+      m.set_kind(v1::NODE_KIND_COUNTY);
+      r.events.push_back({absl::StrCat("node/", node),
+                          events::TypeOf<v1::NodeRegistered>(),
+                          m.SerializeAsString()});
+    } else {
+      v1::UnitRegistered u;
+      u.set_unit_id(absl::StrCat(node, "-U", i));
+      u.set_name("单位");
+      u.set_batch(v1::BATCH_FIRST);
+      u.set_member_count(5);
+      r.events.push_back({absl::StrCat("unit/", node, "-U", i),
+                          events::TypeOf<v1::UnitRegistered>(),
+                          u.SerializeAsString()});
+    }
     auto appended = (*log)->Append(r);
     EXPECT_TRUE(appended.ok()) << appended.status();
   }
