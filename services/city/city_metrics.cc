@@ -29,6 +29,18 @@ void AddReplication(const ReplicationServiceImpl& replication,
                     "How long the oldest event the copy lacks has been known "
                     "to exist (0 when current)",
                     node, s.lag_seconds()});
+    out->push_back({"reporting_replication_silent_seconds",
+                    "Seconds since the city last heard from the node "
+                    "(STALE past --stale_after)",
+                    node, s.silent_seconds()});
+    out->push_back({"reporting_replication_recorded_ahead_seconds",
+                    "How far ahead of the city's clock the node's newest "
+                    "events were recorded",
+                    node, s.recorded_ahead_seconds()});
+    out->push_back({"reporting_replication_clock_skewed",
+                    "1 while the node's clock runs ahead of the city's by "
+                    "more than --clock_skew_threshold",
+                    node, s.clock_skewed() ? 1.0 : 0.0});
     out->push_back({"reporting_replication_county_head",
                     "Last head sequence the county reported", node,
                     static_cast<double>(s.county_head())});

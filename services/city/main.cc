@@ -35,6 +35,13 @@ ABSL_FLAG(bool, sync, true,
           "Sync each copy's WAL before acknowledging (off only for "
           "benchmarks)");
 
+ABSL_FLAG(absl::Duration, stale_after, absl::Seconds(30),
+          "A node not heard from for this long is STALE in status, "
+          "freshness, the overview and /metrics");
+ABSL_FLAG(absl::Duration, clock_skew_threshold, absl::Minutes(5),
+          "A node recording events further than this ahead of the city's "
+          "clock is flagged clock_skewed (and a warning logged)");
+
 namespace {
 
 // The replication status as the query service's freshness takes it
@@ -50,6 +57,10 @@ std::vector<reporting::city::ReplicationFacts> FactsOf(
     f.lag_events = s.lag_events();
     f.lag_seconds = s.lag_seconds();
     f.last_contact_us = s.last_contact_us();
+    f.silent_seconds = s.silent_seconds();
+    f.last_head_report_us = s.last_head_report_us();
+    f.recorded_ahead_seconds = s.recorded_ahead_seconds();
+    f.clock_skewed = s.clock_skewed();
     std::string state = reporting::v1::ReplicationState_Name(s.state());
     if (absl::StartsWith(state, "REPLICATION_STATE_")) {
       state = state.substr(sizeof("REPLICATION_STATE_") - 1);
@@ -145,6 +156,8 @@ int main(int argc, char** argv) {
   options.identity_from_certificate = !(*node)->insecure();
   options.node_keys = &node_keys;
   options.write_health = [&disk] { return disk.Current().writes; };
+  options.stale_after = absl::GetFlag(FLAGS_stale_after);
+  options.clock_skew_threshold = absl::GetFlag(FLAGS_clock_skew_threshold);
   // A durable batch wakes the projection at once (issue 5: visible in
   // queries within 100 ms), instead of at the runner's idle wake.
   options.on_durable = [r = runner->get()](const std::string&, uint64_t) {

@@ -15,6 +15,21 @@
 namespace reporting::city {
 namespace {
 
+// The replication half of a node's freshness (query.proto NodeFreshness).
+void SetReplication(const ReplicationFacts& r, v1::NodeFreshness& f) {
+  f.set_has_replication(true);
+  f.set_county_head(r.county_head);
+  f.set_lag_events(r.lag_events);
+  f.set_lag_seconds(r.lag_seconds);
+  f.set_last_contact_us(r.last_contact_us);
+  f.set_replication_state(r.state);
+  f.set_replication_detail(r.detail);
+  f.set_silent_seconds(r.silent_seconds);
+  f.set_last_head_report_us(r.last_head_report_us);
+  f.set_recorded_ahead_seconds(r.recorded_ahead_seconds);
+  f.set_clock_skewed(r.clock_skewed);
+}
+
 using Family = storage::ReadModelStore::Family;
 
 constexpr uint32_t kDefaultPageSize = 100;
@@ -327,6 +342,13 @@ grpc::ServerUnaryReactor* QueryServiceImpl::GetCityOverview(
     return reactor;
   }
   query::FinishOverview(**base, *today, *response);
+  if (replication_) {
+    for (const ReplicationFacts& r : replication_()) {
+      v1::NodeFreshness* f = response->add_freshness();
+      f->set_node_id(r.node_id);
+      SetReplication(r, *f);
+    }
+  }
   reactor->Finish(grpc::Status::OK);
   return reactor;
 }
@@ -417,16 +439,7 @@ grpc::Status QueryServiceImpl::GetFreshness(grpc::ServerContext*,
   }
   for (v1::NodeFreshness& f : runner_->Freshness(*(*store)->NewView())) {
     auto it = replication.find(f.node_id());
-    if (it != replication.end()) {
-      const ReplicationFacts& r = it->second;
-      f.set_has_replication(true);
-      f.set_county_head(r.county_head);
-      f.set_lag_events(r.lag_events);
-      f.set_lag_seconds(r.lag_seconds);
-      f.set_last_contact_us(r.last_contact_us);
-      f.set_replication_state(r.state);
-      f.set_replication_detail(r.detail);
-    }
+    if (it != replication.end()) SetReplication(it->second, f);
     *response->add_nodes() = std::move(f);
   }
   const ProjectionHealth health = runner_->Health();

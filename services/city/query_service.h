@@ -33,7 +33,11 @@ struct ReplicationFacts {
   uint64_t lag_events = 0;
   double lag_seconds = 0;
   int64_t last_contact_us = 0;
-  std::string state;  // "CONNECTED", "IDLE", "STALLED", "DIVERGED", ...
+  double silent_seconds = 0;
+  int64_t last_head_report_us = 0;
+  double recorded_ahead_seconds = 0;
+  bool clock_skewed = false;
+  std::string state;  // "CONNECTED", "IDLE", "STALLED", "STALE", ...
   std::string detail;
 };
 using ReplicationStatusFn = std::function<std::vector<ReplicationFacts>()>;

@@ -13,6 +13,7 @@
 #include "services/common/identity.h"
 #include "services/common/stream_read.h"
 #include "spdlog/spdlog.h"
+#include "storage/envelope_view.h"
 #include "storage/hash_chain.h"
 #include "storage/status_macros.h"
 
@@ -62,7 +63,9 @@ ReplicationServiceOptions WithDefaults(ReplicationServiceOptions options) {
 
 ReplicationServiceImpl::ReplicationServiceImpl(
     NodeCopies* copies, ReplicationServiceOptions options)
-    : copies_(copies), options_(WithDefaults(std::move(options))) {}
+    : copies_(copies),
+      options_(WithDefaults(std::move(options))),
+      started_us_(options_.now_us()) {}
 
 grpc::Status ReplicationServiceImpl::Push(
     grpc::ServerContext* context,
@@ -250,7 +253,13 @@ absl::Status ReplicationServiceImpl::ReadBatches(
   std::vector<storage::StoredEvent> events;
   for (;;) {
     const services::ReadResult read = services::ReadRequest(stream, &request);
-    if (read == services::ReadResult::kEnd) break;
+    if (read == services::ReadResult::kEnd) {
+      // The county closed its side: that is a message (a stream cut by a
+      // keepalive or a cancel is not).
+      absl::MutexLock l(&mu_);
+      nodes_[node].last_contact_us = options_.now_us();
+      break;
+    }
     if (read == services::ReadResult::kUndecodable) {
       return services::UndecodableStatus(
           context, absl::StrCat("replication: node ", node),
@@ -303,6 +312,7 @@ absl::Status ReplicationServiceImpl::ReadBatches(
           return written.status();
         }
         head = *written;
+        NoteRecordedAt(node, events.back().envelope);
         ASSIGN_OR_RETURN(const v1::SignedHead* signed_head,
                          signed_head_of(batch->has_signed_head(),
                                         batch->signed_head(), last, events));
@@ -380,7 +390,6 @@ bool ReplicationServiceImpl::Detach(const std::string& node,
                                     uint64_t stream_id) {
   absl::MutexLock l(&mu_);
   NodeState& st = nodes_[node];
-  st.last_contact_us = options_.now_us();
   if (st.stream_id != stream_id) return false;
   st.stream_id = 0;
   st.stream_context = nullptr;
@@ -393,6 +402,7 @@ void ReplicationServiceImpl::NoteCountyHead(const std::string& node,
   NodeState& st = nodes_[node];
   const int64_t now = options_.now_us();
   st.last_contact_us = now;
+  st.last_head_report_us = now;
   st.county_head = head;
   if (head <= st.last_sequence) return;
   if (!st.heads_seen.empty() && st.heads_seen.back().first >= head) return;
@@ -400,6 +410,37 @@ void ReplicationServiceImpl::NoteCountyHead(const std::string& node,
     st.heads_seen.back().first = head;  // keep the earlier time
   } else {
     st.heads_seen.emplace_back(head, now);
+  }
+}
+
+void ReplicationServiceImpl::NoteRecordedAt(const std::string& node,
+                                            absl::string_view envelope) {
+  storage::EnvelopeView view;
+  // Written, so it decodes.
+  if (!storage::DecodeEnvelopeView(envelope, &view)) return;
+  const int64_t ahead_us = view.recorded_at_us - options_.now_us();
+  const bool skewed =
+      absl::Microseconds(ahead_us) > options_.clock_skew_threshold;
+  bool was_skewed;
+  {
+    absl::MutexLock l(&mu_);
+    NodeState& st = nodes_[node];
+    was_skewed = st.clock_skewed;
+    st.has_recorded_ahead = true;
+    st.recorded_ahead_us = ahead_us;
+    st.clock_skewed = skewed;
+  }
+  if (skewed && !was_skewed) {
+    spdlog::warn(
+        "replication: node {}: its clock is off: it records events {:.0f} s "
+        "ahead of the city's clock (threshold {} s); its recorded times, "
+        "deadlines and overdue figures are wrong until its clock is set "
+        "right (docs/OPERATIONS.md \"Clocks\")",
+        node, static_cast<double>(ahead_us) / 1e6,
+        absl::ToInt64Seconds(options_.clock_skew_threshold));
+  } else if (!skewed && was_skewed) {
+    spdlog::info("replication: node {}: its clock agrees with the city's again",
+                 node);
   }
 }
 
@@ -463,59 +504,6 @@ absl::Status ReplicationServiceImpl::Diverged(const std::string& node,
                    "nothing is overwritten: an operator must investigate"));
 }
 
-v1::NodeReplicationStatus ReplicationServiceImpl::StatusOf(
-    const std::string& node, const storage::Head& head) const {
-  v1::NodeReplicationStatus out;
-  out.set_node_id(node);
-  out.set_last_sequence(head.sequence);
-  out.set_last_hash(head.hash);
-  const int64_t now = options_.now_us();
-  NodeState st;
-  {
-    absl::MutexLock l(&mu_);
-    auto it = nodes_.find(node);
-    if (it != nodes_.end()) st = it->second;
-  }
-  out.set_county_head(st.county_head);
-  const uint64_t lag =
-      st.county_head > head.sequence ? st.county_head - head.sequence : 0;
-  out.set_lag_events(lag);
-  // The oldest report of a head above what the city holds.
-  double lag_seconds = 0;
-  for (const auto& [seen_head, at] : st.heads_seen) {
-    if (seen_head > head.sequence) {
-      lag_seconds = static_cast<double>(now - at) / 1e6;
-      break;
-    }
-  }
-  out.set_lag_seconds(lag > 0 ? std::max(lag_seconds, 0.0) : 0.0);
-  out.set_last_contact_us(st.last_contact_us);
-  const bool moving =
-      absl::Microseconds(now - st.last_progress_us) < options_.stall_after;
-  const std::string quarantine =
-      options_.quarantine ? options_.quarantine(node) : std::string();
-  if (std::optional<std::string> d = copies_->Divergence(node)) {
-    out.set_state(v1::REPLICATION_STATE_DIVERGED);
-    out.set_detail(*d);
-  } else if (!quarantine.empty()) {
-    out.set_state(v1::REPLICATION_STATE_QUARANTINED);
-    out.set_detail(quarantine);
-  } else if (st.stream_id != 0) {
-    out.set_state(lag == 0 || moving ? v1::REPLICATION_STATE_CONNECTED
-                                     : v1::REPLICATION_STATE_STALLED);
-    if (lag > 0 && !moving) {
-      out.set_detail(absl::StrCat("connected but no progress for ",
-                                  (now - st.last_progress_us) / 1000000, " s"));
-    }
-  } else if (lag > 0) {
-    out.set_state(v1::REPLICATION_STATE_STALLED);
-    out.set_detail("no stream open and behind the node's last reported head");
-  } else {
-    out.set_state(v1::REPLICATION_STATE_IDLE);
-  }
-  return out;
-}
-
 grpc::Status ReplicationServiceImpl::GetStatus(
     grpc::ServerContext*, const v1::GetStatusRequest* request,
     v1::GetStatusResponse* response) {
@@ -547,16 +535,6 @@ grpc::Status ReplicationServiceImpl::GetStatus(
     response->set_write_refusal(std::string(writable.message()));
   }
   return grpc::Status::OK;
-}
-
-std::vector<v1::NodeReplicationStatus> ReplicationServiceImpl::AllStatus()
-    const {
-  std::vector<v1::NodeReplicationStatus> out;
-  for (const std::string& node : copies_->Nodes()) {
-    absl::StatusOr<storage::EventLog*> log = copies_->Get(node);
-    if (log.ok()) out.push_back(StatusOf(node, (*log)->GetHead()));
-  }
-  return out;
 }
 
 }  // namespace reporting::city

@@ -48,6 +48,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "reporting/v1/replication.grpc.pb.h"
@@ -65,6 +66,11 @@ struct ReplicationServiceOptions {
   bool identity_from_certificate = true;
   // Behind the county's head with no progress for this long: STALLED.
   absl::Duration stall_after = absl::Seconds(10);
+  // Nothing heard from a node for this long: STALE (replication.proto).
+  absl::Duration stale_after = absl::Seconds(30);
+  // A node whose newest events are recorded further than this ahead of the
+  // city's clock is flagged clock_skewed.
+  absl::Duration clock_skew_threshold = absl::Minutes(5);
   // City clock, microseconds since the Unix epoch. Default: absl::Now().
   std::function<int64_t()> now_us;
   // Called after each batch of `node` is durable up to `sequence`, before
@@ -108,7 +114,14 @@ class ReplicationServiceImpl final : public v1::ReplicationService::Service {
  private:
   struct NodeState {
     uint64_t county_head = 0;
+    // City clock of the last message of any kind, and of the last one that
+    // carried the county's head (Batch or Heartbeat).
     int64_t last_contact_us = 0;
+    int64_t last_head_report_us = 0;
+    // The newest event of the last batch: recorded_at minus receive time.
+    bool has_recorded_ahead = false;
+    int64_t recorded_ahead_us = 0;
+    bool clock_skewed = false;
     // Last time the copy's head moved (or a stream started).
     int64_t last_progress_us = 0;
     uint64_t last_sequence = 0;
@@ -169,6 +182,9 @@ class ReplicationServiceImpl final : public v1::ReplicationService::Service {
   absl::Status CheckSignedHead(const std::string& node, storage::EventLog* log,
                                const v1::SignedHead& head, uint64_t last,
                                const std::vector<storage::StoredEvent>& batch);
+  // How far ahead of the city's clock `envelope` (just received) was
+  // recorded; logs a warning when the node's clock becomes skewed.
+  void NoteRecordedAt(const std::string& node, absl::string_view envelope);
   // Records divergence durably; returns the DATA_LOSS status to end with.
   absl::Status Diverged(const std::string& node, const std::string& detail);
   v1::NodeReplicationStatus StatusOf(const std::string& node,
@@ -177,6 +193,7 @@ class ReplicationServiceImpl final : public v1::ReplicationService::Service {
   // Constant after construction.
   NodeCopies* const copies_;
   const ReplicationServiceOptions options_;
+  const int64_t started_us_;  // city clock at construction
 
   mutable absl::Mutex mu_;
   std::map<std::string, NodeState> nodes_ ABSL_GUARDED_BY(mu_);

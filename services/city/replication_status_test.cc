@@ -390,5 +390,53 @@ TEST_F(ReplicationStatusTest, OverlappingBatchIsAcknowledgedAndHeldOnce) {
   EXPECT_EQ((*copy)->GetHead().sequence, 15u);
 }
 
+// A node silent past stale_after (30 s by default) is STALE, whether its
+// stream is still open (a silent partition) or not, with how long it has
+// been silent; its lag is at least that silence, so the lag alert fires.
+// Its next message makes it CONNECTED again.
+TEST_F(ReplicationStatusTest, ASilentNodeIsStaleWithItsAge) {
+  PushClient c(channel_);
+  Open(c, 30, 0);
+  SendBatch(c, 1, 20, 30);
+  ExpectAck(c, 20);
+  const int64_t heard = Now();
+  ExpectStatus({20, 30, 10, 0.0, heard, kConnected, ""});
+
+  Advance(absl::Seconds(30));  // not past stale_after: stalled
+  v1::NodeReplicationStatus s = Status();
+  EXPECT_EQ(s.state(), kStalled) << s.ShortDebugString();
+  EXPECT_DOUBLE_EQ(s.silent_seconds(), 30.0);
+
+  Advance(absl::Seconds(15));
+  s = Status();
+  EXPECT_EQ(s.state(), v1::REPLICATION_STATE_STALE) << s.ShortDebugString();
+  EXPECT_DOUBLE_EQ(s.silent_seconds(), 45.0);
+  EXPECT_GE(s.lag_seconds(), 45.0);
+  EXPECT_EQ(s.last_contact_us(), heard);
+  EXPECT_EQ(s.last_head_report_us(), heard);
+  EXPECT_EQ(s.detail(),
+            "nothing heard from the node for 45 s (a stream is open but "
+            "silent)");
+
+  SendHeartbeat(c, 30);
+  ExpectAck(c, 20);
+  s = Status();
+  EXPECT_EQ(s.state(), kStalled) << s.ShortDebugString();  // 10 still missing
+  EXPECT_DOUBLE_EQ(s.silent_seconds(), 0.0);
+  EXPECT_EQ(s.last_head_report_us(), Now());
+  SendBatch(c, 21, 30, 30);
+  ExpectAck(c, 30);
+  ExpectStatus({30, 30, 0, 0.0, Now(), kConnected, ""});
+  grpc::Status finished = c.Finish();
+  EXPECT_TRUE(finished.ok()) << finished.error_message();
+
+  // Closed by the county and then silent: STALE too, once past the bound.
+  Advance(absl::Seconds(31));
+  s = Status();
+  EXPECT_EQ(s.state(), v1::REPLICATION_STATE_STALE) << s.ShortDebugString();
+  EXPECT_DOUBLE_EQ(s.silent_seconds(), 31.0);
+  EXPECT_DOUBLE_EQ(s.lag_seconds(), 31.0);
+}
+
 }  // namespace
 }  // namespace reporting::city
