@@ -13,6 +13,7 @@ PACKAGES=(
   clang-14 libclang-rt-14-dev
   libcpp-httplib-dev libsodium-dev libjs-chart.js
   chromium chromium-driver fonts-wqy-microhei
+  iproute2
 )
 
 missing=()

@@ -21,6 +21,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -97,12 +98,27 @@ struct Snapshot {
   v1::CensusSummary census;
 };
 
+// The overview's freshness carries the live replication status (a restarted
+// city has seen no county yet); only what the read models reflect is
+// compared.
+void KeepProjectedFreshness(v1::CityOverview& overview) {
+  for (v1::NodeFreshness& f : *overview.mutable_freshness()) {
+    v1::NodeFreshness kept;
+    kept.set_node_id(f.node_id());
+    kept.set_copy_sequence(f.copy_sequence());
+    kept.set_projected_sequence(f.projected_sequence());
+    kept.set_projected_recorded_at_us(f.projected_recorded_at_us());
+    f = std::move(kept);
+  }
+}
+
 grpc::Status Take(v1::QueryService::Stub& q,
                   const std::vector<std::string>& nodes, Snapshot& out) {
   v1::GetCityOverviewRequest o;
   o.set_today(kToday);
   grpc::Status s = q.GetCityOverview(Context().get(), o, &out.overview);
   if (!s.ok()) return s;
+  KeepProjectedFreshness(out.overview);
   for (const std::string& node : nodes) {
     v1::GetNodeDetailRequest d;
     d.set_node_id(node);

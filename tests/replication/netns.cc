@@ -18,7 +18,19 @@
 
 namespace reporting::replication_test {
 
-absl::Status RunCommand(const std::vector<std::string>& argv) {
+// testutil::Process runs argv[0] as a path (execv), and `ip` lives in
+// /usr/sbin or /sbin depending on the system.
+static std::string IpPath() {
+  for (const char* path :
+       {"/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"}) {
+    if (access(path, X_OK) == 0) return path;
+  }
+  return "ip";  // the failure then says "ip" could not be run
+}
+
+absl::Status RunCommand(const std::vector<std::string>& command) {
+  std::vector<std::string> argv = command;
+  if (!argv.empty() && argv[0] == "ip") argv[0] = IpPath();
   testutil::TempDir dir("netns-command");
   const std::string log = dir.Sub("output");
   testutil::Process p(argv, log);

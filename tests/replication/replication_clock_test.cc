@@ -99,7 +99,7 @@ TEST(ReplicationClockTest, ACountyClockADayAheadIsFlagged) {
 
   // GetStatus says the same.
   absl::StatusOr<v1::GetStatusResponse> status = CityStatus(
-      grpc::CreateChannel(city.address(), ClientTls(certs, "node-371302")), "");
+      grpc::CreateChannel(city.address(), ClientTls(certs, "office")), "");
   ASSERT_TRUE(status.ok()) << status.status();
   for (const v1::NodeReplicationStatus& s : status->nodes()) {
     EXPECT_EQ(s.clock_skewed(), s.node_id() == kFast) << s.DebugString();

@@ -266,7 +266,7 @@ TEST(ReplicationQuarantineTest, ForgedLogsAreKeptQuarantinedAndNotShown) {
 
   // Replication status: QUARANTINED, the sequence and the rule in words.
   absl::StatusOr<v1::GetStatusResponse> status = CityStatus(
-      grpc::CreateChannel(city.address(), ClientTls(certs, "node-" + a)), "");
+      grpc::CreateChannel(city.address(), ClientTls(certs, "office")), "");
   ASSERT_TRUE(status.ok()) << status.status();
   for (const v1::NodeReplicationStatus& s : status->nodes()) {
     auto e = expected.find(s.node_id());
