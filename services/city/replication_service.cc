@@ -254,10 +254,12 @@ absl::Status ReplicationServiceImpl::ReadBatches(
   for (;;) {
     const services::ReadResult read = services::ReadRequest(stream, &request);
     if (read == services::ReadResult::kEnd) {
-      // The county closed its side: that is a message (a stream cut by a
-      // keepalive or a cancel is not).
-      absl::MutexLock l(&mu_);
-      nodes_[node].last_contact_us = options_.now_us();
+      // The county closed its side: that is a message. A stream cut by a
+      // keepalive or a cancel also ends the reads, but is no contact.
+      if (!context->IsCancelled()) {
+        absl::MutexLock l(&mu_);
+        nodes_[node].last_contact_us = options_.now_us();
+      }
       break;
     }
     if (read == services::ReadResult::kUndecodable) {

@@ -120,7 +120,7 @@ absl::Status Netns::SetLink(int link, bool up) {
 
 std::vector<std::string> Netns::Exec(
     const std::vector<std::string>& argv) const {
-  std::vector<std::string> out = {"ip", "netns", "exec", name_};
+  std::vector<std::string> out = {IpPath(), "netns", "exec", name_};
   out.insert(out.end(), argv.begin(), argv.end());
   return out;
 }
