@@ -114,6 +114,11 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(
     return absl::InvalidArgumentError(
         absl::StrCat("event_log: open dir=", dir, ": node id is empty"));
   }
+  if (options.node_id.size() > kMaxNodeIdBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "event_log: open dir=", dir, ": node id has ", options.node_id.size(),
+        " bytes; the limit is ", kMaxNodeIdBytes));
+  }
   if (!options.now_us) {
     options.now_us = [] { return absl::ToUnixMicros(absl::Now()); };
   }

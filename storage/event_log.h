@@ -58,6 +58,19 @@ inline constexpr size_t kDigestBytes = 32;
 // A recorded refusal's message is cut to this many bytes (at a UTF-8
 // character boundary, "..." appended) before it is stored and answered.
 inline constexpr size_t kMaxRefusalMessageBytes = 16 * 1024;
+// Every envelope field but the payload is bounded too (node id at Open,
+// stream id, a 36-character event id, an event type of the registry,
+// actor, command id, prev hash, four numbers and the tags and lengths), so
+// an event's envelope takes at most kMaxEnvelopeBytes: replication carries
+// any event a log can append (city::kMaxBatchBytes is asserted larger).
+inline constexpr size_t kMaxNodeIdBytes = 64;
+inline constexpr size_t kMaxEventTypeBytes = 128;
+inline constexpr size_t kMaxEnvelopeBytes = kMaxPayloadBytes + 1024;
+static_assert(kMaxNodeIdBytes + kMaxStreamIdBytes + 36 + kMaxEventTypeBytes +
+                      kMaxActorBytes + kMaxCommandIdBytes + kHashBytes +
+                      4 * 10 + 11 * 4 <=
+                  kMaxEnvelopeBytes - kMaxPayloadBytes,
+              "an envelope's fields other than the payload fit in 1 KiB");
 
 // Expected version meaning "the stream must not exist yet".
 inline constexpr uint64_t kNoStream = 0;

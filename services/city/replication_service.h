@@ -54,11 +54,15 @@
 #include "reporting/v1/replication.grpc.pb.h"
 #include "services/city/node_copies.h"
 #include "services/city/node_keys.h"
+#include "storage/event_log.h"
 
 namespace reporting::city {
 
 inline constexpr size_t kMaxBatchEvents = 1000;
 inline constexpr size_t kMaxBatchBytes = 4 << 20;  // envelope bytes
+// Whatever a county can append, the city takes (issue 20): one event of
+// the largest size fits a batch.
+static_assert(kMaxBatchBytes >= storage::kMaxEnvelopeBytes);
 
 struct ReplicationServiceOptions {
   // TLS: the pushing node's id is its client certificate's CN. False only

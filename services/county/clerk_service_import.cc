@@ -22,6 +22,7 @@
 #include "services/county/clerk_service.h"
 #include "services/county/command_handlers.h"
 #include "services/county/request_digest.h"
+#include "services/county/request_form.h"
 #include "services/county/staged_log.h"
 
 namespace reporting::county {
@@ -159,7 +160,10 @@ grpc::Status ClerkServiceImpl::ImportBatch(
   v1::CommandMeta batch_meta;
   batch_meta.set_command_id(request->batch_id());
   batch_meta.set_actor(request->actor());
-  if (absl::Status s = ValidateMeta(batch_meta); !s.ok()) {
+  absl::Status form = ValidateMeta(batch_meta);
+  // The rows' own requests are checked as commands (request_form.h).
+  if (form.ok()) form = RefuseUnknownFields(*request);
+  if (absl::Status s = form; !s.ok()) {
     return services::ToGrpcStatus(absl::InvalidArgumentError(
         absl::StrCat("import batch: ", s.message())));
   }

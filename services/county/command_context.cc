@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "services/common/grpc_status.h"
+#include "services/county/request_form.h"
 #include "storage/status_macros.h"
 
 namespace reporting::county {
@@ -164,10 +165,11 @@ void ToCommandResult(const storage::AppendResult& in, v1::CommandResult* out) {
 }
 
 void RunCommandWithDigest(
-    const NodeEnv& env, const v1::CommandMeta& meta, std::string digest,
-    v1::CommandResult* result, CommandDone done,
-    absl::FunctionRef<absl::Status(CommandContext&)> body) {
+    const NodeEnv& env, const google::protobuf::Message& request,
+    const v1::CommandMeta& meta, std::string digest, v1::CommandResult* result,
+    CommandDone done, absl::FunctionRef<absl::Status(CommandContext&)> body) {
   absl::Status status = ValidateMeta(meta);
+  if (status.ok()) status = CheckRequestForm(request);
   if (!status.ok()) return done(services::ToGrpcStatus(status));
 
   absl::StatusOr<storage::CommandRecord> earlier =

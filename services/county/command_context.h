@@ -9,7 +9,9 @@
 //   });
 //
 // 1. CommandMeta is checked: command_id 1..128 printable ASCII, actor
-//    1..128 bytes (INVALID_ARGUMENT; not recorded: the id may be bad).
+//    1..128 bytes; then the request's form (request_form.h: no unknown
+//    field, every text within its limit). INVALID_ARGUMENT, not recorded:
+//    the id may be bad, and nothing of a malformed request is stored.
 // 2. The first answer is final: a command id the log has answered is
 //    answered the same way before anything else, even when the request
 //    would be answered otherwise now: the original CommandResult
@@ -152,18 +154,18 @@ void RunCommand(const NodeEnv& env, const Request& request,
                 v1::CommandResult* result, CommandDone done,
                 absl::FunctionRef<absl::Status(CommandContext&)> body);
 
-// RunCommand for a request whose digest is computed.
+// RunCommand for a request whose digest is computed (`meta` is its meta).
 void RunCommandWithDigest(
-    const NodeEnv& env, const v1::CommandMeta& meta, std::string digest,
-    v1::CommandResult* result, CommandDone done,
-    absl::FunctionRef<absl::Status(CommandContext&)> body);
+    const NodeEnv& env, const google::protobuf::Message& request,
+    const v1::CommandMeta& meta, std::string digest, v1::CommandResult* result,
+    CommandDone done, absl::FunctionRef<absl::Status(CommandContext&)> body);
 
 template <typename Request>
 void RunCommand(const NodeEnv& env, const Request& request,
                 v1::CommandResult* result, CommandDone done,
                 absl::FunctionRef<absl::Status(CommandContext&)> body) {
-  RunCommandWithDigest(env, request.meta(), CommandDigest(request), result,
-                       std::move(done), body);
+  RunCommandWithDigest(env, request, request.meta(), CommandDigest(request),
+                       result, std::move(done), body);
 }
 
 // Starts a command with `start(done)` and waits for its outcome: for

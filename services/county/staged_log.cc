@@ -94,6 +94,17 @@ absl::StatusOr<storage::AppendResult> StagedLog::Append(
         " events (one atomic append holds at most that many): split the "
         "file"));
   }
+  size_t bytes = 0;
+  for (const storage::NewEvent& e : request.events) {
+    bytes += e.payload.size() + kEnvelopeOverheadBytes;
+  }
+  if (staged_bytes_ + bytes > kMaxImportBatchBytes) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "import batch: its events would take more than ", kMaxImportBatchBytes,
+        " bytes in the log (one batch is bounded so that no request can grow "
+        "much on disk): split the file"));
+  }
+  staged_bytes_ += bytes;
   storage::AppendResult result;
   storage::StreamVersionsBuilder versions;
   for (const storage::NewEvent& e : request.events) {

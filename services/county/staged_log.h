@@ -31,6 +31,15 @@
 
 namespace reporting::county {
 
+// A batch's events take at most kMaxImportBatchBytes in the log, counting
+// each as its payload plus the most the rest of its envelope can take
+// (actor, command id, stream id... storage::kMaxEnvelopeBytes): more is
+// RESOURCE_EXHAUSTED, nothing written. So a request of R bytes writes at
+// most R + 1 KiB per event, and never more than 16 MiB (issue 20).
+inline constexpr size_t kEnvelopeOverheadBytes =
+    storage::kMaxEnvelopeBytes - storage::kMaxPayloadBytes;
+inline constexpr size_t kMaxImportBatchBytes = 16 << 20;
+
 class StagedLog final : public storage::EventLog {
  public:
   StagedLog(storage::EventLog* base, std::string node_id, int64_t now_us);
@@ -94,6 +103,7 @@ class StagedLog final : public storage::EventLog {
   const uint64_t base_head_;
   mutable std::map<std::string, StreamView, std::less<>> streams_;
   std::vector<storage::NewEvent> staged_;
+  size_t staged_bytes_ = 0;  // payloads + kEnvelopeOverheadBytes each
   // Command ids staged by the batch: their results and request digests.
   std::map<std::string, storage::CommandRecord, std::less<>> commands_;
 };
