@@ -106,7 +106,8 @@ absl::StatusOr<storage::AppendResult> RunBatch(
   if (request.commands().empty()) {
     return absl::InvalidArgumentError("import batch: no commands");
   }
-  StagedLog staged(env.log, env.node_id, env.now_us());
+  const int64_t now_us = env.now_us();
+  StagedLog staged(env.log, env.node_id, now_us);
   NodeEnv staged_env = env;
   staged_env.log = &staged;
   const CommandHandlers commands(staged_env);
@@ -146,6 +147,7 @@ absl::StatusOr<storage::AppendResult> RunBatch(
                      " commands refused; nothing was recorded\n",
                      absl::StrJoin(refusals, "\n")));
   }
+  if (env.clock_watch != nullptr) env.clock_watch->Observe(now_us);
   absl::StatusOr<storage::AppendResult> appended =
       staged.Commit(request.batch_id(), request.actor(), digest);
   *final = !appended.ok() && IsFinalRefusal(appended.status().code());

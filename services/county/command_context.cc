@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "services/common/grpc_status.h"
+#include "services/county/future_dates.h"
 #include "services/county/request_form.h"
 #include "storage/status_macros.h"
 
@@ -114,6 +115,10 @@ void CommandContext::Commit(v1::CommandResult* result, CommandDone done) {
   request.command_id = meta_.command_id();
   request.actor = meta_.actor();
   request.request_digest = request_digest_;
+  request.recorded_at_us = env_.now_us();
+  if (env_.clock_watch != nullptr) {
+    env_.clock_watch->Observe(request.recorded_at_us);
+  }
   request.events = std::move(events_);
   request.expected_versions = std::move(read_set_);
   if (meta_.has_expected_version()) {
@@ -185,7 +190,8 @@ void RunCommandWithDigest(
   }
 
   CommandContext ctx(env, meta, std::move(digest));
-  status = body(ctx);
+  status = RefuseFutureDates(request, env.now_us());
+  if (status.ok()) status = body(ctx);
   if (!status.ok()) return ctx.Refuse(status, result, std::move(done));
   ctx.Commit(result, std::move(done));
 }

@@ -18,6 +18,8 @@
 //    (duplicate = true), or the recorded refusal (same code and message).
 //    A command id recorded for a different request (request_digest.h) is
 //    ALREADY_EXISTS.
+//    Dates from the clerk more than a day in the node's future are refused
+//    (future_dates.h; INVALID_ARGUMENT, final and recorded like step 3's).
 // 3. The body reads the streams it needs (on demand: no state is kept
 //    between commands), decides, and emits events.
 // 4. Commit appends the events in one atomic append whose expected versions
@@ -51,6 +53,7 @@
 #include "grpcpp/support/status.h"
 #include "reporting/v1/command.pb.h"
 #include "reporting/v1/envelope.pb.h"
+#include "services/county/clock_watch.h"
 #include "services/county/request_digest.h"
 #include "storage/event_log.h"
 
@@ -61,7 +64,11 @@ struct NodeEnv {
   std::string node_id;               // e.g. "371302"
   storage::EventLog* log = nullptr;  // not owned; outlives the services
   // The node's clock, microseconds since the Unix epoch (tests pin it).
+  // Events are recorded at it.
   std::function<int64_t()> now_us;
+  // Watches recorded times for a clock set back (clock_watch.h); not
+  // owned, may be null.
+  ClockWatch* clock_watch = nullptr;
 };
 
 // Receives a command's outcome exactly once: OK (the CommandResult is

@@ -126,6 +126,18 @@ int main(int argc, char** argv) {
   env.node_id = node_id;
   env.log = &timed_log;
   env.now_us = [] { return absl::ToUnixMicros(absl::Now()); };
+  prometheus::Counter& backwards =
+      prometheus::BuildCounter()
+          .Name("reporting_county_clock_backwards_total")
+          .Help(
+              "Commands recorded more than 1 s before the latest time in "
+              "the node's log (the clock was set back)")
+          .Register(metrics.registry())
+          .Add({});
+  county::ClockWatch clock_watch(node_id, county::HeadRecordedAt(*log->get()),
+                                 env.now_us(),
+                                 [&backwards] { backwards.Increment(); });
+  env.clock_watch = &clock_watch;
   county::CommandServiceImpl commands(env);
   county::ClerkServiceImpl clerk(env);
 

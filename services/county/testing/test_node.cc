@@ -40,7 +40,10 @@ void TestNode::Start() {
     std::abort();
   }
   log_ = std::move(*log);
-  NodeEnv env{options_.node_id, log_.get(), options_.now_us};
+  clock_watch_ = std::make_unique<ClockWatch>(
+      options_.node_id, HeadRecordedAt(*log_), options_.now_us(), nullptr);
+  NodeEnv env{options_.node_id, log_.get(), options_.now_us,
+              clock_watch_.get()};
   command_service_ = std::make_unique<CommandServiceImpl>(env);
   clerk_service_ = std::make_unique<ClerkServiceImpl>(env);
   services::ServerOptions server_options;

@@ -23,6 +23,7 @@
 #include "reporting/v1/clerk.grpc.pb.h"
 #include "reporting/v1/command.grpc.pb.h"
 #include "services/county/clerk_service.h"
+#include "services/county/clock_watch.h"
 #include "services/county/command_service.h"
 #include "storage/event_log.h"
 #include "tests/testutil/temp_dir.h"
@@ -51,6 +52,8 @@ class TestNode {
   v1::ClerkService::Stub& clerk() { return *clerk_; }
   std::shared_ptr<grpc::Channel> channel() { return channel_; }
   storage::EventLog& log() { return *log_; }
+  // Made afresh at each (re)start, from the log's head.
+  const ClockWatch& clock_watch() const { return *clock_watch_; }
 
   // Stops the server, closes the log, opens it again and serves again (on
   // a new port; the stubs follow).
@@ -102,6 +105,7 @@ class TestNode {
   TestNodeOptions options_;
   reporting::testutil::TempDir dir_;
   std::unique_ptr<storage::EventLog> log_;
+  std::unique_ptr<ClockWatch> clock_watch_;
   std::unique_ptr<CommandServiceImpl> command_service_;
   std::unique_ptr<ClerkServiceImpl> clerk_service_;
   std::unique_ptr<grpc::Server> server_;
