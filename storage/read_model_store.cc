@@ -147,6 +147,12 @@ absl::Status OpenDb(
   o.create_if_missing = true;
   o.create_missing_column_families = true;
   o.max_background_jobs = 2;
+  // The checkpoint family is written a little on every pass, so it holds
+  // every WAL alive until it flushes: once the WAL passes 64 MiB RocksDB
+  // flushes the families keeping its oldest file (unbounded it would wait
+  // for 4 x the write buffers, 1.25 GiB; storage/README.md "Disk reserved
+  // per database").
+  o.max_total_wal_size = 64 << 20;
   o.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const char* name : kNames) {
