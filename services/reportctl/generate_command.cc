@@ -4,7 +4,8 @@
 //   reportctl generate --counties H:P,H:P,... [--nodes N]
 //       [--node_ids 371302,371311,...] [--units-per-node U]
 //       [--members-per-unit M] [--seed S] [--today YYYY-MM-DD]
-//       [--expect_out FILE] (--insecure | --tls_cert F --tls_key F --tls_ca F)
+//       [--expect_out FILE] [--rate R]
+//       (--insecure | --tls_cert F --tls_key F --tls_ca F)
 //
 // Each county node takes commands only from its own clerk certificate:
 // "{node}" in --tls_cert/--tls_key stands for each node's id
@@ -14,6 +15,10 @@
 // id is the i-th of --node_ids (default: the Linyi nodes of DOMAIN.md in
 // id order). --expect_out writes the overview the city must show once the
 // campaign is in, as `reportctl overview --json --today D` prints it.
+// --rate R paces the campaign at R commands per second in all (R / N per
+// node, each node's commands still in order) for a steady load (the soak
+// run, tests/soak/); without it every node's commands go as fast as the
+// node answers.
 #include <atomic>
 #include <fstream>
 #include <iostream>
@@ -45,8 +50,8 @@ constexpr char kUsage[] =
     "usage: reportctl generate --counties HOST:PORT[,HOST:PORT...]\n"
     "         [--nodes N] [--node_ids ID,ID...] [--units-per-node U]\n"
     "         [--members-per-unit M] [--seed S] [--today YYYY-MM-DD]\n"
-    "         [--expect_out FILE] (--insecure | --tls_cert F --tls_key F"
-    " --tls_ca F)\n"
+    "         [--expect_out FILE] [--rate COMMANDS_PER_SECOND]\n"
+    "         (--insecure | --tls_cert F --tls_key F --tls_ca F)\n"
     "Drives a generated campaign through the county nodes' CommandService.\n"
     "Each node takes only its own clerk certificate: {node} in --tls_cert\n"
     "and --tls_key stands for the node id (certs/clerk-{node}.crt).\n"
@@ -77,10 +82,19 @@ struct NodeRun {
   absl::Status status;  // written by the node's thread before it ends
 };
 
+// `interval`: the pace of this node's commands (zero: no pacing).
 void RunNode(const NodePlan& plan, std::shared_ptr<grpc::Channel> channel,
-             NodeRun& run) {
+             absl::Duration interval, NodeRun& run) {
   CommandSender sender(std::move(channel));
+  const absl::Time start = absl::Now();
+  uint64_t sent = 0;
   for (const Command& command : plan.commands) {
+    if (interval > absl::ZeroDuration()) {
+      // On a schedule from the start, so a slow answer does not lower the
+      // rate for good.
+      absl::SleepFor(start + interval * static_cast<double>(sent++) -
+                     absl::Now());
+    }
     absl::StatusOr<v1::CommandResult> result = sender.Send(command);
     if (!result.ok()) {
       run.status = absl::Status(
@@ -100,7 +114,8 @@ int RunGenerate(const Words& words) {
   std::optional<Args> args = ParseCommandArgs(
       "generate", words,
       {"counties", "nodes", "node_ids", "units-per-node", "units_per_node",
-       "members-per-unit", "members_per_unit", "seed", "today", "expect_out"},
+       "members-per-unit", "members_per_unit", "seed", "today", "expect_out",
+       "rate"},
       {}, kUsage, &exit_code);
   if (!args) return exit_code;
   const std::vector<std::string> counties =
@@ -114,11 +129,18 @@ int RunGenerate(const Words& words) {
   absl::StatusOr<int64_t> units = IntFlag(*args, "units-per-node", 15);
   absl::StatusOr<int64_t> members = IntFlag(*args, "members-per-unit", 6);
   absl::StatusOr<int64_t> seed = IntFlag(*args, "seed", 1);
-  for (const auto* v : {&nodes, &units, &members, &seed}) {
+  absl::StatusOr<int64_t> rate = IntFlag(*args, "rate", 0);
+  for (const auto* v : {&nodes, &units, &members, &seed, &rate}) {
     if (!v->ok()) {
       std::cerr << "reportctl generate: " << v->status().message() << "\n";
       return 2;
     }
+  }
+  if (*rate < 0) {
+    std::cerr << "reportctl generate: --rate " << *rate
+              << ": commands per second, 0 (as fast as the nodes answer) or "
+                 "more\n";
+    return 2;
   }
   if (*nodes != static_cast<int64_t>(counties.size())) {
     std::cerr << "reportctl generate: --nodes " << *nodes << " but "
@@ -168,9 +190,13 @@ int RunGenerate(const Words& words) {
 
   std::vector<NodeRun> runs(campaign->nodes.size());
   std::vector<std::thread> threads;
+  const absl::Duration interval =
+      *rate == 0 ? absl::ZeroDuration()
+                 : absl::Seconds(1) * static_cast<double>(runs.size()) /
+                       static_cast<double>(*rate);
   for (size_t i = 0; i < campaign->nodes.size(); ++i) {
     threads.emplace_back(RunNode, std::cref(campaign->nodes[i]), channels[i],
-                         std::ref(runs[i]));
+                         interval, std::ref(runs[i]));
   }
   ProgressBar progress("generate", total);
   auto done = [&] {

@@ -2,6 +2,7 @@
 // the office tables: the city's overview equals the generator's expected
 // totals, a second run appends nothing, --csv and the table are sane, and
 // the filtered lists agree with the campaign.
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -192,6 +193,45 @@ TEST_F(GenerateOfficeTest, FilteredListsAgreeWithTheCampaign) {
   ToolRun bad = Office({"units", "--reason", "nonsense"});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.output.find("--reason"), std::string::npos) << bad.output;
+}
+
+// --rate paces the whole campaign (the soak's steady load, tests/soak/):
+// each node's commands at rate / nodes per second, so the run takes at
+// least its commands' share of the time; a negative rate is a usage error.
+TEST_F(GenerateOfficeTest, RateSpreadsTheCampaignOverTime) {
+  reportctl::CampaignOptions options;
+  options.node_ids = kNodes;
+  options.units_per_node = 1;
+  options.members_per_unit = 4;
+  options.seed = 42;
+  options.today = kToday;
+  absl::StatusOr<reportctl::Campaign> campaign =
+      reportctl::BuildCampaign(options);
+  ASSERT_TRUE(campaign.ok());
+  size_t longest = 0;  // the node with the most commands sets the time
+  for (const auto& n : campaign->nodes) {
+    longest = std::max(longest, n.commands.size());
+  }
+  constexpr int kRate = 90;  // commands per second, 30 per node
+  const auto start = std::chrono::steady_clock::now();
+  ToolRun run = Reportctl(
+      {"generate", "--counties", cluster_.counties(), "--nodes", "3",
+       "--units-per-node", "1", "--members-per-unit", "4", "--seed", kSeed,
+       "--today", kToday, "--rate", std::to_string(kRate), "--insecure"},
+      dir_.path());
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const double paced = static_cast<double>(longest - 1) * 3 / kRate;
+  EXPECT_GE(seconds, paced) << longest << " commands on the busiest node";
+  EXPECT_LT(seconds, paced + 20) << run.output;
+
+  ToolRun bad = Reportctl({"generate", "--counties", cluster_.counties(),
+                           "--rate=-5", "--insecure"},
+                          dir_.path());
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.output.find("--rate"), std::string::npos) << bad.output;
 }
 
 }  // namespace
