@@ -124,7 +124,7 @@ counties_csv=$(IFS=,; echo "${counties[*]}")
 # shellcheck disable=SC2046
 "$build/services/reportctl/reportctl" generate --counties="$counties_csv" --units-per-node="$units" \
   --members-per-unit=8 --seed=2026 --today="$today" --rate="$rate" \
-  $(tls node-371302) >"$data/logs/generate.log" 2>&1 &
+  $(tls 'clerk-{node}') >"$data/logs/generate.log" 2>&1 &
 load_pid=$!
 echo "== load: reportctl generate --rate=$rate ($units units per node)"
 
