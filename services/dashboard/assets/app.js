@@ -67,8 +67,9 @@ function table(name, cols, rows) {
   });
   return el("table", {"data-table": name}, el("thead", {}, head), el("tbody", {}, ...body));
 }
+// A cell as the table shows it: an element (a badge, a link) by its text.
 function csvField(v) {
-  const s = String(v === undefined ? "" : v);
+  const s = v instanceof Node ? v.textContent : String(v === undefined ? "" : v);
   return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
 }
 function downloadCsv(name, cols, rows) {
