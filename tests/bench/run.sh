@@ -9,7 +9,7 @@ cd "$root"
 benches=("$@")
 if [ ${#benches[@]} -eq 0 ]; then
   benches=(append_bench command_bench replication_bench projection_bench
-           replay_bench)
+           replay_bench dashboard_bench)
 fi
 ./deploy/build.sh "${benches[@]}"
 build="${REPORTING_BUILD_DIR:-$root/build}"
