@@ -1,11 +1,15 @@
 // The pages (one app, assets/), the assets, and what every route shares.
+#include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "services/dashboard/assets.h"
+#include "services/dashboard/gzip_body.h"
 #include "services/dashboard/json.h"
 #include "services/dashboard/routes.h"
 
@@ -88,28 +92,30 @@ void SecurityHeaders(bool tls, httplib::Response& res) {
 }
 
 void AddPageRoutes(httplib::Server& http, DashboardServer& server) {
-  auto page = [](const httplib::Request&, httplib::Response& res) {
-    res.set_content(Asset("index.html"), "text/html; charset=utf-8");
+  // Compressed once here, not per request (gzip_body.h).
+  auto index = std::make_shared<const GzipBody>(Asset("index.html"),
+                                                "text/html; charset=utf-8");
+  auto page = [index](const httplib::Request& req, httplib::Response& res) {
+    index->Send(req, res);
   };
   for (const char* pattern :
        {"/", "/node/[^/]+", "/unit/[^/]+/[^/]+", "/asof"}) {
     http.Get(pattern, page);
   }
-  for (const auto& [name, type] :
+  const std::string js = "text/javascript; charset=utf-8";
+  for (const auto& [name, body] :
        std::vector<std::pair<std::string, std::string>>{
-           {"app.js", "text/javascript; charset=utf-8"},
-           {"i18n.js", "text/javascript; charset=utf-8"},
-           {"style.css", "text/css; charset=utf-8"}}) {
+           {"app.js", Asset("app.js")},
+           {"i18n.js", Asset("i18n.js")},
+           {"style.css", Asset("style.css")},
+           {"chart.js", server.chartjs()}}) {
+    auto file = std::make_shared<const GzipBody>(
+        body, name == "style.css" ? "text/css; charset=utf-8" : js);
     http.Get("/assets/" + name,
-             [name = name, type = type](const httplib::Request&,
-                                        httplib::Response& res) {
-               res.set_content(Asset(name), type.c_str());
+             [file](const httplib::Request& req, httplib::Response& res) {
+               file->Send(req, res);
              });
   }
-  http.Get("/assets/chart.js", [&server](const httplib::Request&,
-                                         httplib::Response& res) {
-    res.set_content(server.chartjs(), "text/javascript; charset=utf-8");
-  });
 }
 
 }  // namespace reporting::dashboard

@@ -118,6 +118,7 @@ PageLoad LoadPage(int port, const std::string& ca, const std::string& cookie,
   c.set_ca_cert_path(ca.c_str());
   c.enable_server_certificate_verification(true);
   c.set_keep_alive(true);
+  c.set_tcp_nodelay(true);  // as Chromium's sockets
   c.set_decompress(false);
   c.set_read_timeout(60, 0);
   const httplib::Headers h = {{"Cookie", cookie},

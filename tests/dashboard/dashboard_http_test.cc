@@ -13,6 +13,7 @@
 #include "gtest/gtest.h"
 #include "reporting/v1/query.grpc.pb.h"
 #include "tests/dashboard/dashboard_harness.h"
+#include "tests/testutil/files.h"
 
 namespace reporting::dashboard_test {
 namespace {
@@ -194,6 +195,28 @@ TEST_F(DashboardHttpTest, OfficeSeesCountsAuditorSeesPeople) {
   EXPECT_NE(o->body.find("\"roster_events\":"), std::string::npos);
   // The same unit row for both: the counts are not person-level.
   EXPECT_NE(o->body.find(units.units(0).unit_id()), std::string::npos);
+}
+
+// Static files go out compressed once at start (gzip), not per request,
+// and whole to a client that does not accept gzip.
+TEST_F(DashboardHttpTest, StaticFilesArePrecompressedGzip) {
+  const std::string chart =
+      testutil::ReadFile("/usr/share/javascript/chart.js/chart.min.js");
+  ASSERT_GT(chart.size(), 100000u);
+  auto client = cluster_->Client();
+  httplib::Result gz = client->Get("/assets/chart.js",
+                                   {{"Accept-Encoding", "gzip, deflate, br"}});
+  ASSERT_TRUE(gz);
+  ASSERT_EQ(gz->status, 200);
+  EXPECT_EQ(gz->get_header_value("Content-Encoding"), "gzip");
+  EXPECT_EQ(gz->body, chart);  // httplib's client inflates it
+  httplib::Result raw =
+      client->Get("/assets/chart.js", {{"Accept-Encoding", "identity"}});
+  ASSERT_TRUE(raw);
+  EXPECT_FALSE(raw->has_header("Content-Encoding"));
+  EXPECT_EQ(raw->body, chart);
+  EXPECT_EQ(raw->get_header_value("Content-Type"),
+            "text/javascript; charset=utf-8");
 }
 
 // Plain HTTP only on loopback and only when asked; HTTPS needs the city's
