@@ -10,8 +10,7 @@
 // answer is final like a command's (command_context.h): a refusal made of
 // final refusals only is recorded under the batch id with the request's
 // digest (request_digest.h), and a resend of the batch gets it again.
-#include <functional>
-#include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,6 +20,7 @@
 #include "services/common/grpc_status.h"
 #include "services/county/clerk_service.h"
 #include "services/county/command_handlers.h"
+#include "services/county/command_kinds.h"
 #include "services/county/request_digest.h"
 #include "services/county/request_form.h"
 #include "services/county/staged_log.h"
@@ -31,66 +31,30 @@ namespace {
 // Refusals listed in one status message at most.
 constexpr size_t kMaxListedRefusals = 50;
 
-using Runner = std::function<grpc::Status(
-    const CommandHandlers&, const std::string&, v1::CommandResult*)>;
-
-#define REPORTING_RUNNER(Method)                                         \
-  {                                                                      \
-#Method, [](const CommandHandlers& handlers, const std::string& bytes, \
-                v1::CommandResult* result) {                             \
-      v1::Method##Request request;                                        \
-      if (!request.ParseFromString(bytes)) {                              \
-        return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,           \
-                            "request does not parse as " #Method          \
-                            "Request");                                   \
-      }                                                                   \
-      return AwaitCommand([&](CommandDone done) {                         \
-        handlers.Method(&request, result, std::move(done));               \
-      });                                                                 \
-    } \
+// Runs one row: its request parsed as the method's request type, through
+// the same handler as the unary RPC (command_kinds.h), and waits for it.
+grpc::Status RunRow(const CommandHandlers& handlers,
+                    const v1::ImportCommand& command,
+                    v1::CommandResult* result) {
+  const CommandKind* kind = FindCommandKind(command.method());
+  if (kind == nullptr) {
+    return grpc::Status(
+        grpc::StatusCode::INVALID_ARGUMENT,
+        absl::StrCat("no CommandService method \"", command.method(), "\""));
   }
-
-// Every CommandService method, by name.
-const std::map<std::string, Runner>& Runners() {
-  static const auto* runners = new std::map<std::string, Runner>{
-      REPORTING_RUNNER(RegisterNode),
-      REPORTING_RUNNER(RegisterUnit),
-      REPORTING_RUNNER(RegisterBranch),
-      REPORTING_RUNNER(RegisterMember),
-      REPORTING_RUNNER(RecordEvaluation),
-      REPORTING_RUNNER(ShowEvaluation),
-      REPORTING_RUNNER(SignEvaluation),
-      REPORTING_RUNNER(DisputeEvaluation),
-      REPORTING_RUNNER(ReviseEvaluation),
-      REPORTING_RUNNER(GiveEvaluationFeedback),
-      REPORTING_RUNNER(AssignTransformationMeasure),
-      REPORTING_RUNNER(CompleteTransformationMeasure),
-      REPORTING_RUNNER(SubmitMaterial),
-      REPORTING_RUNNER(ReturnMaterial),
-      REPORTING_RUNNER(AcceptMaterial),
-      REPORTING_RUNNER(HoldSpecialMeeting),
-      REPORTING_RUNNER(CirculateMeetingResults),
-      REPORTING_RUNNER(RecordSelfInspectionCheck),
-      REPORTING_RUNNER(CompleteSelfInspection),
-      REPORTING_RUNNER(RecordSurvey),
-      REPORTING_RUNNER(RecordRemediation),
-      REPORTING_RUNNER(SubmitTransitionReport),
-      REPORTING_RUNNER(RecordSupervisoryReview),
-      REPORTING_RUNNER(RecordApproval),
-      REPORTING_RUNNER(HoldTransitionMeeting),
-      REPORTING_RUNNER(FileWorkSummary),
-      REPORTING_RUNNER(IdentifyRectification),
-      REPORTING_RUNNER(PlanRectification),
-      REPORTING_RUNNER(ReportRectificationProgress),
-      REPORTING_RUNNER(CompleteRectification),
-      REPORTING_RUNNER(PublishRectificationExplanation),
-      REPORTING_RUNNER(ReportCensus),
-      REPORTING_RUNNER(ResolveCensusProblem),
-  };
-  return *runners;
+  std::unique_ptr<google::protobuf::Message> request(
+      google::protobuf::MessageFactory::generated_factory()
+          ->GetPrototype(kind->request_type)
+          ->New());
+  if (!request->ParseFromString(command.request())) {
+    return grpc::Status(
+        grpc::StatusCode::INVALID_ARGUMENT,
+        absl::StrCat("request does not parse as ", kind->request_type->name()));
+  }
+  return AwaitCommand([&](CommandDone done) {
+    kind->run(handlers, *request, result, std::move(done));
+  });
 }
-
-#undef REPORTING_RUNNER
 
 }  // namespace
 
@@ -114,16 +78,8 @@ absl::StatusOr<storage::AppendResult> RunBatch(
   std::vector<std::string> refusals;
   grpc::StatusCode first_code = grpc::StatusCode::OK;
   for (const v1::ImportCommand& command : request.commands()) {
-    grpc::Status status;
-    auto runner = Runners().find(command.method());
-    if (runner == Runners().end()) {
-      status = grpc::Status(
-          grpc::StatusCode::INVALID_ARGUMENT,
-          absl::StrCat("no CommandService method \"", command.method(), "\""));
-    } else {
-      v1::CommandResult ignored;
-      status = runner->second(commands, command.request(), &ignored);
-    }
+    v1::CommandResult ignored;
+    const grpc::Status status = RunRow(commands, command, &ignored);
     if (status.ok()) continue;
     if (first_code == grpc::StatusCode::OK) first_code = status.error_code();
     *final = *final &&
