@@ -1,6 +1,7 @@
 #include "services/common/metrics_event_log.h"
 
 #include <chrono>
+#include <utility>
 
 #include "prometheus/family.h"
 
@@ -45,6 +46,24 @@ absl::StatusOr<storage::AppendResult> TimedEventLog::Append(
     const storage::AppendRequest& request) {
   const auto start = std::chrono::steady_clock::now();
   absl::StatusOr<storage::AppendResult> result = log_->Append(request);
+  Observe(start, result);
+  return result;
+}
+
+void TimedEventLog::AppendAsync(storage::AppendRequest request,
+                                storage::AppendCallback done) {
+  const auto start = std::chrono::steady_clock::now();
+  log_->AppendAsync(std::move(request),
+                    [this, start, done = std::move(done)](
+                        absl::StatusOr<storage::AppendResult> result) mutable {
+                      Observe(start, result);
+                      done(std::move(result));
+                    });
+}
+
+void TimedEventLog::Observe(
+    std::chrono::steady_clock::time_point start,
+    const absl::StatusOr<storage::AppendResult>& result) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
@@ -57,7 +76,6 @@ absl::StatusOr<storage::AppendResult> TimedEventLog::Append(
     events_.Increment(static_cast<double>(result->last_sequence -
                                           result->first_sequence + 1));
   }
-  return result;
 }
 
 void AppendDiskUsage(const std::string& db, const storage::DiskUsage& usage,
