@@ -52,6 +52,7 @@ const std::vector<AccessRule>& AccessTable() {
   static const auto* table = new std::vector<AccessRule>{
       // County node.
       {"reporting.v1.CommandService", "", {R::kClerk}, true},
+      {"reporting.v1.CommandStreamService", "Stream", {R::kClerk}, true},
       {"reporting.v1.ClerkService", "", {R::kClerk}, true},
       // City aggregator.
       {"reporting.v1.ReplicationService", "Push", {R::kNode}, false},

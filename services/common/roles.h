@@ -9,8 +9,10 @@
 //                                                 the Hello's node id must be
 //                                                 the CN, checked by the
 //                                                 service)
-//   clerk     clerk-<id>: CN=<id>, OU=clerk       CommandService, ClerkService
-//                                                 of node <id> only
+//   clerk     clerk-<id>: CN=<id>, OU=clerk       CommandService,
+//                                                 CommandStreamService.Stream,
+//                                                 ClerkService of node <id>
+//                                                 only
 //   office    office:     OU=office               QueryService,
 //                                                 ReplicationService.GetStatus
 //   auditor   auditor:    OU=auditor              AuditService,

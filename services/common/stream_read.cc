@@ -28,13 +28,28 @@ bool StillMarked(const google::protobuf::Message& message) {
 
 }  // namespace internal
 
+namespace {
+
+absl::Status Undecodable(const std::string& what, const std::string& type) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(what, ": a message of this stream could not be decoded as ",
+                   type, "; the stream is ended, nothing after it was done"));
+}
+
+}  // namespace
+
 absl::Status UndecodableStatus(grpc::ServerContext* context,
                                const std::string& what,
                                const std::string& type) {
   context->AddTrailingMetadata(kUndecodableTrailer, "1");
-  return absl::InvalidArgumentError(
-      absl::StrCat(what, ": a message of this stream could not be decoded as ",
-                   type, "; the stream is ended, nothing after it was done"));
+  return Undecodable(what, type);
+}
+
+absl::Status UndecodableStatus(grpc::CallbackServerContext* context,
+                               const std::string& what,
+                               const std::string& type) {
+  context->AddTrailingMetadata(kUndecodableTrailer, "1");
+  return Undecodable(what, type);
 }
 
 }  // namespace reporting::services

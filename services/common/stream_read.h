@@ -9,6 +9,10 @@
 //     switch (ReadRequest(stream, &request)) { ... }
 //   }
 //
+// A callback (reactor) handler marks the message it gives StartRead with
+// internal::MarkUnread and tells the two apart in OnReadDone(false) with
+// internal::StillMarked.
+//
 // Thread safety: ReadRequest is called from the stream's handler thread.
 #ifndef REPORTING_SERVICES_COMMON_STREAM_READ_H_
 #define REPORTING_SERVICES_COMMON_STREAM_READ_H_
@@ -50,6 +54,10 @@ ReadResult ReadRequest(Stream* stream, Request* request) {
 // as <type>; ..."; marks the call (kUndecodableTrailer) so the interceptor
 // counts and logs it.
 absl::Status UndecodableStatus(grpc::ServerContext* context,
+                               const std::string& what,
+                               const std::string& type);
+// The same for a callback (reactor) handler's call.
+absl::Status UndecodableStatus(grpc::CallbackServerContext* context,
                                const std::string& what,
                                const std::string& type);
 

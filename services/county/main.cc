@@ -18,6 +18,7 @@
 #include "services/county/backup.h"
 #include "services/county/clerk_service.h"
 #include "services/county/command_service.h"
+#include "services/county/command_stream.h"
 #include "services/county/ids.h"
 #include "services/county/replicator.h"
 #include "services/county/restore.h"
@@ -116,9 +117,11 @@ int main(int argc, char** argv) {
   services::Metrics& metrics = (*node)->metrics();
   services::TimedEventLog timed_log(log->get(), metrics.registry());
   metrics.AddGauges(services::LogGauges(log->get()));
-  // A full disk: commands refused (CommandService NOT_SERVING), reads go on.
+  // A full disk: commands refused (CommandService and CommandStreamService
+  // NOT_SERVING), reads go on.
   services::DiskHealth disk(
-      {data_dir, {"reporting.v1.CommandService"}},
+      {data_dir,
+       {"reporting.v1.CommandService", "reporting.v1.CommandStreamService"}},
       [l = log->get()] { return std::vector<storage::EventLog*>{l}; });
   metrics.AddGauges(disk.Gauges());
 
@@ -139,6 +142,7 @@ int main(int argc, char** argv) {
                                  [&backwards] { backwards.Increment(); });
   env.clock_watch = &clock_watch;
   county::CommandServiceImpl commands(env);
+  county::CommandStreamServiceImpl command_stream(env);
   county::ClerkServiceImpl clerk(env);
 
   // Who may call what: services/common/roles.h, enforced by Node::Serve.
@@ -172,14 +176,17 @@ int main(int argc, char** argv) {
         return county::BackupNode(node_id, *l, dir);
       });
   services::ServerOptions server;
-  server.services = {&commands, &clerk, &audit_service, &admin};
+  server.services = {&commands, &command_stream, &clerk, &audit_service,
+                     &admin};
   server.min_pollers = county::kServerMinPollers;
   server.max_pollers = county::kServerMaxPollers;
-  const services::Serving serving{{v1::CommandService::service_full_name(),
-                                   v1::ClerkService::service_full_name(),
-                                   v1::AuditService::service_full_name(),
-                                   v1::AdminService::service_full_name()},
-                                  node_id};
+  const services::Serving serving{
+      {v1::CommandService::service_full_name(),
+       v1::CommandStreamService::service_full_name(),
+       v1::ClerkService::service_full_name(),
+       v1::AuditService::service_full_name(),
+       v1::AdminService::service_full_name()},
+      node_id};
   if (absl::Status s = (*node)->Serve(server, serving); !s.ok()) {
     return Node::Fail(s);
   }

@@ -14,6 +14,7 @@
 #include "reporting/v1/audit.grpc.pb.h"
 #include "reporting/v1/clerk.grpc.pb.h"
 #include "reporting/v1/command.grpc.pb.h"
+#include "reporting/v1/command_stream.grpc.pb.h"
 #include "reporting/v1/query.grpc.pb.h"
 #include "reporting/v1/replication.grpc.pb.h"
 #include "services/common/roles.h"
@@ -87,6 +88,7 @@ const google::protobuf::ServiceDescriptor* ServiceNamed(
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
     return grpc::health::v1::HealthCheckRequest::descriptor() != nullptr &&
            v1::CommandService::service_full_name() != nullptr &&
+           v1::CommandStreamService::service_full_name() != nullptr &&
            v1::RegisterNodeRequest::descriptor() != nullptr &&
            v1::GetUnitRequest::descriptor() != nullptr &&
            v1::ReplayRequest::descriptor() != nullptr &&
