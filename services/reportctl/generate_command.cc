@@ -1,5 +1,6 @@
 // reportctl generate: builds a campaign (generate_campaign.h) and drives
-// it through the county nodes' CommandService, one thread per node.
+// it through the county nodes' CommandService, one thread per node, each
+// node's commands in order on one command stream (generate_driver.h).
 //
 //   reportctl generate --counties H:P,H:P,... [--nodes N]
 //       [--node_ids 371302,371311,...] [--units-per-node U]
