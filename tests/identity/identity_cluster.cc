@@ -88,7 +88,7 @@ const google::protobuf::ServiceDescriptor* ServiceNamed(
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
     return grpc::health::v1::HealthCheckRequest::descriptor() != nullptr &&
            v1::CommandService::service_full_name() != nullptr &&
-           v1::CommandStreamService::service_full_name() != nullptr &&
+           v1::CommandStreamRequest::descriptor() != nullptr &&
            v1::RegisterNodeRequest::descriptor() != nullptr &&
            v1::GetUnitRequest::descriptor() != nullptr &&
            v1::ReplayRequest::descriptor() != nullptr &&

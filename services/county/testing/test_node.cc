@@ -45,10 +45,13 @@ void TestNode::Start() {
   NodeEnv env{options_.node_id, log_.get(), options_.now_us,
               clock_watch_.get()};
   command_service_ = std::make_unique<CommandServiceImpl>(env);
+  command_stream_service_ = std::make_unique<CommandStreamServiceImpl>(env);
   clerk_service_ = std::make_unique<ClerkServiceImpl>(env);
   services::ServerOptions server_options;
   server_options.listen = "127.0.0.1:0";
-  server_options.services = {command_service_.get(), clerk_service_.get()};
+  server_options.services = {command_service_.get(),
+                             command_stream_service_.get(),
+                             clerk_service_.get()};
   server_options.min_pollers = kServerMinPollers;
   server_options.max_pollers = kServerMaxPollers;
   auto started = services::StartServer(server_options);

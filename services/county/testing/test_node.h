@@ -1,6 +1,7 @@
 // TestNode: a county node inside the test process, for gRPC tests of the
 // rules: a real event log in a temporary directory, CommandService and
-// ClerkService on a loopback port, and stubs to call them.
+// ClerkService (and CommandStreamService) on a loopback port, and stubs
+// to call them.
 //
 //   TestNode node;                       // node 371302, registered
 //   node.Register("371302-U0042", 2, 3); // unit, 2 branches, 3 members
@@ -25,6 +26,7 @@
 #include "services/county/clerk_service.h"
 #include "services/county/clock_watch.h"
 #include "services/county/command_service.h"
+#include "services/county/command_stream.h"
 #include "storage/event_log.h"
 #include "tests/testutil/temp_dir.h"
 
@@ -107,6 +109,7 @@ class TestNode {
   std::unique_ptr<storage::EventLog> log_;
   std::unique_ptr<ClockWatch> clock_watch_;
   std::unique_ptr<CommandServiceImpl> command_service_;
+  std::unique_ptr<CommandStreamServiceImpl> command_stream_service_;
   std::unique_ptr<ClerkServiceImpl> clerk_service_;
   std::unique_ptr<grpc::Server> server_;
   std::shared_ptr<grpc::Channel> channel_;
