@@ -24,6 +24,7 @@ scratch_root=/tmp
 if [ -d /dev/shm ] && [ -w /dev/shm ]; then scratch_root=/dev/shm; fi
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$here/lsan.supp}"
 
 printf '%-20s %12s %8s %8s %8s %8s %8s\n' target execs seconds exec/s cov ft crashes
 total=0

@@ -31,6 +31,7 @@ mkdir -p "$work/tmp" "$work/corpus" "$tree/crashes/$target"
 export TMPDIR="$work/tmp"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$here/lsan.supp}"
 common=(-timeout=25 -rss_limit_mb=4096
   -artifact_prefix="$tree/crashes/$target/")
 
