@@ -54,18 +54,33 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> ConnectToNode(
       target);
 }
 
+std::string FailureLine(const std::string& what, absl::StatusCode code,
+                        absl::string_view message) {
+  std::string line = absl::StrCat("reportctl: ", what, ": ",
+                                  absl::StatusCodeToString(code), ": ");
+  if (code == absl::StatusCode::kUnimplemented && message.empty()) {
+    // gRPC's own answer when the server has no such service: the address
+    // is most likely the other kind of server.
+    absl::StrAppend(&line,
+                    "the server at that address does not offer this call: "
+                    "check the address (--city is the city aggregator, "
+                    "--county a county node)");
+  } else {
+    absl::StrAppend(&line, message);
+  }
+  return line;
+}
+
 int CallFailed(const std::string& what, const grpc::Status& status) {
-  std::cerr << "reportctl: " << what << ": "
-            << absl::StatusCodeToString(
-                   static_cast<absl::StatusCode>(status.error_code()))
-            << ": " << status.error_message() << "\n";
+  std::cerr << FailureLine(what,
+                           static_cast<absl::StatusCode>(status.error_code()),
+                           status.error_message())
+            << "\n";
   return 1;
 }
 
 int Failed(const std::string& what, const absl::Status& status) {
-  std::cerr << "reportctl: " << what << ": "
-            << absl::StatusCodeToString(status.code()) << ": "
-            << status.message() << "\n";
+  std::cerr << FailureLine(what, status.code(), status.message()) << "\n";
   return 1;
 }
 

@@ -18,6 +18,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/support/status.h"
 #include "services/reportctl/cli/args.h"
@@ -40,7 +41,13 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> Connect(
 absl::StatusOr<std::shared_ptr<grpc::Channel>> ConnectToNode(
     const Args& args, const std::string& target, const std::string& node_id);
 
-// Exit code 1 after printing "reportctl: <what>: <CODE>: <message>".
+// "reportctl: <what>: <CODE>: <message>"; gRPC's bare UNIMPLEMENTED (the
+// server has no such service: a county's address given for the city's, or
+// the other way round) is said in words.
+std::string FailureLine(const std::string& what, absl::StatusCode code,
+                        absl::string_view message);
+
+// Exit code 1 after printing FailureLine to stderr.
 int CallFailed(const std::string& what, const grpc::Status& status);
 int Failed(const std::string& what, const absl::Status& status);
 
