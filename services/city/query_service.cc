@@ -8,6 +8,7 @@
 #include "absl/time/time.h"
 #include "services/common/grpc_status.h"
 #include "services/county/domain/dates.h"
+#include "services/county/ids.h"
 #include "services/projector/figures.h"
 #include "services/projector/projector.h"
 #include "storage/status_macros.h"
@@ -73,6 +74,13 @@ absl::StatusOr<std::string> DecodeToken(const std::string& token,
         "start again with an empty page_token");
   }
   return raw;
+}
+
+// A node filter: empty (every node) or a well-formed node id, so a typo
+// is an error and not an empty list.
+absl::Status NodeFilter(absl::string_view node_id) {
+  if (node_id.empty()) return absl::OkStatus();
+  return county::ValidateNodeId(node_id);
 }
 
 std::string NodePrefix(absl::string_view row_prefix,
@@ -194,6 +202,7 @@ absl::Status ListUnits(const storage::ReadModelStore::View& view,
                        const v1::ListUnitsRequest& request,
                        v1::ListUnitsResponse& out) {
   ASSIGN_OR_RETURN(const uint32_t page_size, PageSize(request.page_size()));
+  RETURN_IF_ERROR(NodeFilter(request.node_id()));
   if (!request.unit_id().empty()) return OneUnit(view, request, out);
   const std::string prefix =
       NodePrefix(projector::kUnitRowPrefix, request.node_id());
@@ -231,6 +240,7 @@ absl::Status ListRectifications(const storage::ReadModelStore::View& view,
                                 const std::string& today,
                                 v1::ListRectificationsResponse& out) {
   ASSIGN_OR_RETURN(const uint32_t page_size, PageSize(request.page_size()));
+  RETURN_IF_ERROR(NodeFilter(request.node_id()));
   const std::string prefix =
       NodePrefix(projector::kRectRowPrefix, request.node_id());
   // Two passes over the rows: overdue items (pass 0), then the rest
@@ -359,6 +369,9 @@ grpc::Status QueryServiceImpl::GetNodeDetail(
   if (request->node_id().empty()) {
     return services::ToGrpcStatus(
         absl::InvalidArgumentError("node_id is required"));
+  }
+  if (absl::Status s = county::ValidateNodeId(request->node_id()); !s.ok()) {
+    return services::ToGrpcStatus(s);
   }
   absl::StatusOr<std::string> today = query::Today(request->today());
   if (!today.ok()) return services::ToGrpcStatus(today.status());

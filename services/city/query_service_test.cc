@@ -220,6 +220,19 @@ TEST(QueryService, FiltersAndPagingMatchBruteForce) {
   v1::ListUnitsResponse resp;
   EXPECT_EQ(query::ListUnits(*view, bad, resp).code(),
             absl::StatusCode::kInvalidArgument);
+
+  // A malformed node filter is an error naming it, not an empty list.
+  v1::ListUnitsRequest typo;
+  typo.set_node_id("371302; drop");
+  absl::Status s = query::ListUnits(*view, typo, resp);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+  EXPECT_NE(s.message().find("371302; drop"), absl::string_view::npos) << s;
+  v1::ListRectificationsRequest typo_items;
+  typo_items.set_node_id("371302/");
+  v1::ListRectificationsResponse items_resp;
+  EXPECT_EQ(
+      query::ListRectifications(*view, typo_items, today, items_resp).code(),
+      absl::StatusCode::kInvalidArgument);
 }
 
 TEST(ProjectionRunner, LiveRestartAndRebuildEqualAFreshRebuild) {
