@@ -26,7 +26,8 @@ absl::Status BareAppendLoop::Write(uint64_t first,
                                    absl::string_view event_type,
                                    int64_t recorded_at_us,
                                    absl::string_view command_id,
-                                   absl::string_view digest, bool sync) {
+                                   absl::string_view digest, bool sync,
+                                   const BareParts& parts) {
   auto slice = [](absl::string_view s) {
     return rocksdb::Slice(s.data(), s.size());
   };
@@ -36,14 +37,21 @@ absl::Status BareAppendLoop::Write(uint64_t first,
   for (size_t e = 0; e < events.size(); ++e) {
     const uint64_t s = first + e;
     wb.Put(db_->handle(Cf::kEvents), keys::EventKey(s), slice(events[e].value));
-    wb.Put(db_->handle(Cf::kStreamIndex),
-           keys::StreamIndexKey(events[e].stream, s), keys::Be64(s));
-    wb.Put(db_->handle(Cf::kTypeIndex),
-           keys::TypeIndexKey(event_type, recorded_at_us, s), rocksdb::Slice());
+    if (parts.stream_index) {
+      wb.Put(db_->handle(Cf::kStreamIndex),
+             keys::StreamIndexKey(events[e].stream, s), keys::Be64(s));
+    }
+    if (parts.type_index) {
+      wb.Put(db_->handle(Cf::kTypeIndex),
+             keys::TypeIndexKey(event_type, recorded_at_us, s),
+             rocksdb::Slice());
+    }
   }
   const uint64_t last = first + events.size() - 1;
-  wb.Put(db_->handle(Cf::kCommands), slice(command_id),
-         keys::CommandValue(first, last, digest));
+  if (parts.command) {
+    wb.Put(db_->handle(Cf::kCommands), slice(command_id),
+           keys::CommandValue(first, last, digest));
+  }
   wb.Put(db_->handle(Cf::kMeta), slice(keys::kHeadKey),
          keys::HeadValue(last, ZeroHash()));
   return db_->Write(&wb, sync);

@@ -32,6 +32,15 @@ struct BareEvent {
   absl::string_view value;
 };
 
+// Which of an append's index puts a bare write makes (append_bench's
+// index_cost scenarios leave one out to measure what it costs). The events
+// and the head are always written.
+struct BareParts {
+  bool stream_index = true;  // stream_id 0x00 be64(version) -> sequence
+  bool type_index = true;    // event_type 0x00 time sequence -> ""
+  bool command = true;       // command_id -> first, last, digest
+};
+
 class BareAppendLoop {
  public:
   // Creates the directory and the database when missing.
@@ -44,11 +53,11 @@ class BareAppendLoop {
   // Writes events[i] as sequence first + i (stream version = its
   // sequence), all with event_type and recorded_at_us, then command_id ->
   // [first, last] with the request digest (empty or 32 bytes) and the
-  // head, in one WriteBatch.
+  // head, in one WriteBatch; `parts` leaves index puts out.
   absl::Status Write(uint64_t first, const std::vector<BareEvent>& events,
                      absl::string_view event_type, int64_t recorded_at_us,
                      absl::string_view command_id, absl::string_view digest,
-                     bool sync);
+                     bool sync, const BareParts& parts = BareParts());
 
  private:
   explicit BareAppendLoop(std::unique_ptr<RocksDb> db);

@@ -16,7 +16,10 @@
 // Scenarios: batches of 1, 100 and 1000 events per append with sync on and
 // off; then 1, 8 and 64 concurrent appenders of single events with sync on
 // (baseline: the same number of threads each doing Write(sync=true)), and
-// the 64-vs-1 scaling of the log itself. --quick runs tiny sizes for ctest.
+// the 64-vs-1 scaling of the log itself. Then index_cost_PART_batchN: the
+// bare append without one index put (system) against the bare append with
+// every put (baseline), unsynced, and the microseconds per event the put
+// costs. --quick runs tiny sizes for ctest.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -222,16 +225,17 @@ class BaselineWriter {
   }
 
   void Append(int thread, uint64_t i, size_t batch, bool sync,
-              std::atomic<uint64_t>* seq) {
+              std::atomic<uint64_t>* seq,
+              const BareParts& parts = BareParts()) {
     const uint64_t first = seq->fetch_add(batch) + 1;
     std::vector<BareEvent> events(batch);
     for (size_t e = 0; e < batch; ++e) {
       events[e].stream = StreamOf(i * batch + e + thread * 7919);
       events[e].value = values_[(first + e) % values_.size()];
     }
-    absl::Status st =
-        loop_->Write(first, events, type_, 1700000000000000,
-                     absl::StrCat("bench-", thread, "-", i), Digest(), sync);
+    absl::Status st = loop_->Write(first, events, type_, 1700000000000000,
+                                   absl::StrCat("bench-", thread, "-", i),
+                                   Digest(), sync, parts);
     if (!st.ok()) {
       std::fprintf(stderr, "append_bench: %s\n", st.ToString().c_str());
       std::exit(1);
@@ -296,6 +300,35 @@ std::pair<double, double> BatchRound(const std::string& dir, size_t batch,
   const double events = static_cast<double>(appends * batch);
   return {events / std::chrono::duration<double>(sys_time).count(),
           events / std::chrono::duration<double>(base_time).count()};
+}
+
+// One round of an index_cost scenario: the bare append with every put
+// (baseline) against the same without the index puts `without` leaves out,
+// on fresh databases, interleaved append by append like BatchRound.
+// Returns events per second of {without the index, with every put}.
+std::pair<double, double> IndexCostRound(const std::string& dir, size_t batch,
+                                         uint64_t appends,
+                                         const BareParts& without) {
+  BaselineWriter lean(dir + "-sys");
+  BaselineWriter full(dir + "-base");
+  std::atomic<uint64_t> lean_seq{0}, full_seq{0};
+  Clock::duration lean_time{}, full_time{};
+  for (uint64_t i = 0; i < appends; ++i) {
+    for (int turn = 0; turn < 2; ++turn) {
+      const bool lean_turn = (turn == 0) == (i % 2 == 0);
+      const auto start = Clock::now();
+      if (lean_turn) {
+        lean.Append(0, i, batch, false, &lean_seq, without);
+        lean_time += Clock::now() - start;
+      } else {
+        full.Append(0, i, batch, false, &full_seq);
+        full_time += Clock::now() - start;
+      }
+    }
+  }
+  const double events = static_cast<double>(appends * batch);
+  return {events / std::chrono::duration<double>(lean_time).count(),
+          events / std::chrono::duration<double>(full_time).count()};
 }
 
 // ---------------------------------------------------------------- driver --
@@ -406,6 +439,44 @@ int Main(int argc, char** argv) {
     }
     const double sys_median = Median(sys), base_median = Median(base);
     Print(name, sys_median, base_median);
+  }
+
+  // What each index put costs an append: the bare append without it
+  // against the bare append with every put, unsynced (the memtable inserts
+  // are CPU; a sync would hide them). Per event, the difference of the two
+  // medians' times.
+  struct Part {
+    const char* name;
+    BareParts without;
+  };
+  const std::vector<Part> parts = {
+      {"stream_index", {false, true, true}},
+      {"type_index", {true, false, true}},
+      {"command", {true, true, false}},
+  };
+  for (size_t batch : {size_t{1}, size_t{100}}) {
+    for (const Part& part : parts) {
+      const std::string name =
+          absl::StrCat("index_cost_", part.name, "_batch", batch);
+      if (name.find(cfg.only) == std::string::npos) continue;
+      const uint64_t appends = cfg.quick ? 20u : (batch == 1 ? 30000u : 500u);
+      std::vector<double> lean, full;
+      for (int r = 0; r < cfg.rounds; ++r) {
+        const std::string dir = absl::StrCat(root, "/", name, "-", r);
+        auto [l, f] = IndexCostRound(dir, batch, appends, part.without);
+        lean.push_back(l);
+        full.push_back(f);
+        RemoveAll(dir + "-sys");
+        RemoveAll(dir + "-base");
+      }
+      const double lean_median = Median(lean), full_median = Median(full);
+      Print(name, lean_median, full_median);
+      std::printf(
+          "index_cost: %s costs %.2f us per event in %zu-event "
+          "appends (bare append %.2f us per event with it)\n",
+          part.name, 1e6 / full_median - 1e6 / lean_median, batch,
+          1e6 / full_median);
+    }
   }
 
   const double seconds = cfg.quick ? 0.1 : 1.5;
