@@ -4,8 +4,6 @@
 #include <string>
 
 #include "absl/strings/match.h"
-#include "prometheus/counter.h"
-#include "prometheus/family.h"
 #include "prometheus/histogram.h"
 
 namespace reporting::services {
@@ -80,11 +78,7 @@ class Factory : public grpc::experimental::ServerInterceptorFactoryInterface {
                 .Name("reporting_grpc_server_handling_seconds")
                 .Help("Time from the call's arrival to its status, by method")
                 .Register(registry),
-            prometheus::BuildCounter()
-                .Name("reporting_commands_total")
-                .Help("County commands (CommandService RPCs) by command and "
-                      "result (OK or the refusal's status code)")
-                .Register(registry)} {}
+            CommandsTotal(registry)} {}
 
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override {
@@ -96,6 +90,17 @@ class Factory : public grpc::experimental::ServerInterceptorFactoryInterface {
 };
 
 }  // namespace
+
+prometheus::Family<prometheus::Counter>& CommandsTotal(
+    prometheus::Registry& registry) {
+  return prometheus::BuildCounter()
+      .Name("reporting_commands_total")
+      .Help(
+          "County commands (CommandService RPCs and commands sent on "
+          "CommandStreamService.Stream) by command and result (OK or the "
+          "refusal's status code)")
+      .Register(registry);
+}
 
 std::string StatusCodeName(grpc::StatusCode code) {
   switch (code) {

@@ -5,13 +5,15 @@
 //   reporting_grpc_server_errors_total{code}            counter, code != OK
 //   reporting_grpc_server_handling_seconds{method}      histogram
 //   reporting_commands_total{command, result}           counter; CommandService
-//                                                       RPCs only; result is
-//                                                       "OK" or the code name
+//                                                       RPCs; result is "OK"
+//                                                       or the code name
 // method is the full gRPC name ("/reporting.v1.CommandService/RecordSurvey"),
 // command the RPC name ("RecordSurvey"), code the upper-case gRPC code name
 // ("FAILED_PRECONDITION").
 //
-// Install it with ServerOptions::interceptors (server.h).
+// Install it with ServerOptions::interceptors (server.h). Commands sent on
+// a command stream are counted in the same family by the stream itself
+// (county/command_stream.h, through CommandsTotal).
 //
 // Thread safety: the factory is shared by every call; prometheus-cpp's
 // metrics are thread-safe.
@@ -23,12 +25,19 @@
 
 #include "grpcpp/support/server_interceptor.h"
 #include "grpcpp/support/status.h"
+#include "prometheus/counter.h"
+#include "prometheus/family.h"
 #include "prometheus/registry.h"
 
 namespace reporting::services {
 
 // "OK", "CANCELLED", ... as in the gRPC documentation.
 std::string StatusCodeName(grpc::StatusCode code);
+
+// reporting_commands_total in `registry`: created by the first call, the
+// same family after (prometheus-cpp merges a family registered again).
+prometheus::Family<prometheus::Counter>& CommandsTotal(
+    prometheus::Registry& registry);
 
 // Creates the families in `registry` (which must outlive the factory).
 std::shared_ptr<grpc::experimental::ServerInterceptorFactoryInterface>

@@ -20,8 +20,12 @@ grpc::Status Refusal(grpc::StatusCode code, std::string message) {
 
 CommandStream::CommandStream(grpc::CallbackServerContext* context,
                              const CommandHandlers& handlers,
-                             std::atomic<int>* open_streams)
-    : context_(context), handlers_(handlers), open_streams_(open_streams) {
+                             std::atomic<int>* open_streams,
+                             prometheus::Family<prometheus::Counter>* commands)
+    : context_(context),
+      handlers_(handlers),
+      open_streams_(open_streams),
+      commands_(commands) {
   Next next;
   {
     absl::MutexLock lock(&mu_);
@@ -121,6 +125,7 @@ void CommandStream::Run(Pending* pending) {
                                                 field->message_type()->name(),
                                                 " on this node")));
   }
+  pending->command = kind->method;
   const google::protobuf::Message& command =
       reflection->GetMessage(request, field);
   // Every command request has `CommandMeta meta = 1`.
@@ -133,6 +138,12 @@ void CommandStream::Run(Pending* pending) {
 }
 
 void CommandStream::Answer(Pending* pending, const grpc::Status& status) {
+  if (commands_ != nullptr) {
+    commands_
+        ->Add({{"command", pending->command},
+               {"result", services::StatusCodeName(status.error_code())}})
+        .Increment();
+  }
   Next next;
   {
     absl::MutexLock lock(&mu_);

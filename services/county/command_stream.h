@@ -34,7 +34,11 @@
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/server_callback.h"
 #include "grpcpp/support/status.h"
+#include "prometheus/counter.h"
+#include "prometheus/family.h"
+#include "prometheus/registry.h"
 #include "reporting/v1/command_stream.grpc.pb.h"
+#include "services/common/metrics_interceptor.h"
 #include "services/county/command_handlers.h"
 
 namespace reporting::county {
@@ -50,11 +54,12 @@ class CommandStream final
  public:
   // Starts reading. `open_streams` counts the node's open streams: one
   // more than kMaxCommandStreams ends at once with RESOURCE_EXHAUSTED.
-  // `handlers` and `open_streams` must outlive the call. Deletes itself
-  // when the call is done.
+  // Each answer is counted in `commands` (reporting_commands_total, as a
+  // unary RPC is; may be null). `handlers`, `open_streams` and `commands`
+  // must outlive the call. Deletes itself when the call is done.
   CommandStream(grpc::CallbackServerContext* context,
-                const CommandHandlers& handlers,
-                std::atomic<int>* open_streams);
+                const CommandHandlers& handlers, std::atomic<int>* open_streams,
+                prometheus::Family<prometheus::Counter>* commands);
 
   void OnReadDone(bool ok) override;
   void OnWriteDone(bool ok) override;
@@ -65,6 +70,9 @@ class CommandStream final
   struct Pending {
     v1::CommandStreamRequest request;
     v1::CommandStreamResponse response;
+    // The command's RPC name, its label in reporting_commands_total;
+    // "unknown" for a message that holds no command this node knows.
+    const char* command = "unknown";
     size_t bytes = 0;
     bool answered = false;
   };
@@ -88,6 +96,7 @@ class CommandStream final
   grpc::CallbackServerContext* const context_;
   const CommandHandlers& handlers_;
   std::atomic<int>* const open_streams_;
+  prometheus::Family<prometheus::Counter>* const commands_;
 
   absl::Mutex mu_;
   // Read, not yet written, in the order read; the front is written next.
@@ -106,16 +115,22 @@ class CommandStream final
 class CommandStreamServiceImpl final
     : public v1::CommandStreamService::CallbackService {
  public:
-  // `env.log` must outlive the service.
-  explicit CommandStreamServiceImpl(NodeEnv env) : handlers_(std::move(env)) {}
+  // `env.log` and `metrics` (may be null: nothing counted) must outlive
+  // the service; its commands are counted in metrics' CommandsTotal.
+  explicit CommandStreamServiceImpl(NodeEnv env,
+                                    prometheus::Registry* metrics = nullptr)
+      : handlers_(std::move(env)),
+        commands_(metrics == nullptr ? nullptr
+                                     : &services::CommandsTotal(*metrics)) {}
 
   grpc::ServerBidiReactor<v1::CommandStreamRequest, v1::CommandStreamResponse>*
   Stream(grpc::CallbackServerContext* context) override {
-    return new CommandStream(context, handlers_, &open_streams_);
+    return new CommandStream(context, handlers_, &open_streams_, commands_);
   }
 
  private:
   const CommandHandlers handlers_;
+  prometheus::Family<prometheus::Counter>* const commands_;
   std::atomic<int> open_streams_{0};  // each CommandStream counts itself
 };
 

@@ -142,7 +142,7 @@ int main(int argc, char** argv) {
                                  [&backwards] { backwards.Increment(); });
   env.clock_watch = &clock_watch;
   county::CommandServiceImpl commands(env);
-  county::CommandStreamServiceImpl command_stream(env);
+  county::CommandStreamServiceImpl command_stream(env, &metrics.registry());
   county::ClerkServiceImpl clerk(env);
 
   // Who may call what: services/common/roles.h, enforced by Node::Serve.

@@ -8,11 +8,13 @@
 #include <chrono>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "reporting/v1/command.grpc.pb.h"
+#include "reporting/v1/command_stream.grpc.pb.h"
 #include "tests/ops/ops_harness.h"
 #include "tests/ops/prom_text.h"
 #include "tests/replication/harness.h"
@@ -188,6 +190,72 @@ TEST(MetricsScrapeTest, ABusyMetricsPortStopsStartUp) {
   EXPECT_NE(ReadFile(dir.Sub("b.log")).find("metrics: cannot listen"),
             std::string::npos);
   EXPECT_TRUE(StopCleanly(*first));
+}
+
+// Commands sent on CommandStreamService.Stream are counted by command and
+// result in the same family as unary ones; a stream message holding no
+// command counts as command="unknown".
+TEST(MetricsScrapeTest, StreamCommandsAreCountedLikeUnaryOnes) {
+  testutil::TempDir dir("ops-metrics-stream");
+  const int port = testutil::FreePort();
+  const int metrics = testutil::FreePort();
+  auto county = StartServing(
+      {BinaryFromEnv("COUNTY_BIN"), std::string("--node_id=") + kNode,
+       "--data_dir=" + dir.Sub("county"),
+       absl::StrCat("--listen=127.0.0.1:", port), "--insecure",
+       absl::StrCat("--metrics_listen=127.0.0.1:", metrics)},
+      dir.Sub("county.log"), port);
+  ASSERT_TRUE(testutil::WaitForPort(metrics, 10000));
+  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
+                                     grpc::InsecureChannelCredentials());
+  auto unary = v1::CommandService::NewStub(channel);
+  ASSERT_TRUE(replication_test::SendUnit(*unary, kNode, 0).ok());
+  ASSERT_TRUE(replication_test::SendUnit(*unary, kNode, 1).ok());
+
+  auto stub = v1::CommandStreamService::NewStub(channel);
+  grpc::ClientContext ctx;
+  auto stream = stub->Stream(&ctx);
+  // Units 2-4 (OK), unit 1 again under a new command id (ALREADY_EXISTS:
+  // registered above, so no race with the commands in flight beside it),
+  // and a message with no command (INVALID_ARGUMENT).
+  std::vector<v1::CommandStreamRequest> sent;
+  for (int n : {2, 3, 4, 1}) {
+    v1::CommandStreamRequest r;
+    v1::RegisterUnitRequest* u = r.mutable_register_unit();
+    u->mutable_meta()->set_command_id(
+        absl::StrCat("stream-unit-", sent.size()));
+    u->mutable_meta()->set_actor("test:ops");
+    u->mutable_body()->set_unit_id(absl::StrCat(kNode, "-U", n));
+    u->mutable_body()->set_name(absl::StrCat("单位 ", n));
+    u->mutable_body()->set_batch(v1::BATCH_FIRST);
+    u->mutable_body()->set_member_count(30);
+    u->mutable_body()->set_category("机关");
+    sent.push_back(r);
+  }
+  sent.emplace_back();
+  for (const v1::CommandStreamRequest& r : sent) ASSERT_TRUE(stream->Write(r));
+  stream->WritesDone();
+  std::vector<int> codes;
+  v1::CommandStreamResponse response;
+  while (stream->Read(&response)) codes.push_back(response.code());
+  ASSERT_TRUE(stream->Finish().ok());
+  ASSERT_EQ(codes, (std::vector<int>{0, 0, 0, grpc::StatusCode::ALREADY_EXISTS,
+                                     grpc::StatusCode::INVALID_ARGUMENT}));
+
+  Exposition c = Scrape(metrics);
+  EXPECT_EQ(c.Value("reporting_commands_total",
+                    {{"command", "RegisterNode"}, {"result", "OK"}}),
+            1);  // unary
+  EXPECT_EQ(c.Value("reporting_commands_total",
+                    {{"command", "RegisterUnit"}, {"result", "OK"}}),
+            4);  // 1 unary, 3 on the stream
+  EXPECT_EQ(c.Value("reporting_commands_total", {{"command", "RegisterUnit"},
+                                                 {"result", "ALREADY_EXISTS"}}),
+            1);
+  EXPECT_EQ(c.Value("reporting_commands_total",
+                    {{"command", "unknown"}, {"result", "INVALID_ARGUMENT"}}),
+            1);
+  EXPECT_TRUE(StopCleanly(*county));
 }
 
 }  // namespace
