@@ -4,9 +4,9 @@
 //
 //   CountyExportSigner  a county: its own keys; anchors an export to its
 //                       head as the replay saw it, signed for the export
-//   CityExportSigner    the city (city_export_signer.h): the city's keys;
-//                       anchors to the node's newest signed head the city
-//                       checked, with the node's pinned keys
+//   CityExportSigner    the city (services/city/city_export_signer.h): the
+//                       city's keys; anchors to the node's newest signed
+//                       head the city checked, with the node's pinned keys
 //
 // Thread safety: implementations are safe for concurrent use.
 #ifndef REPORTING_SERVICES_AUDIT_EXPORT_SIGNER_H_

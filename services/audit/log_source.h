@@ -1,8 +1,9 @@
 // LogSource: the logs an audit server holds, behind one interface.
 //
 //   county-node      one log, its own (CountyLogSource)
-//   city-aggregator  a copy of every node's log (CityLogSource over
-//                    city::NodeCopies), each with its divergence flag
+//   city-aggregator  a copy of every node's log (city::CityLogSource over
+//                    city::NodeCopies, services/city/city_log_source.h),
+//                    each with its divergence flag
 //
 // AuditServiceImpl only ever asks a LogSource for a log by node id, so the
 // same handlers serve both binaries. A LogSource resolves ids but never

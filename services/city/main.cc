@@ -10,9 +10,9 @@
 #include "absl/strings/match.h"
 #include "grpc/grpc.h"
 #include "services/audit/audit_service.h"
-#include "services/audit/city_export_signer.h"
-#include "services/audit/city_log_source.h"
 #include "services/city/backup.h"
+#include "services/city/city_export_signer.h"
+#include "services/city/city_log_source.h"
 #include "services/city/city_metrics.h"
 #include "services/city/node_copies.h"
 #include "services/city/node_keys.h"
@@ -139,7 +139,7 @@ int main(int argc, char** argv) {
     return Node::Fail(keys.status());
   }
   city::NodeKeys node_keys(data_dir);
-  audit::CityExportSigner export_signer(keys->get(), &copies, &node_keys);
+  city::CityExportSigner export_signer(keys->get(), &copies, &node_keys);
   // A full disk: pushes refused (ReplicationService NOT_SERVING; counties
   // keep their events and retry), queries go on.
   services::DiskHealth disk({data_dir, {"reporting.v1.ReplicationService"}},
@@ -179,7 +179,7 @@ int main(int argc, char** argv) {
 
   // Auditors replay, verify and ask state-as-of of every copy; operators
   // take online backups (who may call what: services/common/roles.h).
-  audit::CityLogSource audit_source(&copies);
+  city::CityLogSource audit_source(&copies);
   audit::AuditServiceOptions audit_options;
   audit_options.signer = &export_signer;
   audit::AuditServiceImpl audit_service(&audit_source, audit_options);

@@ -12,9 +12,9 @@ namespace reporting::reportctl {
 
 using Words = std::vector<std::string>;
 
-// audit replay | asof | verify | export            (audit.cmake)
+// audit replay | asof | verify | export
 int RunAudit(const Words& words);
-// generate: a campaign through the county nodes' API  (office.cmake)
+// generate: a campaign through the county nodes' API
 int RunGenerate(const Words& words);
 // overview | units | rectification | census | freshness, on the city
 int RunOffice(const std::string& command, const Words& words);
@@ -22,9 +22,9 @@ int RunOffice(const std::string& command, const Words& words);
 int RunStatus(const Words& words);
 // import: CSV files of a county clerk
 int RunImport(const Words& words);
-// backup: an online backup of a node or the city       (ops.cmake)
+// backup: an online backup of a node or the city
 int RunBackup(const Words& words);
-// dashboard user add|remove|list: dashboard accounts   (ops.cmake)
+// dashboard user add|remove|list: dashboard accounts
 int RunDashboard(const Words& words);
 
 }  // namespace reporting::reportctl

@@ -1,11 +1,11 @@
-#include "services/audit/city_log_source.h"
+#include "services/city/city_log_source.h"
 
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
 #include "services/county/ids.h"
 
-namespace reporting::audit {
+namespace reporting::city {
 
 CityLogSource::CityLogSource(city::NodeCopies* copies) : copies_(copies) {}
 
@@ -13,7 +13,8 @@ std::vector<std::string> CityLogSource::Nodes() const {
   return copies_->Nodes();
 }
 
-absl::StatusOr<LogRef> CityLogSource::Find(const std::string& node_id) const {
+absl::StatusOr<audit::LogRef> CityLogSource::Find(
+    const std::string& node_id) const {
   if (node_id.empty()) {
     return absl::InvalidArgumentError(
         "audit: node_id is required at the city aggregator (which node's "
@@ -32,8 +33,8 @@ absl::StatusOr<LogRef> CityLogSource::Find(const std::string& node_id) const {
   }
   absl::StatusOr<storage::EventLog*> log = copies_->Get(node_id);
   if (!log.ok()) return log.status();
-  return LogRef{node_id, *log, /*replica=*/true,
-                copies_->Divergence(node_id).has_value()};
+  return audit::LogRef{node_id, *log, /*replica=*/true,
+                       copies_->Divergence(node_id).has_value()};
 }
 
-}  // namespace reporting::audit
+}  // namespace reporting::city

@@ -17,12 +17,12 @@
 #include "openssl/sha.h"
 #include "proto/event_types.h"
 #include "reporting/v1/envelope.pb.h"
-#include "services/audit/city_export_signer.h"
-#include "services/audit/city_log_source.h"
 #include "services/audit/county_log_source.h"
 #include "services/audit/export_seal.h"
 #include "services/audit/export_signer.h"
 #include "services/audit/testing/audit_fixture.h"
+#include "services/city/city_export_signer.h"
+#include "services/city/city_log_source.h"
 #include "services/city/node_copies.h"
 #include "services/city/node_keys.h"
 #include "services/proof/key_history.h"
@@ -117,7 +117,7 @@ class ReplayTest : public ::testing::Test {
     all_ = new std::vector<storage::StoredEvent>(testing::ReadAll(*log_));
     parsed_ = new std::vector<Parsed>(ParseAll(*all_));
     county_source_ = new CountyLogSource(kNode, log_);
-    city_source_ = new CityLogSource(copies_);
+    city_source_ = new city::CityLogSource(copies_);
   }
   static void TearDownTestSuite() {
     delete county_source_;
@@ -221,7 +221,7 @@ class ReplayTest : public ::testing::Test {
   static std::vector<storage::StoredEvent>* all_;
   static std::vector<Parsed>* parsed_;
   static CountyLogSource* county_source_;
-  static CityLogSource* city_source_;
+  static city::CityLogSource* city_source_;
 };
 
 testutil::TempDir* ReplayTest::dir_ = nullptr;
@@ -230,7 +230,7 @@ city::NodeCopies* ReplayTest::copies_ = nullptr;
 std::vector<storage::StoredEvent>* ReplayTest::all_ = nullptr;
 std::vector<Parsed>* ReplayTest::parsed_ = nullptr;
 CountyLogSource* ReplayTest::county_source_ = nullptr;
-CityLogSource* ReplayTest::city_source_ = nullptr;
+city::CityLogSource* ReplayTest::city_source_ = nullptr;
 
 TEST_F(ReplayTest, NoFilterIsTheWholeLogInOrder) {
   v1::ReplayRequest r;
@@ -513,7 +513,7 @@ TEST_F(ReplayTest, ASealedReplaySignsWhatItSent) {
   auto city_keys = proof::KeyRing::Open(keys_dir.Sub("city"), "city");
   ASSERT_TRUE(city_keys.ok()) << city_keys.status();
   city::NodeKeys node_keys(keys_dir.Sub("city-data"));
-  CityExportSigner city_signer(city_keys->get(), copies_, &node_keys);
+  city::CityExportSigner city_signer(city_keys->get(), copies_, &node_keys);
 
   v1::ReplayRequest r;
   r.set_node_id(kNode);

@@ -11,9 +11,9 @@
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
 #include "reporting/v1/envelope.pb.h"
-#include "services/audit/city_log_source.h"
 #include "services/audit/county_log_source.h"
 #include "services/audit/testing/audit_fixture.h"
+#include "services/city/city_log_source.h"
 #include "services/city/node_copies.h"
 #include "services/projector/figures.h"
 #include "services/projector/projector.h"
@@ -155,7 +155,7 @@ TEST(StateAsOfTest, CityScopeIsTheSumOfTheNodes) {
   }
   projector::FinishForDay(kToday, want_city);
 
-  CityLogSource source(&copies);
+  city::CityLogSource source(&copies);
   AuditServer server(&source);
   v1::StateAsOfRequest r;
   r.set_as_of_us(cut);
@@ -209,7 +209,7 @@ TEST(StateAsOfTest, ReceivedAxisSeesALateUploadLate) {
   ASSERT_TRUE(
       testing::CopyToReplica(*log, **copy, online_last + 1, 300, upload).ok());
 
-  CityLogSource source(&copies);
+  city::CityLogSource source(&copies);
   AuditServer server(&source);
   v1::StateAsOfRequest r;
   r.set_node_id(node);
@@ -248,7 +248,7 @@ TEST(StateAsOfTest, Refusals) {
   CountyLogSource county_source("371302", log.get());
   AuditServer county(&county_source);
   city::NodeCopies copies(dir.Sub("city"), false);
-  CityLogSource city_source(&copies);
+  city::CityLogSource city_source(&copies);
   AuditServer city(&city_source);
   auto code = [](AuditServer& s, const v1::StateAsOfRequest& r) {
     auto g = AsOf(s, r);

@@ -4,8 +4,8 @@
 // node's pinned keys.
 //
 // Thread safety: safe for concurrent use.
-#ifndef REPORTING_SERVICES_AUDIT_CITY_EXPORT_SIGNER_H_
-#define REPORTING_SERVICES_AUDIT_CITY_EXPORT_SIGNER_H_
+#ifndef REPORTING_SERVICES_CITY_CITY_EXPORT_SIGNER_H_
+#define REPORTING_SERVICES_CITY_CITY_EXPORT_SIGNER_H_
 
 #include <optional>
 #include <string>
@@ -15,9 +15,9 @@
 #include "services/city/node_copies.h"
 #include "services/city/node_keys.h"
 
-namespace reporting::audit {
+namespace reporting::city {
 
-class CityExportSigner final : public ExportSigner {
+class CityExportSigner final : public audit::ExportSigner {
  public:
   // Not owned; must outlive the signer.
   CityExportSigner(const proof::KeyRing* keys, const city::NodeCopies* copies,
@@ -35,6 +35,6 @@ class CityExportSigner final : public ExportSigner {
   const city::NodeKeys* const node_keys_;
 };
 
-}  // namespace reporting::audit
+}  // namespace reporting::city
 
-#endif  // REPORTING_SERVICES_AUDIT_CITY_EXPORT_SIGNER_H_
+#endif  // REPORTING_SERVICES_CITY_CITY_EXPORT_SIGNER_H_

@@ -1,6 +1,6 @@
-#include "services/audit/city_export_signer.h"
+#include "services/city/city_export_signer.h"
 
-namespace reporting::audit {
+namespace reporting::city {
 
 CityExportSigner::CityExportSigner(const proof::KeyRing* keys,
                                    const city::NodeCopies* copies,
@@ -29,4 +29,4 @@ std::vector<v1::NodeKeys> CityExportSigner::AllNodeKeys() const {
   return out;
 }
 
-}  // namespace reporting::audit
+}  // namespace reporting::city

@@ -2,8 +2,8 @@
 // (city::NodeCopies), with their receive times and divergence records.
 //
 // Thread safety: safe for concurrent use (NodeCopies is).
-#ifndef REPORTING_SERVICES_AUDIT_CITY_LOG_SOURCE_H_
-#define REPORTING_SERVICES_AUDIT_CITY_LOG_SOURCE_H_
+#ifndef REPORTING_SERVICES_CITY_CITY_LOG_SOURCE_H_
+#define REPORTING_SERVICES_CITY_CITY_LOG_SOURCE_H_
 
 #include <string>
 #include <vector>
@@ -11,9 +11,9 @@
 #include "services/audit/log_source.h"
 #include "services/city/node_copies.h"
 
-namespace reporting::audit {
+namespace reporting::city {
 
-class CityLogSource final : public LogSource {
+class CityLogSource final : public audit::LogSource {
  public:
   // `copies` must outlive the source.
   explicit CityLogSource(city::NodeCopies* copies);
@@ -22,12 +22,12 @@ class CityLogSource final : public LogSource {
   std::vector<std::string> Nodes() const override;
   // INVALID_ARGUMENT for an empty or malformed id; NOT_FOUND for a node
   // with no copy here (a copy is never created by an audit call).
-  absl::StatusOr<LogRef> Find(const std::string& node_id) const override;
+  absl::StatusOr<audit::LogRef> Find(const std::string& node_id) const override;
 
  private:
   city::NodeCopies* const copies_;
 };
 
-}  // namespace reporting::audit
+}  // namespace reporting::city
 
-#endif  // REPORTING_SERVICES_AUDIT_CITY_LOG_SOURCE_H_
+#endif  // REPORTING_SERVICES_CITY_CITY_LOG_SOURCE_H_

@@ -9,9 +9,9 @@
 
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
-#include "services/audit/city_log_source.h"
 #include "services/audit/county_log_source.h"
 #include "services/audit/testing/audit_fixture.h"
+#include "services/city/city_log_source.h"
 #include "services/city/node_copies.h"
 #include "storage/event_log_testing.h"
 #include "tests/testutil/temp_dir.h"
@@ -89,7 +89,7 @@ TEST(VerifyTest, FlippedByteInACityCopy) {
     auto copy = copies.Get(kNode);
     ASSERT_TRUE(copy.ok());
     ASSERT_TRUE(testing::CopyToReplica(*county, **copy, 1, kEvents, 7).ok());
-    CityLogSource source(&copies);
+    city::CityLogSource source(&copies);
     AuditServer server(&source);
     EXPECT_TRUE(Verify(server, kNode).ok());
     ASSERT_TRUE(copies.Close().ok());
@@ -98,7 +98,7 @@ TEST(VerifyTest, FlippedByteInACityCopy) {
                                                  kBad + 1, 3, 0x80)
                   .ok());
   city::NodeCopies copies(dir.Sub("city"), false);
-  CityLogSource source(&copies);
+  city::CityLogSource source(&copies);
   AuditServer server(&source);
   v1::VerifyResponse bad = Verify(server, kNode);
   EXPECT_FALSE(bad.ok());
@@ -126,7 +126,7 @@ void FillCopy(storage::EventLog& county, const std::string& city_dir) {
 
 v1::VerifyResponse VerifyCopy(const std::string& city_dir) {
   city::NodeCopies copies(city_dir, false);
-  CityLogSource source(&copies);
+  city::CityLogSource source(&copies);
   AuditServer server(&source);
   v1::VerifyResponse out = Verify(server, kNode);
   EXPECT_TRUE(copies.Close().ok());
@@ -222,7 +222,7 @@ TEST(VerifyTest, ChainHashAndListLogs) {
   ASSERT_TRUE(
       testing::CopyToReplica(*log, **copies.Get(kNode), 1, 100, 1).ok());
   ASSERT_TRUE(copies.MarkDiverged("371311", "test").ok());
-  CityLogSource city_source(&copies);
+  city::CityLogSource city_source(&copies);
   AuditServer city(&city_source);
   grpc::ClientContext ctx2;
   v1::ListLogsResponse city_logs;
