@@ -56,14 +56,18 @@ InProcessNode::InProcessNode(const std::string& dir) {
   log_ = std::move(*log);
   county::NodeEnv env{kFuzzNode, log_.get(), [] { return kNodeNowUs; }};
   commands_ = std::make_unique<county::CommandServiceImpl>(env);
+  stream_ = std::make_unique<county::CommandStreamServiceImpl>(env);
   clerk_ = std::make_unique<county::ClerkServiceImpl>(env);
   grpc::ServerBuilder builder;
   builder.RegisterService(commands_.get());
+  builder.RegisterService(stream_.get());
   builder.RegisterService(clerk_.get());
   server_ = builder.BuildAndStart();
   FUZZ_CHECK(server_ != nullptr, "in-process server");
-  stub_ = std::make_unique<grpc::GenericStub>(
-      server_->InProcessChannel(grpc::ChannelArguments()));
+  std::shared_ptr<grpc::Channel> channel =
+      server_->InProcessChannel(grpc::ChannelArguments());
+  stub_ = std::make_unique<grpc::GenericStub>(channel);
+  stream_stub_ = v1::CommandStreamService::NewStub(channel);
 }
 
 InProcessNode::~InProcessNode() {

@@ -1,9 +1,10 @@
 // InProcessNode: a county node inside the fuzz process: a real event log
-// in a directory, CommandService and ClerkService served on a gRPC server
-// reached only through its in-process channel (no port), and a generic
-// stub that calls any of their methods by descriptor. Used by command_fuzz
-// and by the seed generator (fuzz_seeds), which records a generated
-// campaign's commands and the log they build.
+// in a directory, CommandService, CommandStreamService and ClerkService
+// served on a gRPC server reached only through its in-process channel (no
+// port), a generic stub that calls any unary method by descriptor and a
+// stub for the command stream. Used by command_fuzz, stream_fuzz and by
+// the seed generator (fuzz_seeds), which records a generated campaign's
+// commands and the log they build.
 //
 // The node's clock is fixed (kNodeNowUs), so an input's answers do not
 // depend on the day it runs.
@@ -22,8 +23,10 @@
 #include "google/protobuf/message.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/server.h"
+#include "reporting/v1/command_stream.grpc.pb.h"
 #include "services/county/clerk_service.h"
 #include "services/county/command_service.h"
+#include "services/county/command_stream.h"
 #include "storage/event_log.h"
 
 namespace reporting::fuzz {
@@ -58,12 +61,17 @@ class InProcessNode {
   Answer Call(const google::protobuf::MethodDescriptor& method,
               const google::protobuf::Message& request);
 
+  // CommandStreamService on the in-process channel.
+  v1::CommandStreamService::Stub& stream_stub() { return *stream_stub_; }
+
  private:
   std::unique_ptr<storage::EventLog> log_;
   std::unique_ptr<county::CommandServiceImpl> commands_;
+  std::unique_ptr<county::CommandStreamServiceImpl> stream_;
   std::unique_ptr<county::ClerkServiceImpl> clerk_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<grpc::GenericStub> stub_;
+  std::unique_ptr<v1::CommandStreamService::Stub> stream_stub_;
 };
 
 }  // namespace reporting::fuzz
