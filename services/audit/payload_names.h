@@ -4,13 +4,13 @@
 // An event NAMES UNIT U when a top-level string field of its payload
 //   - called `unit_id` equals U, or
 //   - called `branch_id`, `member_id`, `item_id` or `meeting_id` holds an
-//     id whose unit is U (ids are hierarchical, services/county/ids.h: the
+//     id whose unit is U (ids are hierarchical, services/domain/ids.h: the
 //     unit of "371302-U0042-M0007" is "371302-U0042", the part before the
 //     last "-").
 // An event NAMES MEMBER M when a top-level string field of its payload
 // called `member_id` equals M.
 //
-// With the county's stream layout (services/county/README.md) this gives:
+// With the stream layout (services/domain/README.md) this gives:
 // unit U's filter returns every event of unit/U and census/U, of the
 // evaluation and material streams of U's members, of U's meetings and of
 // U's rectification items; member M's filter returns M's MemberRegistered

@@ -6,7 +6,7 @@
 #include "proto/event_types.h"
 #include "services/audit/envelope_fields.h"
 #include "services/audit/payload_names.h"
-#include "services/county/ids.h"
+#include "services/domain/ids.h"
 #include "storage/event_log.h"
 
 namespace reporting::audit {
@@ -38,15 +38,15 @@ absl::StatusOr<ReplayFilter> ReplayFilter::FromRequest(
   f.stream_id_ = r.stream_id();
   if (!r.unit_id().empty()) {
     absl::StatusOr<std::string> unit =
-        county::CheckId(county::IdKind::kUnit, "unit_id", r.unit_id(),
-                        county::NodeOf(r.unit_id()));
+        domain::CheckId(domain::IdKind::kUnit, "unit_id", r.unit_id(),
+                        domain::NodeOf(r.unit_id()));
     if (!unit.ok()) return Invalid("unit_id", unit.status().message());
     f.unit_id_ = r.unit_id();
   }
   if (!r.member_id().empty()) {
     absl::StatusOr<std::string> unit =
-        county::CheckId(county::IdKind::kMember, "member_id", r.member_id(),
-                        county::NodeOf(r.member_id()));
+        domain::CheckId(domain::IdKind::kMember, "member_id", r.member_id(),
+                        domain::NodeOf(r.member_id()));
     if (!unit.ok()) return Invalid("member_id", unit.status().message());
     f.member_id_ = r.member_id();
   }
@@ -96,11 +96,11 @@ absl::StatusOr<ReplayFilter> ReplayFilter::FromRequest(
 
 absl::Status ReplayFilter::CheckNode(absl::string_view node_id) const {
   for (const std::string* id : {&unit_id_, &member_id_}) {
-    if (!id->empty() && county::NodeOf(*id) != node_id) {
+    if (!id->empty() && domain::NodeOf(*id) != node_id) {
       return absl::InvalidArgumentError(absl::StrCat(
           "audit: replay: ", id == &unit_id_ ? "unit_id " : "member_id ", *id,
-          " belongs to node ", county::NodeOf(*id), ", not to the log of node ",
-          node_id, "; set node_id to ", county::NodeOf(*id)));
+          " belongs to node ", domain::NodeOf(*id), ", not to the log of node ",
+          node_id, "; set node_id to ", domain::NodeOf(*id)));
     }
   }
   return absl::OkStatus();

@@ -9,8 +9,8 @@
 #include "absl/time/time.h"
 #include "reporting/v1/envelope.pb.h"
 #include "services/audit/export_seal.h"
-#include "services/county/domain/dates.h"
-#include "services/county/ids.h"
+#include "services/domain/dates.h"
+#include "services/domain/ids.h"
 #include "services/projector/figures.h"
 #include "services/projector/projector.h"
 #include "storage/status_macros.h"
@@ -120,22 +120,22 @@ absl::Status CheckStateAsOf(const v1::StateAsOfRequest& r, bool holds_copies) {
     }
   }
   if (!r.node_id().empty()) {
-    if (absl::Status s = county::ValidateNodeId(r.node_id()); !s.ok()) {
+    if (absl::Status s = domain::ValidateNodeId(r.node_id()); !s.ok()) {
       return Invalid("node_id", s.message());
     }
   }
   if (!r.unit_id().empty()) {
     absl::StatusOr<std::string> unit =
-        county::CheckId(county::IdKind::kUnit, "unit_id", r.unit_id(),
-                        county::NodeOf(r.unit_id()));
+        domain::CheckId(domain::IdKind::kUnit, "unit_id", r.unit_id(),
+                        domain::NodeOf(r.unit_id()));
     if (!unit.ok()) return Invalid("unit_id", unit.status().message());
-    if (!r.node_id().empty() && county::NodeOf(r.unit_id()) != r.node_id()) {
+    if (!r.node_id().empty() && domain::NodeOf(r.unit_id()) != r.node_id()) {
       return Invalid(
           "unit_id",
           absl::StrCat(r.unit_id(), " is not a unit of node ", r.node_id()));
     }
   }
-  if (!r.today().empty() && !county::IsValidDate(r.today())) {
+  if (!r.today().empty() && !domain::IsValidDate(r.today())) {
     return Invalid("today", absl::StrCat("\"", r.today(),
                                          "\" is not a date (YYYY-MM-DD)"));
   }
@@ -154,7 +154,7 @@ absl::StatusOr<v1::StateAsOfResponse> StateAsOf(const LogSource& source,
     }
   } else {
     ASSIGN_OR_RETURN(LogRef log, source.Find(r.node_id()));
-    if (!r.unit_id().empty() && county::NodeOf(r.unit_id()) != log.node_id) {
+    if (!r.unit_id().empty() && domain::NodeOf(r.unit_id()) != log.node_id) {
       return Invalid(
           "unit_id",
           absl::StrCat(r.unit_id(), " is not a unit of node ", log.node_id));
@@ -193,7 +193,7 @@ absl::StatusOr<v1::StateAsOfResponse> StateAsOf(const LogSource& source,
   const std::string unit_key =
       r.unit_id().empty()
           ? std::string()
-          : projector::UnitRowKey(county::NodeOf(r.unit_id()), r.unit_id());
+          : projector::UnitRowKey(domain::NodeOf(r.unit_id()), r.unit_id());
   RETURN_IF_ERROR(p.Flush(4096, [&](std::vector<projector::RowChange>&& rows) {
     if (unit_key.empty()) return absl::OkStatus();
     for (const projector::RowChange& row : rows) {

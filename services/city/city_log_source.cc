@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "services/county/ids.h"
+#include "services/domain/ids.h"
 
 namespace reporting::city {
 
@@ -20,7 +20,7 @@ absl::StatusOr<audit::LogRef> CityLogSource::Find(
         "audit: node_id is required at the city aggregator (which node's "
         "copy); ListLogs names the copies held");
   }
-  if (absl::Status s = county::ValidateNodeId(node_id); !s.ok()) {
+  if (absl::Status s = domain::ValidateNodeId(node_id); !s.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("audit: node_id: ", s.message()));
   }

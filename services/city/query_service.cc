@@ -7,8 +7,8 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "services/common/grpc_status.h"
-#include "services/county/domain/dates.h"
-#include "services/county/ids.h"
+#include "services/domain/dates.h"
+#include "services/domain/ids.h"
 #include "services/projector/figures.h"
 #include "services/projector/projector.h"
 #include "storage/status_macros.h"
@@ -80,7 +80,7 @@ absl::StatusOr<std::string> DecodeToken(const std::string& token,
 // is an error and not an empty list.
 absl::Status NodeFilter(absl::string_view node_id) {
   if (node_id.empty()) return absl::OkStatus();
-  return county::ValidateNodeId(node_id);
+  return domain::ValidateNodeId(node_id);
 }
 
 std::string NodePrefix(absl::string_view row_prefix,
@@ -155,7 +155,7 @@ absl::StatusOr<std::string> Today(const std::string& requested) {
   if (requested.empty()) {
     return absl::FormatTime("%Y-%m-%d", absl::Now(), absl::LocalTimeZone());
   }
-  if (!county::IsValidDate(requested)) {
+  if (!domain::IsValidDate(requested)) {
     return absl::InvalidArgumentError(
         absl::StrCat("today \"", requested, "\" is not a date (YYYY-MM-DD)"));
   }
@@ -370,7 +370,7 @@ grpc::Status QueryServiceImpl::GetNodeDetail(
     return services::ToGrpcStatus(
         absl::InvalidArgumentError("node_id is required"));
   }
-  if (absl::Status s = county::ValidateNodeId(request->node_id()); !s.ok()) {
+  if (absl::Status s = domain::ValidateNodeId(request->node_id()); !s.ok()) {
     return services::ToGrpcStatus(s);
   }
   absl::StatusOr<std::string> today = query::Today(request->today());

@@ -3,25 +3,25 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/grpc_status.h"
-#include "services/county/domain/evaluation.h"
-#include "services/county/domain/registration.h"
-#include "services/county/ids.h"
+#include "services/domain/evaluation.h"
+#include "services/domain/ids.h"
+#include "services/domain/registration.h"
 #include "storage/status_macros.h"
 
 namespace reporting::county {
 namespace {
 
-v1::EvaluationStatus StatusOf(EvaluationPhase phase) {
+v1::EvaluationStatus StatusOf(domain::EvaluationPhase phase) {
   switch (phase) {
-    case EvaluationPhase::kRecorded:
+    case domain::EvaluationPhase::kRecorded:
       return v1::EVALUATION_STATUS_RECORDED;
-    case EvaluationPhase::kShown:
+    case domain::EvaluationPhase::kShown:
       return v1::EVALUATION_STATUS_SHOWN;
-    case EvaluationPhase::kDisputed:
+    case domain::EvaluationPhase::kDisputed:
       return v1::EVALUATION_STATUS_DISPUTED;
-    case EvaluationPhase::kSigned:
+    case domain::EvaluationPhase::kSigned:
       return v1::EVALUATION_STATUS_SIGNED;
-    case EvaluationPhase::kNone:
+    case domain::EvaluationPhase::kNone:
       break;
   }
   return v1::EVALUATION_STATUS_UNSPECIFIED;
@@ -31,29 +31,32 @@ absl::Status GetEvaluationView(const NodeEnv& env,
                                const v1::GetEvaluationRequest& request,
                                v1::EvaluationView* view) {
   const std::string& member_id = request.member_id();
-  ASSIGN_OR_RETURN(std::string unit_id, CheckId(IdKind::kMember, "member_id",
-                                                member_id, env.node_id));
+  ASSIGN_OR_RETURN(std::string unit_id,
+                   domain::CheckId(domain::IdKind::kMember, "member_id",
+                                   member_id, env.node_id));
   if (!v1::Batch_IsValid(request.batch())) {
     return absl::InvalidArgumentError(
         absl::StrCat("batch ", request.batch(),
                      " is not a batch: give 1 (first), 2 "
                      "(second) or leave it unspecified"));
   }
-  ASSIGN_OR_RETURN(Stream unit, ReadWholeStream(*env.log, UnitStream(unit_id)));
-  ASSIGN_OR_RETURN(Roster roster, FoldRoster(unit.events));
-  ASSIGN_OR_RETURN(RosterMember member,
-                   RequireMember(roster, unit_id, member_id));
+  ASSIGN_OR_RETURN(Stream unit,
+                   ReadWholeStream(*env.log, domain::UnitStream(unit_id)));
+  ASSIGN_OR_RETURN(domain::Roster roster, domain::FoldRoster(unit.events));
+  ASSIGN_OR_RETURN(domain::RosterMember member,
+                   domain::RequireMember(roster, unit_id, member_id));
   const v1::Batch batch =
       request.batch() == v1::BATCH_UNSPECIFIED ? member.batch : request.batch();
   ASSIGN_OR_RETURN(
       Stream stream,
-      ReadWholeStream(*env.log,
-                      EvaluationStream(member_id, BatchNumber(batch))));
-  ASSIGN_OR_RETURN(EvaluationState state, FoldEvaluation(stream.events));
+      ReadWholeStream(*env.log, domain::EvaluationStream(
+                                    member_id, domain::BatchNumber(batch))));
+  ASSIGN_OR_RETURN(domain::EvaluationState state,
+                   domain::FoldEvaluation(stream.events));
   if (!state.recorded()) {
     return absl::NotFoundError(absl::StrCat(
         "member ", member_id, ": no opinion is recorded for batch ",
-        BatchNumber(batch), " yet (RecordEvaluation)"));
+        domain::BatchNumber(batch), " yet (RecordEvaluation)"));
   }
   view->set_member_id(member_id);
   view->set_batch(batch);

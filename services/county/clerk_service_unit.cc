@@ -5,11 +5,11 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/grpc_status.h"
 #include "services/county/clerk_service.h"
-#include "services/county/domain/rectification.h"
-#include "services/county/domain/registration.h"
-#include "services/county/domain/unit.h"
-#include "services/county/ids.h"
 #include "services/county/unit_loader.h"
+#include "services/domain/ids.h"
+#include "services/domain/rectification.h"
+#include "services/domain/registration.h"
+#include "services/domain/unit.h"
 #include "storage/status_macros.h"
 
 namespace reporting::county {
@@ -20,18 +20,19 @@ namespace {
 absl::StatusOr<LoadedUnit> ReadUnit(const NodeEnv& env,
                                     absl::string_view raw_unit_id) {
   ASSIGN_OR_RETURN(std::string unit_id,
-                   CheckId(IdKind::kUnit, "unit_id", raw_unit_id, env.node_id));
+                   domain::CheckId(domain::IdKind::kUnit, "unit_id",
+                                   raw_unit_id, env.node_id));
   auto read = [&](absl::string_view id) {
     return ReadWholeStream(*env.log, id);
   };
   ASSIGN_OR_RETURN(LoadedUnit unit,
                    LoadUnit(unit_id, /*with_evaluations=*/true, read, read));
-  RETURN_IF_ERROR(RequireUnit(unit.state.roster, unit_id));
+  RETURN_IF_ERROR(domain::RequireUnit(unit.state.roster, unit_id));
   return unit;
 }
 
 void FillUnitView(const LoadedUnit& unit, v1::UnitView* view) {
-  const UnitState& s = unit.state;
+  const domain::UnitState& s = unit.state;
   const v1::UnitRegistered& reg = s.roster.unit;
   view->set_unit_id(reg.unit_id());
   view->set_name(reg.name());
@@ -43,26 +44,27 @@ void FillUnitView(const LoadedUnit& unit, v1::UnitView* view) {
   view->set_branches_registered(
       static_cast<uint32_t>(s.roster.branches.size()));
   view->set_stage(s.stage);
-  view->set_next_step(NextStep(s));
+  view->set_next_step(domain::NextStep(s));
   for (const auto& [check, passed] : s.transition.checks) {
     if (passed) view->add_checks_passed(check);
   }
   if (!s.transition.surveys.empty()) {
-    const SurveyRecord& last = s.transition.surveys.back();
+    const domain::SurveyRecord& last = s.transition.surveys.back();
     v1::SurveyView* survey = view->mutable_latest_survey();
     survey->set_survey_number(last.survey_number);
     survey->set_respondents(last.respondents);
     survey->set_satisfied(last.satisfied);
     survey->set_basically_satisfied(last.basically_satisfied);
     survey->set_dissatisfied(last.dissatisfied);
-    survey->set_dissatisfied_percent(DissatisfiedPercent(last));
+    survey->set_dissatisfied_percent(domain::DissatisfiedPercent(last));
     survey->set_remediation_recorded(last.remediation_recorded);
   }
   view->set_report_submitted(s.transition.report_submitted);
   for (const auto& summary : s.summaries) {
     view->add_summaries_filed(summary.first);
   }
-  for (v1::BlockingReason& reason : BlockingReasons(s, unit.evaluations)) {
+  for (v1::BlockingReason& reason :
+       domain::BlockingReasons(s, unit.evaluations)) {
     *view->add_blocking() = std::move(reason);
   }
   view->set_stream_version(s.version);
@@ -86,9 +88,9 @@ grpc::Status ClerkServiceImpl::GetBlockingReasons(
   if (!unit.ok()) return services::ToGrpcStatus(unit.status());
   response->set_unit_id(unit->state.unit_id());
   response->set_stage(unit->state.stage);
-  response->set_next_step(NextStep(unit->state));
+  response->set_next_step(domain::NextStep(unit->state));
   for (v1::BlockingReason& reason :
-       BlockingReasons(unit->state, unit->evaluations)) {
+       domain::BlockingReasons(unit->state, unit->evaluations)) {
     *response->add_reasons() = std::move(reason);
   }
   return grpc::Status::OK;
@@ -98,19 +100,20 @@ grpc::Status ClerkServiceImpl::GetRectification(
     grpc::ServerContext*, const v1::GetRectificationRequest* request,
     v1::RectificationView* response) {
   absl::Status status = [&]() -> absl::Status {
-    RETURN_IF_ERROR(
-        CheckId(IdKind::kItem, "item_id", request->item_id(), env_.node_id)
-            .status());
-    ASSIGN_OR_RETURN(
-        Stream item,
-        ReadWholeStream(*env_.log, RectificationStream(request->item_id())));
-    ASSIGN_OR_RETURN(RectificationState state, FoldRectification(item.events));
+    RETURN_IF_ERROR(domain::CheckId(domain::IdKind::kItem, "item_id",
+                                    request->item_id(), env_.node_id)
+                        .status());
+    ASSIGN_OR_RETURN(Stream item,
+                     ReadWholeStream(*env_.log, domain::RectificationStream(
+                                                    request->item_id())));
+    ASSIGN_OR_RETURN(domain::RectificationState state,
+                     domain::FoldRectification(item.events));
     if (!state.identified()) {
       return absl::NotFoundError(
           absl::StrCat("rectification item ", request->item_id(),
                        " is not identified on this node"));
     }
-    *response = ToRectificationView(state, NodeToday(env_));
+    *response = domain::ToRectificationView(state, NodeToday(env_));
     return absl::OkStatus();
   }();
   return services::ToGrpcStatus(status);

@@ -1,9 +1,9 @@
 // CommandService: the organisation census (排查摸底), one stream per unit
 // ("census/<unit_id>"). Rules: domain/census.h.
 #include "services/county/command_handlers.h"
-#include "services/county/domain/census.h"
-#include "services/county/domain/registration.h"
-#include "services/county/ids.h"
+#include "services/domain/census.h"
+#include "services/domain/ids.h"
+#include "services/domain/registration.h"
 #include "storage/status_macros.h"
 
 namespace reporting::county {
@@ -13,26 +13,28 @@ void CommandHandlers::ReportCensus(const v1::ReportCensusRequest* request,
                                    CommandDone done) const {
   RunCommand(env_, *request, result, std::move(done), [&](CommandContext& ctx) {
     const v1::CensusReported& body = request->body();
-    ASSIGN_OR_RETURN(
-        std::string unit_id,
-        CheckId(IdKind::kUnit, "unit_id", body.unit_id(), ctx.node_id()));
-    ASSIGN_OR_RETURN(Stream census, ctx.ReadMain(CensusStream(unit_id)));
-    ASSIGN_OR_RETURN(CensusState state, FoldCensus(census.events));
+    ASSIGN_OR_RETURN(std::string unit_id,
+                     domain::CheckId(domain::IdKind::kUnit, "unit_id",
+                                     body.unit_id(), ctx.node_id()));
+    ASSIGN_OR_RETURN(Stream census,
+                     ctx.ReadMain(domain::CensusStream(unit_id)));
+    ASSIGN_OR_RETURN(domain::CensusState state,
+                     domain::FoldCensus(census.events));
     // Read outside the read set: a registered unit stays registered, so the
     // unit's later events cannot change this decision, and leaving them out
     // spares the census an ABORTED for every concurrent transition step.
-    ASSIGN_OR_RETURN(Stream unit,
-                     ReadWholeStream(*ctx.env().log, UnitStream(unit_id)));
-    ASSIGN_OR_RETURN(Roster roster, FoldRoster(unit.events));
+    ASSIGN_OR_RETURN(Stream unit, ReadWholeStream(*ctx.env().log,
+                                                  domain::UnitStream(unit_id)));
+    ASSIGN_OR_RETURN(domain::Roster roster, domain::FoldRoster(unit.events));
     // The request's own figures are checked before the unit's existence,
     // so a clerk fixing a form hears about the form first.
     absl::StatusOr<v1::CensusReported> event =
-        DecideReportCensus(state, unit_id, body);
+        domain::DecideReportCensus(state, unit_id, body);
     if (!event.ok() &&
         event.status().code() == absl::StatusCode::kInvalidArgument) {
       return event.status();
     }
-    RETURN_IF_ERROR(RequireUnit(roster, unit_id));
+    RETURN_IF_ERROR(domain::RequireUnit(roster, unit_id));
     if (!event.ok()) return event.status();
     ctx.Emit(census.id, *event);
     return absl::OkStatus();
@@ -44,13 +46,15 @@ void CommandHandlers::ResolveCensusProblem(
     CommandDone done) const {
   RunCommand(env_, *request, result, std::move(done), [&](CommandContext& ctx) {
     const v1::CensusProblemResolved& body = request->body();
-    ASSIGN_OR_RETURN(
-        std::string unit_id,
-        CheckId(IdKind::kUnit, "unit_id", body.unit_id(), ctx.node_id()));
-    ASSIGN_OR_RETURN(Stream census, ctx.ReadMain(CensusStream(unit_id)));
-    ASSIGN_OR_RETURN(CensusState state, FoldCensus(census.events));
+    ASSIGN_OR_RETURN(std::string unit_id,
+                     domain::CheckId(domain::IdKind::kUnit, "unit_id",
+                                     body.unit_id(), ctx.node_id()));
+    ASSIGN_OR_RETURN(Stream census,
+                     ctx.ReadMain(domain::CensusStream(unit_id)));
+    ASSIGN_OR_RETURN(domain::CensusState state,
+                     domain::FoldCensus(census.events));
     ASSIGN_OR_RETURN(v1::CensusProblemResolved event,
-                     DecideResolveCensusProblem(state, unit_id, body));
+                     domain::DecideResolveCensusProblem(state, unit_id, body));
     ctx.Emit(census.id, event);
     return absl::OkStatus();
   });

@@ -2,25 +2,26 @@
 // member's unit stream (is the member registered, which branch and batch)
 // and the member's evaluation stream for that batch (the main stream).
 #include "services/county/command_handlers.h"
-#include "services/county/domain/evaluation.h"
 #include "services/county/member_command.h"
+#include "services/domain/evaluation.h"
 
 namespace reporting::county {
 namespace {
 
-using Loaded = MemberStream<EvaluationState>;
+using Loaded = MemberStream<domain::EvaluationState>;
 
 template <typename Request, typename Decide>
 void Run(const NodeEnv& env, const Request& request,
          const std::string& member_id, v1::CommandResult* result,
          CommandDone done, Decide decide) {
-  RunMemberCommand<EvaluationState>(
+  RunMemberCommand<domain::EvaluationState>(
       env, request, member_id, result, std::move(done),
-      [](const RosterMember& m) {
-        return EvaluationStream(m.member_id, BatchNumber(m.batch));
+      [](const domain::RosterMember& m) {
+        return domain::EvaluationStream(m.member_id,
+                                        domain::BatchNumber(m.batch));
       },
       [](const std::vector<v1::EventEnvelope>& events) {
-        return FoldEvaluation(events);
+        return domain::FoldEvaluation(events);
       },
       decide);
 }
@@ -32,7 +33,8 @@ void CommandHandlers::RecordEvaluation(
     CommandDone done) const {
   Run(env_, *request, request->body().member_id(), result, std::move(done),
       [&](const Loaded& l) {
-        return DecideRecordEvaluation(l.state, l.member, request->body());
+        return domain::DecideRecordEvaluation(l.state, l.member,
+                                              request->body());
       });
 }
 
@@ -41,7 +43,7 @@ void CommandHandlers::ShowEvaluation(const v1::ShowEvaluationRequest* request,
                                      CommandDone done) const {
   Run(env_, *request, request->body().member_id(), result, std::move(done),
       [&](const Loaded& l) {
-        return DecideShowEvaluation(l.state, request->body());
+        return domain::DecideShowEvaluation(l.state, request->body());
       });
 }
 
@@ -50,7 +52,7 @@ void CommandHandlers::SignEvaluation(const v1::SignEvaluationRequest* request,
                                      CommandDone done) const {
   Run(env_, *request, request->body().member_id(), result, std::move(done),
       [&](const Loaded& l) {
-        return DecideSignEvaluation(l.state, request->body());
+        return domain::DecideSignEvaluation(l.state, request->body());
       });
 }
 
@@ -59,7 +61,7 @@ void CommandHandlers::DisputeEvaluation(
     CommandDone done) const {
   Run(env_, *request, request->body().member_id(), result, std::move(done),
       [&](const Loaded& l) {
-        return DecideDisputeEvaluation(l.state, request->body());
+        return domain::DecideDisputeEvaluation(l.state, request->body());
       });
 }
 
@@ -68,7 +70,7 @@ void CommandHandlers::ReviseEvaluation(
     CommandDone done) const {
   Run(env_, *request, request->body().member_id(), result, std::move(done),
       [&](const Loaded& l) {
-        return DecideReviseEvaluation(l.state, request->body());
+        return domain::DecideReviseEvaluation(l.state, request->body());
       });
 }
 
@@ -77,7 +79,7 @@ void CommandHandlers::GiveEvaluationFeedback(
     CommandDone done) const {
   Run(env_, *request, request->body().member_id(), result, std::move(done),
       [&](const Loaded& l) {
-        return DecideGiveFeedback(l.state, request->body());
+        return domain::DecideGiveFeedback(l.state, request->body());
       });
 }
 
@@ -86,7 +88,7 @@ void CommandHandlers::AssignTransformationMeasure(
     v1::CommandResult* result, CommandDone done) const {
   Run(env_, *request, request->body().member_id(), result, std::move(done),
       [&](const Loaded& l) {
-        return DecideAssignMeasure(l.state, request->body());
+        return domain::DecideAssignMeasure(l.state, request->body());
       });
 }
 
@@ -95,7 +97,7 @@ void CommandHandlers::CompleteTransformationMeasure(
     v1::CommandResult* result, CommandDone done) const {
   Run(env_, *request, request->body().member_id(), result, std::move(done),
       [&](const Loaded& l) {
-        return DecideCompleteMeasure(l.state, request->body());
+        return domain::DecideCompleteMeasure(l.state, request->body());
       });
 }
 

@@ -2,23 +2,25 @@
 // reads the member's unit stream (registered?) and the material stream
 // (the main stream).
 #include "services/county/command_handlers.h"
-#include "services/county/domain/material.h"
 #include "services/county/member_command.h"
+#include "services/domain/material.h"
 
 namespace reporting::county {
 namespace {
 
-using Loaded = MemberStream<MaterialState>;
+using Loaded = MemberStream<domain::MaterialState>;
 
 template <typename Request, typename Decide>
 void Run(const NodeEnv& env, const Request& request,
          const std::string& member_id, v1::CommandResult* result,
          CommandDone done, Decide decide) {
-  RunMemberCommand<MaterialState>(
+  RunMemberCommand<domain::MaterialState>(
       env, request, member_id, result, std::move(done),
-      [](const RosterMember& m) { return MaterialStream(m.member_id); },
+      [](const domain::RosterMember& m) {
+        return domain::MaterialStream(m.member_id);
+      },
       [](const std::vector<v1::EventEnvelope>& events) {
-        return FoldMaterial(events);
+        return domain::FoldMaterial(events);
       },
       decide);
 }
@@ -30,7 +32,7 @@ void CommandHandlers::SubmitMaterial(const v1::SubmitMaterialRequest* request,
                                      CommandDone done) const {
   Run(env_, *request, request->body().member_id(), result, std::move(done),
       [&](const Loaded& l) {
-        return DecideSubmitMaterial(l.state, l.member, request->body());
+        return domain::DecideSubmitMaterial(l.state, l.member, request->body());
       });
 }
 
@@ -39,7 +41,7 @@ void CommandHandlers::ReturnMaterial(const v1::ReturnMaterialRequest* request,
                                      CommandDone done) const {
   Run(env_, *request, request->body().member_id(), result, std::move(done),
       [&](const Loaded& l) {
-        return DecideReturnMaterial(l.state, request->body());
+        return domain::DecideReturnMaterial(l.state, request->body());
       });
 }
 
@@ -48,7 +50,7 @@ void CommandHandlers::AcceptMaterial(const v1::AcceptMaterialRequest* request,
                                      CommandDone done) const {
   Run(env_, *request, request->body().member_id(), result, std::move(done),
       [&](const Loaded& l) {
-        return DecideAcceptMaterial(l.state, request->body());
+        return domain::DecideAcceptMaterial(l.state, request->body());
       });
 }
 

@@ -3,9 +3,9 @@
 // branch?) and the meeting stream (the main stream).
 #include "absl/strings/str_cat.h"
 #include "services/county/command_handlers.h"
-#include "services/county/domain/meeting.h"
-#include "services/county/domain/registration.h"
-#include "services/county/ids.h"
+#include "services/domain/ids.h"
+#include "services/domain/meeting.h"
+#include "services/domain/registration.h"
 #include "storage/status_macros.h"
 
 namespace reporting::county {
@@ -16,12 +16,12 @@ void CommandHandlers::HoldSpecialMeeting(
   RunCommand(env_, *request, result, std::move(done), [&](CommandContext& ctx) {
     const v1::SpecialMeetingHeld& body = request->body();
     ASSIGN_OR_RETURN(std::string unit_id,
-                     CheckId(IdKind::kMeeting, "meeting_id", body.meeting_id(),
-                             ctx.node_id()));
+                     domain::CheckId(domain::IdKind::kMeeting, "meeting_id",
+                                     body.meeting_id(), ctx.node_id()));
     if (!body.branch_id().empty()) {
       ASSIGN_OR_RETURN(std::string branch_unit,
-                       CheckId(IdKind::kBranch, "branch_id", body.branch_id(),
-                               ctx.node_id()));
+                       domain::CheckId(domain::IdKind::kBranch, "branch_id",
+                                       body.branch_id(), ctx.node_id()));
       if (branch_unit != unit_id) {
         return absl::InvalidArgumentError(absl::StrCat(
             "meeting ", body.meeting_id(), " belongs to unit ", unit_id,
@@ -29,13 +29,14 @@ void CommandHandlers::HoldSpecialMeeting(
             ": a branch meeting is held in the branch's own unit"));
       }
     }
-    ASSIGN_OR_RETURN(Stream unit, ctx.Read(UnitStream(unit_id)));
-    ASSIGN_OR_RETURN(Roster roster, FoldRoster(unit.events));
+    ASSIGN_OR_RETURN(Stream unit, ctx.Read(domain::UnitStream(unit_id)));
+    ASSIGN_OR_RETURN(domain::Roster roster, domain::FoldRoster(unit.events));
     ASSIGN_OR_RETURN(Stream meeting,
-                     ctx.ReadMain(MeetingStream(body.meeting_id())));
-    ASSIGN_OR_RETURN(MeetingState state, FoldMeeting(meeting.events));
+                     ctx.ReadMain(domain::MeetingStream(body.meeting_id())));
+    ASSIGN_OR_RETURN(domain::MeetingState state,
+                     domain::FoldMeeting(meeting.events));
     ASSIGN_OR_RETURN(v1::SpecialMeetingHeld event,
-                     DecideHoldMeeting(state, roster, unit_id, body));
+                     domain::DecideHoldMeeting(state, roster, unit_id, body));
     ctx.Emit(meeting.id, event);
     return absl::OkStatus();
   });
@@ -46,14 +47,15 @@ void CommandHandlers::CirculateMeetingResults(
     v1::CommandResult* result, CommandDone done) const {
   RunCommand(env_, *request, result, std::move(done), [&](CommandContext& ctx) {
     const v1::SpecialMeetingResultsCirculated& body = request->body();
-    RETURN_IF_ERROR(CheckId(IdKind::kMeeting, "meeting_id", body.meeting_id(),
-                            ctx.node_id())
+    RETURN_IF_ERROR(domain::CheckId(domain::IdKind::kMeeting, "meeting_id",
+                                    body.meeting_id(), ctx.node_id())
                         .status());
     ASSIGN_OR_RETURN(Stream meeting,
-                     ctx.ReadMain(MeetingStream(body.meeting_id())));
-    ASSIGN_OR_RETURN(MeetingState state, FoldMeeting(meeting.events));
+                     ctx.ReadMain(domain::MeetingStream(body.meeting_id())));
+    ASSIGN_OR_RETURN(domain::MeetingState state,
+                     domain::FoldMeeting(meeting.events));
     ASSIGN_OR_RETURN(v1::SpecialMeetingResultsCirculated event,
-                     DecideCirculateResults(state, body));
+                     domain::DecideCirculateResults(state, body));
     ctx.Emit(meeting.id, event);
     return absl::OkStatus();
   });

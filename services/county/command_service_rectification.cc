@@ -6,10 +6,10 @@
 // registered (outside the read set: registration is never undone). The node's
 // date (unit_loader.h) fills completion and publication dates left empty.
 #include "services/county/command_handlers.h"
-#include "services/county/domain/rectification.h"
-#include "services/county/domain/registration.h"
-#include "services/county/ids.h"
 #include "services/county/unit_loader.h"
+#include "services/domain/ids.h"
+#include "services/domain/rectification.h"
+#include "services/domain/registration.h"
 #include "storage/status_macros.h"
 
 namespace reporting::county {
@@ -23,12 +23,13 @@ void RunItemCommand(const NodeEnv& env, const Request& request,
                     Decide decide) {
   RunCommand(env, request, result, std::move(done), [&](CommandContext& ctx) {
     ASSIGN_OR_RETURN(std::string unit_id,
-                     CheckId(IdKind::kItem, "item_id", request.body().item_id(),
-                             ctx.node_id()));
+                     domain::CheckId(domain::IdKind::kItem, "item_id",
+                                     request.body().item_id(), ctx.node_id()));
     ASSIGN_OR_RETURN(
         Stream item,
-        ctx.ReadMain(RectificationStream(request.body().item_id())));
-    ASSIGN_OR_RETURN(RectificationState state, FoldRectification(item.events));
+        ctx.ReadMain(domain::RectificationStream(request.body().item_id())));
+    ASSIGN_OR_RETURN(domain::RectificationState state,
+                     domain::FoldRectification(item.events));
     ASSIGN_OR_RETURN(auto event, decide(ctx, unit_id, state));
     ctx.Emit(item.id, event);
     return absl::OkStatus();
@@ -43,15 +44,18 @@ void CommandHandlers::IdentifyRectification(
   RunItemCommand(
       env_, *request, result, std::move(done),
       [&](CommandContext& ctx, const std::string& unit_id,
-          const RectificationState& state)
+          const domain::RectificationState& state)
           -> absl::StatusOr<v1::RectificationItemIdentified> {
         // Outside the read set: registration is never undone, so the
         // unit's later events cannot change this decision.
-        ASSIGN_OR_RETURN(Stream unit,
-                         ReadWholeStream(*ctx.env().log, UnitStream(unit_id)));
-        ASSIGN_OR_RETURN(Roster roster, FoldRoster(unit.events));
-        RETURN_IF_ERROR(RequireUnit(roster, unit_id));
-        return DecideIdentifyRectification(state, unit_id, request->body());
+        ASSIGN_OR_RETURN(
+            Stream unit,
+            ReadWholeStream(*ctx.env().log, domain::UnitStream(unit_id)));
+        ASSIGN_OR_RETURN(domain::Roster roster,
+                         domain::FoldRoster(unit.events));
+        RETURN_IF_ERROR(domain::RequireUnit(roster, unit_id));
+        return domain::DecideIdentifyRectification(state, unit_id,
+                                                   request->body());
       });
 }
 
@@ -60,8 +64,9 @@ void CommandHandlers::PlanRectification(
     CommandDone done) const {
   RunItemCommand(env_, *request, result, std::move(done),
                  [&](CommandContext&, const std::string&,
-                     const RectificationState& state) {
-                   return DecidePlanRectification(state, request->body());
+                     const domain::RectificationState& state) {
+                   return domain::DecidePlanRectification(state,
+                                                          request->body());
                  });
 }
 
@@ -70,8 +75,8 @@ void CommandHandlers::ReportRectificationProgress(
     v1::CommandResult* result, CommandDone done) const {
   RunItemCommand(env_, *request, result, std::move(done),
                  [&](CommandContext&, const std::string&,
-                     const RectificationState& state) {
-                   return DecideReportProgress(state, request->body());
+                     const domain::RectificationState& state) {
+                   return domain::DecideReportProgress(state, request->body());
                  });
 }
 
@@ -80,9 +85,9 @@ void CommandHandlers::CompleteRectification(
     CommandDone done) const {
   RunItemCommand(env_, *request, result, std::move(done),
                  [&](CommandContext& ctx, const std::string&,
-                     const RectificationState& state) {
-                   return DecideCompleteRectification(state, request->body(),
-                                                      NodeToday(ctx.env()));
+                     const domain::RectificationState& state) {
+                   return domain::DecideCompleteRectification(
+                       state, request->body(), NodeToday(ctx.env()));
                  });
 }
 
@@ -91,9 +96,9 @@ void CommandHandlers::PublishRectificationExplanation(
     v1::CommandResult* result, CommandDone done) const {
   RunItemCommand(env_, *request, result, std::move(done),
                  [&](CommandContext& ctx, const std::string&,
-                     const RectificationState& state) {
-                   return DecidePublishExplanation(state, request->body(),
-                                                   NodeToday(ctx.env()));
+                     const domain::RectificationState& state) {
+                   return domain::DecidePublishExplanation(
+                       state, request->body(), NodeToday(ctx.env()));
                  });
 }
 

@@ -2,8 +2,8 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/grpc_status.h"
 #include "services/county/command_handlers.h"
-#include "services/county/domain/registration.h"
-#include "services/county/ids.h"
+#include "services/domain/ids.h"
+#include "services/domain/registration.h"
 #include "storage/status_macros.h"
 
 namespace reporting::county {
@@ -13,15 +13,16 @@ void CommandHandlers::RegisterNode(const v1::RegisterNodeRequest* request,
                                    CommandDone done) const {
   RunCommand(env_, *request, result, std::move(done), [&](CommandContext& ctx) {
     const v1::NodeRegistered& body = request->body();
-    RETURN_IF_ERROR(ValidateNodeId(body.node_id()));
+    RETURN_IF_ERROR(domain::ValidateNodeId(body.node_id()));
     if (body.node_id() != ctx.node_id()) {
       return absl::PermissionDeniedError(absl::StrCat(
           "this is node ", ctx.node_id(), "; it cannot register node ",
           body.node_id(), ": send RegisterNode to that node"));
     }
-    ASSIGN_OR_RETURN(Stream node, ctx.ReadMain(NodeStream(body.node_id())));
+    ASSIGN_OR_RETURN(Stream node,
+                     ctx.ReadMain(domain::NodeStream(body.node_id())));
     ASSIGN_OR_RETURN(v1::NodeRegistered event,
-                     DecideRegisterNode(node.events, body));
+                     domain::DecideRegisterNode(node.events, body));
     ctx.Emit(node.id, event);
     return absl::OkStatus();
   });
@@ -32,14 +33,15 @@ void CommandHandlers::RegisterUnit(const v1::RegisterUnitRequest* request,
                                    CommandDone done) const {
   RunCommand(env_, *request, result, std::move(done), [&](CommandContext& ctx) {
     const v1::UnitRegistered& body = request->body();
+    ASSIGN_OR_RETURN(std::string unit_id,
+                     domain::CheckId(domain::IdKind::kUnit, "unit_id",
+                                     body.unit_id(), ctx.node_id()));
+    ASSIGN_OR_RETURN(Stream node, ctx.Read(domain::NodeStream(ctx.node_id())));
+    ASSIGN_OR_RETURN(Stream unit, ctx.ReadMain(domain::UnitStream(unit_id)));
+    ASSIGN_OR_RETURN(domain::Roster roster, domain::FoldRoster(unit.events));
     ASSIGN_OR_RETURN(
-        std::string unit_id,
-        CheckId(IdKind::kUnit, "unit_id", body.unit_id(), ctx.node_id()));
-    ASSIGN_OR_RETURN(Stream node, ctx.Read(NodeStream(ctx.node_id())));
-    ASSIGN_OR_RETURN(Stream unit, ctx.ReadMain(UnitStream(unit_id)));
-    ASSIGN_OR_RETURN(Roster roster, FoldRoster(unit.events));
-    ASSIGN_OR_RETURN(v1::UnitRegistered event,
-                     DecideRegisterUnit(!node.events.empty(), roster, body));
+        v1::UnitRegistered event,
+        domain::DecideRegisterUnit(!node.events.empty(), roster, body));
     ctx.Emit(unit.id, event);
     return absl::OkStatus();
   });
@@ -50,13 +52,13 @@ void CommandHandlers::RegisterBranch(const v1::RegisterBranchRequest* request,
                                      CommandDone done) const {
   RunCommand(env_, *request, result, std::move(done), [&](CommandContext& ctx) {
     const v1::BranchRegistered& body = request->body();
-    ASSIGN_OR_RETURN(
-        std::string unit_id,
-        CheckId(IdKind::kBranch, "branch_id", body.branch_id(), ctx.node_id()));
-    ASSIGN_OR_RETURN(Stream unit, ctx.ReadMain(UnitStream(unit_id)));
-    ASSIGN_OR_RETURN(Roster roster, FoldRoster(unit.events));
+    ASSIGN_OR_RETURN(std::string unit_id,
+                     domain::CheckId(domain::IdKind::kBranch, "branch_id",
+                                     body.branch_id(), ctx.node_id()));
+    ASSIGN_OR_RETURN(Stream unit, ctx.ReadMain(domain::UnitStream(unit_id)));
+    ASSIGN_OR_RETURN(domain::Roster roster, domain::FoldRoster(unit.events));
     ASSIGN_OR_RETURN(v1::BranchRegistered event,
-                     DecideRegisterBranch(roster, unit_id, body));
+                     domain::DecideRegisterBranch(roster, unit_id, body));
     ctx.Emit(unit.id, event);
     return absl::OkStatus();
   });
@@ -67,22 +69,22 @@ void CommandHandlers::RegisterMember(const v1::RegisterMemberRequest* request,
                                      CommandDone done) const {
   RunCommand(env_, *request, result, std::move(done), [&](CommandContext& ctx) {
     const v1::MemberRegistered& body = request->body();
-    ASSIGN_OR_RETURN(
-        std::string unit_id,
-        CheckId(IdKind::kMember, "member_id", body.member_id(), ctx.node_id()));
-    ASSIGN_OR_RETURN(
-        std::string branch_unit,
-        CheckId(IdKind::kBranch, "branch_id", body.branch_id(), ctx.node_id()));
+    ASSIGN_OR_RETURN(std::string unit_id,
+                     domain::CheckId(domain::IdKind::kMember, "member_id",
+                                     body.member_id(), ctx.node_id()));
+    ASSIGN_OR_RETURN(std::string branch_unit,
+                     domain::CheckId(domain::IdKind::kBranch, "branch_id",
+                                     body.branch_id(), ctx.node_id()));
     if (branch_unit != unit_id) {
       return absl::InvalidArgumentError(absl::StrCat(
           "member ", body.member_id(), " belongs to unit ", unit_id,
           " but branch ", body.branch_id(), " to unit ", branch_unit,
           ": a member joins a branch of its own unit"));
     }
-    ASSIGN_OR_RETURN(Stream unit, ctx.ReadMain(UnitStream(unit_id)));
-    ASSIGN_OR_RETURN(Roster roster, FoldRoster(unit.events));
+    ASSIGN_OR_RETURN(Stream unit, ctx.ReadMain(domain::UnitStream(unit_id)));
+    ASSIGN_OR_RETURN(domain::Roster roster, domain::FoldRoster(unit.events));
     ASSIGN_OR_RETURN(v1::MemberRegistered event,
-                     DecideRegisterMember(roster, unit_id, body));
+                     domain::DecideRegisterMember(roster, unit_id, body));
     ctx.Emit(unit.id, event);
     return absl::OkStatus();
   });

@@ -7,9 +7,9 @@
 // stream while the unit is in that stage, so a concurrent change to an
 // opinion makes the command ABORTED rather than decided on stale facts.
 #include "services/county/command_handlers.h"
-#include "services/county/domain/unit.h"
-#include "services/county/ids.h"
 #include "services/county/unit_loader.h"
+#include "services/domain/ids.h"
+#include "services/domain/unit.h"
 #include "storage/status_macros.h"
 
 namespace reporting::county {
@@ -24,8 +24,8 @@ void RunUnitCommand(const NodeEnv& env, const Request& request,
                     bool with_evaluations, Decide decide) {
   RunCommand(env, request, result, std::move(done), [&](CommandContext& ctx) {
     ASSIGN_OR_RETURN(std::string unit_id,
-                     CheckId(IdKind::kUnit, "unit_id", request.body().unit_id(),
-                             ctx.node_id()));
+                     domain::CheckId(domain::IdKind::kUnit, "unit_id",
+                                     request.body().unit_id(), ctx.node_id()));
     ASSIGN_OR_RETURN(LoadedUnit unit,
                      LoadUnit(
                          unit_id, with_evaluations,
@@ -42,11 +42,12 @@ void RunUnitCommand(const NodeEnv& env, const Request& request,
 void CommandHandlers::RecordSelfInspectionCheck(
     const v1::RecordSelfInspectionCheckRequest* request,
     v1::CommandResult* result, CommandDone done) const {
-  RunUnitCommand(
-      env_, *request, result, std::move(done), /*with_evaluations=*/false,
-      [&](CommandContext&, const LoadedUnit& unit) {
-        return DecideRecordSelfInspectionCheck(unit.state, request->body());
-      });
+  RunUnitCommand(env_, *request, result, std::move(done),
+                 /*with_evaluations=*/false,
+                 [&](CommandContext&, const LoadedUnit& unit) {
+                   return domain::DecideRecordSelfInspectionCheck(
+                       unit.state, request->body());
+                 });
 }
 
 void CommandHandlers::CompleteSelfInspection(
@@ -55,7 +56,7 @@ void CommandHandlers::CompleteSelfInspection(
   RunUnitCommand(env_, *request, result, std::move(done),
                  /*with_evaluations=*/true,
                  [&](CommandContext&, const LoadedUnit& unit) {
-                   return DecideCompleteSelfInspection(
+                   return domain::DecideCompleteSelfInspection(
                        unit.state, unit.evaluations, request->body());
                  });
 }
@@ -66,8 +67,8 @@ void CommandHandlers::RecordSurvey(const v1::RecordSurveyRequest* request,
   RunUnitCommand(env_, *request, result, std::move(done),
                  /*with_evaluations=*/true,
                  [&](CommandContext&, const LoadedUnit& unit) {
-                   return DecideRecordSurvey(unit.state, unit.evaluations,
-                                             request->body());
+                   return domain::DecideRecordSurvey(
+                       unit.state, unit.evaluations, request->body());
                  });
 }
 
@@ -77,8 +78,8 @@ void CommandHandlers::RecordRemediation(
   RunUnitCommand(env_, *request, result, std::move(done),
                  /*with_evaluations=*/true,
                  [&](CommandContext&, const LoadedUnit& unit) {
-                   return DecideRecordRemediation(unit.state, unit.evaluations,
-                                                  request->body());
+                   return domain::DecideRecordRemediation(
+                       unit.state, unit.evaluations, request->body());
                  });
 }
 
@@ -88,7 +89,7 @@ void CommandHandlers::SubmitTransitionReport(
   RunUnitCommand(env_, *request, result, std::move(done),
                  /*with_evaluations=*/true,
                  [&](CommandContext&, const LoadedUnit& unit) {
-                   return DecideSubmitTransitionReport(
+                   return domain::DecideSubmitTransitionReport(
                        unit.state, unit.evaluations, request->body());
                  });
 }
@@ -99,7 +100,7 @@ void CommandHandlers::RecordSupervisoryReview(
   RunUnitCommand(env_, *request, result, std::move(done),
                  /*with_evaluations=*/true,
                  [&](CommandContext&, const LoadedUnit& unit) {
-                   return DecideRecordSupervisoryReview(
+                   return domain::DecideRecordSupervisoryReview(
                        unit.state, unit.evaluations, request->body());
                  });
 }
@@ -110,8 +111,8 @@ void CommandHandlers::RecordApproval(const v1::RecordApprovalRequest* request,
   RunUnitCommand(env_, *request, result, std::move(done),
                  /*with_evaluations=*/true,
                  [&](CommandContext&, const LoadedUnit& unit) {
-                   return DecideRecordApproval(unit.state, unit.evaluations,
-                                               request->body());
+                   return domain::DecideRecordApproval(
+                       unit.state, unit.evaluations, request->body());
                  });
 }
 
@@ -121,7 +122,7 @@ void CommandHandlers::HoldTransitionMeeting(
   RunUnitCommand(env_, *request, result, std::move(done),
                  /*with_evaluations=*/true,
                  [&](CommandContext& ctx, const LoadedUnit& unit) {
-                   return DecideHoldTransitionMeeting(
+                   return domain::DecideHoldTransitionMeeting(
                        unit.state, unit.evaluations, request->body(),
                        NodeToday(ctx.env()));
                  });
@@ -130,11 +131,11 @@ void CommandHandlers::HoldTransitionMeeting(
 void CommandHandlers::FileWorkSummary(const v1::FileWorkSummaryRequest* request,
                                       v1::CommandResult* result,
                                       CommandDone done) const {
-  RunUnitCommand(env_, *request, result, std::move(done),
-                 /*with_evaluations=*/false,
-                 [&](CommandContext&, const LoadedUnit& unit) {
-                   return DecideFileWorkSummary(unit.state, request->body());
-                 });
+  RunUnitCommand(
+      env_, *request, result, std::move(done),
+      /*with_evaluations=*/false, [&](CommandContext&, const LoadedUnit& unit) {
+        return domain::DecideFileWorkSummary(unit.state, request->body());
+      });
 }
 
 }  // namespace reporting::county

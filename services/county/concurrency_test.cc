@@ -8,8 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "services/county/command_context.h"
-#include "services/county/ids.h"
 #include "services/county/testing/test_node.h"
+#include "services/domain/ids.h"
 
 namespace reporting::county::testing {
 namespace {
@@ -63,7 +63,7 @@ TEST(ConcurrencyTest, ExactlyOneWinnerPerRoundAndSerialReplayMatches) {
   }
   std::vector<v1::BranchRegistered> winners;
   for (int round = 0; round < kRounds; ++round) {
-    auto version = node.log().StreamVersion(UnitStream(kUnit));
+    auto version = node.log().StreamVersion(domain::UnitStream(kUnit));
     ASSERT_TRUE(version.ok());
     std::atomic<int> ok{0}, aborted{0}, other{0};
     std::atomic<int> winner{-1};
@@ -105,9 +105,9 @@ TEST(ConcurrencyTest, ExactlyOneWinnerPerRoundAndSerialReplayMatches) {
     grpc::Status s = serial.Send(&Stub::RegisterBranch, b);
     ASSERT_TRUE(s.ok()) << Describe(s);
   }
-  auto raced = Contents(node.log(), UnitStream(kUnit));
+  auto raced = Contents(node.log(), domain::UnitStream(kUnit));
   EXPECT_EQ(raced.size(), 1u + kRounds);
-  EXPECT_EQ(raced, Contents(serial.log(), UnitStream(kUnit)));
+  EXPECT_EQ(raced, Contents(serial.log(), domain::UnitStream(kUnit)));
 }
 
 // Without an expected version the read set still serializes: 16 clients
@@ -141,7 +141,8 @@ TEST(ConcurrencyTest, RacingRecordsOfOneOpinionRecordItOnce) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(ok.load(), 1);
   EXPECT_EQ(refused.load(), kClients - 1);
-  EXPECT_EQ(Contents(node.log(), EvaluationStream(member, 1)).size(), 1u);
+  EXPECT_EQ(Contents(node.log(), domain::EvaluationStream(member, 1)).size(),
+            1u);
 }
 
 }  // namespace

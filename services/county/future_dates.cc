@@ -6,7 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "services/county/domain/dates.h"
+#include "services/domain/dates.h"
 
 namespace reporting::county {
 
@@ -20,7 +20,7 @@ absl::Status RefuseFutureDates(const google::protobuf::Message& request,
       request.GetReflection()->GetMessage(request, body_field);
   const absl::Time now = absl::FromUnixMicros(now_us);
   const std::string tomorrow =
-      DateOf(now + absl::Hours(24), absl::LocalTimeZone());
+      domain::DateOf(now + absl::Hours(24), absl::LocalTimeZone());
   std::vector<const FieldDescriptor*> fields;
   body.GetReflection()->ListFields(body, &fields);
   for (const FieldDescriptor* f : fields) {
@@ -29,11 +29,11 @@ absl::Status RefuseFutureDates(const google::protobuf::Message& request,
       continue;
     }
     const std::string date = body.GetReflection()->GetString(body, f);
-    if (!IsValidDate(date) || date <= tomorrow) continue;
+    if (!domain::IsValidDate(date) || date <= tomorrow) continue;
     return absl::InvalidArgumentError(absl::StrCat(
         "body.", f->name(), " ", date,
         " is more than a day after this node's date ",
-        DateOf(now, absl::LocalTimeZone()),
+        domain::DateOf(now, absl::LocalTimeZone()),
         ": it cannot have happened yet; check the date (and, if it is "
         "right, the node's clock), then send it under a new command id"));
   }

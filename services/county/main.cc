@@ -19,9 +19,9 @@
 #include "services/county/clerk_service.h"
 #include "services/county/command_service.h"
 #include "services/county/command_stream.h"
-#include "services/county/ids.h"
 #include "services/county/replicator.h"
 #include "services/county/restore.h"
+#include "services/domain/ids.h"
 #include "services/proof/node_keys.h"
 #include "spdlog/spdlog.h"
 #include "storage/disk_space.h"
@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
   services::ApplyDiskReserveFlag();  // before any database is opened
   const std::string node_id = absl::GetFlag(FLAGS_node_id);
   const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
-  if (absl::Status s = county::ValidateNodeId(node_id); !s.ok()) {
+  if (absl::Status s = domain::ValidateNodeId(node_id); !s.ok()) {
     return Node::Fail(
         absl::InvalidArgumentError(absl::StrCat("--node_id: ", s.message())));
   }

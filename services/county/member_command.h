@@ -9,8 +9,8 @@
 #include <utility>
 
 #include "services/county/command_context.h"
-#include "services/county/domain/registration.h"
-#include "services/county/ids.h"
+#include "services/domain/ids.h"
+#include "services/domain/registration.h"
 #include "storage/status_macros.h"
 
 namespace reporting::county {
@@ -18,7 +18,7 @@ namespace reporting::county {
 // A member as registered, its stream and that stream folded.
 template <typename State>
 struct MemberStream {
-  RosterMember member;
+  domain::RosterMember member;
   Stream stream;
   State state;
 };
@@ -35,14 +35,15 @@ void RunMemberCommand(const NodeEnv& env, const Request& request,
   RunCommand(
       env, request, result, std::move(done),
       [&](CommandContext& ctx) -> absl::Status {
-        ASSIGN_OR_RETURN(
-            std::string unit_id,
-            CheckId(IdKind::kMember, "member_id", member_id, ctx.node_id()));
-        ASSIGN_OR_RETURN(Stream unit, ctx.Read(UnitStream(unit_id)));
-        ASSIGN_OR_RETURN(Roster roster, FoldRoster(unit.events));
+        ASSIGN_OR_RETURN(std::string unit_id,
+                         domain::CheckId(domain::IdKind::kMember, "member_id",
+                                         member_id, ctx.node_id()));
+        ASSIGN_OR_RETURN(Stream unit, ctx.Read(domain::UnitStream(unit_id)));
+        ASSIGN_OR_RETURN(domain::Roster roster,
+                         domain::FoldRoster(unit.events));
         MemberStream<State> loaded;
         ASSIGN_OR_RETURN(loaded.member,
-                         RequireMember(roster, unit_id, member_id));
+                         domain::RequireMember(roster, unit_id, member_id));
         ASSIGN_OR_RETURN(loaded.stream, ctx.ReadMain(stream_of(loaded.member)));
         ASSIGN_OR_RETURN(loaded.state, fold(loaded.stream.events));
         ASSIGN_OR_RETURN(auto event, decide(loaded));

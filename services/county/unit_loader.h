@@ -16,15 +16,15 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "services/county/command_context.h"
-#include "services/county/domain/unit.h"
+#include "services/domain/unit.h"
 
 namespace reporting::county {
 
 struct LoadedUnit {
   std::string stream_id;  // "unit/<unit_id>"
-  UnitState state;
+  domain::UnitState state;
   // Filled only when NeedsMemberEvaluations(state) and asked for.
-  EvaluationsByMember evaluations;
+  domain::EvaluationsByMember evaluations;
 };
 
 using StreamReader =

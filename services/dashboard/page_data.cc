@@ -8,11 +8,11 @@
 #include "grpcpp/server_context.h"
 #include "services/audit/state_as_of.h"
 #include "services/county/command_context.h"
-#include "services/county/domain/dates.h"
-#include "services/county/domain/event_payload.h"
-#include "services/county/domain/unit.h"
-#include "services/county/ids.h"
 #include "services/county/unit_loader.h"
+#include "services/domain/dates.h"
+#include "services/domain/event_payload.h"
+#include "services/domain/ids.h"
+#include "services/domain/unit.h"
 
 namespace reporting::dashboard {
 namespace {
@@ -41,7 +41,7 @@ std::string ShortType(const std::string& full) {
 
 // A word or two about a step's outcome (the dashboard translates them).
 std::string Detail(const v1::EventEnvelope& e) {
-  using county::Is;
+  using domain::Is;
   if (Is<v1::SelfInspectionCheckRecorded>(e)) {
     v1::SelfInspectionCheckRecorded m;
     m.ParseFromString(e.payload());
@@ -78,8 +78,8 @@ std::string Detail(const v1::EventEnvelope& e) {
 }
 
 bool IsRoster(const v1::EventEnvelope& e) {
-  return county::Is<v1::BranchRegistered>(e) ||
-         county::Is<v1::MemberRegistered>(e);
+  return domain::Is<v1::BranchRegistered>(e) ||
+         domain::Is<v1::MemberRegistered>(e);
 }
 
 }  // namespace
@@ -128,7 +128,7 @@ absl::StatusOr<v1::CensusSummary> Census(const Sources& s) {
 absl::StatusOr<v1::StateAsOfResponse> AsOf(const Sources& s,
                                            const std::string& date) {
   absl::CivilDay day;
-  if (!county::IsValidDate(date) || !absl::ParseCivilTime(date, &day)) {
+  if (!domain::IsValidDate(date) || !absl::ParseCivilTime(date, &day)) {
     return absl::InvalidArgumentError(
         absl::StrCat("date \"", date, "\" is not a date (YYYY-MM-DD)"));
   }
@@ -161,7 +161,7 @@ absl::StatusOr<UnitPage> Unit(const Sources& s, const std::string& node_id,
   auto read = [&events](absl::string_view id) {
     return county::ReadWholeStream(events, id);
   };
-  absl::StatusOr<county::Stream> stream = read(county::UnitStream(unit_id));
+  absl::StatusOr<county::Stream> stream = read(domain::UnitStream(unit_id));
   if (!stream.ok()) return stream.status();
   for (const v1::EventEnvelope& e : stream->events) {
     if (IsRoster(e) && !auditor) {
@@ -173,7 +173,7 @@ absl::StatusOr<UnitPage> Unit(const Sources& s, const std::string& node_id,
     t.stream_version = e.stream_version();
     t.event_type = ShortType(e.event_type());
     t.detail = Detail(e);
-    if (auditor && county::Is<v1::MemberRegistered>(e)) {
+    if (auditor && domain::Is<v1::MemberRegistered>(e)) {
       v1::MemberRegistered m;
       m.ParseFromString(e.payload());
       t.detail = absl::StrCat(m.member_id(), " ", m.name());
@@ -187,7 +187,7 @@ absl::StatusOr<UnitPage> Unit(const Sources& s, const std::string& node_id,
     absl::StatusOr<county::LoadedUnit> unit =
         county::LoadUnit(unit_id, true, read, read);
     if (!unit.ok()) return unit.status();
-    page.reasons = county::BlockingReasons(unit->state, unit->evaluations);
+    page.reasons = domain::BlockingReasons(unit->state, unit->evaluations);
   }
   return page;
 }

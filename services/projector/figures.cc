@@ -6,7 +6,7 @@
 
 #include "absl/time/time.h"
 #include "google/protobuf/map.h"
-#include "services/county/domain/blocking_side.h"
+#include "services/domain/blocking_side.h"
 
 namespace reporting::projector {
 namespace {
@@ -50,12 +50,12 @@ void AddMap(const google::protobuf::Map<K, uint64_t>& in,
 
 v1::UnitCondition ConditionOf(
     const std::vector<v1::BlockingReasonCode>& codes) {
-  switch (county::ConditionOf(codes)) {
-    case county::UnitCondition::kBlocked:
+  switch (domain::ConditionOf(codes)) {
+    case domain::UnitCondition::kBlocked:
       return v1::UNIT_CONDITION_BLOCKED;
-    case county::UnitCondition::kWaiting:
+    case domain::UnitCondition::kWaiting:
       return v1::UNIT_CONDITION_WAITING;
-    case county::UnitCondition::kClear:
+    case domain::UnitCondition::kClear:
       break;
   }
   return v1::UNIT_CONDITION_CLEAR;
@@ -67,8 +67,8 @@ std::string UtcDay(int64_t us) {
 }
 
 v1::UnitRow MakeUnitRow(absl::string_view node_id,
-                        const county::UnitState& unit,
-                        const county::EvaluationsByMember& evaluations) {
+                        const domain::UnitState& unit,
+                        const domain::EvaluationsByMember& evaluations) {
   v1::UnitRow row;
   row.set_node_id(std::string(node_id));
   const v1::UnitRegistered& reg = unit.roster.unit;
@@ -79,13 +79,13 @@ v1::UnitRow MakeUnitRow(absl::string_view node_id,
   row.set_member_count(reg.member_count());
   row.set_members_registered(static_cast<uint32_t>(unit.roster.members.size()));
   row.set_stage(unit.stage);
-  row.set_next_step(county::NextStep(unit));
+  row.set_next_step(domain::NextStep(unit));
   // Reasons only matter (and only cost) when there is a next step.
   std::vector<v1::BlockingReasonCode> codes;
   if (row.next_step() != v1::TRANSITION_STEP_UNSPECIFIED) {
     std::map<int, uint32_t> by_code;
     for (const v1::BlockingReason& r :
-         county::BlockingReasons(unit, evaluations)) {
+         domain::BlockingReasons(unit, evaluations)) {
       ++by_code[r.code()];
     }
     for (const auto& [code, count] : by_code) {
@@ -98,14 +98,14 @@ v1::UnitRow MakeUnitRow(absl::string_view node_id,
   row.set_condition(ConditionOf(codes));
   row.set_step_since_us(unit.step_since_us);
   if (!unit.transition.surveys.empty()) {
-    const county::SurveyRecord& s = unit.transition.surveys.back();
+    const domain::SurveyRecord& s = unit.transition.surveys.back();
     v1::SurveyView* v = row.mutable_latest_survey();
     v->set_survey_number(s.survey_number);
     v->set_respondents(s.respondents);
     v->set_satisfied(s.satisfied);
     v->set_basically_satisfied(s.basically_satisfied);
     v->set_dissatisfied(s.dissatisfied);
-    v->set_dissatisfied_percent(county::DissatisfiedPercent(s));
+    v->set_dissatisfied_percent(domain::DissatisfiedPercent(s));
     v->set_remediation_recorded(s.remediation_recorded);
     row.set_has_survey(true);
   }
@@ -117,7 +117,7 @@ v1::UnitRow MakeUnitRow(absl::string_view node_id,
 }
 
 v1::RectificationRow MakeRectificationRow(
-    absl::string_view node_id, const county::RectificationState& item) {
+    absl::string_view node_id, const domain::RectificationState& item) {
   v1::RectificationRow row;
   row.set_node_id(std::string(node_id));
   row.set_item_id(item.item_id);
@@ -159,10 +159,10 @@ void AddUnit(const v1::UnitRow& row, int sign, v1::UnitFigures& out) {
                    static_cast<int64_t>(s.respondents()) * sign);
     REPORTING_BUMP(out, latest_survey_dissatisfied,
                    static_cast<int64_t>(s.dissatisfied()) * sign);
-    county::SurveyRecord r;
+    domain::SurveyRecord r;
     r.respondents = s.respondents();
     r.dissatisfied = s.dissatisfied();
-    if (county::OverTenPercent(r)) {
+    if (domain::OverTenPercent(r)) {
       REPORTING_BUMP(out, needing_remediation, sign);
     }
   }
@@ -171,24 +171,24 @@ void AddUnit(const v1::UnitRow& row, int sign, v1::UnitFigures& out) {
   }
 }
 
-void AddEvaluation(const county::EvaluationState& s, int sign,
+void AddEvaluation(const domain::EvaluationState& s, int sign,
                    v1::EvaluationFigures& out) {
   if (!s.recorded()) return;
   REPORTING_BUMP(out, recorded, sign);
   switch (s.phase) {
-    case county::EvaluationPhase::kRecorded:
+    case domain::EvaluationPhase::kRecorded:
       REPORTING_BUMP(out, awaiting_showing, sign);
       break;
-    case county::EvaluationPhase::kShown:
+    case domain::EvaluationPhase::kShown:
       REPORTING_BUMP(out, shown, sign);
       break;
-    case county::EvaluationPhase::kDisputed:
+    case domain::EvaluationPhase::kDisputed:
       REPORTING_BUMP(out, disputed, sign);
       break;
-    case county::EvaluationPhase::kSigned:
+    case domain::EvaluationPhase::kSigned:
       REPORTING_BUMP(out, signed_opinions, sign);
       break;
-    case county::EvaluationPhase::kNone:
+    case domain::EvaluationPhase::kNone:
       break;
   }
   if (s.revisions > 0) REPORTING_BUMP(out, revised, sign);
@@ -204,28 +204,28 @@ void AddEvaluation(const county::EvaluationState& s, int sign,
   }
 }
 
-void AddMaterial(const county::MaterialState& s, int sign,
+void AddMaterial(const domain::MaterialState& s, int sign,
                  v1::MaterialFigures& out) {
-  if (s.phase == county::MaterialPhase::kNone) return;
+  if (s.phase == domain::MaterialPhase::kNone) return;
   REPORTING_BUMP(out, members, sign);
   switch (s.phase) {
-    case county::MaterialPhase::kSubmitted:
+    case domain::MaterialPhase::kSubmitted:
       REPORTING_BUMP(out, awaiting_review, sign);
       break;
-    case county::MaterialPhase::kReturned:
+    case domain::MaterialPhase::kReturned:
       REPORTING_BUMP(out, returned, sign);
       break;
-    case county::MaterialPhase::kAccepted:
+    case domain::MaterialPhase::kAccepted:
       REPORTING_BUMP(out, accepted, sign);
       break;
-    case county::MaterialPhase::kNone:
+    case domain::MaterialPhase::kNone:
       break;
   }
   REPORTING_BUMP(out, submissions, static_cast<int64_t>(s.submissions) * sign);
   REPORTING_BUMP(out, returns, static_cast<int64_t>(s.returns) * sign);
 }
 
-void AddMeeting(const county::MeetingState& s, int sign,
+void AddMeeting(const domain::MeetingState& s, int sign,
                 v1::MeetingFigures& out) {
   if (!s.held) return;
   REPORTING_BUMP(out, held, sign);
@@ -233,7 +233,7 @@ void AddMeeting(const county::MeetingState& s, int sign,
   if (s.circulated) REPORTING_BUMP(out, circulated, sign);
 }
 
-void AddRectification(const county::RectificationState& s, int sign,
+void AddRectification(const domain::RectificationState& s, int sign,
                       v1::RectificationFigures& out) {
   if (!s.identified()) return;
   REPORTING_BUMP(out, identified, sign);
@@ -247,7 +247,7 @@ void AddRectification(const county::RectificationState& s, int sign,
   }
 }
 
-void AddCensus(const county::CensusState& s, int sign, v1::CensusFigures& out) {
+void AddCensus(const domain::CensusState& s, int sign, v1::CensusFigures& out) {
   if (!s.reported) return;
   const v1::CensusReported& r = s.report;
   REPORTING_BUMP(out, units_reported, sign);
@@ -361,11 +361,11 @@ void FinishForDay(absl::string_view today, v1::NodeFigures& figures) {
   v1::RectificationFigures& r = *figures.mutable_rectifications();
   uint64_t overdue = 0;
   // One planned, open item whose deadline is each entry's in turn.
-  county::RectificationState s;
+  domain::RectificationState s;
   s.status = v1::RECTIFICATION_STATUS_PLANNED;
   for (const auto& [deadline, count] : r.open_deadlines()) {
     s.deadline = deadline;
-    if (county::IsOverdue(s, today)) overdue += count;
+    if (domain::IsOverdue(s, today)) overdue += count;
   }
   r.set_overdue(overdue);
   const auto& by_status = r.by_status();
@@ -380,10 +380,10 @@ void FinishForDay(absl::string_view today, v1::NodeFigures& figures) {
 }
 
 bool MarkOverdue(absl::string_view today, v1::RectificationRow& row) {
-  county::RectificationState s;
+  domain::RectificationState s;
   s.status = row.status();
   s.deadline = row.deadline();
-  row.set_overdue(county::IsOverdue(s, today));
+  row.set_overdue(domain::IsOverdue(s, today));
   return row.overdue();
 }
 

@@ -21,17 +21,17 @@
 
 #include "absl/strings/string_view.h"
 #include "reporting/v1/projection.pb.h"
-#include "services/county/domain/census.h"
-#include "services/county/domain/evaluation.h"
-#include "services/county/domain/material.h"
-#include "services/county/domain/meeting.h"
-#include "services/county/domain/rectification.h"
-#include "services/county/domain/unit.h"
+#include "services/domain/census.h"
+#include "services/domain/evaluation.h"
+#include "services/domain/material.h"
+#include "services/domain/meeting.h"
+#include "services/domain/rectification.h"
+#include "services/domain/unit.h"
 
 namespace reporting::projector {
 
 // The proto condition of a unit whose reasons have these codes
-// (county::ConditionOf: blocked versus waiting).
+// (domain::ConditionOf: blocked versus waiting).
 v1::UnitCondition ConditionOf(const std::vector<v1::BlockingReasonCode>& codes);
 
 // "YYYY-MM-DD", the UTC day of `us` (us since epoch): the key of
@@ -39,36 +39,36 @@ v1::UnitCondition ConditionOf(const std::vector<v1::BlockingReasonCode>& codes);
 std::string UtcDay(int64_t us);
 
 // The unit's row: stage, next step, blocking reasons by code (from
-// county::BlockingReasons with the members' opinions), latest survey.
+// domain::BlockingReasons with the members' opinions), latest survey.
 v1::UnitRow MakeUnitRow(absl::string_view node_id,
-                        const county::UnitState& unit,
-                        const county::EvaluationsByMember& evaluations);
+                        const domain::UnitState& unit,
+                        const domain::EvaluationsByMember& evaluations);
 
 v1::RectificationRow MakeRectificationRow(
-    absl::string_view node_id, const county::RectificationState& item);
+    absl::string_view node_id, const domain::RectificationState& item);
 
 // Contributions; sign is +1 or -1.
 void AddUnit(const v1::UnitRow& row, int sign, v1::UnitFigures& out);
-void AddEvaluation(const county::EvaluationState& s, int sign,
+void AddEvaluation(const domain::EvaluationState& s, int sign,
                    v1::EvaluationFigures& out);
-void AddMaterial(const county::MaterialState& s, int sign,
+void AddMaterial(const domain::MaterialState& s, int sign,
                  v1::MaterialFigures& out);
-void AddMeeting(const county::MeetingState& s, int sign,
+void AddMeeting(const domain::MeetingState& s, int sign,
                 v1::MeetingFigures& out);
-void AddRectification(const county::RectificationState& s, int sign,
+void AddRectification(const domain::RectificationState& s, int sign,
                       v1::RectificationFigures& out);
-void AddCensus(const county::CensusState& s, int sign, v1::CensusFigures& out);
+void AddCensus(const domain::CensusState& s, int sign, v1::CensusFigures& out);
 
 // out += in, every count and map entry (names and ids untouched).
 void AddFigures(const v1::NodeFigures& in, v1::NodeFigures& out);
 void AddCensusFigures(const v1::CensusFigures& in, v1::CensusFigures& out);
 
 // Fills the parts that depend on the day asked: overdue (open planned items
-// with a deadline before `today`, as county::IsOverdue) and the completion
+// with a deadline before `today`, as domain::IsOverdue) and the completion
 // rate.
 void FinishForDay(absl::string_view today, v1::NodeFigures& figures);
 
-// county::IsOverdue for a row; fills row.overdue and returns it.
+// domain::IsOverdue for a row; fills row.overdue and returns it.
 bool MarkOverdue(absl::string_view today, v1::RectificationRow& row);
 
 }  // namespace reporting::projector

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
-#include "services/county/domain/census.h"
+#include "services/domain/census.h"
 #include "services/projector/figures.h"
 
 namespace reporting::projector {
@@ -17,7 +17,7 @@ uint64_t UnableToLead(const v1::CensusReported& report) {
   e.set_stream_version(1);
   e.set_event_type(std::string(report.GetDescriptor()->full_name()));
   e.set_payload(report.SerializeAsString());
-  absl::StatusOr<county::CensusState> s = county::FoldCensus({e});
+  absl::StatusOr<domain::CensusState> s = domain::FoldCensus({e});
   EXPECT_TRUE(s.ok()) << s.status();
   v1::CensusFigures figures;
   AddCensus(*s, +1, figures);

@@ -6,7 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "services/county/domain/registration.h"
+#include "services/domain/registration.h"
 
 namespace reporting::projector {
 namespace {
@@ -52,9 +52,9 @@ std::string HistoryGenerator::RandomDate() {
   return absl::StrFormat("2024-%02d-%02d", 6 + Rand(6), 1 + Rand(28));
 }
 
-county::EvaluationsByMember HistoryGenerator::EvaluationsOf(
+domain::EvaluationsByMember HistoryGenerator::EvaluationsOf(
     const Unit& unit) const {
-  county::EvaluationsByMember out;
+  domain::EvaluationsByMember out;
   for (const std::string& m : unit.members) {
     auto it = evaluations_.find(m);
     if (it != evaluations_.end()) out[m] = it->second;
@@ -101,7 +101,7 @@ bool HistoryGenerator::TryRegistration() {
     req.set_node_id(node_id_);
     req.set_name(absl::StrCat("node ", node_id_));
     req.set_kind(v1::NODE_KIND_COUNTY);
-    auto d = county::DecideRegisterNode({}, req);
+    auto d = domain::DecideRegisterNode({}, req);
     Check(d.status());
     Emit(absl::StrCat("node/", node_id_), *d);
     node_registered_ = true;
@@ -118,10 +118,10 @@ bool HistoryGenerator::TryRegistration() {
     req.set_member_count(1 + Rand(options_.max_members_per_unit));
     req.set_category(Chance(50) ? "机关" : "社区");
     req.set_node_leadership(units_.empty());  // the node's own committee
-    auto d = county::DecideRegisterUnit(true, unit.state.roster, req);
+    auto d = domain::DecideRegisterUnit(true, unit.state.roster, req);
     Check(d.status());
     Emit(absl::StrCat("unit/", unit.id), *d);
-    Check(county::ApplyUnitEvent(unit.state, last_));
+    Check(domain::ApplyUnitEvent(unit.state, last_));
     units_.push_back(std::move(unit));
     return true;
   }
@@ -130,10 +130,10 @@ bool HistoryGenerator::TryRegistration() {
       v1::BranchRegistered req;
       req.set_branch_id(unit.id + "-B01");
       req.set_name("branch one");
-      auto d = county::DecideRegisterBranch(unit.state.roster, unit.id, req);
+      auto d = domain::DecideRegisterBranch(unit.state.roster, unit.id, req);
       Check(d.status());
       Emit(absl::StrCat("unit/", unit.id), *d);
-      Check(county::ApplyUnitEvent(unit.state, last_));
+      Check(domain::ApplyUnitEvent(unit.state, last_));
       unit.branch_id = req.branch_id();
       return true;
     }
@@ -151,10 +151,10 @@ bool HistoryGenerator::TryRegistration() {
         req.set_branch_id(unit.branch_id);
         req.set_name("NAME-" + id);
         req.set_leading_cadre(Chance(20));
-        auto d = county::DecideRegisterMember(unit.state.roster, unit.id, req);
+        auto d = domain::DecideRegisterMember(unit.state.roster, unit.id, req);
         Check(d.status());
         Emit(absl::StrCat("unit/", unit.id), *d);
-        Check(county::ApplyUnitEvent(unit.state, last_));
+        Check(domain::ApplyUnitEvent(unit.state, last_));
         unit.members.push_back(id);
         return true;
       }
@@ -166,11 +166,11 @@ bool HistoryGenerator::TryRegistration() {
 bool HistoryGenerator::TryEvaluation(Unit& unit) {
   if (unit.members.empty()) return false;
   const std::string& member = unit.members[Rand(unit.members.size())];
-  auto rm = county::RequireMember(unit.state.roster, unit.id, member);
+  auto rm = domain::RequireMember(unit.state.roster, unit.id, member);
   Check(rm.status());
-  county::EvaluationState& s = evaluations_[member];
+  domain::EvaluationState& s = evaluations_[member];
   const std::string stream =
-      absl::StrCat("evaluation/", member, "/", county::BatchNumber(rm->batch));
+      absl::StrCat("evaluation/", member, "/", domain::BatchNumber(rm->batch));
   const v1::Rating ratings[] = {v1::RATING_EXCELLENT, v1::RATING_QUALIFIED,
                                 v1::RATING_BASICALLY_QUALIFIED,
                                 v1::RATING_UNQUALIFIED};
@@ -181,7 +181,7 @@ bool HistoryGenerator::TryEvaluation(Unit& unit) {
       req.set_member_id(member);
       req.set_rating(ratings[Rand(4)]);
       req.add_shortcomings("works too slowly");
-      auto d = county::DecideRecordEvaluation(s, *rm, req);
+      auto d = domain::DecideRecordEvaluation(s, *rm, req);
       if (Accepted(d)) Emit(stream, *d), emitted = true;
       break;
     }
@@ -189,7 +189,7 @@ bool HistoryGenerator::TryEvaluation(Unit& unit) {
       v1::EvaluationShown req;
       req.set_member_id(member);
       req.set_shown_on(RandomDate());
-      auto d = county::DecideShowEvaluation(s, req);
+      auto d = domain::DecideShowEvaluation(s, req);
       if (Accepted(d)) Emit(stream, *d), emitted = true;
       break;
     }
@@ -198,13 +198,13 @@ bool HistoryGenerator::TryEvaluation(Unit& unit) {
         v1::EvaluationSigned req;
         req.set_member_id(member);
         req.set_signed_on(RandomDate());
-        auto d = county::DecideSignEvaluation(s, req);
+        auto d = domain::DecideSignEvaluation(s, req);
         if (Accepted(d)) Emit(stream, *d), emitted = true;
       } else {
         v1::EvaluationDisputed req;
         req.set_member_id(member);
         req.set_reason("too harsh");
-        auto d = county::DecideDisputeEvaluation(s, req);
+        auto d = domain::DecideDisputeEvaluation(s, req);
         if (Accepted(d)) Emit(stream, *d), emitted = true;
       }
       break;
@@ -214,7 +214,7 @@ bool HistoryGenerator::TryEvaluation(Unit& unit) {
       req.set_member_id(member);
       req.set_rating(ratings[Rand(4)]);
       req.add_shortcomings("still too slow");
-      auto d = county::DecideReviseEvaluation(s, req);
+      auto d = domain::DecideReviseEvaluation(s, req);
       if (Accepted(d)) Emit(stream, *d), emitted = true;
       break;
     }
@@ -223,7 +223,7 @@ bool HistoryGenerator::TryEvaluation(Unit& unit) {
       req.set_member_id(member);
       req.set_measure("weekly study");
       req.set_helper_name("HELPER-" + member);
-      auto d = county::DecideAssignMeasure(s, req);
+      auto d = domain::DecideAssignMeasure(s, req);
       if (Accepted(d)) Emit(stream, *d), emitted = true;
       break;
     }
@@ -231,7 +231,7 @@ bool HistoryGenerator::TryEvaluation(Unit& unit) {
       v1::TransformationMeasureCompleted req;
       req.set_member_id(member);
       req.set_outcome("improved");
-      auto d = county::DecideCompleteMeasure(s, req);
+      auto d = domain::DecideCompleteMeasure(s, req);
       if (Accepted(d)) Emit(stream, *d), emitted = true;
       break;
     }
@@ -239,21 +239,21 @@ bool HistoryGenerator::TryEvaluation(Unit& unit) {
       v1::EvaluationFeedbackGiven req;
       req.set_member_id(member);
       req.set_feedback("keep going");
-      auto d = county::DecideGiveFeedback(s, req);
+      auto d = domain::DecideGiveFeedback(s, req);
       if (Accepted(d)) Emit(stream, *d), emitted = true;
       break;
     }
   }
-  if (emitted) Check(county::ApplyEvaluationEvent(s, last_));
+  if (emitted) Check(domain::ApplyEvaluationEvent(s, last_));
   return emitted;
 }
 
 bool HistoryGenerator::TryMaterial(Unit& unit) {
   if (unit.members.empty()) return false;
   const std::string& member = unit.members[Rand(unit.members.size())];
-  auto rm = county::RequireMember(unit.state.roster, unit.id, member);
+  auto rm = domain::RequireMember(unit.state.roster, unit.id, member);
   Check(rm.status());
-  county::MaterialState& s = materials_[member];
+  domain::MaterialState& s = materials_[member];
   const std::string stream = "material/" + member;
   bool emitted = false;
   switch (Rand(3)) {
@@ -261,7 +261,7 @@ bool HistoryGenerator::TryMaterial(Unit& unit) {
       v1::PartySpiritMaterialSubmitted req;
       req.set_member_id(member);
       req.set_summary("my analysis");
-      auto d = county::DecideSubmitMaterial(s, *rm, req);
+      auto d = domain::DecideSubmitMaterial(s, *rm, req);
       if (Accepted(d)) Emit(stream, *d), emitted = true;
       break;
     }
@@ -269,19 +269,19 @@ bool HistoryGenerator::TryMaterial(Unit& unit) {
       v1::PartySpiritMaterialReturned req;
       req.set_member_id(member);
       req.add_reasons(v1::MATERIAL_RETURN_REASON_ANALYSIS_SHALLOW);
-      auto d = county::DecideReturnMaterial(s, req);
+      auto d = domain::DecideReturnMaterial(s, req);
       if (Accepted(d)) Emit(stream, *d), emitted = true;
       break;
     }
     default: {
       v1::PartySpiritMaterialAccepted req;
       req.set_member_id(member);
-      auto d = county::DecideAcceptMaterial(s, req);
+      auto d = domain::DecideAcceptMaterial(s, req);
       if (Accepted(d)) Emit(stream, *d), emitted = true;
       break;
     }
   }
-  if (emitted) Check(county::ApplyMaterialEvent(s, last_));
+  if (emitted) Check(domain::ApplyMaterialEvent(s, last_));
   return emitted;
 }
 
@@ -299,7 +299,7 @@ bool HistoryGenerator::TryMeeting(Unit& unit) {
     req.set_stage(v1::STAGE_ANALYSIS_EVALUATION);
     req.set_held_on(RandomDate());
     req.set_attendees(1 + Rand(30));
-    auto d = county::DecideHoldMeeting(meetings_[id], unit.state.roster,
+    auto d = domain::DecideHoldMeeting(meetings_[id], unit.state.roster,
                                        unit.id, req);
     if (Accepted(d)) Emit("meeting/" + id, *d), emitted = true, ++unit.meetings;
   } else {
@@ -307,17 +307,17 @@ bool HistoryGenerator::TryMeeting(Unit& unit) {
     v1::SpecialMeetingResultsCirculated req;
     req.set_meeting_id(id);
     req.set_scope("全体党员");
-    auto d = county::DecideCirculateResults(meetings_[id], req);
+    auto d = domain::DecideCirculateResults(meetings_[id], req);
     if (Accepted(d)) Emit("meeting/" + id, *d), emitted = true;
   }
-  if (emitted) Check(county::ApplyMeetingEvent(meetings_[id], last_));
+  if (emitted) Check(domain::ApplyMeetingEvent(meetings_[id], last_));
   return emitted;
 }
 
 bool HistoryGenerator::TryTransition(Unit& unit) {
-  const county::UnitState& s = unit.state;
+  const domain::UnitState& s = unit.state;
   const std::string stream = "unit/" + unit.id;
-  const county::EvaluationsByMember evaluations = EvaluationsOf(unit);
+  const domain::EvaluationsByMember evaluations = EvaluationsOf(unit);
   bool emitted = false;
   if (Chance(8)) {
     v1::StageWorkSummaryFiled req;
@@ -329,25 +329,25 @@ bool HistoryGenerator::TryTransition(Unit& unit) {
           req.mutable_suggestions()}) {
       *part = "text";
     }
-    auto d = county::DecideFileWorkSummary(s, req);
+    auto d = domain::DecideFileWorkSummary(s, req);
     if (Accepted(d)) Emit(stream, *d), emitted = true;
   } else {
-    switch (county::NextStep(s)) {
+    switch (domain::NextStep(s)) {
       case v1::TRANSITION_STEP_SELF_INSPECTION:
-        if (s.transition.checks.size() == county::kLookBackCheckCount &&
+        if (s.transition.checks.size() == domain::kLookBackCheckCount &&
             Chance(60)) {
           v1::SelfInspectionCompleted req;
           req.set_unit_id(unit.id);
-          auto d = county::DecideCompleteSelfInspection(s, evaluations, req);
+          auto d = domain::DecideCompleteSelfInspection(s, evaluations, req);
           if (Accepted(d)) Emit(stream, *d), emitted = true;
         } else {
           v1::SelfInspectionCheckRecorded req;
           req.set_unit_id(unit.id);
           req.set_check(static_cast<v1::LookBackCheck>(
-              1 + Rand(county::kLookBackCheckCount)));
+              1 + Rand(domain::kLookBackCheckCount)));
           req.set_finding("looked back");
           req.set_passed(Chance(85));
-          auto d = county::DecideRecordSelfInspectionCheck(s, req);
+          auto d = domain::DecideRecordSelfInspectionCheck(s, req);
           if (Accepted(d)) Emit(stream, *d), emitted = true;
         }
         break;
@@ -357,7 +357,7 @@ bool HistoryGenerator::TryTransition(Unit& unit) {
           v1::RemediationRecorded req;
           req.set_unit_id(unit.id);
           req.set_measures("补课");
-          auto d = county::DecideRecordRemediation(s, evaluations, req);
+          auto d = domain::DecideRecordRemediation(s, evaluations, req);
           if (Accepted(d)) Emit(stream, *d), emitted = true;
         } else {
           v1::SatisfactionSurveyRecorded req;
@@ -368,7 +368,7 @@ bool HistoryGenerator::TryTransition(Unit& unit) {
           req.set_respondents(respondents);
           req.set_dissatisfied(dissatisfied);
           req.set_satisfied(respondents - dissatisfied);
-          auto d = county::DecideRecordSurvey(s, evaluations, req);
+          auto d = domain::DecideRecordSurvey(s, evaluations, req);
           if (Accepted(d)) Emit(stream, *d), emitted = true;
         }
         break;
@@ -379,7 +379,7 @@ bool HistoryGenerator::TryTransition(Unit& unit) {
         req.set_situation("done");
         req.set_satisfaction_result("good");
         req.set_next_stage_plan("go on");
-        auto d = county::DecideSubmitTransitionReport(s, evaluations, req);
+        auto d = domain::DecideSubmitTransitionReport(s, evaluations, req);
         if (Accepted(d)) Emit(stream, *d), emitted = true;
         break;
       }
@@ -389,7 +389,7 @@ bool HistoryGenerator::TryTransition(Unit& unit) {
         req.set_passed(Chance(75));
         req.set_comments("see notes");
         req.set_reviewer("group 3");
-        auto d = county::DecideRecordSupervisoryReview(s, evaluations, req);
+        auto d = domain::DecideRecordSupervisoryReview(s, evaluations, req);
         if (Accepted(d)) Emit(stream, *d), emitted = true;
         break;
       }
@@ -402,7 +402,7 @@ bool HistoryGenerator::TryTransition(Unit& unit) {
                              ? v1::APPROVER_CITY_LEADING_GROUP
                              : v1::APPROVER_NEXT_LEVEL_UP);
         req.set_comments("see notes");
-        auto d = county::DecideRecordApproval(s, evaluations, req);
+        auto d = domain::DecideRecordApproval(s, evaluations, req);
         if (Accepted(d)) Emit(stream, *d), emitted = true;
         break;
       }
@@ -410,7 +410,7 @@ bool HistoryGenerator::TryTransition(Unit& unit) {
         v1::TransitionMeetingHeld req;
         req.set_unit_id(unit.id);
         req.set_secretary_name("NAME-secretary");
-        auto d = county::DecideHoldTransitionMeeting(s, evaluations, req,
+        auto d = domain::DecideHoldTransitionMeeting(s, evaluations, req,
                                                      options_.today);
         if (Accepted(d)) Emit(stream, *d), emitted = true;
         break;
@@ -419,7 +419,7 @@ bool HistoryGenerator::TryTransition(Unit& unit) {
         break;
     }
   }
-  if (emitted) Check(county::ApplyUnitEvent(unit.state, last_));
+  if (emitted) Check(domain::ApplyUnitEvent(unit.state, last_));
   return emitted;
 }
 
@@ -432,12 +432,12 @@ bool HistoryGenerator::TryItem(Unit& unit) {
     req.set_item_id(id);
     req.set_kind(static_cast<v1::RectificationKind>(1 + Rand(4)));
     req.set_description("a problem");
-    auto d = county::DecideIdentifyRectification(items_[id], unit.id, req);
+    auto d = domain::DecideIdentifyRectification(items_[id], unit.id, req);
     if (Accepted(d))
       Emit("rectification/" + id, *d), emitted = true, ++unit.items;
   } else {
     id = absl::StrFormat("%s-R%03d", unit.id, 1 + Rand(unit.items));
-    const county::RectificationState& s = items_[id];
+    const domain::RectificationState& s = items_[id];
     const std::string stream = "rectification/" + id;
     switch (Rand(4)) {
       case 0: {
@@ -447,7 +447,7 @@ bool HistoryGenerator::TryItem(Unit& unit) {
         req.set_responsible_person("RESP-" + id);
         req.set_deadline(RandomDate());
         req.set_class_(static_cast<v1::RectificationClass>(1 + Rand(3)));
-        auto d = county::DecidePlanRectification(s, req);
+        auto d = domain::DecidePlanRectification(s, req);
         if (Accepted(d)) Emit(stream, *d), emitted = true;
         break;
       }
@@ -456,7 +456,7 @@ bool HistoryGenerator::TryItem(Unit& unit) {
         req.set_item_id(id);
         req.set_progress("moving");
         req.set_percent_done(Rand(101));
-        auto d = county::DecideReportProgress(s, req);
+        auto d = domain::DecideReportProgress(s, req);
         if (Accepted(d)) Emit(stream, *d), emitted = true;
         break;
       }
@@ -464,7 +464,7 @@ bool HistoryGenerator::TryItem(Unit& unit) {
         v1::RectificationItemCompleted req;
         req.set_item_id(id);
         req.set_evidence("photos");
-        auto d = county::DecideCompleteRectification(s, req, options_.today);
+        auto d = domain::DecideCompleteRectification(s, req, options_.today);
         if (Accepted(d)) Emit(stream, *d), emitted = true;
         break;
       }
@@ -473,18 +473,18 @@ bool HistoryGenerator::TryItem(Unit& unit) {
         req.set_item_id(id);
         req.set_cause("funding");
         req.set_next_steps("next year");
-        auto d = county::DecidePublishExplanation(s, req, options_.today);
+        auto d = domain::DecidePublishExplanation(s, req, options_.today);
         if (Accepted(d)) Emit(stream, *d), emitted = true;
         break;
       }
     }
   }
-  if (emitted) Check(county::ApplyRectificationEvent(items_[id], last_));
+  if (emitted) Check(domain::ApplyRectificationEvent(items_[id], last_));
   return emitted;
 }
 
 bool HistoryGenerator::TryCensus(Unit& unit) {
-  county::CensusState& s = censuses_[unit.id];
+  domain::CensusState& s = censuses_[unit.id];
   const std::string stream = "census/" + unit.id;
   bool emitted = false;
   if (!s.reported) {
@@ -511,7 +511,7 @@ bool HistoryGenerator::TryCensus(Unit& unit) {
       p->set_problem_id(absl::StrCat("P", i + 1));
       p->set_description("a problem");
     }
-    auto d = county::DecideReportCensus(s, unit.id, req);
+    auto d = domain::DecideReportCensus(s, unit.id, req);
     if (Accepted(d)) Emit(stream, *d), emitted = true;
   } else if (s.report.main_problems_size() > 0) {
     v1::CensusProblemResolved req;
@@ -520,10 +520,10 @@ bool HistoryGenerator::TryCensus(Unit& unit) {
         s.report.main_problems(Rand(s.report.main_problems_size()))
             .problem_id());
     req.set_resolution("resolved");
-    auto d = county::DecideResolveCensusProblem(s, unit.id, req);
+    auto d = domain::DecideResolveCensusProblem(s, unit.id, req);
     if (Accepted(d)) Emit(stream, *d), emitted = true;
   }
-  if (emitted) Check(county::ApplyCensusEvent(s, last_));
+  if (emitted) Check(domain::ApplyCensusEvent(s, last_));
   return emitted;
 }
 

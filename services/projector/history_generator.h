@@ -3,7 +3,7 @@
 // projection benchmark.
 //
 // Valid means: every event is what the county's own decisions
-// (services/county/domain/ Decide*) return for a random command on the
+// (services/domain/ Decide*) return for a random command on the
 // state so far; a refused command produces nothing and another is tried.
 // So the histories obey every campaign rule (six steps in order, the 10%
 // survey rule, the analysis-and-evaluation gate, ...).
@@ -22,12 +22,12 @@
 #include <vector>
 
 #include "reporting/v1/envelope.pb.h"
-#include "services/county/domain/census.h"
-#include "services/county/domain/evaluation.h"
-#include "services/county/domain/material.h"
-#include "services/county/domain/meeting.h"
-#include "services/county/domain/rectification.h"
-#include "services/county/domain/unit.h"
+#include "services/domain/census.h"
+#include "services/domain/evaluation.h"
+#include "services/domain/material.h"
+#include "services/domain/meeting.h"
+#include "services/domain/rectification.h"
+#include "services/domain/unit.h"
 
 namespace reporting::projector {
 
@@ -55,7 +55,7 @@ class HistoryGenerator {
  private:
   struct Unit {
     std::string id;
-    county::UnitState state;
+    domain::UnitState state;
     std::vector<std::string> members;
     std::string branch_id;
     int meetings = 0;
@@ -73,7 +73,7 @@ class HistoryGenerator {
 
   template <typename M>
   void Emit(const std::string& stream_id, const M& payload);
-  county::EvaluationsByMember EvaluationsOf(const Unit& unit) const;
+  domain::EvaluationsByMember EvaluationsOf(const Unit& unit) const;
   int Rand(int n) {
     return static_cast<int>(rng_() % static_cast<uint64_t>(n));
   }
@@ -88,11 +88,11 @@ class HistoryGenerator {
   v1::EventEnvelope last_;
   bool node_registered_ = false;
   std::vector<Unit> units_;
-  std::map<std::string, county::EvaluationState> evaluations_;  // by member
-  std::map<std::string, county::MaterialState> materials_;      // by member
-  std::map<std::string, county::MeetingState> meetings_;        // by id
-  std::map<std::string, county::RectificationState> items_;     // by id
-  std::map<std::string, county::CensusState> censuses_;         // by unit
+  std::map<std::string, domain::EvaluationState> evaluations_;  // by member
+  std::map<std::string, domain::MaterialState> materials_;      // by member
+  std::map<std::string, domain::MeetingState> meetings_;        // by id
+  std::map<std::string, domain::RectificationState> items_;     // by id
+  std::map<std::string, domain::CensusState> censuses_;         // by unit
 };
 
 }  // namespace reporting::projector

@@ -89,33 +89,33 @@ class Projector::RuleView final : public RuleState {
     // DecideRegisterNode requires a kind; the node row keeps it.
     return node_.figures.kind() != v1::NODE_KIND_UNSPECIFIED;
   }
-  const county::UnitState* Unit(const std::string& unit_id) const override {
+  const domain::UnitState* Unit(const std::string& unit_id) const override {
     UnitEntry* unit = p_.UnitById(node_, node_id_, unit_id);
     return unit == nullptr ? nullptr : &unit->state;
   }
-  const county::EvaluationsByMember* Evaluations(
+  const domain::EvaluationsByMember* Evaluations(
       const std::string& unit_id) const override {
     UnitEntry* unit = p_.UnitById(node_, node_id_, unit_id);
     return unit == nullptr ? nullptr : &unit->evaluations;
   }
-  const county::EvaluationState* Evaluation(
+  const domain::EvaluationState* Evaluation(
       const std::string& stream_id) const override {
     auto it = node_.evaluation_refs.find(StateKey(node_id_, stream_id));
     return it == node_.evaluation_refs.end() ? nullptr : it->second.state;
   }
-  const county::MaterialState* Material(
+  const domain::MaterialState* Material(
       const std::string& stream_id) const override {
     return Find(node_.materials, stream_id);
   }
-  const county::MeetingState* Meeting(
+  const domain::MeetingState* Meeting(
       const std::string& stream_id) const override {
     return Find(node_.meetings, stream_id);
   }
-  const county::RectificationState* Item(
+  const domain::RectificationState* Item(
       const std::string& stream_id) const override {
     return Find(node_.items, stream_id);
   }
-  const county::CensusState* Census(
+  const domain::CensusState* Census(
       const std::string& stream_id) const override {
     return Find(node_.censuses, stream_id);
   }
@@ -184,7 +184,7 @@ Projector::UnitEntry* Projector::UnitById(NodeEntry& node,
   return it == node.units.end() ? nullptr : &it->second;
 }
 
-county::EvaluationState* Projector::EvaluationAt(NodeEntry& node,
+domain::EvaluationState* Projector::EvaluationAt(NodeEntry& node,
                                                  const std::string& key) {
   auto it = node.evaluation_refs.find(key);
   if (it == node.evaluation_refs.end()) return nullptr;
@@ -312,25 +312,25 @@ absl::Status Projector::Apply(const v1::EventEnvelope& e) {
       RETURN_IF_ERROR(ApplyEvaluation(node, key, e));
       break;
     case Kind::kMaterial: {
-      county::MaterialState& s = node.materials[key];
+      domain::MaterialState& s = node.materials[key];
       if (count) AddMaterial(s, -1, *node.figures.mutable_materials());
-      RETURN_IF_ERROR(county::ApplyMaterialEvent(s, e));
+      RETURN_IF_ERROR(domain::ApplyMaterialEvent(s, e));
       if (count) AddMaterial(s, +1, *node.figures.mutable_materials());
       break;
     }
     case Kind::kMeeting: {
-      county::MeetingState& s = node.meetings[key];
+      domain::MeetingState& s = node.meetings[key];
       if (count) AddMeeting(s, -1, *node.figures.mutable_meetings());
-      RETURN_IF_ERROR(county::ApplyMeetingEvent(s, e));
+      RETURN_IF_ERROR(domain::ApplyMeetingEvent(s, e));
       SlimMeeting(s);
       if (count) AddMeeting(s, +1, *node.figures.mutable_meetings());
       break;
     }
     case Kind::kItem: {
-      county::RectificationState& s = node.items[key];
+      domain::RectificationState& s = node.items[key];
       if (count)
         AddRectification(s, -1, *node.figures.mutable_rectifications());
-      RETURN_IF_ERROR(county::ApplyRectificationEvent(s, e));
+      RETURN_IF_ERROR(domain::ApplyRectificationEvent(s, e));
       SlimRectification(s);
       if (count)
         AddRectification(s, +1, *node.figures.mutable_rectifications());
@@ -338,9 +338,9 @@ absl::Status Projector::Apply(const v1::EventEnvelope& e) {
       break;
     }
     case Kind::kCensus: {
-      county::CensusState& s = node.censuses[key];
+      domain::CensusState& s = node.censuses[key];
       if (count) AddCensus(s, -1, *node.figures.mutable_census());
-      RETURN_IF_ERROR(county::ApplyCensusEvent(s, e));
+      RETURN_IF_ERROR(domain::ApplyCensusEvent(s, e));
       SlimCensus(s);
       if (count) AddCensus(s, +1, *node.figures.mutable_census());
       break;
@@ -382,7 +382,7 @@ absl::Status Projector::ApplyUnit(NodeEntry& node, const std::string& key,
   }
   // Names and free texts stay in memory until the next load; no row or
   // figure depends on them (state_codec.h drops them when persisting).
-  RETURN_IF_ERROR(county::ApplyUnitEvent(unit.state, e));
+  RETURN_IF_ERROR(domain::ApplyUnitEvent(unit.state, e));
   if (track_changes_ && !unit.dirty) {
     unit.dirty = true;
     dirty_units_.push_back(&unit);
@@ -397,9 +397,9 @@ absl::Status Projector::ApplyEvaluation(NodeEntry& node, const std::string& key,
   auto ref = node.evaluation_refs.find(key);
   if (ref == node.evaluation_refs.end()) {
     // The stream's first event (EvaluationRecorded) names the unit.
-    county::EvaluationState fresh;
+    domain::EvaluationState fresh;
     RETURN_IF_ERROR(
-        county::ApplyEvaluationEvent(fresh, e, evaluation_payloads_));
+        domain::ApplyEvaluationEvent(fresh, e, evaluation_payloads_));
     SlimEvaluation(fresh);
     if (track_changes_) AddEvaluation(fresh, +1, figures);
     unit = fresh.member_id.empty() ? nullptr
@@ -413,9 +413,9 @@ absl::Status Projector::ApplyEvaluation(NodeEntry& node, const std::string& key,
     node.evaluation_refs.emplace(key, std::move(r));
   } else {
     unit = ref->second.unit;
-    county::EvaluationState& s = *ref->second.state;
+    domain::EvaluationState& s = *ref->second.state;
     if (track_changes_) AddEvaluation(s, -1, figures);
-    RETURN_IF_ERROR(county::ApplyEvaluationEvent(s, e, evaluation_payloads_));
+    RETURN_IF_ERROR(domain::ApplyEvaluationEvent(s, e, evaluation_payloads_));
     SlimEvaluation(s);
     if (track_changes_) AddEvaluation(s, +1, figures);
   }
@@ -514,7 +514,7 @@ absl::Status Projector::Flush(size_t max_rows, const ChunkSink& sink) {
     return emit(Table::kState, key, aggregate);
   };
   auto emit_item = [&](const std::string& key,
-                       const county::RectificationState& item) {
+                       const domain::RectificationState& item) {
     if (!item.identified()) return absl::OkStatus();
     const absl::string_view node_id = NodeOfKey(key);
     return emit(Table::kRows, RectRowKey(node_id, item.item_id),
@@ -559,7 +559,7 @@ absl::Status Projector::Flush(size_t max_rows, const ChunkSink& sink) {
       for (auto& [key, unit] : node.units) RefreshUnitRow(unit);
     }
     // Each node's identified items, for their "r/" rows.
-    std::map<std::string, std::vector<const county::RectificationState*>>
+    std::map<std::string, std::vector<const domain::RectificationState*>>
         items_in_order;
     for (auto& [id, node] : nodes_) {
       // Each aggregate but the units (RefreshUnitRow counted those) is
@@ -590,7 +590,7 @@ absl::Status Projector::Flush(size_t max_rows, const ChunkSink& sink) {
         RETURN_IF_ERROR(
             emit_bytes(Table::kState, e->first, EncodeStateRow(e->second)));
       }
-      std::vector<const county::RectificationState*>& identified =
+      std::vector<const domain::RectificationState*>& identified =
           items_in_order[id];
       for (const auto* e : InKeyOrder(node.items)) {
         AddRectification(e->second, +1, *f.mutable_rectifications());
@@ -616,7 +616,7 @@ absl::Status Projector::Flush(size_t max_rows, const ChunkSink& sink) {
       if (!std::is_sorted(items.begin(), items.end(), by_id)) {
         std::sort(items.begin(), items.end(), by_id);
       }
-      for (const county::RectificationState* s : items) {
+      for (const domain::RectificationState* s : items) {
         RETURN_IF_ERROR(emit(Table::kRows, RectRowKey(id, s->item_id),
                              MakeRectificationRow(id, *s)));
       }

@@ -2,7 +2,7 @@
 // (ARCHITECTURE.md decision 5). Start here for services/projector/.
 //
 // (state, event) -> state: Apply() folds one event of one node's log with
-// the county's own domain code (services/county/domain/ Apply*Event), keeps
+// the county's own domain code (services/domain/ Apply*Event), keeps
 // the node's figures up to date, and remembers what changed. Flush() turns
 // what changed into rows: the projector's state, the read-model rows and
 // the per-node checkpoint, to be written in ONE atomic write (the runner
@@ -47,12 +47,12 @@
 #include "absl/strings/string_view.h"
 #include "reporting/v1/envelope.pb.h"
 #include "reporting/v1/projection.pb.h"
-#include "services/county/domain/census.h"
-#include "services/county/domain/evaluation.h"
-#include "services/county/domain/material.h"
-#include "services/county/domain/meeting.h"
-#include "services/county/domain/rectification.h"
-#include "services/county/domain/unit.h"
+#include "services/domain/census.h"
+#include "services/domain/evaluation.h"
+#include "services/domain/material.h"
+#include "services/domain/meeting.h"
+#include "services/domain/rectification.h"
+#include "services/domain/unit.h"
 
 namespace reporting::projector {
 
@@ -154,10 +154,10 @@ class Projector {
   struct UnitEntry {
     std::string node_id;
     std::string state_key;
-    county::UnitState state;
+    domain::UnitState state;
     // Member id -> opinion in the unit's batch (owned here so that
     // BlockingReasons reads them in place).
-    county::EvaluationsByMember evaluations;
+    domain::EvaluationsByMember evaluations;
     v1::UnitRow row;  // as last flushed; contributes to figures
     bool has_row = false;
     bool dirty = false;
@@ -169,7 +169,7 @@ class Projector {
     // The state itself: in unit->evaluations, or in orphan_evaluations
     // (node-based containers: the address stays while the entry lives,
     // also across Absorb).
-    county::EvaluationState* state = nullptr;
+    domain::EvaluationState* state = nullptr;
   };
   // One node: its figures, checkpoint and aggregates. The aggregates are
   // kept per node (by state key) because nodes are independent: a fold
@@ -180,11 +180,11 @@ class Projector {
     v1::NodeCheckpoint checkpoint;
     std::unordered_map<std::string, UnitEntry> units;
     std::unordered_map<std::string, EvaluationRef> evaluation_refs;
-    std::unordered_map<std::string, county::EvaluationState> orphan_evaluations;
-    std::unordered_map<std::string, county::MaterialState> materials;
-    std::unordered_map<std::string, county::MeetingState> meetings;
-    std::unordered_map<std::string, county::RectificationState> items;
-    std::unordered_map<std::string, county::CensusState> censuses;
+    std::unordered_map<std::string, domain::EvaluationState> orphan_evaluations;
+    std::unordered_map<std::string, domain::MaterialState> materials;
+    std::unordered_map<std::string, domain::MeetingState> meetings;
+    std::unordered_map<std::string, domain::RectificationState> items;
+    std::unordered_map<std::string, domain::CensusState> censuses;
   };
 
   // The node's folds as rule_check.h reads them (projector.cc).
@@ -209,20 +209,20 @@ class Projector {
                          const v1::EventEnvelope& e);
   absl::Status ApplyEvaluation(NodeEntry& node, const std::string& key,
                                const v1::EventEnvelope& e);
-  county::EvaluationState* EvaluationAt(NodeEntry& node,
+  domain::EvaluationState* EvaluationAt(NodeEntry& node,
                                         const std::string& key);
   UnitEntry* UnitById(NodeEntry& node, const std::string& node_id,
                       const std::string& unit_id);
 
   std::map<std::string, NodeEntry> nodes_;
   // Loaded opinions waiting for FinishLoad: state key -> state.
-  std::vector<std::pair<std::string, county::EvaluationState>> loaded_;
+  std::vector<std::pair<std::string, domain::EvaluationState>> loaded_;
 
   // False in kRebuild mode until the first Flush: every entry is dirty, and
   // figures are counted then rather than moved with each event.
   bool track_changes_;
   std::string key_;                                 // Apply's state key, reused
-  county::EvaluationPayloads evaluation_payloads_;  // Apply's, reused
+  domain::EvaluationPayloads evaluation_payloads_;  // Apply's, reused
   NodeEntry* last_node_ = nullptr;  // Apply's node, looked up again on change
   const std::string* last_node_id_ = nullptr;
 

@@ -20,7 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
-#include "services/county/domain/registration.h"
+#include "services/domain/registration.h"
 #include "services/projector/figures.h"
 #include "services/projector/history_generator.h"
 
@@ -84,25 +84,25 @@ void Inc(google::protobuf::Map<int32_t, uint64_t>* m, int key, uint64_t n = 1) {
 // act is the survey (first, or after remediation), the review, the
 // approval or the meeting after it; otherwise CLEAR.
 v1::UnitCondition ExpectedCondition(
-    const county::UnitState& s, const county::EvaluationsByMember& opinions) {
-  const v1::TransitionStep next = county::NextStep(s);
+    const domain::UnitState& s, const domain::EvaluationsByMember& opinions) {
+  const v1::TransitionStep next = domain::NextStep(s);
   if (next == v1::TRANSITION_STEP_UNSPECIFIED) return v1::UNIT_CONDITION_CLEAR;
-  const county::TransitionProgress& t = s.transition;
+  const domain::TransitionProgress& t = s.transition;
   bool must_act = false;
   if (next == v1::TRANSITION_STEP_SELF_INSPECTION) {
-    for (int c = 1; c <= county::kLookBackCheckCount; ++c) {
+    for (int c = 1; c <= domain::kLookBackCheckCount; ++c) {
       auto it = t.checks.find(static_cast<v1::LookBackCheck>(c));
       must_act = must_act || it == t.checks.end() || !it->second;
     }
   }
   const bool survey_failed =
-      !t.surveys.empty() && county::OverTenPercent(t.surveys.back());
+      !t.surveys.empty() && domain::OverTenPercent(t.surveys.back());
   if (next == v1::TRANSITION_STEP_SURVEY && survey_failed &&
       !t.surveys.back().remediation_recorded) {
     must_act = true;
   }
   if (next == v1::TRANSITION_STEP_REPORT &&
-      t.sent_back != county::SentBack::kNone) {
+      t.sent_back != domain::SentBack::kNone) {
     must_act = true;
   }
   if (s.stage == v1::STAGE_ANALYSIS_EVALUATION) {
@@ -159,21 +159,21 @@ Expected Recompute(const std::vector<v1::EventEnvelope>& events) {
   for (const auto& [node_id, by_stream] : streams) {
     v1::NodeFigures& n = out.nodes[node_id];
     // Opinions by member, for the units' blocking reasons.
-    std::map<std::string, county::EvaluationState> opinions;
+    std::map<std::string, domain::EvaluationState> opinions;
     for (const auto& [stream, evs] : by_stream) {
       if (stream.rfind("evaluation/", 0) != 0) continue;
-      auto s = county::FoldEvaluation(evs);
+      auto s = domain::FoldEvaluation(evs);
       EXPECT_TRUE(s.ok());
       opinions[s->member_id] = *s;
       v1::EvaluationFigures& f = *n.mutable_evaluations();
       f.set_recorded(f.recorded() + 1);
-      if (s->phase == county::EvaluationPhase::kRecorded)
+      if (s->phase == domain::EvaluationPhase::kRecorded)
         f.set_awaiting_showing(f.awaiting_showing() + 1);
-      if (s->phase == county::EvaluationPhase::kShown)
+      if (s->phase == domain::EvaluationPhase::kShown)
         f.set_shown(f.shown() + 1);
-      if (s->phase == county::EvaluationPhase::kDisputed)
+      if (s->phase == domain::EvaluationPhase::kDisputed)
         f.set_disputed(f.disputed() + 1);
-      if (s->phase == county::EvaluationPhase::kSigned)
+      if (s->phase == domain::EvaluationPhase::kSigned)
         f.set_signed_opinions(f.signed_opinions() + 1);
       if (s->revisions > 0) f.set_revised(f.revised() + 1);
       Inc(f.mutable_by_rating(), s->rating);
@@ -193,9 +193,9 @@ Expected Recompute(const std::vector<v1::EventEnvelope>& events) {
         n.set_name(r.name());
         n.set_kind(r.kind());
       } else if (stream.rfind("unit/", 0) == 0) {
-        auto s = county::FoldUnit(evs);
+        auto s = domain::FoldUnit(evs);
         EXPECT_TRUE(s.ok());
-        county::EvaluationsByMember mine;
+        domain::EvaluationsByMember mine;
         for (const auto& [id, m] : s->roster.members) {
           if (opinions.count(id)) mine[id] = opinions[id];
         }
@@ -208,9 +208,9 @@ Expected Recompute(const std::vector<v1::EventEnvelope>& events) {
         row.set_member_count(s->roster.unit.member_count());
         row.set_members_registered(s->roster.members.size());
         row.set_stage(s->stage);
-        row.set_next_step(county::NextStep(*s));
+        row.set_next_step(domain::NextStep(*s));
         std::map<int, uint32_t> codes;
-        for (const auto& r : county::BlockingReasons(*s, mine))
+        for (const auto& r : domain::BlockingReasons(*s, mine))
           ++codes[r.code()];
         for (const auto& [code, count] : codes) {
           auto* c = row.add_blocking();
@@ -263,27 +263,27 @@ Expected Recompute(const std::vector<v1::EventEnvelope>& events) {
         row.set_stream_version(evs.back().stream_version());
         out.units[UnitRowKey(node_id, row.unit_id())] = row;
       } else if (stream.rfind("material/", 0) == 0) {
-        auto s = county::FoldMaterial(evs);
+        auto s = domain::FoldMaterial(evs);
         EXPECT_TRUE(s.ok());
         v1::MaterialFigures& f = *n.mutable_materials();
         f.set_members(f.members() + 1);
-        if (s->phase == county::MaterialPhase::kSubmitted)
+        if (s->phase == domain::MaterialPhase::kSubmitted)
           f.set_awaiting_review(f.awaiting_review() + 1);
-        if (s->phase == county::MaterialPhase::kReturned)
+        if (s->phase == domain::MaterialPhase::kReturned)
           f.set_returned(f.returned() + 1);
-        if (s->phase == county::MaterialPhase::kAccepted)
+        if (s->phase == domain::MaterialPhase::kAccepted)
           f.set_accepted(f.accepted() + 1);
         f.set_submissions(f.submissions() + s->submissions);
         f.set_returns(f.returns() + s->returns);
       } else if (stream.rfind("meeting/", 0) == 0) {
-        auto s = county::FoldMeeting(evs);
+        auto s = domain::FoldMeeting(evs);
         EXPECT_TRUE(s.ok());
         v1::MeetingFigures& f = *n.mutable_meetings();
         f.set_held(f.held() + 1);
         Inc(f.mutable_held_by_kind(), s->meeting.kind());
         if (s->circulated) f.set_circulated(f.circulated() + 1);
       } else if (stream.rfind("rectification/", 0) == 0) {
-        auto s = county::FoldRectification(evs);
+        auto s = domain::FoldRectification(evs);
         EXPECT_TRUE(s.ok());
         v1::RectificationFigures& f = *n.mutable_rectifications();
         f.set_identified(f.identified() + 1);
@@ -305,7 +305,7 @@ Expected Recompute(const std::vector<v1::EventEnvelope>& events) {
         row.set_closed_on(s->closed_on);
         out.items[RectRowKey(node_id, s->item_id)] = row;
       } else if (stream.rfind("census/", 0) == 0) {
-        auto s = county::FoldCensus(evs);
+        auto s = domain::FoldCensus(evs);
         EXPECT_TRUE(s.ok());
         const auto& r = s->report;
         v1::CensusFigures& f = *n.mutable_census();

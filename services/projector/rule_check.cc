@@ -8,20 +8,20 @@
 #include "absl/time/time.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "reporting/v1/events.pb.h"
-#include "services/county/domain/dates.h"
-#include "services/county/domain/registration.h"
-#include "services/county/ids.h"
+#include "services/domain/dates.h"
+#include "services/domain/ids.h"
+#include "services/domain/registration.h"
 #include "storage/status_macros.h"
 
 namespace reporting::projector {
 namespace {
 
-using county::IdKind;
+using domain::IdKind;
 
-const county::UnitState& UnitOrEmpty(const RuleState& s,
+const domain::UnitState& UnitOrEmpty(const RuleState& s,
                                      const std::string& unit_id) {
-  static const county::UnitState* const kNone = new county::UnitState;
-  const county::UnitState* unit = s.Unit(unit_id);
+  static const domain::UnitState* const kNone = new domain::UnitState;
+  const domain::UnitState* unit = s.Unit(unit_id);
   return unit != nullptr ? *unit : *kNone;
 }
 
@@ -34,7 +34,7 @@ const State& OrEmpty(const State* state) {
 // The node's date when the event was recorded (what NodeToday gave the
 // county's decision).
 std::string Today(const v1::EventEnvelope& e) {
-  return county::DateOf(absl::FromUnixMicros(e.recorded_at_us()),
+  return domain::DateOf(absl::FromUnixMicros(e.recorded_at_us()),
                         absl::LocalTimeZone());
 }
 
@@ -91,17 +91,17 @@ absl::Status CheckNode(const RuleState& s, const v1::EventEnvelope& e) {
   return Redecide<v1::NodeRegistered>(
       e,
       [&](const v1::NodeRegistered& p) -> absl::StatusOr<v1::NodeRegistered> {
-        RETURN_IF_ERROR(county::ValidateNodeId(p.node_id()));
+        RETURN_IF_ERROR(domain::ValidateNodeId(p.node_id()));
         if (p.node_id() != e.node_id()) {
           return absl::PermissionDeniedError(
               absl::StrCat("node ", e.node_id(), " registers node ",
                            p.node_id(), ": a node registers only itself"));
         }
-        RETURN_IF_ERROR(OnStream(e, county::NodeStream(e.node_id())));
+        RETURN_IF_ERROR(OnStream(e, domain::NodeStream(e.node_id())));
         // DecideRegisterNode asks only whether the node stream is empty.
         const std::vector<v1::EventEnvelope> node_events(
             s.NodeRegistered() ? 1 : 0);
-        return county::DecideRegisterNode(node_events, p);
+        return domain::DecideRegisterNode(node_events, p);
       });
 }
 
@@ -111,10 +111,10 @@ absl::Status CheckUnitRegistered(const RuleState& s,
       e,
       [&](const v1::UnitRegistered& p) -> absl::StatusOr<v1::UnitRegistered> {
         ASSIGN_OR_RETURN(std::string unit_id,
-                         county::CheckId(IdKind::kUnit, "unit_id", p.unit_id(),
+                         domain::CheckId(IdKind::kUnit, "unit_id", p.unit_id(),
                                          e.node_id()));
-        RETURN_IF_ERROR(OnStream(e, county::UnitStream(unit_id)));
-        return county::DecideRegisterUnit(s.NodeRegistered(),
+        RETURN_IF_ERROR(OnStream(e, domain::UnitStream(unit_id)));
+        return domain::DecideRegisterUnit(s.NodeRegistered(),
                                           UnitOrEmpty(s, unit_id).roster, p);
       });
 }
@@ -125,10 +125,10 @@ absl::Status CheckBranch(const RuleState& s, const v1::EventEnvelope& e) {
       [&](const v1::BranchRegistered& p)
           -> absl::StatusOr<v1::BranchRegistered> {
         ASSIGN_OR_RETURN(std::string unit_id,
-                         county::CheckId(IdKind::kBranch, "branch_id",
+                         domain::CheckId(IdKind::kBranch, "branch_id",
                                          p.branch_id(), e.node_id()));
-        RETURN_IF_ERROR(OnStream(e, county::UnitStream(unit_id)));
-        return county::DecideRegisterBranch(UnitOrEmpty(s, unit_id).roster,
+        RETURN_IF_ERROR(OnStream(e, domain::UnitStream(unit_id)));
+        return domain::DecideRegisterBranch(UnitOrEmpty(s, unit_id).roster,
                                             unit_id, p);
       });
 }
@@ -139,18 +139,18 @@ absl::Status CheckMember(const RuleState& s, const v1::EventEnvelope& e) {
       [&](const v1::MemberRegistered& p)
           -> absl::StatusOr<v1::MemberRegistered> {
         ASSIGN_OR_RETURN(std::string unit_id,
-                         county::CheckId(IdKind::kMember, "member_id",
+                         domain::CheckId(IdKind::kMember, "member_id",
                                          p.member_id(), e.node_id()));
         ASSIGN_OR_RETURN(std::string branch_unit,
-                         county::CheckId(IdKind::kBranch, "branch_id",
+                         domain::CheckId(IdKind::kBranch, "branch_id",
                                          p.branch_id(), e.node_id()));
         if (branch_unit != unit_id) {
           return absl::InvalidArgumentError(absl::StrCat(
               "member ", p.member_id(), " belongs to unit ", unit_id,
               " but branch ", p.branch_id(), " to unit ", branch_unit));
         }
-        RETURN_IF_ERROR(OnStream(e, county::UnitStream(unit_id)));
-        return county::DecideRegisterMember(UnitOrEmpty(s, unit_id).roster,
+        RETURN_IF_ERROR(OnStream(e, domain::UnitStream(unit_id)));
+        return domain::DecideRegisterMember(UnitOrEmpty(s, unit_id).roster,
                                             unit_id, p);
       });
 }
@@ -163,15 +163,15 @@ absl::Status MemberEvent(const RuleState& s, const v1::EventEnvelope& e,
                          bool evaluation, Decide decide) {
   return Redecide<M>(e, [&](const M& p) -> absl::StatusOr<M> {
     ASSIGN_OR_RETURN(std::string unit_id,
-                     county::CheckId(IdKind::kMember, "member_id",
+                     domain::CheckId(IdKind::kMember, "member_id",
                                      p.member_id(), e.node_id()));
-    ASSIGN_OR_RETURN(county::RosterMember member,
-                     county::RequireMember(UnitOrEmpty(s, unit_id).roster,
+    ASSIGN_OR_RETURN(domain::RosterMember member,
+                     domain::RequireMember(UnitOrEmpty(s, unit_id).roster,
                                            unit_id, p.member_id()));
     const std::string stream =
-        evaluation ? county::EvaluationStream(member.member_id,
-                                              county::BatchNumber(member.batch))
-                   : county::MaterialStream(member.member_id);
+        evaluation ? domain::EvaluationStream(member.member_id,
+                                              domain::BatchNumber(member.batch))
+                   : domain::MaterialStream(member.member_id);
     RETURN_IF_ERROR(OnStream(e, stream));
     return decide(stream, member, p);
   });
@@ -179,11 +179,11 @@ absl::Status MemberEvent(const RuleState& s, const v1::EventEnvelope& e,
 
 // Evaluation events decided from the opinion's state alone.
 template <typename M, absl::StatusOr<M> (*kDecide)(
-                          const county::EvaluationState&, const M&)>
+                          const domain::EvaluationState&, const M&)>
 absl::Status CheckEvaluation(const RuleState& s, const v1::EventEnvelope& e) {
   return MemberEvent<M>(
       s, e, /*evaluation=*/true,
-      [&](const std::string& stream, const county::RosterMember&, const M& p) {
+      [&](const std::string& stream, const domain::RosterMember&, const M& p) {
         return kDecide(OrEmpty(s.Evaluation(stream)), p);
       });
 }
@@ -192,19 +192,19 @@ absl::Status CheckEvaluationRecorded(const RuleState& s,
                                      const v1::EventEnvelope& e) {
   return MemberEvent<v1::EvaluationRecorded>(
       s, e, /*evaluation=*/true,
-      [&](const std::string& stream, const county::RosterMember& member,
+      [&](const std::string& stream, const domain::RosterMember& member,
           const v1::EvaluationRecorded& p) {
-        return county::DecideRecordEvaluation(OrEmpty(s.Evaluation(stream)),
+        return domain::DecideRecordEvaluation(OrEmpty(s.Evaluation(stream)),
                                               member, p);
       });
 }
 
 template <typename M,
-          absl::StatusOr<M> (*kDecide)(const county::MaterialState&, const M&)>
+          absl::StatusOr<M> (*kDecide)(const domain::MaterialState&, const M&)>
 absl::Status CheckMaterial(const RuleState& s, const v1::EventEnvelope& e) {
   return MemberEvent<M>(
       s, e, /*evaluation=*/false,
-      [&](const std::string& stream, const county::RosterMember&, const M& p) {
+      [&](const std::string& stream, const domain::RosterMember&, const M& p) {
         return kDecide(OrEmpty(s.Material(stream)), p);
       });
 }
@@ -213,9 +213,9 @@ absl::Status CheckMaterialSubmitted(const RuleState& s,
                                     const v1::EventEnvelope& e) {
   return MemberEvent<v1::PartySpiritMaterialSubmitted>(
       s, e, /*evaluation=*/false,
-      [&](const std::string& stream, const county::RosterMember& member,
+      [&](const std::string& stream, const domain::RosterMember& member,
           const v1::PartySpiritMaterialSubmitted& p) {
-        return county::DecideSubmitMaterial(OrEmpty(s.Material(stream)), member,
+        return domain::DecideSubmitMaterial(OrEmpty(s.Material(stream)), member,
                                             p);
       });
 }
@@ -228,11 +228,11 @@ absl::Status CheckMeetingHeld(const RuleState& s, const v1::EventEnvelope& e) {
       [&](const v1::SpecialMeetingHeld& p)
           -> absl::StatusOr<v1::SpecialMeetingHeld> {
         ASSIGN_OR_RETURN(std::string unit_id,
-                         county::CheckId(IdKind::kMeeting, "meeting_id",
+                         domain::CheckId(IdKind::kMeeting, "meeting_id",
                                          p.meeting_id(), e.node_id()));
         if (!p.branch_id().empty()) {
           ASSIGN_OR_RETURN(std::string branch_unit,
-                           county::CheckId(IdKind::kBranch, "branch_id",
+                           domain::CheckId(IdKind::kBranch, "branch_id",
                                            p.branch_id(), e.node_id()));
           if (branch_unit != unit_id) {
             return absl::InvalidArgumentError(absl::StrCat(
@@ -240,9 +240,9 @@ absl::Status CheckMeetingHeld(const RuleState& s, const v1::EventEnvelope& e) {
                 " but branch ", p.branch_id(), " to unit ", branch_unit));
           }
         }
-        const std::string stream = county::MeetingStream(p.meeting_id());
+        const std::string stream = domain::MeetingStream(p.meeting_id());
         RETURN_IF_ERROR(OnStream(e, stream));
-        return county::DecideHoldMeeting(OrEmpty(s.Meeting(stream)),
+        return domain::DecideHoldMeeting(OrEmpty(s.Meeting(stream)),
                                          UnitOrEmpty(s, unit_id).roster,
                                          unit_id, p);
       });
@@ -254,12 +254,12 @@ absl::Status CheckMeetingCirculated(const RuleState& s,
       e,
       [&](const v1::SpecialMeetingResultsCirculated& p)
           -> absl::StatusOr<v1::SpecialMeetingResultsCirculated> {
-        RETURN_IF_ERROR(county::CheckId(IdKind::kMeeting, "meeting_id",
+        RETURN_IF_ERROR(domain::CheckId(IdKind::kMeeting, "meeting_id",
                                         p.meeting_id(), e.node_id())
                             .status());
-        const std::string stream = county::MeetingStream(p.meeting_id());
+        const std::string stream = domain::MeetingStream(p.meeting_id());
         RETURN_IF_ERROR(OnStream(e, stream));
-        return county::DecideCirculateResults(OrEmpty(s.Meeting(stream)), p);
+        return domain::DecideCirculateResults(OrEmpty(s.Meeting(stream)), p);
       });
 }
 
@@ -274,11 +274,11 @@ absl::Status UnitStep(const RuleState& s, const v1::EventEnvelope& e,
   return Redecide<M>(e, [&](const M& p) -> absl::StatusOr<M> {
     ASSIGN_OR_RETURN(
         std::string unit_id,
-        county::CheckId(IdKind::kUnit, "unit_id", p.unit_id(), e.node_id()));
-    RETURN_IF_ERROR(OnStream(e, county::UnitStream(unit_id)));
-    const county::UnitState& unit = UnitOrEmpty(s, unit_id);
-    const county::EvaluationsByMember* evaluations = nullptr;
-    if (gated && county::NeedsMemberEvaluations(unit)) {
+        domain::CheckId(IdKind::kUnit, "unit_id", p.unit_id(), e.node_id()));
+    RETURN_IF_ERROR(OnStream(e, domain::UnitStream(unit_id)));
+    const domain::UnitState& unit = UnitOrEmpty(s, unit_id);
+    const domain::EvaluationsByMember* evaluations = nullptr;
+    if (gated && domain::NeedsMemberEvaluations(unit)) {
       evaluations = s.Evaluations(unit_id);
     }
     return decide(unit, OrEmpty(evaluations), p);
@@ -286,21 +286,21 @@ absl::Status UnitStep(const RuleState& s, const v1::EventEnvelope& e,
 }
 
 template <typename M, absl::StatusOr<M> (*kDecide)(
-                          const county::UnitState&,
-                          const county::EvaluationsByMember&, const M&)>
+                          const domain::UnitState&,
+                          const domain::EvaluationsByMember&, const M&)>
 absl::Status CheckGatedStep(const RuleState& s, const v1::EventEnvelope& e) {
   return UnitStep<M>(s, e, /*gated=*/true,
-                     [](const county::UnitState& unit,
-                        const county::EvaluationsByMember& evaluations,
+                     [](const domain::UnitState& unit,
+                        const domain::EvaluationsByMember& evaluations,
                         const M& p) { return kDecide(unit, evaluations, p); });
 }
 
 template <typename M,
-          absl::StatusOr<M> (*kDecide)(const county::UnitState&, const M&)>
+          absl::StatusOr<M> (*kDecide)(const domain::UnitState&, const M&)>
 absl::Status CheckUngatedStep(const RuleState& s, const v1::EventEnvelope& e) {
   return UnitStep<M>(
       s, e, /*gated=*/false,
-      [](const county::UnitState& unit, const county::EvaluationsByMember&,
+      [](const domain::UnitState& unit, const domain::EvaluationsByMember&,
          const M& p) { return kDecide(unit, p); });
 }
 
@@ -308,10 +308,10 @@ absl::Status CheckTransitionMeeting(const RuleState& s,
                                     const v1::EventEnvelope& e) {
   return UnitStep<v1::TransitionMeetingHeld>(
       s, e, /*gated=*/true,
-      [&](const county::UnitState& unit,
-          const county::EvaluationsByMember& evaluations,
+      [&](const domain::UnitState& unit,
+          const domain::EvaluationsByMember& evaluations,
           const v1::TransitionMeetingHeld& p) {
-        return county::DecideHoldTransitionMeeting(unit, evaluations, p,
+        return domain::DecideHoldTransitionMeeting(unit, evaluations, p,
                                                    Today(e));
       });
 }
@@ -324,8 +324,8 @@ absl::Status ItemEvent(const RuleState& s, const v1::EventEnvelope& e,
   return Redecide<M>(e, [&](const M& p) -> absl::StatusOr<M> {
     ASSIGN_OR_RETURN(
         std::string unit_id,
-        county::CheckId(IdKind::kItem, "item_id", p.item_id(), e.node_id()));
-    const std::string stream = county::RectificationStream(p.item_id());
+        domain::CheckId(IdKind::kItem, "item_id", p.item_id(), e.node_id()));
+    const std::string stream = domain::RectificationStream(p.item_id());
     RETURN_IF_ERROR(OnStream(e, stream));
     return decide(unit_id, OrEmpty(s.Item(stream)), p);
   });
@@ -335,31 +335,31 @@ absl::Status CheckItemIdentified(const RuleState& s,
                                  const v1::EventEnvelope& e) {
   return ItemEvent<v1::RectificationItemIdentified>(
       s, e,
-      [&](const std::string& unit_id, const county::RectificationState& item,
+      [&](const std::string& unit_id, const domain::RectificationState& item,
           const v1::RectificationItemIdentified& p)
           -> absl::StatusOr<v1::RectificationItemIdentified> {
         RETURN_IF_ERROR(
-            county::RequireUnit(UnitOrEmpty(s, unit_id).roster, unit_id));
-        return county::DecideIdentifyRectification(item, unit_id, p);
+            domain::RequireUnit(UnitOrEmpty(s, unit_id).roster, unit_id));
+        return domain::DecideIdentifyRectification(item, unit_id, p);
       });
 }
 
 template <typename M, absl::StatusOr<M> (*kDecide)(
-                          const county::RectificationState&, const M&)>
+                          const domain::RectificationState&, const M&)>
 absl::Status CheckItem(const RuleState& s, const v1::EventEnvelope& e) {
   return ItemEvent<M>(
       s, e,
-      [](const std::string&, const county::RectificationState& item,
+      [](const std::string&, const domain::RectificationState& item,
          const M& p) { return kDecide(item, p); });
 }
 
 template <typename M,
-          absl::StatusOr<M> (*kDecide)(const county::RectificationState&,
+          absl::StatusOr<M> (*kDecide)(const domain::RectificationState&,
                                        const M&, absl::string_view)>
 absl::Status CheckDatedItem(const RuleState& s, const v1::EventEnvelope& e) {
   return ItemEvent<M>(
       s, e,
-      [&](const std::string&, const county::RectificationState& item,
+      [&](const std::string&, const domain::RectificationState& item,
           const M& p) { return kDecide(item, p, Today(e)); });
 }
 
@@ -371,8 +371,8 @@ absl::Status CensusEvent(const RuleState& s, const v1::EventEnvelope& e,
   return Redecide<M>(e, [&](const M& p) -> absl::StatusOr<M> {
     ASSIGN_OR_RETURN(
         std::string unit_id,
-        county::CheckId(IdKind::kUnit, "unit_id", p.unit_id(), e.node_id()));
-    const std::string stream = county::CensusStream(unit_id);
+        domain::CheckId(IdKind::kUnit, "unit_id", p.unit_id(), e.node_id()));
+    const std::string stream = domain::CensusStream(unit_id);
     RETURN_IF_ERROR(OnStream(e, stream));
     return decide(unit_id, OrEmpty(s.Census(stream)), p);
   });
@@ -382,12 +382,12 @@ absl::Status CheckCensusReported(const RuleState& s,
                                  const v1::EventEnvelope& e) {
   return CensusEvent<v1::CensusReported>(
       s, e,
-      [&](const std::string& unit_id, const county::CensusState& census,
+      [&](const std::string& unit_id, const domain::CensusState& census,
           const v1::CensusReported& p) -> absl::StatusOr<v1::CensusReported> {
         ASSIGN_OR_RETURN(v1::CensusReported decided,
-                         county::DecideReportCensus(census, unit_id, p));
+                         domain::DecideReportCensus(census, unit_id, p));
         RETURN_IF_ERROR(
-            county::RequireUnit(UnitOrEmpty(s, unit_id).roster, unit_id));
+            domain::RequireUnit(UnitOrEmpty(s, unit_id).roster, unit_id));
         return decided;
       });
 }
@@ -396,9 +396,9 @@ absl::Status CheckCensusResolved(const RuleState& s,
                                  const v1::EventEnvelope& e) {
   return CensusEvent<v1::CensusProblemResolved>(
       s, e,
-      [](const std::string& unit_id, const county::CensusState& census,
+      [](const std::string& unit_id, const domain::CensusState& census,
          const v1::CensusProblemResolved& p) {
-        return county::DecideResolveCensusProblem(census, unit_id, p);
+        return domain::DecideResolveCensusProblem(census, unit_id, p);
       });
 }
 
@@ -420,71 +420,71 @@ const std::unordered_map<std::string, CheckFn>& Checks() {
       Entry<v1::MemberRegistered>(CheckMember),
       Entry<v1::EvaluationRecorded>(CheckEvaluationRecorded),
       Entry<v1::EvaluationShown>(
-          CheckEvaluation<v1::EvaluationShown, county::DecideShowEvaluation>),
+          CheckEvaluation<v1::EvaluationShown, domain::DecideShowEvaluation>),
       Entry<v1::EvaluationSigned>(
-          CheckEvaluation<v1::EvaluationSigned, county::DecideSignEvaluation>),
+          CheckEvaluation<v1::EvaluationSigned, domain::DecideSignEvaluation>),
       Entry<v1::EvaluationDisputed>(
           CheckEvaluation<v1::EvaluationDisputed,
-                          county::DecideDisputeEvaluation>),
+                          domain::DecideDisputeEvaluation>),
       Entry<v1::EvaluationRevised>(
           CheckEvaluation<v1::EvaluationRevised,
-                          county::DecideReviseEvaluation>),
+                          domain::DecideReviseEvaluation>),
       Entry<v1::EvaluationFeedbackGiven>(
           CheckEvaluation<v1::EvaluationFeedbackGiven,
-                          county::DecideGiveFeedback>),
+                          domain::DecideGiveFeedback>),
       Entry<v1::TransformationMeasureAssigned>(
           CheckEvaluation<v1::TransformationMeasureAssigned,
-                          county::DecideAssignMeasure>),
+                          domain::DecideAssignMeasure>),
       Entry<v1::TransformationMeasureCompleted>(
           CheckEvaluation<v1::TransformationMeasureCompleted,
-                          county::DecideCompleteMeasure>),
+                          domain::DecideCompleteMeasure>),
       Entry<v1::PartySpiritMaterialSubmitted>(CheckMaterialSubmitted),
       Entry<v1::PartySpiritMaterialReturned>(
           CheckMaterial<v1::PartySpiritMaterialReturned,
-                        county::DecideReturnMaterial>),
+                        domain::DecideReturnMaterial>),
       Entry<v1::PartySpiritMaterialAccepted>(
           CheckMaterial<v1::PartySpiritMaterialAccepted,
-                        county::DecideAcceptMaterial>),
+                        domain::DecideAcceptMaterial>),
       Entry<v1::SpecialMeetingHeld>(CheckMeetingHeld),
       Entry<v1::SpecialMeetingResultsCirculated>(CheckMeetingCirculated),
       Entry<v1::SelfInspectionCheckRecorded>(
           CheckUngatedStep<v1::SelfInspectionCheckRecorded,
-                           county::DecideRecordSelfInspectionCheck>),
+                           domain::DecideRecordSelfInspectionCheck>),
       Entry<v1::SelfInspectionCompleted>(
           CheckGatedStep<v1::SelfInspectionCompleted,
-                         county::DecideCompleteSelfInspection>),
+                         domain::DecideCompleteSelfInspection>),
       Entry<v1::SatisfactionSurveyRecorded>(
           CheckGatedStep<v1::SatisfactionSurveyRecorded,
-                         county::DecideRecordSurvey>),
+                         domain::DecideRecordSurvey>),
       Entry<v1::RemediationRecorded>(
           CheckGatedStep<v1::RemediationRecorded,
-                         county::DecideRecordRemediation>),
+                         domain::DecideRecordRemediation>),
       Entry<v1::TransitionReportSubmitted>(
           CheckGatedStep<v1::TransitionReportSubmitted,
-                         county::DecideSubmitTransitionReport>),
+                         domain::DecideSubmitTransitionReport>),
       Entry<v1::SupervisoryReviewRecorded>(
           CheckGatedStep<v1::SupervisoryReviewRecorded,
-                         county::DecideRecordSupervisoryReview>),
+                         domain::DecideRecordSupervisoryReview>),
       Entry<v1::TransitionApprovalRecorded>(
           CheckGatedStep<v1::TransitionApprovalRecorded,
-                         county::DecideRecordApproval>),
+                         domain::DecideRecordApproval>),
       Entry<v1::TransitionMeetingHeld>(CheckTransitionMeeting),
       Entry<v1::StageWorkSummaryFiled>(
           CheckUngatedStep<v1::StageWorkSummaryFiled,
-                           county::DecideFileWorkSummary>),
+                           domain::DecideFileWorkSummary>),
       Entry<v1::RectificationItemIdentified>(CheckItemIdentified),
       Entry<v1::RectificationItemPlanned>(
           CheckItem<v1::RectificationItemPlanned,
-                    county::DecidePlanRectification>),
+                    domain::DecidePlanRectification>),
       Entry<v1::RectificationProgressReported>(
           CheckItem<v1::RectificationProgressReported,
-                    county::DecideReportProgress>),
+                    domain::DecideReportProgress>),
       Entry<v1::RectificationItemCompleted>(
           CheckDatedItem<v1::RectificationItemCompleted,
-                         county::DecideCompleteRectification>),
+                         domain::DecideCompleteRectification>),
       Entry<v1::RectificationExplanationPublished>(
           CheckDatedItem<v1::RectificationExplanationPublished,
-                         county::DecidePublishExplanation>),
+                         domain::DecidePublishExplanation>),
       Entry<v1::CensusReported>(CheckCensusReported),
       Entry<v1::CensusProblemResolved>(CheckCensusResolved),
   };

@@ -1,7 +1,7 @@
 // The centre re-checks (ARCHITECTURE.md decision 10): CheckEvent asks
 // whether a county node running the campaign's rules could have recorded
 // an event, by deciding its command again with the county's own domain
-// code (services/county/domain/ Decide*) on the state before it.
+// code (services/domain/ Decide*) on the state before it.
 //
 // Every event of a county log is the output of one command's decision
 // (county/command_handlers.h: each command emits one event), and the
@@ -15,7 +15,7 @@
 // filled request decides the same again). CheckEvent runs that decision,
 // with the same inputs the county's handler reads:
 //   - the ids the payload names, checked like the handler checks them
-//     (county/ids.h CheckId: well-formed and of the log's own node; a
+//     (domain/ids.h CheckId: well-formed and of the log's own node; a
 //     member's branch and a branch meeting in the member's or meeting's
 //     unit) and the stream the handler would have written to;
 //   - the registered member (RequireMember) for evaluation and material
@@ -48,12 +48,12 @@
 
 #include "absl/status/status.h"
 #include "reporting/v1/envelope.pb.h"
-#include "services/county/domain/census.h"
-#include "services/county/domain/evaluation.h"
-#include "services/county/domain/material.h"
-#include "services/county/domain/meeting.h"
-#include "services/county/domain/rectification.h"
-#include "services/county/domain/unit.h"
+#include "services/domain/census.h"
+#include "services/domain/evaluation.h"
+#include "services/domain/material.h"
+#include "services/domain/meeting.h"
+#include "services/domain/rectification.h"
+#include "services/domain/unit.h"
 
 namespace reporting::projector {
 
@@ -66,19 +66,19 @@ class RuleState {
   virtual bool NodeRegistered() const = 0;
   // The fold of "unit/<unit_id>", and its members' opinions in the unit's
   // batch (member id -> opinion; members without one are absent).
-  virtual const county::UnitState* Unit(const std::string& unit_id) const = 0;
-  virtual const county::EvaluationsByMember* Evaluations(
+  virtual const domain::UnitState* Unit(const std::string& unit_id) const = 0;
+  virtual const domain::EvaluationsByMember* Evaluations(
       const std::string& unit_id) const = 0;
   // The fold of one stream, by stream id.
-  virtual const county::EvaluationState* Evaluation(
+  virtual const domain::EvaluationState* Evaluation(
       const std::string& stream_id) const = 0;
-  virtual const county::MaterialState* Material(
+  virtual const domain::MaterialState* Material(
       const std::string& stream_id) const = 0;
-  virtual const county::MeetingState* Meeting(
+  virtual const domain::MeetingState* Meeting(
       const std::string& stream_id) const = 0;
-  virtual const county::RectificationState* Item(
+  virtual const domain::RectificationState* Item(
       const std::string& stream_id) const = 0;
-  virtual const county::CensusState* Census(
+  virtual const domain::CensusState* Census(
       const std::string& stream_id) const = 0;
 };
 

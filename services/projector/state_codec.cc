@@ -11,7 +11,7 @@ constexpr char kResolved[] = "1";
 
 }  // namespace
 
-void SlimUnit(county::UnitState& s) {
+void SlimUnit(domain::UnitState& s) {
   // A member keeps its id and branch: the re-check of an opinion needs the
   // branch (rule_check.h: RequireMember, DecideRecordEvaluation).
   for (auto& [id, member] : s.roster.members) {
@@ -29,13 +29,13 @@ void SlimUnit(county::UnitState& s) {
   }
 }
 
-void SlimEvaluation(county::EvaluationState& s) {
+void SlimEvaluation(domain::EvaluationState& s) {
   s.shortcomings.clear();
   s.signed_on.clear();
   s.dispute_reason.clear();
 }
 
-void SlimMeeting(county::MeetingState& s) {
+void SlimMeeting(domain::MeetingState& s) {
   v1::SpecialMeetingHeld slim;
   slim.set_unit_id(s.meeting.unit_id());
   slim.set_kind(s.meeting.kind());
@@ -43,13 +43,13 @@ void SlimMeeting(county::MeetingState& s) {
   s.scope.clear();
 }
 
-void SlimRectification(county::RectificationState& s) {
+void SlimRectification(domain::RectificationState& s) {
   s.description.clear();
   s.measures.clear();
   s.responsible_person.clear();
 }
 
-void SlimCensus(county::CensusState& s) {
+void SlimCensus(domain::CensusState& s) {
   for (auto& problem : *s.report.mutable_main_problems()) {
     problem.clear_description();
   }
@@ -58,7 +58,7 @@ void SlimCensus(county::CensusState& s) {
   }
 }
 
-v1::ProjectedUnit ToProto(const county::UnitState& s) {
+v1::ProjectedUnit ToProto(const domain::UnitState& s) {
   v1::ProjectedUnit p;
   p.set_registered(s.roster.unit_registered);
   *p.mutable_unit() = s.roster.unit;
@@ -69,14 +69,14 @@ v1::ProjectedUnit ToProto(const county::UnitState& s) {
   }
   p.set_roster_version(s.roster.version);
   p.set_stage(s.stage);
-  const county::TransitionProgress& t = s.transition;
+  const domain::TransitionProgress& t = s.transition;
   for (const auto& [check, passed] : t.checks) {
     v1::ProjectedUnit::Check* c = p.add_checks();
     c->set_check(check);
     c->set_passed(passed);
   }
   p.set_self_inspection_completed(t.self_inspection_completed);
-  for (const county::SurveyRecord& r : t.surveys) {
+  for (const domain::SurveyRecord& r : t.surveys) {
     v1::ProjectedUnit::Survey* v = p.add_surveys();
     v->set_survey_number(r.survey_number);
     v->set_respondents(r.respondents);
@@ -96,8 +96,8 @@ v1::ProjectedUnit ToProto(const county::UnitState& s) {
   return p;
 }
 
-county::UnitState FromProto(const v1::ProjectedUnit& p) {
-  county::UnitState s;
+domain::UnitState FromProto(const v1::ProjectedUnit& p) {
+  domain::UnitState s;
   s.roster.unit_registered = p.registered();
   s.roster.unit = p.unit();
   for (const std::string& id : p.branch_ids()) s.roster.branches[id];
@@ -110,14 +110,14 @@ county::UnitState FromProto(const v1::ProjectedUnit& p) {
   }
   s.roster.version = p.roster_version();
   s.stage = p.stage();
-  county::TransitionProgress& t = s.transition;
+  domain::TransitionProgress& t = s.transition;
   for (const auto& c : p.checks()) {
     t.checks[c.check()] = c.passed();
     t.findings[c.check()];
   }
   t.self_inspection_completed = p.self_inspection_completed();
   for (const auto& v : p.surveys()) {
-    county::SurveyRecord r;
+    domain::SurveyRecord r;
     r.survey_number = v.survey_number();
     r.respondents = v.respondents();
     r.satisfied = v.satisfied();
@@ -129,7 +129,7 @@ county::UnitState FromProto(const v1::ProjectedUnit& p) {
   t.report_submitted = p.report_submitted();
   t.review_passed = p.review_passed();
   t.approved = p.approved();
-  t.sent_back = static_cast<county::SentBack>(p.sent_back());
+  t.sent_back = static_cast<domain::SentBack>(p.sent_back());
   t.sent_back_comments = p.sent_back_comments();
   for (int stage : p.summaries_filed()) {
     s.summaries[static_cast<v1::Stage>(stage)];
@@ -139,7 +139,7 @@ county::UnitState FromProto(const v1::ProjectedUnit& p) {
   return s;
 }
 
-void ToProto(const county::EvaluationState& s, v1::ProjectedEvaluation* p) {
+void ToProto(const domain::EvaluationState& s, v1::ProjectedEvaluation* p) {
   p->set_member_id(s.member_id);
   p->set_unit_id(s.unit_id);
   p->set_branch_id(s.branch_id);
@@ -155,19 +155,19 @@ void ToProto(const county::EvaluationState& s, v1::ProjectedEvaluation* p) {
   p->set_version(s.version);
 }
 
-v1::ProjectedEvaluation ToProto(const county::EvaluationState& s) {
+v1::ProjectedEvaluation ToProto(const domain::EvaluationState& s) {
   v1::ProjectedEvaluation p;
   ToProto(s, &p);
   return p;
 }
 
-county::EvaluationState FromProto(const v1::ProjectedEvaluation& p) {
-  county::EvaluationState s;
+domain::EvaluationState FromProto(const v1::ProjectedEvaluation& p) {
+  domain::EvaluationState s;
   s.member_id = p.member_id();
   s.unit_id = p.unit_id();
   s.branch_id = p.branch_id();
   s.batch = p.batch();
-  s.phase = static_cast<county::EvaluationPhase>(p.phase());
+  s.phase = static_cast<domain::EvaluationPhase>(p.phase());
   s.rating = p.rating();
   s.revisions = p.revisions();
   s.ever_shown = p.ever_shown();
@@ -179,29 +179,29 @@ county::EvaluationState FromProto(const v1::ProjectedEvaluation& p) {
   return s;
 }
 
-void ToProto(const county::MaterialState& s, v1::ProjectedMaterial* p) {
+void ToProto(const domain::MaterialState& s, v1::ProjectedMaterial* p) {
   p->set_phase(static_cast<uint32_t>(s.phase));
   p->set_submissions(s.submissions);
   p->set_returns(s.returns);
   p->set_version(s.version);
 }
 
-v1::ProjectedMaterial ToProto(const county::MaterialState& s) {
+v1::ProjectedMaterial ToProto(const domain::MaterialState& s) {
   v1::ProjectedMaterial p;
   ToProto(s, &p);
   return p;
 }
 
-county::MaterialState FromProto(const v1::ProjectedMaterial& p) {
-  county::MaterialState s;
-  s.phase = static_cast<county::MaterialPhase>(p.phase());
+domain::MaterialState FromProto(const v1::ProjectedMaterial& p) {
+  domain::MaterialState s;
+  s.phase = static_cast<domain::MaterialPhase>(p.phase());
   s.submissions = p.submissions();
   s.returns = p.returns();
   s.version = p.version();
   return s;
 }
 
-void ToProto(const county::MeetingState& s, v1::ProjectedMeeting* p) {
+void ToProto(const domain::MeetingState& s, v1::ProjectedMeeting* p) {
   p->set_held(s.held);
   p->set_unit_id(s.meeting.unit_id());
   p->set_kind(s.meeting.kind());
@@ -209,14 +209,14 @@ void ToProto(const county::MeetingState& s, v1::ProjectedMeeting* p) {
   p->set_version(s.version);
 }
 
-v1::ProjectedMeeting ToProto(const county::MeetingState& s) {
+v1::ProjectedMeeting ToProto(const domain::MeetingState& s) {
   v1::ProjectedMeeting p;
   ToProto(s, &p);
   return p;
 }
 
-county::MeetingState FromProto(const v1::ProjectedMeeting& p) {
-  county::MeetingState s;
+domain::MeetingState FromProto(const v1::ProjectedMeeting& p) {
+  domain::MeetingState s;
   s.held = p.held();
   s.meeting.set_unit_id(p.unit_id());
   s.meeting.set_kind(p.kind());
@@ -225,7 +225,7 @@ county::MeetingState FromProto(const v1::ProjectedMeeting& p) {
   return s;
 }
 
-void ToProto(const county::RectificationState& s,
+void ToProto(const domain::RectificationState& s,
              v1::ProjectedRectification* p) {
   p->set_status(s.status);
   p->set_item_id(s.item_id);
@@ -238,14 +238,14 @@ void ToProto(const county::RectificationState& s,
   p->set_version(s.version);
 }
 
-v1::ProjectedRectification ToProto(const county::RectificationState& s) {
+v1::ProjectedRectification ToProto(const domain::RectificationState& s) {
   v1::ProjectedRectification p;
   ToProto(s, &p);
   return p;
 }
 
-county::RectificationState FromProto(const v1::ProjectedRectification& p) {
-  county::RectificationState s;
+domain::RectificationState FromProto(const v1::ProjectedRectification& p) {
+  domain::RectificationState s;
   s.status = p.status();
   s.item_id = p.item_id();
   s.unit_id = p.unit_id();
@@ -258,7 +258,7 @@ county::RectificationState FromProto(const v1::ProjectedRectification& p) {
   return s;
 }
 
-v1::ProjectedCensus ToProto(const county::CensusState& s) {
+v1::ProjectedCensus ToProto(const domain::CensusState& s) {
   v1::ProjectedCensus p;
   p.set_reported(s.reported);
   *p.mutable_report() = s.report;
@@ -269,8 +269,8 @@ v1::ProjectedCensus ToProto(const county::CensusState& s) {
   return p;
 }
 
-county::CensusState FromProto(const v1::ProjectedCensus& p) {
-  county::CensusState s;
+domain::CensusState FromProto(const v1::ProjectedCensus& p) {
+  domain::CensusState s;
   s.reported = p.reported();
   s.report = p.report();
   for (const auto& problem : s.report.main_problems()) {

@@ -1,4 +1,4 @@
-// The county's aggregate states (services/county/domain/) to and from the
+// The county's aggregate states (services/domain/) to and from the
 // projector's persisted state messages (projection.proto Projected*).
 //
 // The messages keep exactly what the read models and the rule check
@@ -12,43 +12,43 @@
 #define REPORTING_SERVICES_PROJECTOR_STATE_CODEC_H_
 
 #include "reporting/v1/projection.pb.h"
-#include "services/county/domain/census.h"
-#include "services/county/domain/evaluation.h"
-#include "services/county/domain/material.h"
-#include "services/county/domain/meeting.h"
-#include "services/county/domain/rectification.h"
-#include "services/county/domain/unit.h"
+#include "services/domain/census.h"
+#include "services/domain/evaluation.h"
+#include "services/domain/material.h"
+#include "services/domain/meeting.h"
+#include "services/domain/rectification.h"
+#include "services/domain/unit.h"
 
 namespace reporting::projector {
 
 // Drop what the read models never need. Idempotent.
-void SlimUnit(county::UnitState& s);
-void SlimEvaluation(county::EvaluationState& s);
-void SlimMeeting(county::MeetingState& s);
-void SlimRectification(county::RectificationState& s);
-void SlimCensus(county::CensusState& s);
+void SlimUnit(domain::UnitState& s);
+void SlimEvaluation(domain::EvaluationState& s);
+void SlimMeeting(domain::MeetingState& s);
+void SlimRectification(domain::RectificationState& s);
+void SlimCensus(domain::CensusState& s);
 
-v1::ProjectedUnit ToProto(const county::UnitState& s);
-v1::ProjectedEvaluation ToProto(const county::EvaluationState& s);
-v1::ProjectedMaterial ToProto(const county::MaterialState& s);
-v1::ProjectedMeeting ToProto(const county::MeetingState& s);
-v1::ProjectedRectification ToProto(const county::RectificationState& s);
-v1::ProjectedCensus ToProto(const county::CensusState& s);
+v1::ProjectedUnit ToProto(const domain::UnitState& s);
+v1::ProjectedEvaluation ToProto(const domain::EvaluationState& s);
+v1::ProjectedMaterial ToProto(const domain::MaterialState& s);
+v1::ProjectedMeeting ToProto(const domain::MeetingState& s);
+v1::ProjectedRectification ToProto(const domain::RectificationState& s);
+v1::ProjectedCensus ToProto(const domain::CensusState& s);
 
 // The same, into a message that is reused (its strings keep their
 // buffers): every field is set.
-void ToProto(const county::EvaluationState& s, v1::ProjectedEvaluation* p);
-void ToProto(const county::MaterialState& s, v1::ProjectedMaterial* p);
-void ToProto(const county::MeetingState& s, v1::ProjectedMeeting* p);
-void ToProto(const county::RectificationState& s,
+void ToProto(const domain::EvaluationState& s, v1::ProjectedEvaluation* p);
+void ToProto(const domain::MaterialState& s, v1::ProjectedMaterial* p);
+void ToProto(const domain::MeetingState& s, v1::ProjectedMeeting* p);
+void ToProto(const domain::RectificationState& s,
              v1::ProjectedRectification* p);
 
-county::UnitState FromProto(const v1::ProjectedUnit& p);
-county::EvaluationState FromProto(const v1::ProjectedEvaluation& p);
-county::MaterialState FromProto(const v1::ProjectedMaterial& p);
-county::MeetingState FromProto(const v1::ProjectedMeeting& p);
-county::RectificationState FromProto(const v1::ProjectedRectification& p);
-county::CensusState FromProto(const v1::ProjectedCensus& p);
+domain::UnitState FromProto(const v1::ProjectedUnit& p);
+domain::EvaluationState FromProto(const v1::ProjectedEvaluation& p);
+domain::MaterialState FromProto(const v1::ProjectedMaterial& p);
+domain::MeetingState FromProto(const v1::ProjectedMeeting& p);
+domain::RectificationState FromProto(const v1::ProjectedRectification& p);
+domain::CensusState FromProto(const v1::ProjectedCensus& p);
 
 }  // namespace reporting::projector
 

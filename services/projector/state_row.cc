@@ -69,7 +69,7 @@ class Writer {
 };
 
 template <typename Out>
-void Fields(Out& out, const county::EvaluationState& s) {
+void Fields(Out& out, const domain::EvaluationState& s) {
   out.String(1, s.member_id);
   out.String(2, s.unit_id);
   out.String(3, s.branch_id);
@@ -86,7 +86,7 @@ void Fields(Out& out, const county::EvaluationState& s) {
 }
 
 template <typename Out>
-void Fields(Out& out, const county::MaterialState& s) {
+void Fields(Out& out, const domain::MaterialState& s) {
   out.Varint(1, static_cast<uint32_t>(s.phase));
   out.Varint(2, s.submissions);
   out.Varint(3, s.returns);
@@ -94,7 +94,7 @@ void Fields(Out& out, const county::MaterialState& s) {
 }
 
 template <typename Out>
-void Fields(Out& out, const county::MeetingState& s) {
+void Fields(Out& out, const domain::MeetingState& s) {
   out.Varint(1, s.held);
   out.String(2, s.meeting.unit_id());
   out.Varint(3, EnumValue(s.meeting.kind()));
@@ -103,7 +103,7 @@ void Fields(Out& out, const county::MeetingState& s) {
 }
 
 template <typename Out>
-void Fields(Out& out, const county::RectificationState& s) {
+void Fields(Out& out, const domain::RectificationState& s) {
   out.Varint(1, EnumValue(s.status));
   out.String(2, s.item_id);
   out.String(3, s.unit_id);
@@ -132,19 +132,19 @@ std::string Encode(uint32_t kind_field, const State& s) {
 
 }  // namespace
 
-std::string EncodeStateRow(const county::EvaluationState& s) {
+std::string EncodeStateRow(const domain::EvaluationState& s) {
   return Encode(2, s);
 }
 
-std::string EncodeStateRow(const county::MaterialState& s) {
+std::string EncodeStateRow(const domain::MaterialState& s) {
   return Encode(3, s);
 }
 
-std::string EncodeStateRow(const county::MeetingState& s) {
+std::string EncodeStateRow(const domain::MeetingState& s) {
   return Encode(4, s);
 }
 
-std::string EncodeStateRow(const county::RectificationState& s) {
+std::string EncodeStateRow(const domain::RectificationState& s) {
   return Encode(5, s);
 }
 

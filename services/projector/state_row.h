@@ -25,17 +25,17 @@
 
 #include <string>
 
-#include "services/county/domain/evaluation.h"
-#include "services/county/domain/material.h"
-#include "services/county/domain/meeting.h"
-#include "services/county/domain/rectification.h"
+#include "services/domain/evaluation.h"
+#include "services/domain/material.h"
+#include "services/domain/meeting.h"
+#include "services/domain/rectification.h"
 
 namespace reporting::projector {
 
-std::string EncodeStateRow(const county::EvaluationState& s);
-std::string EncodeStateRow(const county::MaterialState& s);
-std::string EncodeStateRow(const county::MeetingState& s);
-std::string EncodeStateRow(const county::RectificationState& s);
+std::string EncodeStateRow(const domain::EvaluationState& s);
+std::string EncodeStateRow(const domain::MaterialState& s);
+std::string EncodeStateRow(const domain::MeetingState& s);
+std::string EncodeStateRow(const domain::RectificationState& s);
 
 }  // namespace reporting::projector
 

@@ -13,22 +13,22 @@
 namespace reporting::projector {
 namespace {
 
-std::string Expected(const county::EvaluationState& s) {
+std::string Expected(const domain::EvaluationState& s) {
   v1::ProjectedAggregate a;
   *a.mutable_evaluation() = ToProto(s);
   return SerializeRow(a);
 }
-std::string Expected(const county::MaterialState& s) {
+std::string Expected(const domain::MaterialState& s) {
   v1::ProjectedAggregate a;
   *a.mutable_material() = ToProto(s);
   return SerializeRow(a);
 }
-std::string Expected(const county::MeetingState& s) {
+std::string Expected(const domain::MeetingState& s) {
   v1::ProjectedAggregate a;
   *a.mutable_meeting() = ToProto(s);
   return SerializeRow(a);
 }
-std::string Expected(const county::RectificationState& s) {
+std::string Expected(const domain::RectificationState& s) {
   v1::ProjectedAggregate a;
   *a.mutable_rectification() = ToProto(s);
   return SerializeRow(a);
@@ -37,9 +37,9 @@ std::string Expected(const county::RectificationState& s) {
 const std::string kLong(300, 'x');  // a two-byte length, and outer size
 
 TEST(StateRow, EvaluationMatchesTheMessage) {
-  county::EvaluationState s;
+  domain::EvaluationState s;
   EXPECT_EQ(EncodeStateRow(s), Expected(s));
-  s.phase = county::EvaluationPhase::kSigned;
+  s.phase = domain::EvaluationPhase::kSigned;
   s.member_id = "371302-M0001";
   s.unit_id = "371302-U0001";
   s.branch_id = "B1";
@@ -60,9 +60,9 @@ TEST(StateRow, EvaluationMatchesTheMessage) {
 }
 
 TEST(StateRow, MaterialMatchesTheMessage) {
-  county::MaterialState s;
+  domain::MaterialState s;
   EXPECT_EQ(EncodeStateRow(s), Expected(s));
-  s.phase = county::MaterialPhase::kAccepted;
+  s.phase = domain::MaterialPhase::kAccepted;
   s.submissions = 2;
   s.returns = 1;
   s.version = 300;
@@ -73,7 +73,7 @@ TEST(StateRow, MaterialMatchesTheMessage) {
 }
 
 TEST(StateRow, MeetingMatchesTheMessage) {
-  county::MeetingState s;
+  domain::MeetingState s;
   EXPECT_EQ(EncodeStateRow(s), Expected(s));
   s.held = true;
   s.meeting.set_unit_id("371302-U0001");
@@ -87,7 +87,7 @@ TEST(StateRow, MeetingMatchesTheMessage) {
 }
 
 TEST(StateRow, RectificationMatchesTheMessage) {
-  county::RectificationState s;
+  domain::RectificationState s;
   EXPECT_EQ(EncodeStateRow(s), Expected(s));
   s.status = v1::RECTIFICATION_STATUS_COMPLETED;
   s.item_id = "371302-R0001";

@@ -10,8 +10,8 @@
 #include "absl/time/civil_time.h"
 #include "google/protobuf/descriptor.h"
 #include "reporting/v1/command.pb.h"
-#include "services/county/domain/dates.h"
-#include "services/county/ids.h"
+#include "services/domain/dates.h"
+#include "services/domain/ids.h"
 #include "services/reportctl/generate_script.h"
 
 namespace reporting::reportctl {
@@ -85,7 +85,7 @@ absl::StatusOr<Campaign> BuildCampaign(const CampaignOptions& options) {
         "opinion in one unit)"));
   }
   absl::CivilDay today;
-  if (!county::IsValidDate(options.today) ||
+  if (!domain::IsValidDate(options.today) ||
       !absl::ParseCivilTime(options.today, &today)) {
     return absl::InvalidArgumentError(
         absl::StrCat("generate: --today must be a date YYYY-MM-DD, got \"",
@@ -93,7 +93,7 @@ absl::StatusOr<Campaign> BuildCampaign(const CampaignOptions& options) {
   }
   std::set<std::string> seen;
   for (const std::string& id : options.node_ids) {
-    if (absl::Status s = county::ValidateNodeId(id); !s.ok()) {
+    if (absl::Status s = domain::ValidateNodeId(id); !s.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat("generate: node id \"", id, "\": ", s.message()));
     }

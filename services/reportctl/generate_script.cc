@@ -8,7 +8,7 @@
 #include "google/protobuf/descriptor.h"
 #include "reporting/v1/clerk.pb.h"
 #include "reporting/v1/command.pb.h"
-#include "services/county/domain/blocking_side.h"
+#include "services/domain/blocking_side.h"
 
 namespace reporting::reportctl {
 namespace {
@@ -215,7 +215,7 @@ void NodeScript::AddUnit(int number, int fate_index) {
   ++e.units;
   ++plan_->fates[fate_index];
   if (fate.code != v1::BLOCKING_REASON_CODE_UNSPECIFIED) {
-    ++(county::SideOf(fate.code) == county::ReasonSide::kWaiting ? e.waiting
+    ++(domain::SideOf(fate.code) == domain::ReasonSide::kWaiting ? e.waiting
                                                                  : e.blocked);
     ++plan_->blocked_by_reason[fate.code];
   }

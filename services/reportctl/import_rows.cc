@@ -11,7 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "reporting/v1/command.pb.h"
-#include "services/county/domain/dates.h"
+#include "services/domain/dates.h"
 #include "services/reportctl/import_csv.h"
 #include "services/reportctl/office_enums.h"
 
@@ -53,7 +53,7 @@ class Row {
   }
   std::string Date(const std::string& column, bool required) {
     const std::string v = required ? Required(column) : Get(column);
-    if (!v.empty() && !county::IsValidDate(v)) {
+    if (!v.empty() && !domain::IsValidDate(v)) {
       Error(absl::StrCat(column, " \"", v, "\" is not a date YYYY-MM-DD"));
     }
     return v;

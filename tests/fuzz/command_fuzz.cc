@@ -1,6 +1,6 @@
 // Fuzz target: every command a clerk system can send to a county node,
 // through the node's own gRPC services in process (CommandService, the
-// domain rules of services/county/domain/ behind it, and ClerkService, whose
+// domain rules of services/domain/ behind it, and ClerkService, whose
 // ImportBatch runs the same handlers; reads too), over a real event log.
 //
 // Input (fuzz_input.h chunks): chunk 0 is ignored (options, none yet);

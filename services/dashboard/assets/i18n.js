@@ -185,7 +185,7 @@ const WORDS = {
   },
 };
 
-// The side of each reason (services/county/domain/blocking_side.h).
+// The side of each reason (services/domain/blocking_side.h).
 const BLOCKED_REASONS = [
   "SELF_INSPECTION_INCOMPLETE", "MEMBERS_NOT_REGISTERED", "EVALUATION_MISSING",
   "EVALUATION_UNSIGNED", "TRANSFORMATION_MEASURE_MISSING",

@@ -15,8 +15,8 @@
 //   batch; a node reports its kind.
 //
 // Pure functions; thread-compatible.
-#ifndef REPORTING_SERVICES_COUNTY_DOMAIN_REGISTRATION_H_
-#define REPORTING_SERVICES_COUNTY_DOMAIN_REGISTRATION_H_
+#ifndef REPORTING_SERVICES_DOMAIN_REGISTRATION_H_
+#define REPORTING_SERVICES_DOMAIN_REGISTRATION_H_
 
 #include <cstdint>
 #include <map>
@@ -29,7 +29,7 @@
 #include "reporting/v1/envelope.pb.h"
 #include "reporting/v1/events.pb.h"
 
-namespace reporting::county {
+namespace reporting::domain {
 
 // Largest member count a unit may report. The biggest party committees of a
 // county (a large enterprise, a township) have a few thousand members; a
@@ -95,6 +95,6 @@ absl::StatusOr<v1::MemberRegistered> DecideRegisterMember(
     const Roster& roster, absl::string_view unit_id,
     const v1::MemberRegistered& request);
 
-}  // namespace reporting::county
+}  // namespace reporting::domain
 
-#endif  // REPORTING_SERVICES_COUNTY_DOMAIN_REGISTRATION_H_
+#endif  // REPORTING_SERVICES_DOMAIN_REGISTRATION_H_

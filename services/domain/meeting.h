@@ -9,8 +9,8 @@
 //   a named scope.
 //
 // Pure functions; thread-compatible.
-#ifndef REPORTING_SERVICES_COUNTY_DOMAIN_MEETING_H_
-#define REPORTING_SERVICES_COUNTY_DOMAIN_MEETING_H_
+#ifndef REPORTING_SERVICES_DOMAIN_MEETING_H_
+#define REPORTING_SERVICES_DOMAIN_MEETING_H_
 
 #include <cstdint>
 #include <string>
@@ -20,9 +20,9 @@
 #include "absl/strings/string_view.h"
 #include "reporting/v1/envelope.pb.h"
 #include "reporting/v1/events.pb.h"
-#include "services/county/domain/registration.h"
+#include "services/domain/registration.h"
 
-namespace reporting::county {
+namespace reporting::domain {
 
 struct MeetingState {
   bool held = false;
@@ -49,6 +49,6 @@ absl::StatusOr<v1::SpecialMeetingResultsCirculated> DecideCirculateResults(
     const MeetingState& state,
     const v1::SpecialMeetingResultsCirculated& request);
 
-}  // namespace reporting::county
+}  // namespace reporting::domain
 
-#endif  // REPORTING_SERVICES_COUNTY_DOMAIN_MEETING_H_
+#endif  // REPORTING_SERVICES_DOMAIN_MEETING_H_

@@ -22,8 +22,8 @@
 //   each problem once (ALREADY_EXISTS), with a resolution text.
 //
 // Pure and thread-compatible.
-#ifndef REPORTING_SERVICES_COUNTY_DOMAIN_CENSUS_H_
-#define REPORTING_SERVICES_COUNTY_DOMAIN_CENSUS_H_
+#ifndef REPORTING_SERVICES_DOMAIN_CENSUS_H_
+#define REPORTING_SERVICES_DOMAIN_CENSUS_H_
 
 #include <cstdint>
 #include <map>
@@ -36,7 +36,7 @@
 #include "reporting/v1/envelope.pb.h"
 #include "reporting/v1/events.pb.h"
 
-namespace reporting::county {
+namespace reporting::domain {
 
 inline constexpr size_t kMaxCensusProblems = 500;
 inline constexpr size_t kMaxCensusProblemIdChars = 64;
@@ -68,6 +68,6 @@ absl::StatusOr<v1::CensusProblemResolved> DecideResolveCensusProblem(
     const CensusState& state, absl::string_view unit_id,
     const v1::CensusProblemResolved& request);
 
-}  // namespace reporting::county
+}  // namespace reporting::domain
 
-#endif  // REPORTING_SERVICES_COUNTY_DOMAIN_CENSUS_H_
+#endif  // REPORTING_SERVICES_DOMAIN_CENSUS_H_

@@ -1,13 +1,12 @@
-#include "services/county/domain/evaluation.h"
+#include "services/domain/evaluation.h"
 
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "services/county/domain/event_payload.h"
-#include "services/county/domain/text.h"
-#include "storage/status_macros.h"
+#include "services/domain/event_payload.h"
+#include "services/domain/text.h"
 
-namespace reporting::county {
+namespace reporting::domain {
 namespace {
 
 std::string Subject(const std::string& member_id) {
@@ -121,7 +120,7 @@ absl::Status ApplyEvaluationEvent(EvaluationState& s,
   s.version = e.stream_version();
   if (Is<v1::EvaluationRecorded>(e)) {
     v1::EvaluationRecorded& r = scratch.recorded;
-    RETURN_IF_ERROR(PayloadInto(e, r));
+    if (absl::Status error = PayloadInto(e, r); !error.ok()) return error;
     s.phase = EvaluationPhase::kRecorded;
     s.member_id = r.member_id();
     s.unit_id = r.unit_id();
@@ -134,17 +133,17 @@ absl::Status ApplyEvaluationEvent(EvaluationState& s,
     s.ever_shown = true;
   } else if (Is<v1::EvaluationSigned>(e)) {
     v1::EvaluationSigned& r = scratch.signed_;
-    RETURN_IF_ERROR(PayloadInto(e, r));
+    if (absl::Status error = PayloadInto(e, r); !error.ok()) return error;
     s.phase = EvaluationPhase::kSigned;
     s.signed_on = r.signed_on();
   } else if (Is<v1::EvaluationDisputed>(e)) {
     v1::EvaluationDisputed& r = scratch.disputed;
-    RETURN_IF_ERROR(PayloadInto(e, r));
+    if (absl::Status error = PayloadInto(e, r); !error.ok()) return error;
     s.phase = EvaluationPhase::kDisputed;
     s.dispute_reason = r.reason();
   } else if (Is<v1::EvaluationRevised>(e)) {
     v1::EvaluationRevised& r = scratch.revised;
-    RETURN_IF_ERROR(PayloadInto(e, r));
+    if (absl::Status error = PayloadInto(e, r); !error.ok()) return error;
     s.phase = EvaluationPhase::kRecorded;
     s.rating = r.rating();
     s.shortcomings.assign(r.shortcomings().begin(), r.shortcomings().end());
@@ -153,7 +152,7 @@ absl::Status ApplyEvaluationEvent(EvaluationState& s,
     ++s.feedback_count;
   } else if (Is<v1::TransformationMeasureAssigned>(e)) {
     v1::TransformationMeasureAssigned& r = scratch.assigned;
-    RETURN_IF_ERROR(PayloadInto(e, r));
+    if (absl::Status error = PayloadInto(e, r); !error.ok()) return error;
     s.measure = r.measure();
     s.helper_name = r.helper_name();
   } else if (Is<v1::TransformationMeasureCompleted>(e)) {
@@ -166,7 +165,9 @@ absl::StatusOr<EvaluationState> FoldEvaluation(
     const std::vector<v1::EventEnvelope>& events) {
   EvaluationState s;
   for (const v1::EventEnvelope& e : events) {
-    RETURN_IF_ERROR(ApplyEvaluationEvent(s, e));
+    if (absl::Status error = ApplyEvaluationEvent(s, e); !error.ok()) {
+      return error;
+    }
   }
   return s;
 }
@@ -194,8 +195,13 @@ absl::StatusOr<v1::EvaluationRecorded> DecideRecordEvaluation(
         " is not the batch of unit ", member.unit_id, " (batch ",
         BatchNumber(member.batch), "); leave it unspecified to derive it"));
   }
-  RETURN_IF_ERROR(CheckRating(id, request.rating()));
-  RETURN_IF_ERROR(CheckShortcomings(id, request.shortcomings()));
+  if (absl::Status error = CheckRating(id, request.rating()); !error.ok()) {
+    return error;
+  }
+  if (absl::Status error = CheckShortcomings(id, request.shortcomings());
+      !error.ok()) {
+    return error;
+  }
   if (state.recorded()) {
     return absl::AlreadyExistsError(absl::StrCat(
         Subject(id), ": an opinion for batch ", BatchNumber(member.batch),
@@ -213,8 +219,15 @@ absl::StatusOr<v1::EvaluationRecorded> DecideRecordEvaluation(
 absl::StatusOr<v1::EvaluationShown> DecideShowEvaluation(
     const EvaluationState& state, const v1::EvaluationShown& request) {
   const std::string& id = request.member_id();
-  RETURN_IF_ERROR(RequireDate(Subject(id), "shown_on", request.shown_on()));
-  RETURN_IF_ERROR(RequireRecorded(state, id, "show the opinion"));
+  if (absl::Status error =
+          RequireDate(Subject(id), "shown_on", request.shown_on());
+      !error.ok()) {
+    return error;
+  }
+  if (absl::Status error = RequireRecorded(state, id, "show the opinion");
+      !error.ok()) {
+    return error;
+  }
   switch (state.phase) {
     case EvaluationPhase::kShown:
       return absl::FailedPreconditionError(
@@ -240,26 +253,47 @@ absl::StatusOr<v1::EvaluationShown> DecideShowEvaluation(
 absl::StatusOr<v1::EvaluationSigned> DecideSignEvaluation(
     const EvaluationState& state, const v1::EvaluationSigned& request) {
   const std::string& id = request.member_id();
-  RETURN_IF_ERROR(RequireDate(Subject(id), "signed_on", request.signed_on()));
-  RETURN_IF_ERROR(NotShown(state, id, "sign the opinion"));
+  if (absl::Status error =
+          RequireDate(Subject(id), "signed_on", request.signed_on());
+      !error.ok()) {
+    return error;
+  }
+  if (absl::Status error = NotShown(state, id, "sign the opinion");
+      !error.ok()) {
+    return error;
+  }
   return request;
 }
 
 absl::StatusOr<v1::EvaluationDisputed> DecideDisputeEvaluation(
     const EvaluationState& state, const v1::EvaluationDisputed& request) {
   const std::string& id = request.member_id();
-  RETURN_IF_ERROR(RequireText(Subject(id), "reason", request.reason(),
-                              "what the member disagrees with"));
-  RETURN_IF_ERROR(NotShown(state, id, "dispute the opinion"));
+  if (absl::Status error = RequireText(Subject(id), "reason", request.reason(),
+                                       "what the member disagrees with");
+      !error.ok()) {
+    return error;
+  }
+  if (absl::Status error = NotShown(state, id, "dispute the opinion");
+      !error.ok()) {
+    return error;
+  }
   return request;
 }
 
 absl::StatusOr<v1::EvaluationRevised> DecideReviseEvaluation(
     const EvaluationState& state, const v1::EvaluationRevised& request) {
   const std::string& id = request.member_id();
-  RETURN_IF_ERROR(CheckRating(id, request.rating()));
-  RETURN_IF_ERROR(CheckShortcomings(id, request.shortcomings()));
-  RETURN_IF_ERROR(RequireRecorded(state, id, "revise the opinion"));
+  if (absl::Status error = CheckRating(id, request.rating()); !error.ok()) {
+    return error;
+  }
+  if (absl::Status error = CheckShortcomings(id, request.shortcomings());
+      !error.ok()) {
+    return error;
+  }
+  if (absl::Status error = RequireRecorded(state, id, "revise the opinion");
+      !error.ok()) {
+    return error;
+  }
   if (state.phase != EvaluationPhase::kDisputed) {
     return absl::FailedPreconditionError(absl::StrCat(
         Subject(id),
@@ -276,9 +310,16 @@ absl::StatusOr<v1::EvaluationRevised> DecideReviseEvaluation(
 absl::StatusOr<v1::EvaluationFeedbackGiven> DecideGiveFeedback(
     const EvaluationState& state, const v1::EvaluationFeedbackGiven& request) {
   const std::string& id = request.member_id();
-  RETURN_IF_ERROR(RequireText(Subject(id), "feedback", request.feedback(),
-                              "what the branch tells the member"));
-  RETURN_IF_ERROR(RequireRecorded(state, id, "give feedback"));
+  if (absl::Status error =
+          RequireText(Subject(id), "feedback", request.feedback(),
+                      "what the branch tells the member");
+      !error.ok()) {
+    return error;
+  }
+  if (absl::Status error = RequireRecorded(state, id, "give feedback");
+      !error.ok()) {
+    return error;
+  }
   if (!state.ever_shown) {
     return absl::FailedPreconditionError(
         absl::StrCat(Subject(id),
@@ -292,13 +333,23 @@ absl::StatusOr<v1::TransformationMeasureAssigned> DecideAssignMeasure(
     const EvaluationState& state,
     const v1::TransformationMeasureAssigned& request) {
   const std::string& id = request.member_id();
-  RETURN_IF_ERROR(RequireText(Subject(id), "measure", request.measure(),
-                              "the education-transformation measure"));
-  RETURN_IF_ERROR(
-      RequireText(Subject(id), "helper_name", request.helper_name(),
-                  "the person responsible for helping (帮教责任人)"));
-  RETURN_IF_ERROR(
-      RequireRecorded(state, id, "assign a transformation measure"));
+  if (absl::Status error =
+          RequireText(Subject(id), "measure", request.measure(),
+                      "the education-transformation measure");
+      !error.ok()) {
+    return error;
+  }
+  if (absl::Status error =
+          RequireText(Subject(id), "helper_name", request.helper_name(),
+                      "the person responsible for helping (帮教责任人)");
+      !error.ok()) {
+    return error;
+  }
+  if (absl::Status error =
+          RequireRecorded(state, id, "assign a transformation measure");
+      !error.ok()) {
+    return error;
+  }
   if (!NeedsTransformation(state.rating)) {
     return absl::FailedPreconditionError(absl::StrCat(
         Subject(id), ": is rated ", RatingName(state.rating),
@@ -317,10 +368,17 @@ absl::StatusOr<v1::TransformationMeasureCompleted> DecideCompleteMeasure(
     const EvaluationState& state,
     const v1::TransformationMeasureCompleted& request) {
   const std::string& id = request.member_id();
-  RETURN_IF_ERROR(RequireText(Subject(id), "outcome", request.outcome(),
-                              "what the measure achieved"));
-  RETURN_IF_ERROR(
-      RequireRecorded(state, id, "complete a transformation measure"));
+  if (absl::Status error =
+          RequireText(Subject(id), "outcome", request.outcome(),
+                      "what the measure achieved");
+      !error.ok()) {
+    return error;
+  }
+  if (absl::Status error =
+          RequireRecorded(state, id, "complete a transformation measure");
+      !error.ok()) {
+    return error;
+  }
   if (state.measure.empty()) {
     return absl::FailedPreconditionError(
         absl::StrCat(Subject(id),
@@ -334,4 +392,4 @@ absl::StatusOr<v1::TransformationMeasureCompleted> DecideCompleteMeasure(
   return request;
 }
 
-}  // namespace reporting::county
+}  // namespace reporting::domain

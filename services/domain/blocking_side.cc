@@ -1,6 +1,6 @@
-#include "services/county/domain/blocking_side.h"
+#include "services/domain/blocking_side.h"
 
-namespace reporting::county {
+namespace reporting::domain {
 
 ReasonSide SideOf(v1::BlockingReasonCode code) {
   switch (code) {
@@ -31,4 +31,4 @@ UnitCondition ConditionOf(const std::vector<v1::BlockingReasonCode>& codes) {
   return UnitCondition::kWaiting;
 }
 
-}  // namespace reporting::county
+}  // namespace reporting::domain

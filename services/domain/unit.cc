@@ -1,15 +1,14 @@
-#include "services/county/domain/unit.h"
+#include "services/domain/unit.h"
 
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "services/county/domain/dates.h"
-#include "services/county/domain/event_payload.h"
-#include "services/county/domain/text.h"
-#include "storage/status_macros.h"
+#include "services/domain/dates.h"
+#include "services/domain/event_payload.h"
+#include "services/domain/text.h"
 
-namespace reporting::county {
+namespace reporting::domain {
 namespace {
 
 using v1::BlockingReason;
@@ -224,7 +223,9 @@ absl::Status CheckUnitAndStage(const UnitState& s, absl::string_view unit_id,
         absl::StrCat("unit ", unit_id, ": stage ", static_cast<int>(requested),
                      " is not a stage a unit transitions out of (1..3)"));
   }
-  RETURN_IF_ERROR(RequireUnit(s.roster, unit_id));
+  if (absl::Status error = RequireUnit(s.roster, unit_id); !error.ok()) {
+    return error;
+  }
   if (s.stage == v1::STAGE_COMPLETED) {
     return absl::FailedPreconditionError(absl::StrCat(
         "unit ", unit_id, " cannot ", action,
@@ -422,16 +423,22 @@ std::string DissatisfiedPercentText(const SurveyRecord& survey) {
 absl::StatusOr<UnitState> FoldUnit(
     const std::vector<v1::EventEnvelope>& events) {
   UnitState s;
-  ASSIGN_OR_RETURN(s.roster, FoldRoster(events));
+  absl::StatusOr<Roster> roster = FoldRoster(events);
+  if (!roster.ok()) return roster.status();
+  s.roster = *std::move(roster);
   if (s.roster.unit_registered) s.stage = v1::STAGE_STUDY_MOBILISATION;
   for (const v1::EventEnvelope& event : events) {
-    RETURN_IF_ERROR(ApplyTransitionEvent(s, event));
+    if (absl::Status error = ApplyTransitionEvent(s, event); !error.ok()) {
+      return error;
+    }
   }
   return s;
 }
 
 absl::Status ApplyUnitEvent(UnitState& s, const v1::EventEnvelope& event) {
-  RETURN_IF_ERROR(ApplyRosterEvent(s.roster, event));
+  if (absl::Status error = ApplyRosterEvent(s.roster, event); !error.ok()) {
+    return error;
+  }
   if (s.roster.unit_registered && s.stage == v1::STAGE_UNSPECIFIED) {
     s.stage = v1::STAGE_STUDY_MOBILISATION;
   }
@@ -775,7 +782,7 @@ absl::StatusOr<v1::StageWorkSummaryFiled> DecideFileWorkSummary(
         "unit ", id, ": a work summary is filed for stage 1, 2 or 3, not ",
         static_cast<int>(stage)));
   }
-  RETURN_IF_ERROR(RequireUnit(s.roster, id));
+  if (absl::Status error = RequireUnit(s.roster, id); !error.ok()) return error;
   if (stage == v1::STAGE_UNSPECIFIED) {
     if (s.stage == v1::STAGE_COMPLETED) {
       return absl::InvalidArgumentError(
@@ -857,4 +864,4 @@ std::string CheckName(v1::LookBackCheck check) {
   }
 }
 
-}  // namespace reporting::county
+}  // namespace reporting::domain

@@ -1,22 +1,25 @@
-#include "services/county/domain/meeting.h"
+#include "services/domain/meeting.h"
 
 #include "absl/strings/str_cat.h"
-#include "services/county/domain/event_payload.h"
-#include "services/county/domain/text.h"
-#include "storage/status_macros.h"
+#include "services/domain/event_payload.h"
+#include "services/domain/text.h"
 
-namespace reporting::county {
+namespace reporting::domain {
 
 absl::Status ApplyMeetingEvent(MeetingState& s, const v1::EventEnvelope& e) {
   s.version = e.stream_version();
   if (Is<v1::SpecialMeetingHeld>(e)) {
-    ASSIGN_OR_RETURN(s.meeting, PayloadAs<v1::SpecialMeetingHeld>(e));
+    absl::StatusOr<v1::SpecialMeetingHeld> held =
+        PayloadAs<v1::SpecialMeetingHeld>(e);
+    if (!held.ok()) return held.status();
+    s.meeting = *std::move(held);
     s.held = true;
   } else if (Is<v1::SpecialMeetingResultsCirculated>(e)) {
-    ASSIGN_OR_RETURN(v1::SpecialMeetingResultsCirculated c,
-                     PayloadAs<v1::SpecialMeetingResultsCirculated>(e));
+    absl::StatusOr<v1::SpecialMeetingResultsCirculated> c =
+        PayloadAs<v1::SpecialMeetingResultsCirculated>(e);
+    if (!c.ok()) return c.status();
     s.circulated = true;
-    s.scope = c.scope();
+    s.scope = c->scope();
   }
   return absl::OkStatus();
 }
@@ -25,7 +28,7 @@ absl::StatusOr<MeetingState> FoldMeeting(
     const std::vector<v1::EventEnvelope>& events) {
   MeetingState s;
   for (const v1::EventEnvelope& e : events) {
-    RETURN_IF_ERROR(ApplyMeetingEvent(s, e));
+    if (absl::Status error = ApplyMeetingEvent(s, e); !error.ok()) return error;
   }
   return s;
 }
@@ -71,12 +74,17 @@ absl::StatusOr<v1::SpecialMeetingHeld> DecideHoldMeeting(
         "to (study and mobilisation, analysis and evaluation, or "
         "rectification and improvement)"));
   }
-  RETURN_IF_ERROR(RequireDate(subject, "held_on", request.held_on()));
+  if (absl::Status error = RequireDate(subject, "held_on", request.held_on());
+      !error.ok()) {
+    return error;
+  }
   if (request.attendees() < 1) {
     return absl::InvalidArgumentError(absl::StrCat(
         subject, ": attendees must be at least 1 (people who attended)"));
   }
-  RETURN_IF_ERROR(RequireUnit(roster, unit_id));
+  if (absl::Status error = RequireUnit(roster, unit_id); !error.ok()) {
+    return error;
+  }
   if (branch_meeting && roster.branches.count(request.branch_id()) == 0) {
     return absl::NotFoundError(
         absl::StrCat(subject, ": branch ", request.branch_id(),
@@ -97,9 +105,12 @@ absl::StatusOr<v1::SpecialMeetingResultsCirculated> DecideCirculateResults(
     const MeetingState& state,
     const v1::SpecialMeetingResultsCirculated& request) {
   const std::string subject = absl::StrCat("meeting ", request.meeting_id());
-  RETURN_IF_ERROR(RequireText(subject, "scope", request.scope(),
-                              "within which scope the results were "
-                              "circulated, e.g. 全体党员"));
+  if (absl::Status error = RequireText(subject, "scope", request.scope(),
+                                       "within which scope the results were "
+                                       "circulated, e.g. 全体党员");
+      !error.ok()) {
+    return error;
+  }
   if (!state.held) {
     return absl::FailedPreconditionError(
         absl::StrCat(subject,
@@ -114,4 +125,4 @@ absl::StatusOr<v1::SpecialMeetingResultsCirculated> DecideCirculateResults(
   return request;
 }
 
-}  // namespace reporting::county
+}  // namespace reporting::domain

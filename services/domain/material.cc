@@ -1,13 +1,12 @@
-#include "services/county/domain/material.h"
+#include "services/domain/material.h"
 
 #include <set>
 
 #include "absl/strings/str_cat.h"
-#include "services/county/domain/event_payload.h"
-#include "services/county/domain/text.h"
-#include "storage/status_macros.h"
+#include "services/domain/event_payload.h"
+#include "services/domain/text.h"
 
-namespace reporting::county {
+namespace reporting::domain {
 namespace {
 
 std::string Subject(const std::string& member_id) {
@@ -57,7 +56,9 @@ absl::StatusOr<MaterialState> FoldMaterial(
     const std::vector<v1::EventEnvelope>& events) {
   MaterialState s;
   for (const v1::EventEnvelope& e : events) {
-    RETURN_IF_ERROR(ApplyMaterialEvent(s, e));
+    if (absl::Status error = ApplyMaterialEvent(s, e); !error.ok()) {
+      return error;
+    }
   }
   return s;
 }
@@ -71,8 +72,11 @@ absl::StatusOr<v1::PartySpiritMaterialSubmitted> DecideSubmitMaterial(
         subject, ": unit_id ", request.unit_id(), " is not the member's unit ",
         member.unit_id, " (leave it empty to derive it)"));
   }
-  RETURN_IF_ERROR(RequireText(subject, "summary", request.summary(),
-                              "a summary of the material"));
+  if (absl::Status error = RequireText(subject, "summary", request.summary(),
+                                       "a summary of the material");
+      !error.ok()) {
+    return error;
+  }
   if (state.phase == MaterialPhase::kSubmitted) {
     return absl::FailedPreconditionError(absl::StrCat(
         subject,
@@ -116,17 +120,23 @@ absl::StatusOr<v1::PartySpiritMaterialReturned> DecideReturnMaterial(
                        " is given twice; give each reason once"));
     }
   }
-  RETURN_IF_ERROR(
-      RequireAwaitingReview(state, request.member_id(), "return it"));
+  if (absl::Status error =
+          RequireAwaitingReview(state, request.member_id(), "return it");
+      !error.ok()) {
+    return error;
+  }
   return request;
 }
 
 absl::StatusOr<v1::PartySpiritMaterialAccepted> DecideAcceptMaterial(
     const MaterialState& state,
     const v1::PartySpiritMaterialAccepted& request) {
-  RETURN_IF_ERROR(
-      RequireAwaitingReview(state, request.member_id(), "accept it"));
+  if (absl::Status error =
+          RequireAwaitingReview(state, request.member_id(), "accept it");
+      !error.ok()) {
+    return error;
+  }
   return request;
 }
 
-}  // namespace reporting::county
+}  // namespace reporting::domain

@@ -20,8 +20,8 @@
 //                                           only record its own units; the
 //                                           clerk has dialled the wrong node)
 // Pure functions; thread-safe.
-#ifndef REPORTING_SERVICES_COUNTY_IDS_H_
-#define REPORTING_SERVICES_COUNTY_IDS_H_
+#ifndef REPORTING_SERVICES_DOMAIN_IDS_H_
+#define REPORTING_SERVICES_DOMAIN_IDS_H_
 
 #include <string>
 
@@ -29,7 +29,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
-namespace reporting::county {
+namespace reporting::domain {
 
 enum class IdKind { kUnit, kBranch, kMember, kItem, kMeeting };
 
@@ -63,6 +63,6 @@ std::string MeetingStream(absl::string_view meeting_id);  // meeting/<id>
 std::string RectificationStream(absl::string_view item_id);
 std::string CensusStream(absl::string_view unit_id);  // census/<id>
 
-}  // namespace reporting::county
+}  // namespace reporting::domain
 
-#endif  // REPORTING_SERVICES_COUNTY_IDS_H_
+#endif  // REPORTING_SERVICES_DOMAIN_IDS_H_

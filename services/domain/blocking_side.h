@@ -25,14 +25,14 @@
 // completed all three stages).
 //
 // Pure; thread-safe.
-#ifndef REPORTING_SERVICES_COUNTY_DOMAIN_BLOCKING_SIDE_H_
-#define REPORTING_SERVICES_COUNTY_DOMAIN_BLOCKING_SIDE_H_
+#ifndef REPORTING_SERVICES_DOMAIN_BLOCKING_SIDE_H_
+#define REPORTING_SERVICES_DOMAIN_BLOCKING_SIDE_H_
 
 #include <vector>
 
 #include "reporting/v1/clerk.pb.h"
 
-namespace reporting::county {
+namespace reporting::domain {
 
 enum class ReasonSide { kBlocked, kWaiting };
 
@@ -45,6 +45,6 @@ enum class UnitCondition { kClear, kBlocked, kWaiting };
 // The unit's condition from the codes of its blocking reasons.
 UnitCondition ConditionOf(const std::vector<v1::BlockingReasonCode>& codes);
 
-}  // namespace reporting::county
+}  // namespace reporting::domain
 
-#endif  // REPORTING_SERVICES_COUNTY_DOMAIN_BLOCKING_SIDE_H_
+#endif  // REPORTING_SERVICES_DOMAIN_BLOCKING_SIDE_H_

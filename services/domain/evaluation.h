@@ -24,8 +24,8 @@
 //   until it is completed; completed once, with its outcome.
 //
 // Pure functions (no I/O, no clock); thread-compatible.
-#ifndef REPORTING_SERVICES_COUNTY_DOMAIN_EVALUATION_H_
-#define REPORTING_SERVICES_COUNTY_DOMAIN_EVALUATION_H_
+#ifndef REPORTING_SERVICES_DOMAIN_EVALUATION_H_
+#define REPORTING_SERVICES_DOMAIN_EVALUATION_H_
 
 #include <cstdint>
 #include <string>
@@ -35,9 +35,9 @@
 #include "absl/status/statusor.h"
 #include "reporting/v1/envelope.pb.h"
 #include "reporting/v1/events.pb.h"
-#include "services/county/domain/registration.h"
+#include "services/domain/registration.h"
 
-namespace reporting::county {
+namespace reporting::domain {
 
 enum class EvaluationPhase {
   kNone,      // no opinion recorded
@@ -134,6 +134,6 @@ absl::StatusOr<v1::TransformationMeasureCompleted> DecideCompleteMeasure(
 // "excellent", "qualified", "basically qualified", "unqualified".
 std::string RatingName(v1::Rating rating);
 
-}  // namespace reporting::county
+}  // namespace reporting::domain
 
-#endif  // REPORTING_SERVICES_COUNTY_DOMAIN_EVALUATION_H_
+#endif  // REPORTING_SERVICES_DOMAIN_EVALUATION_H_

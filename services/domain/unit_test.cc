@@ -1,13 +1,13 @@
-#include "services/county/domain/unit.h"
+#include "services/domain/unit.h"
 
 #include <string>
 #include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/county/domain/blocking_side.h"
+#include "services/domain/blocking_side.h"
 
-namespace reporting::county {
+namespace reporting::domain {
 namespace {
 
 using ::testing::HasSubstr;
@@ -604,4 +604,4 @@ TEST(SurveyMath, PercentText) {
 }
 
 }  // namespace
-}  // namespace reporting::county
+}  // namespace reporting::domain

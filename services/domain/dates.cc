@@ -1,8 +1,8 @@
-#include "services/county/domain/dates.h"
+#include "services/domain/dates.h"
 
 #include "absl/strings/ascii.h"
 
-namespace reporting::county {
+namespace reporting::domain {
 namespace {
 
 int Digits(absl::string_view s) {
@@ -36,4 +36,4 @@ std::string DateOf(absl::Time t, absl::TimeZone zone) {
   return absl::FormatTime("%Y-%m-%d", t, zone);
 }
 
-}  // namespace reporting::county
+}  // namespace reporting::domain

@@ -1,8 +1,8 @@
-#include "services/county/ids.h"
+#include "services/domain/ids.h"
 
 #include "gtest/gtest.h"
 
-namespace reporting::county {
+namespace reporting::domain {
 namespace {
 
 TEST(IdsTest, WellFormedIdsOfThisNodeGiveTheirUnit) {
@@ -64,4 +64,4 @@ TEST(IdsTest, UnitNodeAndStreams) {
 }
 
 }  // namespace
-}  // namespace reporting::county
+}  // namespace reporting::domain

@@ -1,26 +1,27 @@
-#include "services/county/domain/registration.h"
+#include "services/domain/registration.h"
 
 #include "absl/strings/str_cat.h"
-#include "services/county/domain/event_payload.h"
-#include "services/county/domain/text.h"
-#include "storage/status_macros.h"
+#include "services/domain/event_payload.h"
+#include "services/domain/text.h"
 
-namespace reporting::county {
+namespace reporting::domain {
 
 absl::Status ApplyRosterEvent(Roster& roster, const v1::EventEnvelope& e) {
   roster.version = e.stream_version();
   if (Is<v1::UnitRegistered>(e)) {
-    ASSIGN_OR_RETURN(roster.unit, PayloadAs<v1::UnitRegistered>(e));
+    absl::StatusOr<v1::UnitRegistered> unit = PayloadAs<v1::UnitRegistered>(e);
+    if (!unit.ok()) return unit.status();
+    roster.unit = *std::move(unit);
     roster.unit_registered = true;
   } else if (Is<v1::BranchRegistered>(e)) {
-    ASSIGN_OR_RETURN(v1::BranchRegistered b,
-                     PayloadAs<v1::BranchRegistered>(e));
-    roster.branches[b.branch_id()] = b.name();
+    absl::StatusOr<v1::BranchRegistered> b = PayloadAs<v1::BranchRegistered>(e);
+    if (!b.ok()) return b.status();
+    roster.branches[b->branch_id()] = b->name();
   } else if (Is<v1::MemberRegistered>(e)) {
-    ASSIGN_OR_RETURN(v1::MemberRegistered m,
-                     PayloadAs<v1::MemberRegistered>(e));
-    std::string id = m.member_id();
-    roster.members[id] = std::move(m);
+    absl::StatusOr<v1::MemberRegistered> m = PayloadAs<v1::MemberRegistered>(e);
+    if (!m.ok()) return m.status();
+    std::string id = m->member_id();
+    roster.members[id] = *std::move(m);
   }
   return absl::OkStatus();
 }
@@ -29,7 +30,9 @@ absl::StatusOr<Roster> FoldRoster(
     const std::vector<v1::EventEnvelope>& events) {
   Roster roster;
   for (const v1::EventEnvelope& e : events) {
-    RETURN_IF_ERROR(ApplyRosterEvent(roster, e));
+    if (absl::Status error = ApplyRosterEvent(roster, e); !error.ok()) {
+      return error;
+    }
   }
   return roster;
 }
@@ -44,7 +47,9 @@ absl::Status RequireUnit(const Roster& roster, absl::string_view unit_id) {
 absl::StatusOr<RosterMember> RequireMember(const Roster& roster,
                                            absl::string_view unit_id,
                                            absl::string_view member_id) {
-  RETURN_IF_ERROR(RequireUnit(roster, unit_id));
+  if (absl::Status error = RequireUnit(roster, unit_id); !error.ok()) {
+    return error;
+  }
   auto it = roster.members.find(std::string(member_id));
   if (it == roster.members.end()) {
     return absl::NotFoundError(
@@ -65,8 +70,11 @@ absl::StatusOr<v1::NodeRegistered> DecideRegisterNode(
     const std::vector<v1::EventEnvelope>& node_events,
     const v1::NodeRegistered& request) {
   const std::string subject = absl::StrCat("node ", request.node_id());
-  RETURN_IF_ERROR(RequireText(subject, "name", request.name(),
-                              "the node's name, e.g. 兰山区"));
+  if (absl::Status error = RequireText(subject, "name", request.name(),
+                                       "the node's name, e.g. 兰山区");
+      !error.ok()) {
+    return error;
+  }
   if (request.kind() == v1::NODE_KIND_UNSPECIFIED ||
       !v1::NodeKind_IsValid(request.kind())) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -83,8 +91,11 @@ absl::StatusOr<v1::UnitRegistered> DecideRegisterUnit(
     bool node_registered, const Roster& roster,
     const v1::UnitRegistered& request) {
   const std::string subject = absl::StrCat("unit ", request.unit_id());
-  RETURN_IF_ERROR(
-      RequireText(subject, "name", request.name(), "the unit's name"));
+  if (absl::Status error =
+          RequireText(subject, "name", request.name(), "the unit's name");
+      !error.ok()) {
+    return error;
+  }
   if (request.batch() == v1::BATCH_UNSPECIFIED ||
       !v1::Batch_IsValid(request.batch())) {
     return absl::InvalidArgumentError(
@@ -121,9 +132,14 @@ absl::StatusOr<v1::BranchRegistered> DecideRegisterBranch(
                      " does not match the branch id, which belongs to unit ",
                      unit_id, " (leave unit_id empty to derive it)"));
   }
-  RETURN_IF_ERROR(
-      RequireText(subject, "name", request.name(), "the branch's name"));
-  RETURN_IF_ERROR(RequireUnit(roster, unit_id));
+  if (absl::Status error =
+          RequireText(subject, "name", request.name(), "the branch's name");
+      !error.ok()) {
+    return error;
+  }
+  if (absl::Status error = RequireUnit(roster, unit_id); !error.ok()) {
+    return error;
+  }
   auto it = roster.branches.find(request.branch_id());
   if (it != roster.branches.end()) {
     return absl::AlreadyExistsError(absl::StrCat(
@@ -144,9 +160,14 @@ absl::StatusOr<v1::MemberRegistered> DecideRegisterMember(
                      " does not match the member id, which belongs to unit ",
                      unit_id, " (leave unit_id empty to derive it)"));
   }
-  RETURN_IF_ERROR(
-      RequireText(subject, "name", request.name(), "the member's name"));
-  RETURN_IF_ERROR(RequireUnit(roster, unit_id));
+  if (absl::Status error =
+          RequireText(subject, "name", request.name(), "the member's name");
+      !error.ok()) {
+    return error;
+  }
+  if (absl::Status error = RequireUnit(roster, unit_id); !error.ok()) {
+    return error;
+  }
   if (roster.branches.count(request.branch_id()) == 0) {
     return absl::NotFoundError(
         absl::StrCat(subject, ": branch ", request.branch_id(),
@@ -163,4 +184,4 @@ absl::StatusOr<v1::MemberRegistered> DecideRegisterMember(
   return event;
 }
 
-}  // namespace reporting::county
+}  // namespace reporting::domain

@@ -1,4 +1,4 @@
-#include "services/county/ids.h"
+#include "services/domain/ids.h"
 
 #include <vector>
 
@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 
-namespace reporting::county {
+namespace reporting::domain {
 namespace {
 
 constexpr size_t kMaxNodeChars = 16;
@@ -147,4 +147,4 @@ std::string CensusStream(absl::string_view unit_id) {
   return absl::StrCat("census/", unit_id);
 }
 
-}  // namespace reporting::county
+}  // namespace reporting::domain

@@ -1,12 +1,12 @@
 // Checks of free text in requests: "empty required text is refused"
 // (issue 3). Blank (only whitespace) counts as empty.
-#ifndef REPORTING_SERVICES_COUNTY_DOMAIN_TEXT_H_
-#define REPORTING_SERVICES_COUNTY_DOMAIN_TEXT_H_
+#ifndef REPORTING_SERVICES_DOMAIN_TEXT_H_
+#define REPORTING_SERVICES_DOMAIN_TEXT_H_
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 
-namespace reporting::county {
+namespace reporting::domain {
 
 // True when `s` is empty or only ASCII whitespace.
 bool IsBlank(absl::string_view s);
@@ -19,6 +19,6 @@ absl::Status RequireText(absl::string_view subject, absl::string_view field,
 absl::Status RequireDate(absl::string_view subject, absl::string_view field,
                          absl::string_view value);
 
-}  // namespace reporting::county
+}  // namespace reporting::domain
 
-#endif  // REPORTING_SERVICES_COUNTY_DOMAIN_TEXT_H_
+#endif  // REPORTING_SERVICES_DOMAIN_TEXT_H_

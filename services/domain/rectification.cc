@@ -1,11 +1,11 @@
-#include "services/county/domain/rectification.h"
+#include "services/domain/rectification.h"
 
 #include "absl/strings/str_cat.h"
-#include "services/county/domain/dates.h"
-#include "services/county/domain/event_payload.h"
-#include "services/county/domain/text.h"
+#include "services/domain/dates.h"
+#include "services/domain/event_payload.h"
+#include "services/domain/text.h"
 
-namespace reporting::county {
+namespace reporting::domain {
 namespace {
 
 template <typename M>
@@ -281,4 +281,4 @@ v1::RectificationView ToRectificationView(const RectificationState& s,
   return v;
 }
 
-}  // namespace reporting::county
+}  // namespace reporting::domain

@@ -21,8 +21,8 @@
 //   completed nor explained. A deadline day itself is not overdue.
 //
 // Pure and thread-compatible; `today` ("YYYY-MM-DD") is passed in.
-#ifndef REPORTING_SERVICES_COUNTY_DOMAIN_RECTIFICATION_H_
-#define REPORTING_SERVICES_COUNTY_DOMAIN_RECTIFICATION_H_
+#ifndef REPORTING_SERVICES_DOMAIN_RECTIFICATION_H_
+#define REPORTING_SERVICES_DOMAIN_RECTIFICATION_H_
 
 #include <cstdint>
 #include <string>
@@ -35,7 +35,7 @@
 #include "reporting/v1/envelope.pb.h"
 #include "reporting/v1/events.pb.h"
 
-namespace reporting::county {
+namespace reporting::domain {
 
 inline constexpr uint32_t kMaxPercentDone = 100;
 
@@ -109,6 +109,6 @@ absl::StatusOr<v1::RectificationExplanationPublished> DecidePublishExplanation(
 v1::RectificationView ToRectificationView(const RectificationState& state,
                                           absl::string_view today);
 
-}  // namespace reporting::county
+}  // namespace reporting::domain
 
-#endif  // REPORTING_SERVICES_COUNTY_DOMAIN_RECTIFICATION_H_
+#endif  // REPORTING_SERVICES_DOMAIN_RECTIFICATION_H_

@@ -42,8 +42,8 @@
 //
 // Everything here is pure (no I/O, no clock: dates are passed in) and
 // thread-compatible.
-#ifndef REPORTING_SERVICES_COUNTY_DOMAIN_UNIT_H_
-#define REPORTING_SERVICES_COUNTY_DOMAIN_UNIT_H_
+#ifndef REPORTING_SERVICES_DOMAIN_UNIT_H_
+#define REPORTING_SERVICES_DOMAIN_UNIT_H_
 
 #include <cstdint>
 #include <map>
@@ -56,10 +56,10 @@
 #include "reporting/v1/clerk.pb.h"
 #include "reporting/v1/envelope.pb.h"
 #include "reporting/v1/events.pb.h"
-#include "services/county/domain/evaluation.h"
-#include "services/county/domain/registration.h"
+#include "services/domain/evaluation.h"
+#include "services/domain/registration.h"
 
-namespace reporting::county {
+namespace reporting::domain {
 
 inline constexpr int kLookBackCheckCount = 8;
 
@@ -195,6 +195,6 @@ std::string StageName(v1::Stage stage);
 std::string StepName(v1::TransitionStep step);
 std::string CheckName(v1::LookBackCheck check);
 
-}  // namespace reporting::county
+}  // namespace reporting::domain
 
-#endif  // REPORTING_SERVICES_COUNTY_DOMAIN_UNIT_H_
+#endif  // REPORTING_SERVICES_DOMAIN_UNIT_H_

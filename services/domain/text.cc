@@ -1,10 +1,10 @@
-#include "services/county/domain/text.h"
+#include "services/domain/text.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "services/county/domain/dates.h"
+#include "services/domain/dates.h"
 
-namespace reporting::county {
+namespace reporting::domain {
 
 bool IsBlank(absl::string_view s) {
   return absl::StripAsciiWhitespace(s).empty();
@@ -25,4 +25,4 @@ absl::Status RequireDate(absl::string_view subject, absl::string_view field,
       "\" is not a date: give a real calendar date as YYYY-MM-DD"));
 }
 
-}  // namespace reporting::county
+}  // namespace reporting::domain

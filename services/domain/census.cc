@@ -1,12 +1,12 @@
-#include "services/county/domain/census.h"
+#include "services/domain/census.h"
 
 #include <set>
 
 #include "absl/strings/str_cat.h"
-#include "services/county/domain/event_payload.h"
-#include "services/county/domain/text.h"
+#include "services/domain/event_payload.h"
+#include "services/domain/text.h"
 
-namespace reporting::county {
+namespace reporting::domain {
 namespace {
 
 template <typename M>
@@ -168,4 +168,4 @@ absl::StatusOr<v1::CensusProblemResolved> DecideResolveCensusProblem(
   return event;
 }
 
-}  // namespace reporting::county
+}  // namespace reporting::domain

@@ -1,11 +1,11 @@
-#include "services/county/domain/census.h"
+#include "services/domain/census.h"
 
 #include <string>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace reporting::county {
+namespace reporting::domain {
 namespace {
 
 using ::testing::HasSubstr;
@@ -129,4 +129,4 @@ TEST(CensusTest, EachProblemResolvedOnce) {
 }
 
 }  // namespace
-}  // namespace reporting::county
+}  // namespace reporting::domain

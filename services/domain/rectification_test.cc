@@ -1,11 +1,11 @@
-#include "services/county/domain/rectification.h"
+#include "services/domain/rectification.h"
 
 #include <string>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace reporting::county {
+namespace reporting::domain {
 namespace {
 
 using ::testing::HasSubstr;
@@ -168,4 +168,4 @@ TEST_F(RectificationTest, OverdueFromDeadlineAndToday) {
 }
 
 }  // namespace
-}  // namespace reporting::county
+}  // namespace reporting::domain

@@ -1,13 +1,13 @@
 // Reading typed payloads out of envelopes, for the folds in this folder.
-#ifndef REPORTING_SERVICES_COUNTY_DOMAIN_EVENT_PAYLOAD_H_
-#define REPORTING_SERVICES_COUNTY_DOMAIN_EVENT_PAYLOAD_H_
+#ifndef REPORTING_SERVICES_DOMAIN_EVENT_PAYLOAD_H_
+#define REPORTING_SERVICES_DOMAIN_EVENT_PAYLOAD_H_
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "reporting/v1/envelope.pb.h"
 
-namespace reporting::county {
+namespace reporting::domain {
 
 // True when the envelope holds an event of type M.
 template <typename M>
@@ -40,6 +40,6 @@ absl::Status PayloadInto(const v1::EventEnvelope& event, M& message) {
   return absl::OkStatus();
 }
 
-}  // namespace reporting::county
+}  // namespace reporting::domain
 
-#endif  // REPORTING_SERVICES_COUNTY_DOMAIN_EVENT_PAYLOAD_H_
+#endif  // REPORTING_SERVICES_DOMAIN_EVENT_PAYLOAD_H_

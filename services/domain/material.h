@@ -15,8 +15,8 @@
 // - Accepted only while SUBMITTED; acceptance is final.
 //
 // Pure functions; thread-compatible.
-#ifndef REPORTING_SERVICES_COUNTY_DOMAIN_MATERIAL_H_
-#define REPORTING_SERVICES_COUNTY_DOMAIN_MATERIAL_H_
+#ifndef REPORTING_SERVICES_DOMAIN_MATERIAL_H_
+#define REPORTING_SERVICES_DOMAIN_MATERIAL_H_
 
 #include <cstdint>
 #include <string>
@@ -25,9 +25,9 @@
 #include "absl/status/statusor.h"
 #include "reporting/v1/envelope.pb.h"
 #include "reporting/v1/events.pb.h"
-#include "services/county/domain/registration.h"
+#include "services/domain/registration.h"
 
-namespace reporting::county {
+namespace reporting::domain {
 
 enum class MaterialPhase { kNone, kSubmitted, kReturned, kAccepted };
 
@@ -55,6 +55,6 @@ absl::StatusOr<v1::PartySpiritMaterialReturned> DecideReturnMaterial(
 absl::StatusOr<v1::PartySpiritMaterialAccepted> DecideAcceptMaterial(
     const MaterialState& state, const v1::PartySpiritMaterialAccepted& request);
 
-}  // namespace reporting::county
+}  // namespace reporting::domain
 
-#endif  // REPORTING_SERVICES_COUNTY_DOMAIN_MATERIAL_H_
+#endif  // REPORTING_SERVICES_DOMAIN_MATERIAL_H_
