@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "services/domain/campaign_walker.h"
 #include "services/domain/registration.h"
 
 namespace reporting::projector {
@@ -332,48 +333,54 @@ bool HistoryGenerator::TryTransition(Unit& unit) {
     auto d = domain::DecideFileWorkSummary(s, req);
     if (Accepted(d)) Emit(stream, *d), emitted = true;
   } else {
-    switch (domain::NextStep(s)) {
-      case v1::TRANSITION_STEP_SELF_INSPECTION:
-        if (s.transition.checks.size() == domain::kLookBackCheckCount &&
-            Chance(60)) {
+    auto record_check = [&] {
+      v1::SelfInspectionCheckRecorded req;
+      req.set_unit_id(unit.id);
+      req.set_check(static_cast<v1::LookBackCheck>(
+          1 + Rand(domain::kLookBackCheckCount)));
+      req.set_finding("looked back");
+      req.set_passed(Chance(85));
+      auto d = domain::DecideRecordSelfInspectionCheck(s, req);
+      if (Accepted(d)) Emit(stream, *d), emitted = true;
+    };
+    // The walker's next act; a check again now and then (a failed one is
+    // recorded again before completion is accepted).
+    switch (domain::NextAct(s)) {
+      case domain::TransitionAct::kRecordCheck:
+        record_check();
+        break;
+      case domain::TransitionAct::kCompleteSelfInspection:
+        if (Chance(60)) {
           v1::SelfInspectionCompleted req;
           req.set_unit_id(unit.id);
           auto d = domain::DecideCompleteSelfInspection(s, evaluations, req);
           if (Accepted(d)) Emit(stream, *d), emitted = true;
         } else {
-          v1::SelfInspectionCheckRecorded req;
-          req.set_unit_id(unit.id);
-          req.set_check(static_cast<v1::LookBackCheck>(
-              1 + Rand(domain::kLookBackCheckCount)));
-          req.set_finding("looked back");
-          req.set_passed(Chance(85));
-          auto d = domain::DecideRecordSelfInspectionCheck(s, req);
-          if (Accepted(d)) Emit(stream, *d), emitted = true;
+          record_check();
         }
         break;
-      case v1::TRANSITION_STEP_SURVEY: {
-        const auto& surveys = s.transition.surveys;
-        if (!surveys.empty() && !surveys.back().remediation_recorded) {
-          v1::RemediationRecorded req;
-          req.set_unit_id(unit.id);
-          req.set_measures("补课");
-          auto d = domain::DecideRecordRemediation(s, evaluations, req);
-          if (Accepted(d)) Emit(stream, *d), emitted = true;
-        } else {
-          v1::SatisfactionSurveyRecorded req;
-          req.set_unit_id(unit.id);
-          const uint32_t respondents = 10 + Rand(40);
-          const uint32_t dissatisfied =
-              Chance(30) ? respondents / 5 : respondents / 10;
-          req.set_respondents(respondents);
-          req.set_dissatisfied(dissatisfied);
-          req.set_satisfied(respondents - dissatisfied);
-          auto d = domain::DecideRecordSurvey(s, evaluations, req);
-          if (Accepted(d)) Emit(stream, *d), emitted = true;
-        }
+      case domain::TransitionAct::kRecordRemediation: {
+        v1::RemediationRecorded req;
+        req.set_unit_id(unit.id);
+        req.set_measures("补课");
+        auto d = domain::DecideRecordRemediation(s, evaluations, req);
+        if (Accepted(d)) Emit(stream, *d), emitted = true;
         break;
       }
-      case v1::TRANSITION_STEP_REPORT: {
+      case domain::TransitionAct::kRecordSurvey: {
+        v1::SatisfactionSurveyRecorded req;
+        req.set_unit_id(unit.id);
+        const uint32_t respondents = 10 + Rand(40);
+        const uint32_t dissatisfied =
+            Chance(30) ? respondents / 5 : respondents / 10;
+        req.set_respondents(respondents);
+        req.set_dissatisfied(dissatisfied);
+        req.set_satisfied(respondents - dissatisfied);
+        auto d = domain::DecideRecordSurvey(s, evaluations, req);
+        if (Accepted(d)) Emit(stream, *d), emitted = true;
+        break;
+      }
+      case domain::TransitionAct::kSubmitReport: {
         v1::TransitionReportSubmitted req;
         req.set_unit_id(unit.id);
         req.set_situation("done");
@@ -383,7 +390,7 @@ bool HistoryGenerator::TryTransition(Unit& unit) {
         if (Accepted(d)) Emit(stream, *d), emitted = true;
         break;
       }
-      case v1::TRANSITION_STEP_SUPERVISORY_REVIEW: {
+      case domain::TransitionAct::kRecordReview: {
         v1::SupervisoryReviewRecorded req;
         req.set_unit_id(unit.id);
         req.set_passed(Chance(75));
@@ -393,7 +400,7 @@ bool HistoryGenerator::TryTransition(Unit& unit) {
         if (Accepted(d)) Emit(stream, *d), emitted = true;
         break;
       }
-      case v1::TRANSITION_STEP_APPROVAL: {
+      case domain::TransitionAct::kRecordApproval: {
         v1::TransitionApprovalRecorded req;
         req.set_unit_id(unit.id);
         req.set_approved(Chance(80));
@@ -406,7 +413,7 @@ bool HistoryGenerator::TryTransition(Unit& unit) {
         if (Accepted(d)) Emit(stream, *d), emitted = true;
         break;
       }
-      case v1::TRANSITION_STEP_MEETING: {
+      case domain::TransitionAct::kHoldMeeting: {
         v1::TransitionMeetingHeld req;
         req.set_unit_id(unit.id);
         req.set_secretary_name("NAME-secretary");

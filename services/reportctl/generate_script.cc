@@ -9,6 +9,7 @@
 #include "reporting/v1/clerk.pb.h"
 #include "reporting/v1/command.pb.h"
 #include "services/domain/blocking_side.h"
+#include "services/domain/campaign_walker.h"
 
 namespace reporting::reportctl {
 namespace {
@@ -30,6 +31,54 @@ enum class End {
   kAwaitingApproval,     // step 5
   kAwaitingMeeting,      // step 6
 };
+
+// The walk (campaign_walker.h) that ends a stage where `end` says.
+domain::StageWalk WalkTo(End end) {
+  using domain::TransitionAct;
+  domain::StageWalk walk;
+  switch (end) {
+    case End::kNone:
+      break;
+    case End::kCheckFailed:
+      walk.failed_check = 3;
+      break;
+    case End::kChecksPassed:
+      walk.last = TransitionAct::kRecordCheck;
+      break;
+    case End::kSurveyMissing:
+      walk.last = TransitionAct::kCompleteSelfInspection;
+      break;
+    case End::kRemediationRequired:
+      walk.failed_surveys = 1;
+      walk.last = TransitionAct::kRecordSurvey;
+      break;
+    case End::kResurveyRequired:
+      walk.failed_surveys = 1;
+      walk.last = TransitionAct::kRecordRemediation;
+      break;
+    case End::kReportDue:
+      walk.last = TransitionAct::kRecordSurvey;
+      break;
+    case End::kReportReturned:
+      walk.returned_reports = 1;
+      walk.last = TransitionAct::kRecordReview;
+      break;
+    case End::kApprovalRejected:
+      walk.rejected_approvals = 1;
+      walk.last = TransitionAct::kRecordApproval;
+      break;
+    case End::kAwaitingReview:
+      walk.last = TransitionAct::kSubmitReport;
+      break;
+    case End::kAwaitingApproval:
+      walk.last = TransitionAct::kRecordReview;
+      break;
+    case End::kAwaitingMeeting:
+      walk.last = TransitionAct::kRecordApproval;
+      break;
+  }
+  return walk;
+}
 
 // What keeps an analysis-and-evaluation unit from leaving (its roster).
 enum class Defect {
@@ -310,18 +359,24 @@ void NodeScript::Register(Unit& unit) {
 
 // ------------------------------------------------------------ transition --
 
-void NodeScript::Checks(const Unit& unit, v1::Stage stage, int failed_check) {
-  for (int c = 1; c <= 8; ++c) {
-    v1::SelfInspectionCheckRecorded check;
-    check.set_unit_id(unit.id);
-    check.set_stage(stage);
-    check.set_check(static_cast<v1::LookBackCheck>(c));
-    check.set_passed(c != failed_check);
-    check.set_finding(c != failed_check ? "对照检查, 落实到位"
-                                        : "查摆问题不够具体, 需重新查摆");
-    Add("RecordSelfInspectionCheck", unit.id,
-        absl::StrCat("s", StageNumber(stage), ".check", c), check);
-  }
+void NodeScript::Check(const Unit& unit, v1::Stage stage, int c, bool passed) {
+  v1::SelfInspectionCheckRecorded check;
+  check.set_unit_id(unit.id);
+  check.set_stage(stage);
+  check.set_check(static_cast<v1::LookBackCheck>(c));
+  check.set_passed(passed);
+  check.set_finding(passed ? "对照检查, 落实到位"
+                           : "查摆问题不够具体, 需重新查摆");
+  Add("RecordSelfInspectionCheck", unit.id,
+      absl::StrCat("s", StageNumber(stage), ".check", c), check);
+}
+
+void NodeScript::CompleteSelfInspection(const Unit& unit, v1::Stage stage) {
+  v1::SelfInspectionCompleted done;
+  done.set_unit_id(unit.id);
+  done.set_stage(stage);
+  Add("CompleteSelfInspection", unit.id,
+      absl::StrCat("s", StageNumber(stage), ".inspected"), done);
 }
 
 void NodeScript::Survey(const Unit& unit, v1::Stage stage, int number,
@@ -418,56 +473,65 @@ void NodeScript::Summary(const Unit& unit, v1::Stage stage) {
   ++plan_->expected.summaries;
 }
 
+// The walk's acts as this script's commands for one unit and stage.
+class NodeScript::StageActs : public domain::TransitionActs {
+ public:
+  StageActs(NodeScript& script, const Unit& unit, v1::Stage stage)
+      : script_(script), unit_(unit), stage_(stage) {}
+
+  bool RecordCheck(v1::LookBackCheck check, bool passed) override {
+    script_.Check(unit_, stage_, static_cast<int>(check), passed);
+    return true;
+  }
+  bool CompleteSelfInspection() override {
+    script_.CompleteSelfInspection(unit_, stage_);
+    return true;
+  }
+  bool RecordSurvey(int number, bool passes) override {
+    script_.Survey(unit_, stage_, number, passes);
+    return true;
+  }
+  bool RecordRemediation() override {
+    script_.Remediate(unit_, stage_);
+    return true;
+  }
+  bool SubmitReport(int report) override {
+    script_.Report(unit_, stage_, report);
+    return true;
+  }
+  bool RecordReview(int report, bool passed) override {
+    script_.Review(unit_, stage_, report, passed);
+    return true;
+  }
+  bool RecordApproval(int report, bool approved) override {
+    script_.Approve(unit_, stage_, report, approved);
+    return true;
+  }
+  bool HoldMeeting() override {
+    script_.TransitionMeeting(unit_, stage_);
+    return true;
+  }
+
+ private:
+  NodeScript& script_;
+  const Unit& unit_;
+  const v1::Stage stage_;
+};
+
 void NodeScript::WalkStage(const Unit& unit, v1::Stage stage) {
-  Checks(unit, stage, 0);
-  v1::SelfInspectionCompleted done;
-  done.set_unit_id(unit.id);
-  done.set_stage(stage);
-  Add("CompleteSelfInspection", unit.id,
-      absl::StrCat("s", StageNumber(stage), ".inspected"), done);
-  int survey = 1;
-  if (stage == kAnalysis && RichAnalysis(unit.fate)) {
-    Survey(unit, stage, survey++, /*pass=*/false);
-    Remediate(unit, stage);
-  }
-  Survey(unit, stage, survey, /*pass=*/true);
-  int report = 1;
-  if (stage == kRectify && unit.fate == 0) {
-    // Returned once by the supervisory group, then passed.
-    Report(unit, stage, report);
-    Review(unit, stage, report++, /*passed=*/false);
-  }
-  Report(unit, stage, report);
-  Review(unit, stage, report, /*passed=*/true);
-  Approve(unit, stage, report, /*approved=*/true);
-  TransitionMeeting(unit, stage);
+  domain::StageWalk walk;
+  if (stage == kAnalysis && RichAnalysis(unit.fate)) walk.failed_surveys = 1;
+  // The completed unit's rectification report is returned once by the
+  // supervisory group, then passed.
+  if (stage == kRectify && unit.fate == 0) walk.returned_reports = 1;
+  StageActs acts(*this, unit, stage);
+  domain::WalkStage(walk, acts);
   Summary(unit, stage);
 }
 
 void NodeScript::StopInStage(const Unit& unit, v1::Stage stage) {
-  const End end = kFates[unit.fate].end;
-  Checks(unit, stage, end == End::kCheckFailed ? 3 : 0);
-  if (end == End::kCheckFailed || end == End::kChecksPassed) return;
-  v1::SelfInspectionCompleted done;
-  done.set_unit_id(unit.id);
-  done.set_stage(stage);
-  Add("CompleteSelfInspection", unit.id,
-      absl::StrCat("s", StageNumber(stage), ".inspected"), done);
-  if (end == End::kSurveyMissing) return;
-  const bool fails =
-      end == End::kRemediationRequired || end == End::kResurveyRequired;
-  Survey(unit, stage, 1, /*pass=*/!fails);
-  if (end == End::kRemediationRequired) return;
-  if (end == End::kResurveyRequired) {
-    Remediate(unit, stage);
-    return;
-  }
-  if (end == End::kReportDue) return;
-  Report(unit, stage, 1);
-  if (end == End::kAwaitingReview) return;
-  Review(unit, stage, 1, /*passed=*/end != End::kReportReturned);
-  if (end == End::kReportReturned || end == End::kAwaitingApproval) return;
-  Approve(unit, stage, 1, /*approved=*/end != End::kApprovalRejected);
+  StageActs acts(*this, unit, stage);
+  domain::WalkStage(WalkTo(kFates[unit.fate].end), acts);
 }
 
 // ---------------------------------------------------- member aggregates --

@@ -55,7 +55,10 @@ class NodeScript {
   void Register(Unit& unit);
   void WalkStage(const Unit& unit, v1::Stage stage);
   void StopInStage(const Unit& unit, v1::Stage stage);
-  void Checks(const Unit& unit, v1::Stage stage, int failed_check);
+  // The acts of domain::WalkStage (campaign_walker.h) for one unit.
+  class StageActs;
+  void Check(const Unit& unit, v1::Stage stage, int check, bool passed);
+  void CompleteSelfInspection(const Unit& unit, v1::Stage stage);
   void Survey(const Unit& unit, v1::Stage stage, int number, bool pass);
   void Remediate(const Unit& unit, v1::Stage stage);
   void Report(const Unit& unit, v1::Stage stage, int number);

@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "services/county/testing/test_node.h"
+#include "services/domain/campaign_walker.h"
 
 namespace reporting::county::testing {
 
@@ -37,11 +38,7 @@ class TransitionDriver {
   }
   // Records all eight checks as passed; the first failure, if any.
   grpc::Status PassAllChecks() {
-    for (int c = 1; c <= 8; ++c) {
-      grpc::Status s = Check(static_cast<v1::LookBackCheck>(c));
-      if (!s.ok()) return s;
-    }
-    return grpc::Status::OK;
+    return Walk(domain::TransitionAct::kRecordCheck, 20, 20, 0, 0);
   }
   grpc::Status CompleteSelfInspection() {
     v1::SelfInspectionCompleted e;
@@ -111,26 +108,11 @@ class TransitionDriver {
   // Steps 1-4 with passing values (the unit awaits approval); the first
   // failure, if any.
   grpc::Status ToApproval() {
-    grpc::Status s = PassAllChecks();
-    if (s.ok()) s = CompleteSelfInspection();
-    if (s.ok()) s = Survey(20, 0);
-    if (s.ok()) s = Report();
-    if (s.ok()) s = Review(true);
-    return s;
+    return Walk(domain::TransitionAct::kRecordReview, 20, 20, 0, 0);
   }
   // Steps 1-6 with passing values; the first failure, if any.
   grpc::Status WalkStage() {
-    for (auto step : {&TransitionDriver::PassAllChecks,
-                      &TransitionDriver::CompleteSelfInspection}) {
-      grpc::Status s = (this->*step)();
-      if (!s.ok()) return s;
-    }
-    grpc::Status s = Survey(50, 45, 3, 2);
-    if (s.ok()) s = Report();
-    if (s.ok()) s = Review(true);
-    if (s.ok()) s = Approve(true);
-    if (s.ok()) s = Meeting();
-    return s;
+    return Walk(domain::TransitionAct::kHoldMeeting, 50, 45, 3, 2);
   }
   grpc::Status Summary(v1::Stage stage = v1::STAGE_UNSPECIFIED) {
     v1::StageWorkSummaryFiled e;
@@ -221,6 +203,64 @@ class TransitionDriver {
   const grpc::Status& last_read() const { return last_read_; }
 
  private:
+  // The walk's acts as commands to the node (every step passes); keeps the
+  // first failure.
+  class Acts : public domain::TransitionActs {
+   public:
+    Acts(TransitionDriver& unit, uint32_t respondents, uint32_t satisfied,
+         uint32_t basically_satisfied, uint32_t dissatisfied)
+        : unit_(unit),
+          respondents_(respondents),
+          satisfied_(satisfied),
+          basically_satisfied_(basically_satisfied),
+          dissatisfied_(dissatisfied) {}
+
+    bool RecordCheck(v1::LookBackCheck check, bool passed) override {
+      return Sent(unit_.Check(check, passed));
+    }
+    bool CompleteSelfInspection() override {
+      return Sent(unit_.CompleteSelfInspection());
+    }
+    bool RecordSurvey(int, bool) override {
+      return Sent(unit_.Survey(respondents_, satisfied_, basically_satisfied_,
+                               dissatisfied_));
+    }
+    bool RecordRemediation() override { return Sent(unit_.Remediate()); }
+    bool SubmitReport(int) override { return Sent(unit_.Report()); }
+    bool RecordReview(int, bool passed) override {
+      return Sent(unit_.Review(passed));
+    }
+    bool RecordApproval(int, bool approved) override {
+      return Sent(unit_.Approve(approved));
+    }
+    bool HoldMeeting() override { return Sent(unit_.Meeting()); }
+
+    const grpc::Status& status() const { return status_; }
+
+   private:
+    bool Sent(grpc::Status status) {
+      status_ = std::move(status);
+      return status_.ok();
+    }
+
+    TransitionDriver& unit_;
+    const uint32_t respondents_, satisfied_, basically_satisfied_,
+        dissatisfied_;
+    grpc::Status status_;
+  };
+
+  // domain::WalkStage to `last` with passing values and the survey given;
+  // the first failure, if any.
+  grpc::Status Walk(domain::TransitionAct last, uint32_t respondents,
+                    uint32_t satisfied, uint32_t basically_satisfied,
+                    uint32_t dissatisfied) {
+    domain::StageWalk walk;
+    walk.last = last;
+    Acts acts(*this, respondents, satisfied, basically_satisfied, dissatisfied);
+    domain::WalkStage(walk, acts);
+    return acts.status();
+  }
+
   TestNode& node_;
   std::string unit_;
   grpc::Status last_read_;
