@@ -187,8 +187,11 @@ class Projector {
     std::unordered_map<std::string, domain::CensusState> censuses;
   };
 
-  // The node's folds as rule_check.h reads them (projector.cc).
+  // The node's folds as rule_check.h reads them (projector_apply.cc).
   class RuleView;
+  // Where Flush puts rows: chunks of at most max_rows to the sink
+  // (projector_flush.cc).
+  class RowOut;
 
   NodeEntry& Node(const std::string& node_id);
   // Stops the node before `e`, which breaks `rule`.
@@ -205,6 +208,10 @@ class Projector {
   // the unit is not registered.
   bool RefreshUnitRow(UnitEntry& unit);
   absl::Status EmitUnitRow(UnitEntry& unit, const Emit& emit);
+  // Flush's two modes: the rows of what changed since the last flush, and
+  // a rebuild's first flush (every row, in (table, key) order).
+  absl::Status FlushChanges(RowOut& out);
+  absl::Status FlushEverything(RowOut& out);
   absl::Status ApplyUnit(NodeEntry& node, const std::string& key,
                          const v1::EventEnvelope& e);
   absl::Status ApplyEvaluation(NodeEntry& node, const std::string& key,
