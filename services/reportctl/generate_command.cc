@@ -34,13 +34,13 @@
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "services/generator/generate_campaign.h"
+#include "services/generator/generate_driver.h"
 #include "services/reportctl/cli/args.h"
 #include "services/reportctl/cli/connect.h"
 #include "services/reportctl/cli/progress.h"
 #include "services/reportctl/cli/table.h"
 #include "services/reportctl/commands.h"
-#include "services/reportctl/generate_campaign.h"
-#include "services/reportctl/generate_driver.h"
 #include "services/reportctl/office_args.h"
 #include "services/reportctl/office_overview.h"
 
@@ -84,12 +84,13 @@ struct NodeRun {
 };
 
 // `interval`: the pace of this node's commands (zero: no pacing).
-void RunNode(const NodePlan& plan, std::shared_ptr<grpc::Channel> channel,
-             absl::Duration interval, NodeRun& run) {
-  CommandSender sender(std::move(channel));
+void RunNode(const generator::NodePlan& plan,
+             std::shared_ptr<grpc::Channel> channel, absl::Duration interval,
+             NodeRun& run) {
+  generator::CommandSender sender(std::move(channel));
   const absl::Time start = absl::Now();
   uint64_t sent = 0;
-  for (const Command& command : plan.commands) {
+  for (const generator::Command& command : plan.commands) {
     if (interval > absl::ZeroDuration()) {
       // On a schedule from the start, so a slow answer does not lower the
       // rate for good.
@@ -125,7 +126,7 @@ int RunGenerate(const Words& words) {
     std::cerr << "reportctl generate: --counties is required\n" << kUsage;
     return 2;
   }
-  CampaignOptions options;
+  generator::CampaignOptions options;
   absl::StatusOr<int64_t> nodes = IntFlag(*args, "nodes", counties.size());
   absl::StatusOr<int64_t> units = IntFlag(*args, "units-per-node", 15);
   absl::StatusOr<int64_t> members = IntFlag(*args, "members-per-unit", 6);
@@ -152,7 +153,8 @@ int RunGenerate(const Words& words) {
     options.node_ids =
         absl::StrSplit(args->Get("node_ids"), ',', absl::SkipEmpty());
   } else {
-    for (const LinyiNode& n : LinyiNodes()) options.node_ids.push_back(n.id);
+    for (const generator::LinyiNode& n : generator::LinyiNodes())
+      options.node_ids.push_back(n.id);
     if (*nodes > static_cast<int64_t>(options.node_ids.size())) {
       std::cerr << "reportctl generate: more than 12 nodes need --node_ids\n";
       return 2;
@@ -175,14 +177,15 @@ int RunGenerate(const Words& words) {
     address[options.node_ids[i]] = counties[i];
   }
 
-  absl::StatusOr<Campaign> campaign = BuildCampaign(options);
+  absl::StatusOr<generator::Campaign> campaign =
+      generator::BuildCampaign(options);
   if (!campaign.ok()) {
     std::cerr << "reportctl " << campaign.status().message() << "\n";
     return 2;
   }
   uint64_t total = 0;
   std::vector<std::shared_ptr<grpc::Channel>> channels;
-  for (const NodePlan& plan : campaign->nodes) {
+  for (const generator::NodePlan& plan : campaign->nodes) {
     total += plan.commands.size();
     auto channel = ConnectToNode(*args, address[plan.node_id], plan.node_id);
     if (!channel.ok()) return Failed("generate", channel.status());
@@ -221,7 +224,7 @@ int RunGenerate(const Words& words) {
   exit_code = 0;
   uint64_t appended = 0;
   for (size_t i = 0; i < runs.size(); ++i) {
-    const NodePlan& plan = campaign->nodes[i];
+    const generator::NodePlan& plan = campaign->nodes[i];
     appended += runs[i].appended.load();
     std::cout << "node " << plan.node_id << " " << plan.name << ": "
               << runs[i].done.load() << "/" << plan.commands.size()

@@ -13,8 +13,8 @@ uint64_t At(const google::protobuf::Map<int32_t, uint64_t>& map, int key) {
 
 }  // namespace
 
-OverviewLine LineFromFigures(const v1::NodeFigures& f) {
-  OverviewLine l;
+generator::OverviewLine LineFromFigures(const v1::NodeFigures& f) {
+  generator::OverviewLine l;
   l.node_id = f.node_id().empty() ? "city" : f.node_id();
   l.name = f.node_id().empty() ? "全市" : f.name();
   const v1::UnitFigures& u = f.units();
@@ -48,8 +48,8 @@ OverviewLine LineFromFigures(const v1::NodeFigures& f) {
   return l;
 }
 
-Table OverviewTable(const std::vector<OverviewLine>& nodes,
-                    const OverviewLine& city) {
+Table OverviewTable(const std::vector<generator::OverviewLine>& nodes,
+                    const generator::OverviewLine& city) {
   Table t;
   t.columns = {"node",
                "name",
@@ -78,7 +78,7 @@ Table OverviewTable(const std::vector<OverviewLine>& nodes,
                "events"};
   t.numeric.assign(t.columns.size(), true);
   t.numeric[0] = t.numeric[1] = false;
-  auto add = [&](const OverviewLine& l) {
+  auto add = [&](const generator::OverviewLine& l) {
     t.rows.push_back({l.node_id,
                       l.name,
                       std::to_string(l.units),
@@ -105,19 +105,20 @@ Table OverviewTable(const std::vector<OverviewLine>& nodes,
                       std::to_string(l.census_problems_open),
                       std::to_string(l.events)});
   };
-  for (const OverviewLine& l : nodes) add(l);
+  for (const generator::OverviewLine& l : nodes) add(l);
   add(city);
   return t;
 }
 
-Table ExpectedOverviewTable(const Campaign& campaign) {
-  std::vector<OverviewLine> nodes;
-  for (const NodePlan& n : campaign.nodes) nodes.push_back(n.expected);
+Table ExpectedOverviewTable(const generator::Campaign& campaign) {
+  std::vector<generator::OverviewLine> nodes;
+  for (const generator::NodePlan& n : campaign.nodes)
+    nodes.push_back(n.expected);
   return OverviewTable(nodes, campaign.city);
 }
 
 Table CityOverviewTable(const v1::CityOverview& overview) {
-  std::vector<OverviewLine> nodes;
+  std::vector<generator::OverviewLine> nodes;
   for (const v1::NodeFigures& n : overview.nodes()) {
     nodes.push_back(LineFromFigures(n));
   }

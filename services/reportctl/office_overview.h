@@ -18,20 +18,20 @@
 #include <vector>
 
 #include "reporting/v1/query.pb.h"
+#include "services/generator/generate_campaign.h"
 #include "services/reportctl/cli/table.h"
-#include "services/reportctl/generate_campaign.h"
 
 namespace reporting::reportctl {
 
 // One node's figures (node_id empty: the city line, shown as "city").
-OverviewLine LineFromFigures(const v1::NodeFigures& figures);
+generator::OverviewLine LineFromFigures(const v1::NodeFigures& figures);
 
 // Nodes in the order given, then the city line.
-Table OverviewTable(const std::vector<OverviewLine>& nodes,
-                    const OverviewLine& city);
+Table OverviewTable(const std::vector<generator::OverviewLine>& nodes,
+                    const generator::OverviewLine& city);
 
 // The generator's expected overview (its nodes by id, then the city).
-Table ExpectedOverviewTable(const Campaign& campaign);
+Table ExpectedOverviewTable(const generator::Campaign& campaign);
 // The city's answer.
 Table CityOverviewTable(const v1::CityOverview& overview);
 

@@ -34,7 +34,7 @@
 #include "reporting/v1/envelope.pb.h"
 #include "reporting/v1/replication.pb.h"
 #include "services/audit/export_format.h"
-#include "services/reportctl/generate_campaign.h"
+#include "services/generator/generate_campaign.h"
 #include "storage/event_log.h"
 #include "storage/hash_chain.h"
 #include "tests/fuzz/fuzz_check.h"
@@ -68,28 +68,28 @@ class Corpus {
   const std::string dir_;
 };
 
-std::string CommandChunk(const reportctl::Command& c) {
+std::string CommandChunk(const generator::Command& c) {
   return c.method + '\0' + c.request->SerializeAsString();
 }
 
 // Runs the campaign; writes the command seeds; returns the node's log.
 std::vector<StoredEvent> Commands(Corpus& corpus) {
-  reportctl::CampaignOptions options;
+  generator::CampaignOptions options;
   options.node_ids = {kFuzzNode};
-  options.units_per_node = reportctl::kFateCount;
-  options.members_per_unit = reportctl::kMinMembersPerUnit;
+  options.units_per_node = generator::kFateCount;
+  options.members_per_unit = generator::kMinMembersPerUnit;
   options.seed = 7;
   options.today = "2026-11-30";
-  absl::StatusOr<reportctl::Campaign> campaign =
-      reportctl::BuildCampaign(options);
+  absl::StatusOr<generator::Campaign> campaign =
+      generator::BuildCampaign(options);
   FUZZ_CHECK(campaign.ok(), campaign.status().ToString());
-  const std::vector<reportctl::Command>& commands =
+  const std::vector<generator::Command>& commands =
       campaign->nodes.at(0).commands;
 
   // Node commands (before the first RegisterUnit), then one list per unit.
   std::vector<std::string> node_chunks = {""};
-  std::vector<std::vector<const reportctl::Command*>> units;
-  for (const reportctl::Command& c : commands) {
+  std::vector<std::vector<const generator::Command*>> units;
+  for (const generator::Command& c : commands) {
     if (c.method == "RegisterUnit") units.emplace_back();
     if (units.empty()) {
       node_chunks.push_back(CommandChunk(c));
@@ -99,7 +99,7 @@ std::vector<StoredEvent> Commands(Corpus& corpus) {
   }
   for (size_t u = 0; u < units.size(); ++u) {
     std::vector<std::string> chunks = node_chunks;
-    for (const reportctl::Command* c : units[u]) {
+    for (const generator::Command* c : units[u]) {
       chunks.push_back(CommandChunk(*c));
     }
     corpus.Add("command", absl::StrCat("unit-", u + 1), chunks);
@@ -108,7 +108,7 @@ std::vector<StoredEvent> Commands(Corpus& corpus) {
   v1::ImportBatchRequest import;
   import.set_batch_id("import:seed:unit-1");
   import.set_actor("clerk:seed@371302");
-  for (const reportctl::Command* c : units.at(0)) {
+  for (const generator::Command* c : units.at(0)) {
     v1::ImportCommand* ic = import.add_commands();
     ic->set_label(absl::StrCat("seed.csv:", import.commands_size()));
     ic->set_method(c->method);
@@ -122,7 +122,7 @@ std::vector<StoredEvent> Commands(Corpus& corpus) {
   // The real log those commands build (every one must be accepted).
   testutil::TempDir dir("fuzz-seeds");
   InProcessNode node(dir.Sub("log"));
-  for (const reportctl::Command& c : commands) {
+  for (const generator::Command& c : commands) {
     const google::protobuf::MethodDescriptor* method = FindNodeMethod(c.method);
     FUZZ_CHECK(method != nullptr, c.method);
     const InProcessNode::Answer a = node.Call(*method, *c.request);

@@ -10,7 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "reporting/v1/clerk.pb.h"
-#include "services/reportctl/generate_campaign.h"
+#include "services/generator/generate_campaign.h"
 #include "tests/product/product_harness.h"
 #include "tests/testutil/temp_dir.h"
 
@@ -108,14 +108,14 @@ TEST_F(GenerateOfficeTest, FilteredListsAgreeWithTheCampaign) {
   ASSERT_TRUE(WaitForOverview(ReadFile(dir_.Sub("expected.json")), last))
       << last;
 
-  reportctl::CampaignOptions options;
+  generator::CampaignOptions options;
   options.node_ids = kNodes;
   options.units_per_node = 6;
   options.members_per_unit = 4;
   options.seed = 42;
   options.today = kToday;
-  absl::StatusOr<reportctl::Campaign> campaign =
-      reportctl::BuildCampaign(options);
+  absl::StatusOr<generator::Campaign> campaign =
+      generator::BuildCampaign(options);
   ASSERT_TRUE(campaign.ok());
   std::map<int, uint64_t> reasons;
   for (const auto& n : campaign->nodes) {
@@ -199,14 +199,14 @@ TEST_F(GenerateOfficeTest, FilteredListsAgreeWithTheCampaign) {
 // each node's commands at rate / nodes per second, so the run takes at
 // least its commands' share of the time; a negative rate is a usage error.
 TEST_F(GenerateOfficeTest, RateSpreadsTheCampaignOverTime) {
-  reportctl::CampaignOptions options;
+  generator::CampaignOptions options;
   options.node_ids = kNodes;
   options.units_per_node = 1;
   options.members_per_unit = 4;
   options.seed = 42;
   options.today = kToday;
-  absl::StatusOr<reportctl::Campaign> campaign =
-      reportctl::BuildCampaign(options);
+  absl::StatusOr<generator::Campaign> campaign =
+      generator::BuildCampaign(options);
   ASSERT_TRUE(campaign.ok());
   size_t longest = 0;  // the node with the most commands sets the time
   for (const auto& n : campaign->nodes) {

@@ -11,7 +11,7 @@
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "reporting/v1/command.pb.h"
-#include "services/reportctl/generate_driver.h"
+#include "services/generator/generate_driver.h"
 #include "tests/product/product_harness.h"
 
 namespace reporting::product_test {
@@ -23,13 +23,13 @@ std::string Samples() {
 }
 
 template <typename Request, typename Body>
-reportctl::Command Make(const std::string& method, const std::string& id,
+generator::Command Make(const std::string& method, const std::string& id,
                         const Body& body) {
   auto request = std::make_shared<Request>();
   request->mutable_meta()->set_command_id(id);
   request->mutable_meta()->set_actor("test:setup");
   *request->mutable_body() = body;
-  return reportctl::Command{method, request};
+  return generator::Command{method, request};
 }
 
 class ImportStatusTest : public ::testing::Test {
@@ -40,8 +40,8 @@ class ImportStatusTest : public ::testing::Test {
   void Register() {
     auto channel = grpc::CreateChannel(cluster_.county(0),
                                        grpc::InsecureChannelCredentials());
-    reportctl::CommandSender sender(channel);
-    std::vector<reportctl::Command> commands;
+    generator::CommandSender sender(channel);
+    std::vector<generator::Command> commands;
     v1::NodeRegistered node;
     node.set_node_id("371302");
     node.set_name("兰山区");

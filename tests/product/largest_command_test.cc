@@ -13,15 +13,15 @@
 #include "reporting/v1/clerk.grpc.pb.h"
 #include "reporting/v1/command.pb.h"
 #include "services/county/request_form.h"
-#include "services/reportctl/generate_campaign.h"
-#include "services/reportctl/generate_driver.h"
+#include "services/generator/generate_campaign.h"
+#include "services/generator/generate_driver.h"
 #include "tests/product/product_harness.h"
 #include "tests/testutil/temp_dir.h"
 
 namespace reporting::product_test {
 namespace {
 
-using reportctl::Command;
+using generator::Command;
 
 // An opinion for `member` whose body is exactly `bytes` serialized.
 std::shared_ptr<v1::RecordEvaluationRequest> Opinion(const std::string& member,
@@ -47,16 +47,16 @@ std::shared_ptr<v1::RecordEvaluationRequest> Opinion(const std::string& member,
 TEST(LargestCommandTest, TheLargestAcceptedCommandReachesTheCity) {
   testutil::TempDir dir("product-largest");
   Cluster cluster(dir, {"371302"});
-  reportctl::CampaignOptions options;
+  generator::CampaignOptions options;
   options.node_ids = {"371302"};
   options.units_per_node = 1;
   options.members_per_unit = 4;
-  absl::StatusOr<reportctl::Campaign> campaign =
-      reportctl::BuildCampaign(options);
+  absl::StatusOr<generator::Campaign> campaign =
+      generator::BuildCampaign(options);
   ASSERT_TRUE(campaign.ok()) << campaign.status();
   auto channel = grpc::CreateChannel(cluster.county(0),
                                      grpc::InsecureChannelCredentials());
-  reportctl::CommandSender sender(channel);
+  generator::CommandSender sender(channel);
   // The node, its unit, branches and members: the campaign's registrations.
   std::string member;
   for (const Command& c : campaign->nodes[0].commands) {

@@ -17,9 +17,9 @@
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "reporting/v1/command.pb.h"
+#include "services/generator/generate_campaign.h"
+#include "services/generator/generate_driver.h"
 #include "services/reportctl/cli/table.h"
-#include "services/reportctl/generate_campaign.h"
-#include "services/reportctl/generate_driver.h"
 #include "services/reportctl/office_overview.h"
 #include "tests/product/product_harness.h"
 #include "tests/testutil/temp_dir.h"
@@ -27,7 +27,7 @@
 namespace reporting::product_test {
 namespace {
 
-using reportctl::Command;
+using generator::Command;
 
 const std::vector<std::string> kNodes = {"371302", "371311"};
 constexpr char kToday[] = "2026-11-30";
@@ -52,13 +52,13 @@ bool SameAnswer(const absl::StatusOr<v1::CommandResult>& first,
 
 // Drives one node's plan with early copies and resends; returns how many
 // early copies were refused (each was checked at every resend).
-int DriveWithResends(const reportctl::NodePlan& plan,
-                     reportctl::CommandSender& sender) {
+int DriveWithResends(const generator::NodePlan& plan,
+                     generator::CommandSender& sender) {
   std::map<size_t, Command> early;
   std::map<size_t, absl::StatusOr<v1::CommandResult>> first;
   for (size_t i = 1; i < plan.commands.size(); i += 4) {
     early.emplace(i, Copy(plan.commands[i],
-                          "early:" + reportctl::CommandId(plan.commands[i])));
+                          "early:" + generator::CommandId(plan.commands[i])));
   }
   // Before the node is registered: every early copy is refused.
   for (const auto& [i, command] : early) {
@@ -92,19 +92,19 @@ int DriveWithResends(const reportctl::NodePlan& plan,
 TEST(ResendCampaignTest, ResentRefusalsAndCommandsLeaveTheFiguresAsPlanned) {
   testutil::TempDir dir("product-resend");
   Cluster cluster(dir, kNodes);
-  reportctl::CampaignOptions options;
+  generator::CampaignOptions options;
   options.node_ids = kNodes;
   options.units_per_node = 8;  // 16 units: every fate at least once
   options.members_per_unit = 4;
   options.seed = 19;
   options.today = kToday;
-  absl::StatusOr<reportctl::Campaign> campaign =
-      reportctl::BuildCampaign(options);
+  absl::StatusOr<generator::Campaign> campaign =
+      generator::BuildCampaign(options);
   ASSERT_TRUE(campaign.ok()) << campaign.status();
 
   int refused = 0;
   for (size_t n = 0; n < kNodes.size(); ++n) {
-    reportctl::CommandSender sender(grpc::CreateChannel(
+    generator::CommandSender sender(grpc::CreateChannel(
         cluster.county(n), grpc::InsecureChannelCredentials()));
     refused += DriveWithResends(campaign->nodes[n], sender);
   }

@@ -6,8 +6,8 @@
 //   script.AddUnit(unit_number, fate);         // registration ... census
 //
 // Thread-compatible.
-#ifndef REPORTING_SERVICES_REPORTCTL_GENERATE_SCRIPT_H_
-#define REPORTING_SERVICES_REPORTCTL_GENERATE_SCRIPT_H_
+#ifndef REPORTING_SERVICES_GENERATOR_GENERATE_SCRIPT_H_
+#define REPORTING_SERVICES_GENERATOR_GENERATE_SCRIPT_H_
 
 #include <cstdint>
 #include <random>
@@ -17,9 +17,9 @@
 #include "absl/time/civil_time.h"
 #include "google/protobuf/message.h"
 #include "reporting/v1/events.pb.h"
-#include "services/reportctl/generate_campaign.h"
+#include "services/generator/generate_campaign.h"
 
-namespace reporting::reportctl {
+namespace reporting::generator {
 
 class NodeScript {
  public:
@@ -86,6 +86,6 @@ class NodeScript {
   int items_ = 0;  // items identified so far on the node (kinds rotate)
 };
 
-}  // namespace reporting::reportctl
+}  // namespace reporting::generator
 
-#endif  // REPORTING_SERVICES_REPORTCTL_GENERATE_SCRIPT_H_
+#endif  // REPORTING_SERVICES_GENERATOR_GENERATE_SCRIPT_H_

@@ -13,8 +13,8 @@
 // prefixed with the method and command id.
 //
 // Thread-compatible: one sender per thread (the channel may be shared).
-#ifndef REPORTING_SERVICES_REPORTCTL_GENERATE_DRIVER_H_
-#define REPORTING_SERVICES_REPORTCTL_GENERATE_DRIVER_H_
+#ifndef REPORTING_SERVICES_GENERATOR_GENERATE_DRIVER_H_
+#define REPORTING_SERVICES_GENERATOR_GENERATE_DRIVER_H_
 
 #include <memory>
 
@@ -24,9 +24,9 @@
 #include "grpcpp/client_context.h"
 #include "grpcpp/support/sync_stream.h"
 #include "reporting/v1/command_stream.grpc.pb.h"
-#include "services/reportctl/generate_campaign.h"
+#include "services/generator/generate_campaign.h"
 
-namespace reporting::reportctl {
+namespace reporting::generator {
 
 class CommandSender {
  public:
@@ -51,6 +51,6 @@ class CommandSender {
       stream_;
 };
 
-}  // namespace reporting::reportctl
+}  // namespace reporting::generator
 
-#endif  // REPORTING_SERVICES_REPORTCTL_GENERATE_DRIVER_H_
+#endif  // REPORTING_SERVICES_GENERATOR_GENERATE_DRIVER_H_

@@ -1,4 +1,4 @@
-#include "services/reportctl/generate_campaign.h"
+#include "services/generator/generate_campaign.h"
 
 #include <algorithm>
 #include <numeric>
@@ -12,9 +12,9 @@
 #include "reporting/v1/command.pb.h"
 #include "services/domain/dates.h"
 #include "services/domain/ids.h"
-#include "services/reportctl/generate_script.h"
+#include "services/generator/generate_script.h"
 
-namespace reporting::reportctl {
+namespace reporting::generator {
 
 const std::vector<LinyiNode>& LinyiNodes() {
   static const auto* nodes = new std::vector<LinyiNode>{
@@ -143,4 +143,4 @@ absl::StatusOr<Campaign> BuildCampaign(const CampaignOptions& options) {
   return campaign;
 }
 
-}  // namespace reporting::reportctl
+}  // namespace reporting::generator

@@ -1,4 +1,4 @@
-#include "services/reportctl/generate_driver.h"
+#include "services/generator/generate_driver.h"
 
 #include <algorithm>
 #include <string>
@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 
-namespace reporting::reportctl {
+namespace reporting::generator {
 namespace {
 
 // The stream message holding the command: the field of
@@ -88,4 +88,4 @@ absl::StatusOr<v1::CommandResult> CommandSender::Send(const Command& command) {
   }
 }
 
-}  // namespace reporting::reportctl
+}  // namespace reporting::generator

@@ -36,8 +36,8 @@
 // Dates are relative to `today` (keep it when re-running).
 //
 // Thread-compatible.
-#ifndef REPORTING_SERVICES_REPORTCTL_GENERATE_CAMPAIGN_H_
-#define REPORTING_SERVICES_REPORTCTL_GENERATE_CAMPAIGN_H_
+#ifndef REPORTING_SERVICES_GENERATOR_GENERATE_CAMPAIGN_H_
+#define REPORTING_SERVICES_GENERATOR_GENERATE_CAMPAIGN_H_
 
 #include <cstdint>
 #include <map>
@@ -49,7 +49,7 @@
 #include "google/protobuf/message.h"
 #include "reporting/v1/events.pb.h"
 
-namespace reporting::reportctl {
+namespace reporting::generator {
 
 inline constexpr int kFateCount = 15;
 inline constexpr int kMinMembersPerUnit = 4;
@@ -128,6 +128,6 @@ const std::vector<LinyiNode>& LinyiNodes();
 // A short name of a fate, for tests and messages ("analysis: unsigned").
 const char* FateName(int fate);
 
-}  // namespace reporting::reportctl
+}  // namespace reporting::generator
 
-#endif  // REPORTING_SERVICES_REPORTCTL_GENERATE_CAMPAIGN_H_
+#endif  // REPORTING_SERVICES_GENERATOR_GENERATE_CAMPAIGN_H_

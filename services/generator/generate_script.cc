@@ -1,4 +1,4 @@
-#include "services/reportctl/generate_script.h"
+#include "services/generator/generate_script.h"
 
 #include <cstdlib>
 #include <iostream>
@@ -11,7 +11,7 @@
 #include "services/domain/blocking_side.h"
 #include "services/domain/campaign_walker.h"
 
-namespace reporting::reportctl {
+namespace reporting::generator {
 namespace {
 
 using v1::BlockingReasonCode;
@@ -785,4 +785,4 @@ void NodeScript::Census(const Unit& unit) {
   }
 }
 
-}  // namespace reporting::reportctl
+}  // namespace reporting::generator

@@ -1,4 +1,4 @@
-#include "services/reportctl/generate_campaign.h"
+#include "services/generator/generate_campaign.h"
 
 #include <map>
 #include <set>
@@ -9,9 +9,9 @@
 #include "gtest/gtest.h"
 #include "reporting/v1/command.pb.h"
 #include "services/county/testing/test_node.h"
-#include "services/reportctl/generate_driver.h"
+#include "services/generator/generate_driver.h"
 
-namespace reporting::reportctl {
+namespace reporting::generator {
 namespace {
 
 CampaignOptions Small(uint64_t seed) {
@@ -194,4 +194,4 @@ TEST(GenerateCampaign, CountyAcceptsEveryCommandAndUnitsEndAsPlanned) {
 }
 
 }  // namespace
-}  // namespace reporting::reportctl
+}  // namespace reporting::generator
