@@ -28,7 +28,8 @@ std::string ChainHash(absl::string_view prev_hash, absl::string_view envelope);
 void ChainHashTo(absl::string_view prev_hash, absl::string_view envelope,
                  char* out);
 
-// Lower-case hex, for messages and tools.
+// Lower-case hex of any bytes (hashes, keys, signatures, digests), for
+// messages, tools and the export manifest: the one hex encoder.
 std::string HexHash(absl::string_view hash);
 
 }  // namespace reporting::storage

@@ -6,12 +6,12 @@
 #include <fstream>
 #include <sstream>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/audit/export_format.h"
 #include "services/audit/export_json.h"
+#include "storage/hash_chain.h"
 
 namespace reporting::audit {
 namespace {
@@ -22,10 +22,6 @@ absl::Status ManifestError(absl::string_view reason) {
   return absl::InvalidArgumentError(absl::StrCat("manifest: ", reason));
 }
 
-std::string Hex(absl::string_view bytes) {
-  return absl::BytesToHexString(bytes);
-}
-
 std::string KeysJson(const v1::KeyHistory& history) {
   std::string out = "[";
   for (int i = 0; i < history.keys_size(); ++i) {
@@ -33,9 +29,9 @@ std::string KeysJson(const v1::KeyHistory& history) {
     JsonObjectWriter w;
     w.String("signer", k.signer());
     w.Number("number", static_cast<uint64_t>(k.number()));
-    w.String("public_key", Hex(k.public_key()));
+    w.String("public_key", storage::HexHash(k.public_key()));
     w.Number("created_at_us", k.created_at_us());
-    w.String("endorsement", Hex(k.endorsement()));
+    w.String("endorsement", storage::HexHash(k.endorsement()));
     absl::StrAppend(&out, i == 0 ? "\n    " : ",\n    ", w.Close());
   }
   absl::StrAppend(&out, history.keys_size() > 0 ? "\n  ]" : "]");
@@ -46,10 +42,10 @@ std::string HeadJson(const v1::SignedHead& h) {
   JsonObjectWriter w;
   w.String("node_id", h.node_id());
   w.Number("sequence", h.sequence());
-  w.String("hash", Hex(h.hash()));
+  w.String("hash", storage::HexHash(h.hash()));
   w.Number("signed_at_us", h.signed_at_us());
   w.Number("key", static_cast<uint64_t>(h.key_number()));
-  w.String("signature", Hex(h.signature()));
+  w.String("signature", storage::HexHash(h.signature()));
   return w.Close();
 }
 
@@ -126,17 +122,17 @@ std::string FormatManifest(const ExportManifest& m) {
   w.Number("count", seal.count());
   w.Number("first_sequence", seal.first_sequence());
   w.Number("last_sequence", seal.last_sequence());
-  w.String("first_prev_hash", Hex(seal.first_prev_hash()));
-  w.String("last_hash", Hex(seal.last_hash()));
-  w.String("events_digest", Hex(seal.events_digest()));
+  w.String("first_prev_hash", storage::HexHash(seal.first_prev_hash()));
+  w.String("last_hash", storage::HexHash(seal.last_hash()));
+  w.String("events_digest", storage::HexHash(seal.events_digest()));
   w.String("events_file", m.events_file);
-  w.String("events_sha256", Hex(m.events_sha256));
+  w.String("events_sha256", storage::HexHash(m.events_sha256));
   w.Number("receipt_count", seal.receipt_count());
   w.Number("first_receipt", seal.first_receipt());
   w.Number("last_receipt", seal.last_receipt());
-  w.String("receipts_digest", Hex(seal.receipts_digest()));
+  w.String("receipts_digest", storage::HexHash(seal.receipts_digest()));
   w.String("receipts_file", m.receipts_file);
-  w.String("receipts_sha256", Hex(m.receipts_sha256));
+  w.String("receipts_sha256", storage::HexHash(m.receipts_sha256));
   w.Number("log_head_sequence", seal.log_head_sequence());
   w.Raw("node_head",
         seal.has_node_head() ? HeadJson(seal.node_head()) : "null");
@@ -144,7 +140,7 @@ std::string FormatManifest(const ExportManifest& m) {
   w.Number("key", static_cast<uint64_t>(seal.key_number()));
   w.Number("created_at_us", seal.created_at_us());
   w.String("created_at", IsoUtc(seal.created_at_us()));
-  w.String("signature", Hex(seal.signature()));
+  w.String("signature", storage::HexHash(seal.signature()));
   w.Raw("signer_keys", KeysJson(seal.signer_keys()));
   w.Raw("node_keys", KeysJson(seal.node_keys()));
   return w.Close() + "\n";

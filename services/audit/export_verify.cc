@@ -6,7 +6,6 @@
 #include <map>
 #include <sstream>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "openssl/evp.h"
@@ -20,10 +19,6 @@ namespace {
 
 absl::Status Bad(absl::string_view where, absl::string_view why) {
   return absl::InvalidArgumentError(absl::StrCat(where, ": ", why));
-}
-
-std::string Hex(absl::string_view bytes) {
-  return absl::BytesToHexString(bytes);
 }
 
 std::string Sha256(absl::string_view bytes) {
@@ -244,9 +239,10 @@ absl::StatusOr<ExportSummary> VerifyExport(const std::string& events_path,
     }
     if (seal.has_node_head() && seal.node_head().sequence() == e->sequence) {
       if (seal.node_head().hash() != e->hash) {
-        return Bad(where, absl::StrCat("hash differs from the hash node ",
-                                       seal.node_id(), " signed for it (",
-                                       Hex(seal.node_head().hash()), ")"));
+        return Bad(where, absl::StrCat(
+                              "hash differs from the hash node ",
+                              seal.node_id(), " signed for it (",
+                              storage::HexHash(seal.node_head().hash()), ")"));
       }
       out.anchor_linked = true;
     }
@@ -278,17 +274,19 @@ absl::StatusOr<ExportSummary> VerifyExport(const std::string& events_path,
                absl::StrCat(out.last_sequence));
   }
   if (s.ok()) {
-    s = expect("first_prev_hash", Hex(seal.first_prev_hash()),
-               Hex(first_prev_hash));
+    s = expect("first_prev_hash", storage::HexHash(seal.first_prev_hash()),
+               storage::HexHash(first_prev_hash));
   }
   if (s.ok())
-    s = expect("last_hash", Hex(seal.last_hash()), Hex(out.last_hash));
+    s = expect("last_hash", storage::HexHash(seal.last_hash()),
+               storage::HexHash(out.last_hash));
   if (s.ok()) {
-    s = expect("events_digest", Hex(seal.events_digest()),
-               Hex(Sha256(digest_input)));
+    s = expect("events_digest", storage::HexHash(seal.events_digest()),
+               storage::HexHash(Sha256(digest_input)));
   }
   if (s.ok()) {
-    s = expect("events_sha256", Hex(m.events_sha256), Hex(Sha256(*data)));
+    s = expect("events_sha256", storage::HexHash(m.events_sha256),
+               storage::HexHash(Sha256(*data)));
   }
   if (s.ok()) {
     s = expect("contiguous", m.contiguous ? "true" : "false",
@@ -307,11 +305,12 @@ absl::StatusOr<ExportSummary> VerifyExport(const std::string& events_path,
                absl::StrCat(last_receipt));
   }
   if (s.ok()) {
-    s = expect("receipts_digest", Hex(seal.receipts_digest()),
-               Hex(Sha256(receipts_digest_input)));
+    s = expect("receipts_digest", storage::HexHash(seal.receipts_digest()),
+               storage::HexHash(Sha256(receipts_digest_input)));
   }
   if (s.ok()) {
-    s = expect("receipts_sha256", Hex(m.receipts_sha256), Hex(receipts_sha));
+    s = expect("receipts_sha256", storage::HexHash(m.receipts_sha256),
+               storage::HexHash(receipts_sha));
   }
   if (!s.ok()) return s;
   if (seal.log_head_sequence() < out.last_sequence) {
@@ -353,7 +352,7 @@ std::string DescribeExport(const ExportSummary& s) {
                     s.receipts == 1 ? " receipt" : " receipts");
   }
   absl::StrAppend(&out, ", signed by ", s.signer, " key ", s.key_number, " (",
-                  Hex(s.signer_public_key), "); ");
+                  storage::HexHash(s.signer_public_key), "); ");
   if (!s.anchored) {
     absl::StrAppend(&out, "not anchored to a head signed by node ", s.node_id);
   } else {

@@ -34,16 +34,6 @@ absl::Status CheckNodeId(absl::string_view node_id) {
   return absl::OkStatus();
 }
 
-std::string Hex(absl::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 15]);
-  }
-  return out;
-}
-
 v1::PushResponse CursorResponse(const storage::Head& head, bool ack) {
   v1::PushResponse r;
   v1::Cursor* c = ack ? r.mutable_ack() : r.mutable_cursor();
@@ -152,10 +142,11 @@ absl::Status ReplicationServiceImpl::RunPush(
     ASSIGN_OR_RETURN(storage::StoredEvent held,
                      log->ReadOne(hello.head_sequence()));
     if (held.hash != hello.head_hash()) {
-      return Diverged(
-          node, absl::StrCat("at sequence ", hello.head_sequence(),
-                             " the node's hash is ", Hex(hello.head_hash()),
-                             " but the city's copy holds ", Hex(held.hash)));
+      return Diverged(node, absl::StrCat("at sequence ", hello.head_sequence(),
+                                         " the node's hash is ",
+                                         storage::HexHash(hello.head_hash()),
+                                         " but the city's copy holds ",
+                                         storage::HexHash(held.hash)));
     }
   }
   if (!stream->Write(CursorResponse(head, /*ack=*/false))) {
@@ -332,11 +323,12 @@ absl::Status ReplicationServiceImpl::ReadBatches(
           ASSIGN_OR_RETURN(storage::StoredEvent held,
                            log->ReadOne(hb.head_sequence()));
           if (held.hash != hb.head_hash()) {
-            return Diverged(
-                node,
-                absl::StrCat("at sequence ", hb.head_sequence(),
-                             " the node's hash is ", Hex(hb.head_hash()),
-                             " but the city's copy holds ", Hex(held.hash)));
+            return Diverged(node,
+                            absl::StrCat("at sequence ", hb.head_sequence(),
+                                         " the node's hash is ",
+                                         storage::HexHash(hb.head_hash()),
+                                         " but the city's copy holds ",
+                                         storage::HexHash(held.hash)));
           }
         }
         ASSIGN_OR_RETURN(const v1::SignedHead* signed_head,
@@ -347,11 +339,12 @@ absl::Status ReplicationServiceImpl::ReadBatches(
       }
       case v1::PushRequest::kDivergence: {
         const v1::Divergence& d = request.divergence();
-        return Diverged(
-            node, absl::StrCat("reported by the node: at sequence ",
-                               d.sequence(), " the node's hash is ",
-                               Hex(d.county_hash()), ", the city's copy holds ",
-                               Hex(d.city_hash()), ": ", d.detail()));
+        return Diverged(node, absl::StrCat("reported by the node: at sequence ",
+                                           d.sequence(), " the node's hash is ",
+                                           storage::HexHash(d.county_hash()),
+                                           ", the city's copy holds ",
+                                           storage::HexHash(d.city_hash()),
+                                           ": ", d.detail()));
       }
       case v1::PushRequest::kHello:
         return absl::InvalidArgumentError(
@@ -482,10 +475,11 @@ absl::Status ReplicationServiceImpl::CheckSignedHead(
     held = std::move(e.hash);
   }
   if (held != head.hash()) {
-    return Diverged(node,
-                    absl::StrCat("the node signed hash ", Hex(head.hash()),
-                                 " for sequence ", head.sequence(),
-                                 " but the city's copy holds ", Hex(held)));
+    return Diverged(
+        node,
+        absl::StrCat("the node signed hash ", storage::HexHash(head.hash()),
+                     " for sequence ", head.sequence(),
+                     " but the city's copy holds ", storage::HexHash(held)));
   }
   return absl::OkStatus();
 }

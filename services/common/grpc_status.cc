@@ -14,10 +14,33 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
                       std::string(status.message()));
 }
 
+absl::StatusCode FromGrpcCode(grpc::StatusCode code) {
+  // The same numbers both ways (google.rpc.Code), as in ToGrpcStatus.
+  return static_cast<absl::StatusCode>(code);
+}
+
+absl::Status FromGrpcStatus(const grpc::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  return absl::Status(FromGrpcCode(status.error_code()),
+                      status.error_message());
+}
+
+absl::Status FromGrpcStatus(const grpc::Status& status,
+                            absl::string_view where) {
+  if (status.ok()) return absl::OkStatus();
+  return absl::Status(FromGrpcCode(status.error_code()),
+                      absl::StrCat(where, ": ", status.error_message()));
+}
+
+std::string StatusCodeName(grpc::StatusCode code) {
+  std::string name = absl::StatusCodeToString(FromGrpcCode(code));
+  if (name.empty()) return absl::StrCat("CODE_", static_cast<int>(code));
+  return name;
+}
+
 std::string GrpcStatusText(const grpc::Status& status) {
-  return absl::StrCat(absl::StatusCodeToString(
-                          static_cast<absl::StatusCode>(status.error_code())),
-                      ": ", status.error_message());
+  return absl::StrCat(StatusCodeName(status.error_code()), ": ",
+                      status.error_message());
 }
 
 }  // namespace reporting::services

@@ -31,9 +31,6 @@
 
 namespace reporting::services {
 
-// "OK", "CANCELLED", ... as in the gRPC documentation.
-std::string StatusCodeName(grpc::StatusCode code);
-
 // reporting_commands_total in `registry`: created by the first call, the
 // same family after (prometheus-cpp merges a family registered again).
 prometheus::Family<prometheus::Counter>& CommandsTotal(

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "services/common/grpc_status.h"
 #include "services/common/metrics_interceptor.h"
 
 namespace reporting::services {

@@ -11,11 +11,6 @@
 namespace reporting::services {
 namespace {
 
-absl::Status FromGrpc(const grpc::Status& s) {
-  return absl::Status(static_cast<absl::StatusCode>(s.error_code()),
-                      s.error_message());
-}
-
 void SetDeadline(grpc::ClientContext& ctx) {
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
 }
@@ -31,7 +26,7 @@ absl::StatusOr<std::string> CheckHealth(std::shared_ptr<grpc::Channel> channel,
   request.set_service(service);
   grpc::health::v1::HealthCheckResponse response;
   grpc::Status s = stub->Check(&ctx, request, &response);
-  if (!s.ok()) return FromGrpc(s);
+  if (!s.ok()) return FromGrpcStatus(s);
   return grpc::health::v1::HealthCheckResponse::ServingStatus_Name(
       response.status());
 }
@@ -56,7 +51,7 @@ absl::StatusOr<std::vector<std::string>> ListServices(
     }
   }
   grpc::Status s = stream->Finish();
-  if (!s.ok()) return FromGrpc(s);
+  if (!s.ok()) return FromGrpcStatus(s);
   return names;
 }
 

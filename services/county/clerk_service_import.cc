@@ -82,8 +82,8 @@ absl::StatusOr<storage::AppendResult> RunBatch(
     const grpc::Status status = RunRow(commands, command, &ignored);
     if (status.ok()) continue;
     if (first_code == grpc::StatusCode::OK) first_code = status.error_code();
-    *final = *final &&
-             IsFinalRefusal(static_cast<absl::StatusCode>(status.error_code()));
+    *final =
+        *final && IsFinalRefusal(services::FromGrpcCode(status.error_code()));
     refusals.push_back(
         absl::StrCat(command.label(), ": ", status.error_message()));
     // An overflow of the one append ends the batch: nothing later fits.
@@ -97,7 +97,7 @@ absl::StatusOr<storage::AppendResult> RunBatch(
           absl::StrCat("... and ", total - kMaxListedRefusals, " more"));
     }
     return absl::Status(
-        static_cast<absl::StatusCode>(first_code),
+        services::FromGrpcCode(first_code),
         absl::StrCat("import batch ", request.batch_id(), ": ", total, " of ",
                      request.commands_size(),
                      " commands refused; nothing was recorded\n",

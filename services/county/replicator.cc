@@ -13,6 +13,7 @@
 #include "reporting/v1/replication.grpc.pb.h"
 #include "services/common/grpc_status.h"
 #include "spdlog/spdlog.h"
+#include "storage/hash_chain.h"
 
 namespace reporting::county {
 namespace {
@@ -31,16 +32,6 @@ std::shared_ptr<grpc::Channel> MakeChannel(const ReplicatorOptions& o) {
   // A fresh connection per Replicator: never share one with other clients.
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   return grpc::CreateCustomChannel(o.city, o.credentials, args);
-}
-
-std::string Hex(absl::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 15]);
-  }
-  return out;
 }
 
 int64_t NowUs() { return absl::ToUnixMicros(absl::Now()); }
@@ -238,9 +229,10 @@ Replicator::Outcome Replicator::RunStream() {
         connected = false;
       } else if (e->hash != cursor.hash) {
         ours = e->hash;
-        problem = absl::StrCat("at sequence ", cursor.sequence,
-                               " this log's hash is ", Hex(e->hash),
-                               " but the city's copy has ", Hex(cursor.hash));
+        problem = absl::StrCat(
+            "at sequence ", cursor.sequence, " this log's hash is ",
+            storage::HexHash(e->hash), " but the city's copy has ",
+            storage::HexHash(cursor.hash));
       }
     }
     if (connected && !problem.empty()) {

@@ -7,6 +7,7 @@
 #include "absl/time/time.h"
 #include "grpcpp/server_context.h"
 #include "services/audit/state_as_of.h"
+#include "services/common/grpc_status.h"
 #include "services/county/command_context.h"
 #include "services/county/unit_loader.h"
 #include "services/domain/dates.h"
@@ -17,18 +18,14 @@
 namespace reporting::dashboard {
 namespace {
 
-absl::Status FromGrpc(const grpc::Status& s) {
-  return absl::Status(static_cast<absl::StatusCode>(s.error_code()),
-                      s.error_message());
-}
-
 // Calls one of QueryService's synchronous handlers in process.
 template <typename Req, typename Resp, typename Method>
 absl::StatusOr<Resp> Call(city::QueryServiceImpl* queries, Method method,
                           const Req& request) {
   grpc::ServerContext context;
   Resp response;
-  absl::Status st = FromGrpc((queries->*method)(&context, &request, &response));
+  absl::Status st = services::FromGrpcStatus(
+      (queries->*method)(&context, &request, &response));
   if (!st.ok()) return st;
   return response;
 }

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "services/common/grpc_status.h"
 
 namespace reporting::generator {
 namespace {
@@ -72,9 +73,11 @@ absl::StatusOr<v1::CommandResult> CommandSender::Send(const Command& command) {
     v1::CommandStreamResponse answer;
     if (stream_->Write(*message) && stream_->Read(&answer)) {
       if (answer.code() == 0) return answer.result();
-      // The codes are the same numbers (absl's are gRPC's).
-      return absl::Status(static_cast<absl::StatusCode>(answer.code()),
-                          absl::StrCat(what, ": ", answer.message()));
+      // answer.code() is the refusal's gRPC code number.
+      return services::FromGrpcStatus(
+          grpc::Status(static_cast<grpc::StatusCode>(answer.code()),
+                       answer.message()),
+          what);
     }
     const grpc::Status status = Close();
     if (status.error_code() == grpc::StatusCode::UNAVAILABLE &&
@@ -83,8 +86,7 @@ absl::StatusOr<v1::CommandResult> CommandSender::Send(const Command& command) {
       backoff = std::min(backoff * 2, absl::Seconds(2));
       continue;
     }
-    return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                        absl::StrCat(what, ": ", status.error_message()));
+    return services::FromGrpcStatus(status, what);
   }
 }
 

@@ -5,6 +5,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "grpcpp/client_context.h"
+#include "services/common/grpc_status.h"
 #include "services/reportctl/audit_bisect.h"
 #include "services/reportctl/audit_commands.h"
 #include "services/reportctl/cli/connect.h"
@@ -25,11 +26,6 @@ constexpr char kUsage[] =
     "chain hashes only (bisection): \"consistent up to N\" or \"diverges at\n"
     "N\". Exit code 1 when a chain is bad or the copies diverge.\n";
 
-absl::Status FromGrpc(const grpc::Status& s, const std::string& where) {
-  return absl::Status(static_cast<absl::StatusCode>(s.error_code()),
-                      absl::StrCat(where, ": ", s.error_message()));
-}
-
 struct Head {
   uint64_t sequence = 0;
   std::string hash;
@@ -43,7 +39,7 @@ absl::StatusOr<Head> ChainHead(v1::AuditService::Stub& stub,
   v1::ChainHashResponse response;
   grpc::ClientContext ctx;
   grpc::Status s = stub.ChainHash(&ctx, request, &response);
-  if (!s.ok()) return FromGrpc(s, where);
+  if (!s.ok()) return services::FromGrpcStatus(s, where);
   return Head{response.head_sequence(), response.head_hash()};
 }
 
@@ -57,7 +53,7 @@ HashAt Lookup(v1::AuditService::Stub& stub, const std::string& node,
         v1::ChainHashResponse response;
         grpc::ClientContext ctx;
         grpc::Status s = stub.ChainHash(&ctx, request, &response);
-        if (!s.ok()) return FromGrpc(s, where);
+        if (!s.ok()) return services::FromGrpcStatus(s, where);
         return response.hash();
       };
 }

@@ -13,6 +13,7 @@
 #include "reporting/v1/envelope.pb.h"
 #include "reporting/v1/events.pb.h"
 #include "storage/event_log.h"
+#include "storage/hash_chain.h"
 #include "storage/status_macros.h"
 
 ABSL_FLAG(std::string, data_dir, "", "Directory of the demo log (created).");
@@ -32,12 +33,6 @@ template <typename M>
 NewEvent Event(std::string stream, const M& m) {
   return NewEvent{std::move(stream), events::TypeOf<M>(),
                   m.SerializeAsString()};
-}
-
-std::string Hex(const std::string& bytes) {
-  std::string out;
-  for (unsigned char c : bytes) absl::StrAppendFormat(&out, "%02x", c);
-  return out;
 }
 
 absl::Status Append(EventLog& log, std::string command_id,
@@ -152,7 +147,7 @@ absl::Status Run() {
         std::printf("%6llu  %-38s %-36s %s…\n",
                     static_cast<unsigned long long>(e.sequence),
                     env.stream_id().c_str(), env.event_type().c_str(),
-                    Hex(e.hash).substr(0, 16).c_str());
+                    storage::HexHash(e.hash).substr(0, 16).c_str());
       } else if (e.sequence == 4) {
         std::printf("%6s\n", "…");
       }
@@ -169,7 +164,7 @@ absl::Status Run() {
   RETURN_IF_ERROR(log->Verify());
   std::printf("hash chain verified: head %llu %s\n",
               static_cast<unsigned long long>(head.sequence),
-              Hex(head.hash).c_str());
+              storage::HexHash(head.hash).c_str());
   return log->Close();
 }
 

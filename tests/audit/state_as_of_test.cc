@@ -15,6 +15,7 @@
 #include "services/audit/testing/audit_fixture.h"
 #include "services/city/city_log_source.h"
 #include "services/city/node_copies.h"
+#include "services/common/grpc_status.h"
 #include "services/projector/figures.h"
 #include "services/projector/projector.h"
 #include "tests/testutil/temp_dir.h"
@@ -22,8 +23,8 @@
 namespace reporting::audit {
 namespace {
 
+using services::FromGrpcStatus;
 using testing::AuditServer;
-using testing::FromGrpc;
 
 constexpr char kToday[] = "2024-08-15";
 
@@ -41,7 +42,7 @@ absl::StatusOr<v1::StateAsOfResponse> AsOf(AuditServer& s,
                                            const v1::StateAsOfRequest& r) {
   grpc::ClientContext ctx;
   v1::StateAsOfResponse out;
-  absl::Status st = FromGrpc(s.stub().StateAsOf(&ctx, r, &out));
+  absl::Status st = FromGrpcStatus(s.stub().StateAsOf(&ctx, r, &out));
   if (!st.ok()) return st;
   return out;
 }

@@ -13,14 +13,15 @@
 #include "services/audit/testing/audit_fixture.h"
 #include "services/city/city_log_source.h"
 #include "services/city/node_copies.h"
+#include "services/common/grpc_status.h"
 #include "storage/event_log_testing.h"
 #include "tests/testutil/temp_dir.h"
 
 namespace reporting::audit {
 namespace {
 
+using services::FromGrpcStatus;
 using testing::AuditServer;
-using testing::FromGrpc;
 
 constexpr char kNode[] = "371302";
 constexpr uint64_t kEvents = 3000;
@@ -42,7 +43,7 @@ v1::VerifyResponse Verify(AuditServer& s, const std::string& node) {
   v1::VerifyRequest r;
   r.set_node_id(node);
   v1::VerifyResponse out;
-  absl::Status st = FromGrpc(s.stub().Verify(&ctx, r, &out));
+  absl::Status st = FromGrpcStatus(s.stub().Verify(&ctx, r, &out));
   EXPECT_TRUE(st.ok()) << st;
   return out;
 }

@@ -32,6 +32,7 @@
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "reporting/v1/clerk.grpc.pb.h"
+#include "services/common/grpc_status.h"
 #include "spdlog/spdlog.h"
 #include "storage/event_log.h"
 #include "storage/testing/power_cut.h"
@@ -60,10 +61,7 @@ absl::StatusOr<uint64_t> Cursor(const County& county) {
   v1::ReplicationStatusView view;
   grpc::Status s = stub->GetReplicationStatus(
       &ctx, v1::GetReplicationStatusRequest(), &view);
-  if (!s.ok()) {
-    return absl::Status(static_cast<absl::StatusCode>(s.error_code()),
-                        s.error_message());
-  }
+  if (!s.ok()) return services::FromGrpcStatus(s);
   return view.acked_sequence();
 }
 

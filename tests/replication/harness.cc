@@ -14,6 +14,7 @@
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "reporting/v1/envelope.pb.h"
+#include "services/common/grpc_status.h"
 #include "storage/event_log.h"
 #include "tests/testutil/files.h"
 
@@ -179,10 +180,7 @@ absl::StatusOr<v1::GetStatusResponse> CityStatus(
   req.set_node_id(node);
   v1::GetStatusResponse resp;
   grpc::Status s = stub->GetStatus(&ctx, req, &resp);
-  if (!s.ok()) {
-    return absl::Status(static_cast<absl::StatusCode>(s.error_code()),
-                        s.error_message());
-  }
+  if (!s.ok()) return services::FromGrpcStatus(s);
   return resp;
 }
 
@@ -194,10 +192,7 @@ absl::StatusOr<uint64_t> SendUnit(v1::CommandService::Stub& stub,
                      std::chrono::seconds(5));
     v1::CommandResult result;
     grpc::Status s = (stub.*method)(&ctx, request, &result);
-    if (!s.ok()) {
-      return absl::Status(static_cast<absl::StatusCode>(s.error_code()),
-                          s.error_message());
-    }
+    if (!s.ok()) return services::FromGrpcStatus(s);
     return result.last_sequence();
   };
   if (n == 0) {

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
+#include "services/common/grpc_status.h"
 #include "services/common/server.h"
 #include "storage/status_macros.h"
 
@@ -86,14 +87,8 @@ absl::StatusOr<std::vector<v1::ReplayBatch>> AuditServer::Replay(
   std::vector<v1::ReplayBatch> out;
   v1::ReplayBatch batch;
   while (reader->Read(&batch)) out.push_back(batch);
-  RETURN_IF_ERROR(FromGrpc(reader->Finish()));
+  RETURN_IF_ERROR(services::FromGrpcStatus(reader->Finish()));
   return out;
-}
-
-absl::Status FromGrpc(const grpc::Status& s) {
-  if (s.ok()) return absl::OkStatus();
-  return absl::Status(static_cast<absl::StatusCode>(s.error_code()),
-                      s.error_message());
 }
 
 }  // namespace reporting::audit::testing

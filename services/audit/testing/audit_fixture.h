@@ -56,9 +56,6 @@ class AuditServer {
   std::unique_ptr<v1::AuditService::Stub> stub_;
 };
 
-// grpc::Status -> absl::Status (test side).
-absl::Status FromGrpc(const grpc::Status& s);
-
 }  // namespace reporting::audit::testing
 
 #endif  // REPORTING_SERVICES_AUDIT_TESTING_AUDIT_FIXTURE_H_

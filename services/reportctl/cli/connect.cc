@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "grpcpp/create_channel.h"
+#include "services/common/grpc_status.h"
 #include "services/common/tls.h"
 
 namespace reporting::reportctl {
@@ -72,8 +73,7 @@ std::string FailureLine(const std::string& what, absl::StatusCode code,
 }
 
 int CallFailed(const std::string& what, const grpc::Status& status) {
-  std::cerr << FailureLine(what,
-                           static_cast<absl::StatusCode>(status.error_code()),
+  std::cerr << FailureLine(what, services::FromGrpcCode(status.error_code()),
                            status.error_message())
             << "\n";
   return 1;
