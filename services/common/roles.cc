@@ -88,6 +88,20 @@ const AccessRule* FindRule(absl::string_view service,
   return nullptr;
 }
 
+bool Admits(const AccessRule& rule, Role role) {
+  return rule.roles.empty() || std::find(rule.roles.begin(), rule.roles.end(),
+                                         role) != rule.roles.end();
+}
+
+bool MaySeeDashboard(Role role) {
+  return Admits(*FindRule("reporting.v1.QueryService", ""), role) ||
+         SeesPersonLevelData(role);
+}
+
+bool SeesPersonLevelData(Role role) {
+  return Admits(*FindRule("reporting.v1.AuditService", ""), role);
+}
+
 std::string DescribeAdmitted(const AccessRule& rule,
                              absl::string_view own_node_id) {
   if (rule.roles.empty()) return "a certificate of any role";
@@ -123,10 +137,7 @@ absl::Status Authorize(absl::string_view full_method,
                      caller.status().message()));
   }
   const std::optional<Role> role = RoleFromUnit(caller->unit);
-  const bool role_ok =
-      role.has_value() &&
-      (rule->roles.empty() || std::find(rule->roles.begin(), rule->roles.end(),
-                                        *role) != rule->roles.end());
+  const bool role_ok = role.has_value() && Admits(*rule, *role);
   const bool node_ok = !rule->own_node || caller->common_name == own_node_id;
   if (role_ok && node_ok) return absl::OkStatus();
   return absl::PermissionDeniedError(absl::StrCat(

@@ -22,6 +22,9 @@
 //   city      city:       OU=city                 nothing (a server identity)
 //   any role                                      health, reflection
 //
+// The dashboard's accounts (office, auditor) are admitted from the same
+// table: MaySeeDashboard and SeesPersonLevelData below.
+//
 // A method not in the table is refused to everyone. Nobody may rewrite
 // history: no role has a method that does.
 //
@@ -66,6 +69,18 @@ bool InTable(absl::string_view service);
 
 // The rule that decides `service`/`method`; nullptr when none does.
 const AccessRule* FindRule(absl::string_view service, absl::string_view method);
+
+// Whether `rule` admits `role` (a rule naming no role admits every role).
+bool Admits(const AccessRule& rule, Role role);
+
+// The city's web dashboard (services/dashboard/) signs in accounts, not
+// certificates, under the same role names, and shows a role what the table
+// lets it read over gRPC: the figures to QueryService's readers, the
+// timelines to AuditService's readers. So an office or auditor account may
+// see it, and only AuditService's readers (auditor) see person-level data
+// (actors, roster events, reasons' messages).
+bool MaySeeDashboard(Role role);
+bool SeesPersonLevelData(Role role);
 
 // Decides one call to "/package.Service/Method" by a caller (IdentityOf's
 // result) on a server whose node id is `own_node_id` ("" for the city).

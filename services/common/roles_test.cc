@@ -87,5 +87,26 @@ TEST(RolesTest, AnUnreadableCertificateIsDenied) {
   EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied);
 }
 
+// The dashboard admits accounts from the same table: QueryService's and
+// AuditService's readers see it, AuditService's see person-level data.
+TEST(RolesTest, DashboardRolesComeFromTheTable) {
+  for (Role r : AllRoles()) {
+    const bool reads_figures =
+        Call("/reporting.v1.QueryService/GetCityOverview", "x", RoleName(r))
+            .ok();
+    const bool audits =
+        Call("/reporting.v1.AuditService/Replay", "x", RoleName(r)).ok();
+    EXPECT_EQ(MaySeeDashboard(r), reads_figures || audits) << RoleName(r);
+    EXPECT_EQ(SeesPersonLevelData(r), audits) << RoleName(r);
+  }
+  EXPECT_TRUE(MaySeeDashboard(Role::kOffice));
+  EXPECT_TRUE(MaySeeDashboard(Role::kAuditor));
+  EXPECT_FALSE(SeesPersonLevelData(Role::kOffice));
+  EXPECT_TRUE(SeesPersonLevelData(Role::kAuditor));
+  for (Role r : {Role::kNode, Role::kClerk, Role::kOperator, Role::kCity}) {
+    EXPECT_FALSE(MaySeeDashboard(r)) << RoleName(r);
+  }
+}
+
 }  // namespace
 }  // namespace reporting::services

@@ -12,6 +12,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "services/common/roles.h"
 
 namespace reporting::dashboard {
 namespace {
@@ -31,7 +32,13 @@ bool InitSodium() {
 }  // namespace
 
 bool MaySeeDashboard(absl::string_view role) {
-  return role == "office" || role == "auditor";
+  const std::optional<services::Role> r = services::RoleFromUnit(role);
+  return r.has_value() && services::MaySeeDashboard(*r);
+}
+
+bool SeesPersonLevelData(absl::string_view role) {
+  const std::optional<services::Role> r = services::RoleFromUnit(role);
+  return r.has_value() && services::SeesPersonLevelData(*r);
 }
 
 absl::Status CheckName(absl::string_view name) {

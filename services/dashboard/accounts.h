@@ -38,8 +38,12 @@ struct Account {
   std::string hash;  // crypto_pwhash_str
 };
 
-// True for the roles that may see the dashboard: office and auditor.
+// True for the roles that may see the dashboard: office and auditor, as
+// the one role table decides (services/common/roles.h MaySeeDashboard).
 bool MaySeeDashboard(absl::string_view role);
+// True for the roles that see person-level data on the dashboard: auditor
+// (roles.h SeesPersonLevelData).
+bool SeesPersonLevelData(absl::string_view role);
 
 // INVALID_ARGUMENT naming the rule when `name` is not [a-z0-9._-]{1,32}.
 absl::Status CheckName(absl::string_view name);

@@ -173,7 +173,7 @@ void AddApiRoutes(httplib::Server& http, DashboardServer& server) {
         std::optional<Session> s = SessionOf(req, server);
         absl::StatusOr<UnitPage> page =
             Unit(src, req.get_param_value("node"), req.get_param_value("unit"),
-                 s && s->role == "auditor");
+                 s && SeesPersonLevelData(s->role));
         if (!page.ok()) return SendError(page.status(), res);
         res.set_content(UnitPageJson(*page), kJson);
       });
@@ -250,15 +250,16 @@ void AddApiRoutes(httplib::Server& http, DashboardServer& server) {
         Csv(res, "freshness",
             f.ok() ? absl::StatusOr<CsvTable>(FreshnessCsv(*f)) : f.status());
       });
-  get("/csv/timeline", [&src, &server](const httplib::Request& req,
-                                       httplib::Response& res) {
-    std::optional<Session> s = SessionOf(req, server);
-    auto page = Unit(src, req.get_param_value("node"),
-                     req.get_param_value("unit"), s && s->role == "auditor");
-    Csv(res, "timeline",
-        page.ok() ? absl::StatusOr<CsvTable>(TimelineCsv(*page))
-                  : page.status());
-  });
+  get("/csv/timeline",
+      [&src, &server](const httplib::Request& req, httplib::Response& res) {
+        std::optional<Session> s = SessionOf(req, server);
+        auto page =
+            Unit(src, req.get_param_value("node"), req.get_param_value("unit"),
+                 s && SeesPersonLevelData(s->role));
+        Csv(res, "timeline",
+            page.ok() ? absl::StatusOr<CsvTable>(TimelineCsv(*page))
+                      : page.status());
+      });
 }
 
 }  // namespace reporting::dashboard
