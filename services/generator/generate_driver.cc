@@ -36,14 +36,38 @@ absl::StatusOr<v1::CommandStreamRequest> StreamMessage(const Command& command) {
 }  // namespace
 
 CommandSender::CommandSender(std::shared_ptr<grpc::Channel> channel,
-                             absl::Duration retry_for)
+                             absl::Duration retry_for,
+                             absl::Duration answer_within)
     : stub_(v1::CommandStreamService::NewStub(std::move(channel))),
-      retry_for_(retry_for) {}
+      retry_for_(retry_for),
+      answer_within_(answer_within),
+      watchdog_([this] { Watch(); }) {}
 
 CommandSender::~CommandSender() {
   if (stream_ != nullptr) {
     stream_->WritesDone();
     (void)Close();
+  }
+  {
+    absl::MutexLock lock(&mu_);
+    stop_ = true;
+  }
+  watchdog_.join();
+}
+
+void CommandSender::Watch() {
+  absl::MutexLock lock(&mu_);
+  while (!stop_) {
+    if (absl::Now() >= answer_due_) {
+      late_ = true;
+      answer_due_ = absl::InfiniteFuture();
+      context_->TryCancel();  // Send is blocked on this call: it exists
+    }
+    // Wakes for stop_, or to look again (a new due time is at most this
+    // late to be noticed).
+    mu_.AwaitWithDeadline(
+        absl::Condition(&stop_),
+        std::min(answer_due_, absl::Now() + absl::Milliseconds(100)));
   }
 }
 
@@ -71,7 +95,19 @@ absl::StatusOr<v1::CommandResult> CommandSender::Send(const Command& command) {
       stream_ = stub_->Stream(context_.get());
     }
     v1::CommandStreamResponse answer;
-    if (stream_->Write(*message) && stream_->Read(&answer)) {
+    {
+      absl::MutexLock lock(&mu_);
+      answer_due_ = absl::Now() + answer_within_;
+      late_ = false;
+    }
+    const bool answered = stream_->Write(*message) && stream_->Read(&answer);
+    bool late = false;
+    {
+      absl::MutexLock lock(&mu_);
+      answer_due_ = absl::InfiniteFuture();
+      late = late_;
+    }
+    if (answered) {
       if (answer.code() == 0) return answer.result();
       // answer.code() is the refusal's gRPC code number.
       return services::FromGrpcStatus(
@@ -80,6 +116,13 @@ absl::StatusOr<v1::CommandResult> CommandSender::Send(const Command& command) {
           what);
     }
     const grpc::Status status = Close();
+    if (late) {
+      return absl::DeadlineExceededError(absl::StrCat(
+          what, ": the node did not answer within ",
+          absl::FormatDuration(answer_within_),
+          "; whether it was recorded is unknown: send it again (the same "
+          "command id makes a resend safe) once the node answers"));
+    }
     if (status.error_code() == grpc::StatusCode::UNAVAILABLE &&
         absl::Now() + backoff < give_up) {
       absl::SleepFor(backoff);
