@@ -3,7 +3,7 @@
 #include <utility>
 
 #include "absl/time/clock.h"
-#include "services/audit/export_seal.h"
+#include "services/export/export_seal.h"
 
 namespace reporting::audit {
 

@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/audit/envelope_fields.h"
-#include "services/audit/export_seal.h"
+#include "services/export/export_seal.h"
 #include "storage/status_macros.h"
 
 namespace reporting::audit {

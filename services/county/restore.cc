@@ -6,8 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "services/audit/export_format.h"
-#include "services/audit/export_verify.h"
+#include "services/export/export_format.h"
+#include "services/export/export_verify.h"
 #include "spdlog/spdlog.h"
 #include "storage/event_log.h"
 #include "storage/status_macros.h"

@@ -1,6 +1,6 @@
 // `county-node restore`: rebuilds a county node whose disk was lost from the
 // city's copy of its log, exported with `reportctl audit export` (the export
-// format is services/audit/export_format.h). docs/OPERATIONS.md "A county
+// format is services/export/export_format.h). docs/OPERATIONS.md "A county
 // restored from the city" is the procedure.
 //
 // Into an empty (or new) data directory, it writes the exported events with

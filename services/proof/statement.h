@@ -24,7 +24,7 @@
 //   signed_at_us=<n>
 //   key=<n>
 //
-// and the export manifest (services/audit/export_seal.h).
+// and the export manifest (services/export/export_seal.h).
 //
 // Thread safety: a Statement is used by one thread; functions are pure.
 #ifndef REPORTING_SERVICES_PROOF_STATEMENT_H_

@@ -1,13 +1,13 @@
 // `reportctl audit export`: a node's history (or a filtered part) to FILE,
 // the city's receipts to FILE.receipts.jsonl and the server's signed seal
-// to FILE.manifest.json (services/audit/export_format.h, docs/AUDIT.md);
+// to FILE.manifest.json (services/export/export_format.h, docs/AUDIT.md);
 // and `reportctl audit verify-export`, which checks such files.
 #include <iostream>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_split.h"
-#include "services/audit/export_format.h"
-#include "services/audit/export_verify.h"
+#include "services/export/export_format.h"
+#include "services/export/export_verify.h"
 #include "services/reportctl/audit_commands.h"
 #include "services/reportctl/audit_flags.h"
 #include "services/reportctl/cli/connect.h"

@@ -8,7 +8,7 @@
 // (re-signed or not, by the city or by a stranger), altered manifest
 // fields, an altered signed head, a wrong key, a key not in the history,
 // and keys that are not the ones trusted.
-#include "services/audit/export_verify.h"
+#include "services/export/export_verify.h"
 
 #include <string>
 #include <vector>
@@ -19,7 +19,7 @@
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/audit/export_format.h"
+#include "services/export/export_format.h"
 #include "services/proof/statement.h"
 #include "tests/export/export_helpers.h"
 #include "tests/export/fixture.h"

@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "services/audit/export_seal.h"
+#include "services/export/export_seal.h"
 #include "services/proof/statement.h"
 #include "storage/envelope.h"
 #include "storage/hash_chain.h"

@@ -1,7 +1,7 @@
 // A forger's tools for the export tests: read an export into its parts,
 // change events and re-chain everything after them, re-seal the manifest
 // with a key of the forger's choosing, and write it back in the real format
-// (services/audit/export_format.h), so that only what the forger cannot
+// (services/export/export_format.h), so that only what the forger cannot
 // redo (a signature by a key it does not hold) is left to catch it.
 //
 // Thread compatibility: one test thread.
@@ -15,7 +15,7 @@
 
 #include "reporting/v1/audit.pb.h"
 #include "reporting/v1/envelope.pb.h"
-#include "services/audit/export_format.h"
+#include "services/export/export_format.h"
 #include "services/proof/ed25519.h"
 
 namespace reporting::export_test {

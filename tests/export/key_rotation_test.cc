@@ -11,7 +11,7 @@
 #include "absl/strings/escaping.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/audit/export_format.h"
+#include "services/export/export_format.h"
 #include "tests/export/export_helpers.h"
 #include "tests/export/fixture.h"
 #include "tests/export/forge.h"

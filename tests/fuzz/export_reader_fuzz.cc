@@ -1,4 +1,4 @@
-// Fuzz target: reading an audit export (services/audit/export_format.h) as
+// Fuzz target: reading an audit export (services/export/export_format.h) as
 // `county-node restore` does (services/county/restore.h): an operator hands
 // the node a file and its manifest; whatever they hold, the node must
 // refuse it clearly or restore exactly what it proves.
@@ -30,8 +30,8 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "reporting/v1/audit.pb.h"
 #include "reporting/v1/envelope.pb.h"
-#include "services/audit/export_format.h"
 #include "services/county/restore.h"
+#include "services/export/export_format.h"
 #include "spdlog/spdlog.h"
 #include "storage/event_log.h"
 #include "storage/hash_chain.h"

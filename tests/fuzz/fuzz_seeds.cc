@@ -33,7 +33,7 @@
 #include "reporting/v1/clerk.pb.h"
 #include "reporting/v1/envelope.pb.h"
 #include "reporting/v1/replication.pb.h"
-#include "services/audit/export_format.h"
+#include "services/export/export_format.h"
 #include "services/generator/generate_campaign.h"
 #include "storage/event_log.h"
 #include "storage/hash_chain.h"

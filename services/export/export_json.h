@@ -4,8 +4,8 @@
 // the ISO-8601 rendering of a microsecond time.
 //
 // Thread-compatible.
-#ifndef REPORTING_SERVICES_AUDIT_EXPORT_JSON_H_
-#define REPORTING_SERVICES_AUDIT_EXPORT_JSON_H_
+#ifndef REPORTING_SERVICES_EXPORT_EXPORT_JSON_H_
+#define REPORTING_SERVICES_EXPORT_EXPORT_JSON_H_
 
 #include <cstdint>
 #include <string>
@@ -82,4 +82,4 @@ class JsonFields {
 
 }  // namespace reporting::audit
 
-#endif  // REPORTING_SERVICES_AUDIT_EXPORT_JSON_H_
+#endif  // REPORTING_SERVICES_EXPORT_EXPORT_JSON_H_

@@ -4,9 +4,9 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
-#include "services/audit/export_format.h"
-#include "services/audit/export_json.h"
-#include "services/audit/export_seal.h"
+#include "services/export/export_format.h"
+#include "services/export/export_json.h"
+#include "services/export/export_seal.h"
 
 namespace reporting::audit {
 

@@ -11,9 +11,9 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "openssl/sha.h"
-#include "services/audit/export_format.h"
-#include "services/audit/export_seal.h"
-#include "services/audit/export_test_events.h"
+#include "services/export/export_format.h"
+#include "services/export/export_seal.h"
+#include "services/export/export_test_events.h"
 
 namespace reporting::audit {
 namespace {

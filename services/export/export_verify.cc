@@ -1,4 +1,4 @@
-#include "services/audit/export_verify.h"
+#include "services/export/export_verify.h"
 
 #include <cerrno>
 #include <cstring>
@@ -9,8 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "openssl/evp.h"
-#include "services/audit/export_format.h"
-#include "services/audit/export_seal.h"
+#include "services/export/export_format.h"
+#include "services/export/export_seal.h"
 #include "services/proof/key_history.h"
 #include "storage/hash_chain.h"
 

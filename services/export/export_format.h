@@ -34,8 +34,8 @@
 //
 // Thread safety: free functions are thread-safe; an ExportWriter is used by
 // one thread.
-#ifndef REPORTING_SERVICES_AUDIT_EXPORT_FORMAT_H_
-#define REPORTING_SERVICES_AUDIT_EXPORT_FORMAT_H_
+#ifndef REPORTING_SERVICES_EXPORT_EXPORT_FORMAT_H_
+#define REPORTING_SERVICES_EXPORT_EXPORT_FORMAT_H_
 
 #include <cstdint>
 #include <cstdio>
@@ -157,4 +157,4 @@ class ExportWriter {
 
 }  // namespace reporting::audit
 
-#endif  // REPORTING_SERVICES_AUDIT_EXPORT_FORMAT_H_
+#endif  // REPORTING_SERVICES_EXPORT_EXPORT_FORMAT_H_

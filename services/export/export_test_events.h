@@ -1,7 +1,7 @@
 // Test helper for the export tests: a small valid hash chain of
 // UnitRegistered events of node 371302, as AuditedEvents.
-#ifndef REPORTING_SERVICES_AUDIT_EXPORT_TEST_EVENTS_H_
-#define REPORTING_SERVICES_AUDIT_EXPORT_TEST_EVENTS_H_
+#ifndef REPORTING_SERVICES_EXPORT_EXPORT_TEST_EVENTS_H_
+#define REPORTING_SERVICES_EXPORT_EXPORT_TEST_EVENTS_H_
 
 #include <string>
 #include <vector>
@@ -64,4 +64,4 @@ inline std::vector<v1::AuditedEvent> TestChain(int n, int64_t received_at_us) {
 
 }  // namespace reporting::audit
 
-#endif  // REPORTING_SERVICES_AUDIT_EXPORT_TEST_EVENTS_H_
+#endif  // REPORTING_SERVICES_EXPORT_EXPORT_TEST_EVENTS_H_

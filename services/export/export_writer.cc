@@ -7,7 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "openssl/evp.h"
-#include "services/audit/export_format.h"
+#include "services/export/export_format.h"
 
 namespace reporting::audit {
 namespace {

@@ -1,6 +1,6 @@
 // Export lines: round trip, and every kind of edit refused with its line
 // number. ReadExportFile: chain continuity between consecutive sequences.
-#include "services/audit/export_format.h"
+#include "services/export/export_format.h"
 
 #include <fstream>
 #include <string>
@@ -14,7 +14,7 @@
 #include "openssl/sha.h"
 #include "reporting/v1/envelope.pb.h"
 #include "reporting/v1/events.pb.h"
-#include "services/audit/export_test_events.h"
+#include "services/export/export_test_events.h"
 
 namespace reporting::audit {
 namespace {

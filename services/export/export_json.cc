@@ -1,4 +1,4 @@
-#include "services/audit/export_json.h"
+#include "services/export/export_json.h"
 
 #include <cmath>
 #include <cstdio>

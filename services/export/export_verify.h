@@ -5,8 +5,8 @@
 // runs it on what it wrote before it reports success.
 //
 // Thread safety: a pure function of the files.
-#ifndef REPORTING_SERVICES_AUDIT_EXPORT_VERIFY_H_
-#define REPORTING_SERVICES_AUDIT_EXPORT_VERIFY_H_
+#ifndef REPORTING_SERVICES_EXPORT_EXPORT_VERIFY_H_
+#define REPORTING_SERVICES_EXPORT_EXPORT_VERIFY_H_
 
 #include <cstdint>
 #include <string>
@@ -58,4 +58,4 @@ std::string DescribeExport(const ExportSummary& summary);
 
 }  // namespace reporting::audit
 
-#endif  // REPORTING_SERVICES_AUDIT_EXPORT_VERIFY_H_
+#endif  // REPORTING_SERVICES_EXPORT_EXPORT_VERIFY_H_

@@ -1,4 +1,4 @@
-#include "services/audit/export_seal.h"
+#include "services/export/export_seal.h"
 
 #include "openssl/evp.h"
 #include "services/proof/statement.h"

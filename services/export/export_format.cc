@@ -1,4 +1,4 @@
-#include "services/audit/export_format.h"
+#include "services/export/export_format.h"
 
 #include <unistd.h>
 
@@ -15,7 +15,7 @@
 #include "openssl/evp.h"
 #include "proto/event_types.h"
 #include "reporting/v1/envelope.pb.h"
-#include "services/audit/export_json.h"
+#include "services/export/export_json.h"
 
 namespace reporting::audit {
 namespace {

@@ -22,8 +22,8 @@
 // files and rebuilds the statement from the manifest.
 //
 // Thread safety: pure functions; a SealBuilder is used by one thread.
-#ifndef REPORTING_SERVICES_AUDIT_EXPORT_SEAL_H_
-#define REPORTING_SERVICES_AUDIT_EXPORT_SEAL_H_
+#ifndef REPORTING_SERVICES_EXPORT_EXPORT_SEAL_H_
+#define REPORTING_SERVICES_EXPORT_EXPORT_SEAL_H_
 
 #include <cstdint>
 #include <map>
@@ -69,4 +69,4 @@ class SealBuilder {
 
 }  // namespace reporting::audit
 
-#endif  // REPORTING_SERVICES_AUDIT_EXPORT_SEAL_H_
+#endif  // REPORTING_SERVICES_EXPORT_EXPORT_SEAL_H_

@@ -9,8 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
-#include "services/audit/export_format.h"
-#include "services/audit/export_json.h"
+#include "services/export/export_format.h"
+#include "services/export/export_json.h"
 #include "storage/hash_chain.h"
 
 namespace reporting::audit {
