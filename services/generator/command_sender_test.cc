@@ -9,6 +9,7 @@
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
+#include "reporting/v1/command.grpc.pb.h"
 #include "reporting/v1/command.pb.h"
 #include "reporting/v1/command_stream.grpc.pb.h"
 #include "services/generator/generate_driver.h"
@@ -66,6 +67,29 @@ TEST(CommandSenderTest, ANodeThatNeverAnswersEndsInDeadlineExceeded) {
       EXPECT_GE(took, absl::Milliseconds(300));
       EXPECT_LT(took, absl::Seconds(10));
     }
+  }
+  server->Shutdown(std::chrono::system_clock::now());
+}
+
+// The city aggregator's address given for a county's: the server has no
+// CommandStreamService, and the answer says to check the address.
+TEST(CommandSenderTest, AServerWithoutCommandsIsNamedAsTheWrongAddress) {
+  v1::CommandService::Service not_a_stream;  // some other service only
+  grpc::ServerBuilder builder;
+  builder.RegisterService(&not_a_stream);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  ASSERT_NE(server, nullptr);
+  {
+    CommandSender sender(server->InProcessChannel(grpc::ChannelArguments()));
+    absl::StatusOr<v1::CommandResult> result =
+        sender.Send(RegisterNode("wrong-server"));
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.status().code(), absl::StatusCode::kUnimplemented);
+    EXPECT_NE(result.status().message().find(
+                  "RegisterNode wrong-server: the server at that address does "
+                  "not take commands: give a county node's address"),
+              absl::string_view::npos)
+        << result.status();
   }
   server->Shutdown(std::chrono::system_clock::now());
 }

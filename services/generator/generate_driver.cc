@@ -123,6 +123,14 @@ absl::StatusOr<v1::CommandResult> CommandSender::Send(const Command& command) {
           "; whether it was recorded is unknown: send it again (the same "
           "command id makes a resend safe) once the node answers"));
     }
+    if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED &&
+        status.error_message().empty()) {
+      // gRPC's own answer when the server has no CommandStreamService.
+      return absl::UnimplementedError(absl::StrCat(
+          what,
+          ": the server at that address does not take commands: "
+          "give a county node's address (not the city aggregator's)"));
+    }
     if (status.error_code() == grpc::StatusCode::UNAVAILABLE &&
         absl::Now() + backoff < give_up) {
       absl::SleepFor(backoff);
