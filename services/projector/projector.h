@@ -199,9 +199,9 @@ class Projector {
                   const absl::Status& rule);
   // The node of a state key; null when it has none.
   NodeEntry* NodeOfState(absl::string_view key);
-  // The state row of `key` (a stream's aggregate); false for streams that
-  // have none (node, unknown kinds).
-  bool StateRow(const std::string& key, v1::ProjectedAggregate& out);
+  // The state row of `key` (a stream's aggregate), serialized into `row`;
+  // false for streams that have none (node, unknown kinds).
+  bool StateRow(const std::string& key, std::string& row);
   using Emit = std::function<absl::Status(Table, std::string,
                                           const google::protobuf::Message&)>;
   // Recomputes the unit's row and moves its figures; false (no row) while

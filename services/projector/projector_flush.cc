@@ -30,30 +30,32 @@ std::vector<const typename Map::value_type*> InKeyOrder(const Map& table) {
 
 }  // namespace
 
-bool Projector::StateRow(const std::string& key,
-                         v1::ProjectedAggregate& aggregate) {
-  aggregate.Clear();
+bool Projector::StateRow(const std::string& key, std::string& row) {
   NodeEntry* node = NodeOfState(key);
   if (node == nullptr) return false;
+  v1::ProjectedAggregate aggregate;
   switch (KindOf(StreamOfKey(key))) {
     case Kind::kUnit:
       *aggregate.mutable_unit() = ToProto(node->units.at(key).state);
       aggregate.mutable_unit()->set_node_id(std::string(NodeOfKey(key)));
-      return true;
-    case Kind::kEvaluation:
-      *aggregate.mutable_evaluation() = ToProto(*EvaluationAt(*node, key));
-      return true;
-    case Kind::kMaterial:
-      *aggregate.mutable_material() = ToProto(node->materials.at(key));
-      return true;
-    case Kind::kMeeting:
-      *aggregate.mutable_meeting() = ToProto(node->meetings.at(key));
-      return true;
-    case Kind::kItem:
-      *aggregate.mutable_rectification() = ToProto(node->items.at(key));
+      row = SerializeRow(aggregate);
       return true;
     case Kind::kCensus:
       *aggregate.mutable_census() = ToProto(node->censuses.at(key));
+      row = SerializeRow(aggregate);
+      return true;
+    // The numerous kinds: encoded straight from the state (state_row.h).
+    case Kind::kEvaluation:
+      row = EncodeStateRow(*EvaluationAt(*node, key));
+      return true;
+    case Kind::kMaterial:
+      row = EncodeStateRow(node->materials.at(key));
+      return true;
+    case Kind::kMeeting:
+      row = EncodeStateRow(node->meetings.at(key));
+      return true;
+    case Kind::kItem:
+      row = EncodeStateRow(node->items.at(key));
       return true;
     case Kind::kNode:
     case Kind::kOther:
@@ -153,10 +155,10 @@ absl::Status Projector::FlushChanges(RowOut& out) {
     RETURN_IF_ERROR(EmitUnitRow(*unit, emit));
   }
   dirty_units_.clear();
-  v1::ProjectedAggregate aggregate;
+  std::string row;
   for (const std::string& key : dirty_state_) {
-    if (StateRow(key, aggregate)) {
-      RETURN_IF_ERROR(out.Row(Table::kState, key, aggregate));
+    if (StateRow(key, row)) {
+      RETURN_IF_ERROR(out.Bytes(Table::kState, key, std::move(row)));
     }
   }
   dirty_state_.clear();

@@ -3,6 +3,8 @@
 #include <cstdint>
 
 #include "absl/strings/string_view.h"
+#include "google/protobuf/message.h"
+#include "services/projector/state_schema.h"
 
 namespace reporting::projector {
 namespace {
@@ -33,8 +35,56 @@ uint64_t EnumValue(int v) {
   return static_cast<uint64_t>(static_cast<int64_t>(v));
 }
 
-// The two passes over a message's fields: its size, then its bytes. Every
-// field number here is below 16, so each tag is one byte.
+// A field's value as the wire has it: strings as they are, every other
+// kind as a varint.
+struct Value {
+  bool is_string = false;
+  absl::string_view text;
+  uint64_t number = 0;
+};
+
+// Field `m` of a message member (state_schema.h Part): a string or an enum.
+// Through reflection: meetings are few.
+Value PartValue(const google::protobuf::Message& part, int m) {
+  const google::protobuf::FieldDescriptor* f =
+      part.GetDescriptor()->FindFieldByNumber(m);
+  const google::protobuf::Reflection& r = *part.GetReflection();
+  if (f->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_STRING) {
+    return {true, r.GetStringReference(part, f, nullptr), 0};
+  }
+  return {false, {}, EnumValue(r.GetEnumValue(part, f))};
+}
+
+// The visitor of state_schema.h's flat lines over one pass: Out gives
+// Varint(field, value) and String(field, bytes). Every field number of the
+// flat states is below 16, so each tag is one byte (state_schema_test).
+template <typename Out>
+class Lines {
+ public:
+  explicit Lines(Out& out) : out_(out) {}
+  void Str(uint32_t n, const std::string& v) { out_.String(n, v); }
+  void Flag(uint32_t n, bool v) { out_.Varint(n, v); }
+  void U32(uint32_t n, uint32_t v) { out_.Varint(n, v); }
+  void U64(uint32_t n, uint64_t v) { out_.Varint(n, v); }
+  void I64(uint32_t n, int64_t v) { out_.Varint(n, static_cast<uint64_t>(v)); }
+  template <typename E>
+  void Enum(uint32_t n, E v) {
+    out_.Varint(n, EnumValue(static_cast<int>(v)));
+  }
+  void Part(uint32_t n, const google::protobuf::Message& part, int m) {
+    const Value v = PartValue(part, m);
+    if (v.is_string) {
+      out_.String(n, v.text);
+    } else {
+      out_.Varint(n, v.number);
+    }
+  }
+
+ private:
+  Out& out_;
+};
+
+// The two passes over a message's fields: its size, then its bytes.
 class Sizer {
  public:
   void Varint(uint32_t, uint64_t v) {
@@ -68,84 +118,43 @@ class Writer {
   char* p_;
 };
 
-template <typename Out>
-void Fields(Out& out, const domain::EvaluationState& s) {
-  out.String(1, s.member_id);
-  out.String(2, s.unit_id);
-  out.String(3, s.branch_id);
-  out.Varint(4, EnumValue(s.batch));
-  out.Varint(5, static_cast<uint32_t>(s.phase));
-  out.Varint(6, EnumValue(s.rating));
-  out.Varint(7, s.revisions);
-  out.Varint(8, s.ever_shown);
-  out.Varint(9, s.feedback_count);
-  out.String(10, s.measure);
-  out.String(11, s.helper_name);
-  out.Varint(12, s.measure_completed);
-  out.Varint(13, s.version);
-}
-
-template <typename Out>
-void Fields(Out& out, const domain::MaterialState& s) {
-  out.Varint(1, static_cast<uint32_t>(s.phase));
-  out.Varint(2, s.submissions);
-  out.Varint(3, s.returns);
-  out.Varint(4, s.version);
-}
-
-template <typename Out>
-void Fields(Out& out, const domain::MeetingState& s) {
-  out.Varint(1, s.held);
-  out.String(2, s.meeting.unit_id());
-  out.Varint(3, EnumValue(s.meeting.kind()));
-  out.Varint(4, s.circulated);
-  out.Varint(5, s.version);
-}
-
-template <typename Out>
-void Fields(Out& out, const domain::RectificationState& s) {
-  out.Varint(1, EnumValue(s.status));
-  out.String(2, s.item_id);
-  out.String(3, s.unit_id);
-  out.Varint(4, EnumValue(s.kind));
-  out.String(5, s.deadline);
-  out.Varint(6, EnumValue(s.item_class));
-  out.Varint(7, s.percent_done);
-  out.String(8, s.closed_on);
-  out.Varint(9, s.version);
+template <typename Out, typename State>
+void Visit(Out& out, const State& s) {
+  Lines<Out> lines(out);
+  Fields(lines, s);
 }
 
 // row := tag(kind_field, LEN) varint(size(inner)) inner
 template <typename State>
 std::string Encode(uint32_t kind_field, const State& s) {
   Sizer sizer;
-  Fields(sizer, s);
+  Visit(sizer, s);
   const size_t inner = sizer.size();
   std::string row(1 + VarintSize(inner) + inner, '\0');
   char* p = row.data();
   *p++ = static_cast<char>(kind_field << 3 | kLength);
   p = PutVarint(p, inner);
   Writer writer(p);
-  Fields(writer, s);
+  Visit(writer, s);
   return row;
 }
 
 }  // namespace
 
 std::string EncodeStateRow(const domain::EvaluationState& s) {
-  return Encode(2, s);
+  return Encode(v1::ProjectedAggregate::kEvaluationFieldNumber, s);
 }
 
 std::string EncodeStateRow(const domain::MaterialState& s) {
-  return Encode(3, s);
+  return Encode(v1::ProjectedAggregate::kMaterialFieldNumber, s);
 }
 
 std::string EncodeStateRow(const domain::MeetingState& s) {
-  return Encode(4, s);
+  return Encode(v1::ProjectedAggregate::kMeetingFieldNumber, s);
 }
 
 std::string EncodeStateRow(const domain::RectificationState& s) {
-  return Encode(5, s);
+  return Encode(v1::ProjectedAggregate::kRectificationFieldNumber, s);
 }
 
 }  // namespace reporting::projector

@@ -17,7 +17,8 @@
 // kind_field: evaluation 2, material 3, meeting 4, rectification 5
 // (projection.proto ProjectedAggregate); inner's fields as in
 // ProjectedEvaluation, ProjectedMaterial, ProjectedMeeting,
-// ProjectedRectification, from the struct fields ToProto reads.
+// ProjectedRectification, from the lines of state_schema.h (the same lines
+// ToProto reads).
 //
 // Pure functions; thread-compatible.
 #ifndef REPORTING_SERVICES_PROJECTOR_STATE_ROW_H_
