@@ -3,6 +3,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/grpc_status.h"
+#include "services/common/log_stream.h"
 #include "services/domain/evaluation.h"
 #include "services/domain/ids.h"
 #include "services/domain/registration.h"
@@ -40,17 +41,18 @@ absl::Status GetEvaluationView(const NodeEnv& env,
                      " is not a batch: give 1 (first), 2 "
                      "(second) or leave it unspecified"));
   }
-  ASSIGN_OR_RETURN(Stream unit,
-                   ReadWholeStream(*env.log, domain::UnitStream(unit_id)));
+  ASSIGN_OR_RETURN(
+      domain::Stream unit,
+      services::ReadWholeStream(*env.log, domain::UnitStream(unit_id)));
   ASSIGN_OR_RETURN(domain::Roster roster, domain::FoldRoster(unit.events));
   ASSIGN_OR_RETURN(domain::RosterMember member,
                    domain::RequireMember(roster, unit_id, member_id));
   const v1::Batch batch =
       request.batch() == v1::BATCH_UNSPECIFIED ? member.batch : request.batch();
-  ASSIGN_OR_RETURN(
-      Stream stream,
-      ReadWholeStream(*env.log, domain::EvaluationStream(
-                                    member_id, domain::BatchNumber(batch))));
+  ASSIGN_OR_RETURN(domain::Stream stream,
+                   services::ReadWholeStream(
+                       *env.log, domain::EvaluationStream(
+                                     member_id, domain::BatchNumber(batch))));
   ASSIGN_OR_RETURN(domain::EvaluationState state,
                    domain::FoldEvaluation(stream.events));
   if (!state.recorded()) {

@@ -4,12 +4,14 @@
 // transition commands refuse with, so the two never disagree.
 #include "absl/strings/str_cat.h"
 #include "services/common/grpc_status.h"
+#include "services/common/log_stream.h"
 #include "services/county/clerk_service.h"
-#include "services/county/unit_loader.h"
+#include "services/county/node_today.h"
 #include "services/domain/ids.h"
 #include "services/domain/rectification.h"
 #include "services/domain/registration.h"
 #include "services/domain/unit.h"
+#include "services/domain/unit_loader.h"
 #include "storage/status_macros.h"
 
 namespace reporting::county {
@@ -17,21 +19,22 @@ namespace {
 
 // Reads a unit with its members' evaluations straight from the log;
 // NOT_FOUND when it is not registered.
-absl::StatusOr<LoadedUnit> ReadUnit(const NodeEnv& env,
-                                    absl::string_view raw_unit_id) {
+absl::StatusOr<domain::LoadedUnit> ReadUnit(const NodeEnv& env,
+                                            absl::string_view raw_unit_id) {
   ASSIGN_OR_RETURN(std::string unit_id,
                    domain::CheckId(domain::IdKind::kUnit, "unit_id",
                                    raw_unit_id, env.node_id));
   auto read = [&](absl::string_view id) {
-    return ReadWholeStream(*env.log, id);
+    return services::ReadWholeStream(*env.log, id);
   };
-  ASSIGN_OR_RETURN(LoadedUnit unit,
-                   LoadUnit(unit_id, /*with_evaluations=*/true, read, read));
+  ASSIGN_OR_RETURN(
+      domain::LoadedUnit unit,
+      domain::LoadUnit(unit_id, /*with_evaluations=*/true, read, read));
   RETURN_IF_ERROR(domain::RequireUnit(unit.state.roster, unit_id));
   return unit;
 }
 
-void FillUnitView(const LoadedUnit& unit, v1::UnitView* view) {
+void FillUnitView(const domain::LoadedUnit& unit, v1::UnitView* view) {
   const domain::UnitState& s = unit.state;
   const v1::UnitRegistered& reg = s.roster.unit;
   view->set_unit_id(reg.unit_id());
@@ -75,7 +78,7 @@ void FillUnitView(const LoadedUnit& unit, v1::UnitView* view) {
 grpc::Status ClerkServiceImpl::GetUnit(grpc::ServerContext*,
                                        const v1::GetUnitRequest* request,
                                        v1::UnitView* response) {
-  absl::StatusOr<LoadedUnit> unit = ReadUnit(env_, request->unit_id());
+  absl::StatusOr<domain::LoadedUnit> unit = ReadUnit(env_, request->unit_id());
   if (!unit.ok()) return services::ToGrpcStatus(unit.status());
   FillUnitView(*unit, response);
   return grpc::Status::OK;
@@ -84,7 +87,7 @@ grpc::Status ClerkServiceImpl::GetUnit(grpc::ServerContext*,
 grpc::Status ClerkServiceImpl::GetBlockingReasons(
     grpc::ServerContext*, const v1::GetBlockingReasonsRequest* request,
     v1::GetBlockingReasonsResponse* response) {
-  absl::StatusOr<LoadedUnit> unit = ReadUnit(env_, request->unit_id());
+  absl::StatusOr<domain::LoadedUnit> unit = ReadUnit(env_, request->unit_id());
   if (!unit.ok()) return services::ToGrpcStatus(unit.status());
   response->set_unit_id(unit->state.unit_id());
   response->set_stage(unit->state.stage);
@@ -103,9 +106,10 @@ grpc::Status ClerkServiceImpl::GetRectification(
     RETURN_IF_ERROR(domain::CheckId(domain::IdKind::kItem, "item_id",
                                     request->item_id(), env_.node_id)
                         .status());
-    ASSIGN_OR_RETURN(Stream item,
-                     ReadWholeStream(*env_.log, domain::RectificationStream(
-                                                    request->item_id())));
+    ASSIGN_OR_RETURN(
+        domain::Stream item,
+        services::ReadWholeStream(
+            *env_.log, domain::RectificationStream(request->item_id())));
     ASSIGN_OR_RETURN(domain::RectificationState state,
                      domain::FoldRectification(item.events));
     if (!state.identified()) {

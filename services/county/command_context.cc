@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "services/common/grpc_status.h"
+#include "services/common/log_stream.h"
 #include "services/county/future_dates.h"
 #include "services/county/request_form.h"
 #include "storage/status_macros.h"
@@ -53,38 +54,17 @@ bool IsFinalRefusal(absl::StatusCode code) {
   }
 }
 
-absl::StatusOr<Stream> ReadWholeStream(const storage::EventLog& log,
-                                       absl::string_view stream_id) {
-  Stream stream;
-  stream.id = std::string(stream_id);
-  uint64_t from = 1;
-  for (;;) {
-    ASSIGN_OR_RETURN(std::vector<storage::StoredEvent> batch,
-                     log.ReadStream(stream_id, from));
-    if (batch.empty()) break;
-    for (const storage::StoredEvent& stored : batch) {
-      v1::EventEnvelope envelope;
-      if (!envelope.ParseFromString(stored.envelope)) {
-        return absl::DataLossError(
-            absl::StrCat("stream ", stream_id, ": stored event at sequence ",
-                         stored.sequence, " does not parse as an envelope"));
-      }
-      stream.events.push_back(std::move(envelope));
-    }
-    stream.version = stream.events.back().stream_version();
-    from = stream.version + 1;
-  }
-  return stream;
-}
-
-absl::StatusOr<Stream> CommandContext::Read(absl::string_view stream_id) {
-  ASSIGN_OR_RETURN(Stream stream, ReadWholeStream(*env_.log, stream_id));
+absl::StatusOr<domain::Stream> CommandContext::Read(
+    absl::string_view stream_id) {
+  ASSIGN_OR_RETURN(domain::Stream stream,
+                   services::ReadWholeStream(*env_.log, stream_id));
   read_set_[stream.id] = stream.version;
   return stream;
 }
 
-absl::StatusOr<Stream> CommandContext::ReadMain(absl::string_view stream_id) {
-  ASSIGN_OR_RETURN(Stream stream, Read(stream_id));
+absl::StatusOr<domain::Stream> CommandContext::ReadMain(
+    absl::string_view stream_id) {
+  ASSIGN_OR_RETURN(domain::Stream stream, Read(stream_id));
   main_stream_ = stream.id;
   if (meta_.has_expected_version() &&
       meta_.expected_version() != stream.version) {

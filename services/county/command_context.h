@@ -1,8 +1,9 @@
 // CommandContext: the one path every command takes from request to log.
 //
 //   RunCommand(env, request, result, done, [&](CommandContext& ctx) {
-//     ASSIGN_OR_RETURN(Stream unit, ctx.Read(UnitStream(unit_id)));
-//     ASSIGN_OR_RETURN(Stream eval, ctx.ReadMain(EvaluationStream(...)));
+//     ASSIGN_OR_RETURN(domain::Stream unit, ctx.Read(UnitStream(unit_id)));
+//     ASSIGN_OR_RETURN(domain::Stream eval,
+//     ctx.ReadMain(EvaluationStream(...)));
 //     ... fold, decide (pure domain code) ...
 //     ctx.Emit(eval.id, event);
 //     return absl::OkStatus();
@@ -55,6 +56,7 @@
 #include "reporting/v1/envelope.pb.h"
 #include "services/county/clock_watch.h"
 #include "services/county/request_digest.h"
+#include "services/domain/stream.h"
 #include "storage/event_log.h"
 
 namespace reporting::county {
@@ -75,13 +77,6 @@ struct NodeEnv {
 // filled) or the refusal.
 using CommandDone = absl::AnyInvocable<void(grpc::Status status)>;
 
-// One stream as read: its events (parsed envelopes) and its version.
-struct Stream {
-  std::string id;
-  uint64_t version = 0;  // storage::kNoStream when it has no events
-  std::vector<v1::EventEnvelope> events;
-};
-
 inline constexpr size_t kMaxCommandIdChars = storage::kMaxCommandIdBytes;
 inline constexpr size_t kMaxActorBytes = storage::kMaxActorBytes;
 
@@ -100,11 +95,6 @@ absl::Status ValidateMeta(const v1::CommandMeta& meta);
 // CANCELLED, and the node's own failures (INTERNAL, DATA_LOSS, UNKNOWN).
 bool IsFinalRefusal(absl::StatusCode code);
 
-// Reads a whole stream (every event, in order). Used by commands through
-// CommandContext and by the read API directly.
-absl::StatusOr<Stream> ReadWholeStream(const storage::EventLog& log,
-                                       absl::string_view stream_id);
-
 class CommandContext {
  public:
   // `request_digest`: the request's (request_digest.h), recorded with
@@ -119,11 +109,12 @@ class CommandContext {
   const std::string& node_id() const { return env_.node_id; }
   int64_t now_us() const { return env_.now_us(); }
 
-  // Reads a stream and adds it to the read set at the version read.
-  absl::StatusOr<Stream> Read(absl::string_view stream_id);
+  // Reads a stream whole (services::ReadWholeStream) and adds it to the
+  // read set at the version read.
+  absl::StatusOr<domain::Stream> Read(absl::string_view stream_id);
   // Same, for the command's main stream: when meta.expected_version is set
   // and differs from the version read, ABORTED at once.
-  absl::StatusOr<Stream> ReadMain(absl::string_view stream_id);
+  absl::StatusOr<domain::Stream> ReadMain(absl::string_view stream_id);
 
   // Queues an event (the message's type and bytes) for `stream_id`.
   void Emit(absl::string_view stream_id,

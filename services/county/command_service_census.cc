@@ -1,5 +1,6 @@
 // CommandService: the organisation census (排查摸底), one stream per unit
 // ("census/<unit_id>"). Rules: domain/census.h.
+#include "services/common/log_stream.h"
 #include "services/county/command_handlers.h"
 #include "services/domain/census.h"
 #include "services/domain/ids.h"
@@ -16,15 +17,16 @@ void CommandHandlers::ReportCensus(const v1::ReportCensusRequest* request,
     ASSIGN_OR_RETURN(std::string unit_id,
                      domain::CheckId(domain::IdKind::kUnit, "unit_id",
                                      body.unit_id(), ctx.node_id()));
-    ASSIGN_OR_RETURN(Stream census,
+    ASSIGN_OR_RETURN(domain::Stream census,
                      ctx.ReadMain(domain::CensusStream(unit_id)));
     ASSIGN_OR_RETURN(domain::CensusState state,
                      domain::FoldCensus(census.events));
     // Read outside the read set: a registered unit stays registered, so the
     // unit's later events cannot change this decision, and leaving them out
     // spares the census an ABORTED for every concurrent transition step.
-    ASSIGN_OR_RETURN(Stream unit, ReadWholeStream(*ctx.env().log,
-                                                  domain::UnitStream(unit_id)));
+    ASSIGN_OR_RETURN(
+        domain::Stream unit,
+        services::ReadWholeStream(*ctx.env().log, domain::UnitStream(unit_id)));
     ASSIGN_OR_RETURN(domain::Roster roster, domain::FoldRoster(unit.events));
     // The request's own figures are checked before the unit's existence,
     // so a clerk fixing a form hears about the form first.
@@ -49,7 +51,7 @@ void CommandHandlers::ResolveCensusProblem(
     ASSIGN_OR_RETURN(std::string unit_id,
                      domain::CheckId(domain::IdKind::kUnit, "unit_id",
                                      body.unit_id(), ctx.node_id()));
-    ASSIGN_OR_RETURN(Stream census,
+    ASSIGN_OR_RETURN(domain::Stream census,
                      ctx.ReadMain(domain::CensusStream(unit_id)));
     ASSIGN_OR_RETURN(domain::CensusState state,
                      domain::FoldCensus(census.events));

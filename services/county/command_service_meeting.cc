@@ -29,9 +29,10 @@ void CommandHandlers::HoldSpecialMeeting(
             ": a branch meeting is held in the branch's own unit"));
       }
     }
-    ASSIGN_OR_RETURN(Stream unit, ctx.Read(domain::UnitStream(unit_id)));
+    ASSIGN_OR_RETURN(domain::Stream unit,
+                     ctx.Read(domain::UnitStream(unit_id)));
     ASSIGN_OR_RETURN(domain::Roster roster, domain::FoldRoster(unit.events));
-    ASSIGN_OR_RETURN(Stream meeting,
+    ASSIGN_OR_RETURN(domain::Stream meeting,
                      ctx.ReadMain(domain::MeetingStream(body.meeting_id())));
     ASSIGN_OR_RETURN(domain::MeetingState state,
                      domain::FoldMeeting(meeting.events));
@@ -50,7 +51,7 @@ void CommandHandlers::CirculateMeetingResults(
     RETURN_IF_ERROR(domain::CheckId(domain::IdKind::kMeeting, "meeting_id",
                                     body.meeting_id(), ctx.node_id())
                         .status());
-    ASSIGN_OR_RETURN(Stream meeting,
+    ASSIGN_OR_RETURN(domain::Stream meeting,
                      ctx.ReadMain(domain::MeetingStream(body.meeting_id())));
     ASSIGN_OR_RETURN(domain::MeetingState state,
                      domain::FoldMeeting(meeting.events));

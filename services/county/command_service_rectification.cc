@@ -4,9 +4,10 @@
 // The item id names its unit (ids.h), so no lookup is needed to find it;
 // identifying an item also reads the unit's stream to check the unit is
 // registered (outside the read set: registration is never undone). The node's
-// date (unit_loader.h) fills completion and publication dates left empty.
+// date (node_today.h) fills completion and publication dates left empty.
+#include "services/common/log_stream.h"
 #include "services/county/command_handlers.h"
-#include "services/county/unit_loader.h"
+#include "services/county/node_today.h"
 #include "services/domain/ids.h"
 #include "services/domain/rectification.h"
 #include "services/domain/registration.h"
@@ -26,7 +27,7 @@ void RunItemCommand(const NodeEnv& env, const Request& request,
                      domain::CheckId(domain::IdKind::kItem, "item_id",
                                      request.body().item_id(), ctx.node_id()));
     ASSIGN_OR_RETURN(
-        Stream item,
+        domain::Stream item,
         ctx.ReadMain(domain::RectificationStream(request.body().item_id())));
     ASSIGN_OR_RETURN(domain::RectificationState state,
                      domain::FoldRectification(item.events));
@@ -41,22 +42,22 @@ void RunItemCommand(const NodeEnv& env, const Request& request,
 void CommandHandlers::IdentifyRectification(
     const v1::IdentifyRectificationRequest* request, v1::CommandResult* result,
     CommandDone done) const {
-  RunItemCommand(
-      env_, *request, result, std::move(done),
-      [&](CommandContext& ctx, const std::string& unit_id,
-          const domain::RectificationState& state)
-          -> absl::StatusOr<v1::RectificationItemIdentified> {
-        // Outside the read set: registration is never undone, so the
-        // unit's later events cannot change this decision.
-        ASSIGN_OR_RETURN(
-            Stream unit,
-            ReadWholeStream(*ctx.env().log, domain::UnitStream(unit_id)));
-        ASSIGN_OR_RETURN(domain::Roster roster,
-                         domain::FoldRoster(unit.events));
-        RETURN_IF_ERROR(domain::RequireUnit(roster, unit_id));
-        return domain::DecideIdentifyRectification(state, unit_id,
-                                                   request->body());
-      });
+  RunItemCommand(env_, *request, result, std::move(done),
+                 [&](CommandContext& ctx, const std::string& unit_id,
+                     const domain::RectificationState& state)
+                     -> absl::StatusOr<v1::RectificationItemIdentified> {
+                   // Outside the read set: registration is never undone, so the
+                   // unit's later events cannot change this decision.
+                   ASSIGN_OR_RETURN(
+                       domain::Stream unit,
+                       services::ReadWholeStream(*ctx.env().log,
+                                                 domain::UnitStream(unit_id)));
+                   ASSIGN_OR_RETURN(domain::Roster roster,
+                                    domain::FoldRoster(unit.events));
+                   RETURN_IF_ERROR(domain::RequireUnit(roster, unit_id));
+                   return domain::DecideIdentifyRectification(state, unit_id,
+                                                              request->body());
+                 });
 }
 
 void CommandHandlers::PlanRectification(

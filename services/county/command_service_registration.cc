@@ -19,7 +19,7 @@ void CommandHandlers::RegisterNode(const v1::RegisterNodeRequest* request,
           "this is node ", ctx.node_id(), "; it cannot register node ",
           body.node_id(), ": send RegisterNode to that node"));
     }
-    ASSIGN_OR_RETURN(Stream node,
+    ASSIGN_OR_RETURN(domain::Stream node,
                      ctx.ReadMain(domain::NodeStream(body.node_id())));
     ASSIGN_OR_RETURN(v1::NodeRegistered event,
                      domain::DecideRegisterNode(node.events, body));
@@ -36,8 +36,10 @@ void CommandHandlers::RegisterUnit(const v1::RegisterUnitRequest* request,
     ASSIGN_OR_RETURN(std::string unit_id,
                      domain::CheckId(domain::IdKind::kUnit, "unit_id",
                                      body.unit_id(), ctx.node_id()));
-    ASSIGN_OR_RETURN(Stream node, ctx.Read(domain::NodeStream(ctx.node_id())));
-    ASSIGN_OR_RETURN(Stream unit, ctx.ReadMain(domain::UnitStream(unit_id)));
+    ASSIGN_OR_RETURN(domain::Stream node,
+                     ctx.Read(domain::NodeStream(ctx.node_id())));
+    ASSIGN_OR_RETURN(domain::Stream unit,
+                     ctx.ReadMain(domain::UnitStream(unit_id)));
     ASSIGN_OR_RETURN(domain::Roster roster, domain::FoldRoster(unit.events));
     ASSIGN_OR_RETURN(
         v1::UnitRegistered event,
@@ -55,7 +57,8 @@ void CommandHandlers::RegisterBranch(const v1::RegisterBranchRequest* request,
     ASSIGN_OR_RETURN(std::string unit_id,
                      domain::CheckId(domain::IdKind::kBranch, "branch_id",
                                      body.branch_id(), ctx.node_id()));
-    ASSIGN_OR_RETURN(Stream unit, ctx.ReadMain(domain::UnitStream(unit_id)));
+    ASSIGN_OR_RETURN(domain::Stream unit,
+                     ctx.ReadMain(domain::UnitStream(unit_id)));
     ASSIGN_OR_RETURN(domain::Roster roster, domain::FoldRoster(unit.events));
     ASSIGN_OR_RETURN(v1::BranchRegistered event,
                      domain::DecideRegisterBranch(roster, unit_id, body));
@@ -81,7 +84,8 @@ void CommandHandlers::RegisterMember(const v1::RegisterMemberRequest* request,
           " but branch ", body.branch_id(), " to unit ", branch_unit,
           ": a member joins a branch of its own unit"));
     }
-    ASSIGN_OR_RETURN(Stream unit, ctx.ReadMain(domain::UnitStream(unit_id)));
+    ASSIGN_OR_RETURN(domain::Stream unit,
+                     ctx.ReadMain(domain::UnitStream(unit_id)));
     ASSIGN_OR_RETURN(domain::Roster roster, domain::FoldRoster(unit.events));
     ASSIGN_OR_RETURN(v1::MemberRegistered event,
                      domain::DecideRegisterMember(roster, unit_id, body));

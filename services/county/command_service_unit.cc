@@ -7,9 +7,10 @@
 // stream while the unit is in that stage, so a concurrent change to an
 // opinion makes the command ABORTED rather than decided on stale facts.
 #include "services/county/command_handlers.h"
-#include "services/county/unit_loader.h"
+#include "services/county/node_today.h"
 #include "services/domain/ids.h"
 #include "services/domain/unit.h"
+#include "services/domain/unit_loader.h"
 #include "storage/status_macros.h"
 
 namespace reporting::county {
@@ -26,8 +27,8 @@ void RunUnitCommand(const NodeEnv& env, const Request& request,
     ASSIGN_OR_RETURN(std::string unit_id,
                      domain::CheckId(domain::IdKind::kUnit, "unit_id",
                                      request.body().unit_id(), ctx.node_id()));
-    ASSIGN_OR_RETURN(LoadedUnit unit,
-                     LoadUnit(
+    ASSIGN_OR_RETURN(domain::LoadedUnit unit,
+                     domain::LoadUnit(
                          unit_id, with_evaluations,
                          [&](absl::string_view id) { return ctx.ReadMain(id); },
                          [&](absl::string_view id) { return ctx.Read(id); }));
@@ -44,7 +45,7 @@ void CommandHandlers::RecordSelfInspectionCheck(
     v1::CommandResult* result, CommandDone done) const {
   RunUnitCommand(env_, *request, result, std::move(done),
                  /*with_evaluations=*/false,
-                 [&](CommandContext&, const LoadedUnit& unit) {
+                 [&](CommandContext&, const domain::LoadedUnit& unit) {
                    return domain::DecideRecordSelfInspectionCheck(
                        unit.state, request->body());
                  });
@@ -55,7 +56,7 @@ void CommandHandlers::CompleteSelfInspection(
     CommandDone done) const {
   RunUnitCommand(env_, *request, result, std::move(done),
                  /*with_evaluations=*/true,
-                 [&](CommandContext&, const LoadedUnit& unit) {
+                 [&](CommandContext&, const domain::LoadedUnit& unit) {
                    return domain::DecideCompleteSelfInspection(
                        unit.state, unit.evaluations, request->body());
                  });
@@ -66,7 +67,7 @@ void CommandHandlers::RecordSurvey(const v1::RecordSurveyRequest* request,
                                    CommandDone done) const {
   RunUnitCommand(env_, *request, result, std::move(done),
                  /*with_evaluations=*/true,
-                 [&](CommandContext&, const LoadedUnit& unit) {
+                 [&](CommandContext&, const domain::LoadedUnit& unit) {
                    return domain::DecideRecordSurvey(
                        unit.state, unit.evaluations, request->body());
                  });
@@ -77,7 +78,7 @@ void CommandHandlers::RecordRemediation(
     CommandDone done) const {
   RunUnitCommand(env_, *request, result, std::move(done),
                  /*with_evaluations=*/true,
-                 [&](CommandContext&, const LoadedUnit& unit) {
+                 [&](CommandContext&, const domain::LoadedUnit& unit) {
                    return domain::DecideRecordRemediation(
                        unit.state, unit.evaluations, request->body());
                  });
@@ -88,7 +89,7 @@ void CommandHandlers::SubmitTransitionReport(
     CommandDone done) const {
   RunUnitCommand(env_, *request, result, std::move(done),
                  /*with_evaluations=*/true,
-                 [&](CommandContext&, const LoadedUnit& unit) {
+                 [&](CommandContext&, const domain::LoadedUnit& unit) {
                    return domain::DecideSubmitTransitionReport(
                        unit.state, unit.evaluations, request->body());
                  });
@@ -99,7 +100,7 @@ void CommandHandlers::RecordSupervisoryReview(
     v1::CommandResult* result, CommandDone done) const {
   RunUnitCommand(env_, *request, result, std::move(done),
                  /*with_evaluations=*/true,
-                 [&](CommandContext&, const LoadedUnit& unit) {
+                 [&](CommandContext&, const domain::LoadedUnit& unit) {
                    return domain::DecideRecordSupervisoryReview(
                        unit.state, unit.evaluations, request->body());
                  });
@@ -110,7 +111,7 @@ void CommandHandlers::RecordApproval(const v1::RecordApprovalRequest* request,
                                      CommandDone done) const {
   RunUnitCommand(env_, *request, result, std::move(done),
                  /*with_evaluations=*/true,
-                 [&](CommandContext&, const LoadedUnit& unit) {
+                 [&](CommandContext&, const domain::LoadedUnit& unit) {
                    return domain::DecideRecordApproval(
                        unit.state, unit.evaluations, request->body());
                  });
@@ -121,7 +122,7 @@ void CommandHandlers::HoldTransitionMeeting(
     CommandDone done) const {
   RunUnitCommand(env_, *request, result, std::move(done),
                  /*with_evaluations=*/true,
-                 [&](CommandContext& ctx, const LoadedUnit& unit) {
+                 [&](CommandContext& ctx, const domain::LoadedUnit& unit) {
                    return domain::DecideHoldTransitionMeeting(
                        unit.state, unit.evaluations, request->body(),
                        NodeToday(ctx.env()));
@@ -131,11 +132,12 @@ void CommandHandlers::HoldTransitionMeeting(
 void CommandHandlers::FileWorkSummary(const v1::FileWorkSummaryRequest* request,
                                       v1::CommandResult* result,
                                       CommandDone done) const {
-  RunUnitCommand(
-      env_, *request, result, std::move(done),
-      /*with_evaluations=*/false, [&](CommandContext&, const LoadedUnit& unit) {
-        return domain::DecideFileWorkSummary(unit.state, request->body());
-      });
+  RunUnitCommand(env_, *request, result, std::move(done),
+                 /*with_evaluations=*/false,
+                 [&](CommandContext&, const domain::LoadedUnit& unit) {
+                   return domain::DecideFileWorkSummary(unit.state,
+                                                        request->body());
+                 });
 }
 
 }  // namespace reporting::county

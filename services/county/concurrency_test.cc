@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "services/common/log_stream.h"
 #include "services/county/command_context.h"
 #include "services/county/testing/test_node.h"
 #include "services/domain/ids.h"
@@ -39,7 +40,7 @@ class StartLine {
 // between the raced and the serial run; ids and times differ).
 std::vector<std::pair<std::string, std::string>> Contents(
     storage::EventLog& log, const std::string& stream) {
-  auto read = ReadWholeStream(log, stream);
+  auto read = services::ReadWholeStream(log, stream);
   EXPECT_TRUE(read.ok()) << read.status();
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& e : read->events)

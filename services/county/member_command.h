@@ -11,6 +11,7 @@
 #include "services/county/command_context.h"
 #include "services/domain/ids.h"
 #include "services/domain/registration.h"
+#include "services/domain/stream.h"
 #include "storage/status_macros.h"
 
 namespace reporting::county {
@@ -19,7 +20,7 @@ namespace reporting::county {
 template <typename State>
 struct MemberStream {
   domain::RosterMember member;
-  Stream stream;
+  domain::Stream stream;
   State state;
 };
 
@@ -38,7 +39,8 @@ void RunMemberCommand(const NodeEnv& env, const Request& request,
         ASSIGN_OR_RETURN(std::string unit_id,
                          domain::CheckId(domain::IdKind::kMember, "member_id",
                                          member_id, ctx.node_id()));
-        ASSIGN_OR_RETURN(Stream unit, ctx.Read(domain::UnitStream(unit_id)));
+        ASSIGN_OR_RETURN(domain::Stream unit,
+                         ctx.Read(domain::UnitStream(unit_id)));
         ASSIGN_OR_RETURN(domain::Roster roster,
                          domain::FoldRoster(unit.events));
         MemberStream<State> loaded;

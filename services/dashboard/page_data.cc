@@ -8,12 +8,13 @@
 #include "grpcpp/server_context.h"
 #include "services/audit/state_as_of.h"
 #include "services/common/grpc_status.h"
-#include "services/county/command_context.h"
-#include "services/county/unit_loader.h"
+#include "services/common/log_stream.h"
 #include "services/domain/dates.h"
 #include "services/domain/event_payload.h"
 #include "services/domain/ids.h"
+#include "services/domain/stream.h"
 #include "services/domain/unit.h"
+#include "services/domain/unit_loader.h"
 
 namespace reporting::dashboard {
 namespace {
@@ -156,9 +157,9 @@ absl::StatusOr<UnitPage> Unit(const Sources& s, const std::string& node_id,
   if (!log.ok()) return log.status();
   const storage::EventLog& events = *log->log;
   auto read = [&events](absl::string_view id) {
-    return county::ReadWholeStream(events, id);
+    return services::ReadWholeStream(events, id);
   };
-  absl::StatusOr<county::Stream> stream = read(domain::UnitStream(unit_id));
+  absl::StatusOr<domain::Stream> stream = read(domain::UnitStream(unit_id));
   if (!stream.ok()) return stream.status();
   for (const v1::EventEnvelope& e : stream->events) {
     if (IsRoster(e) && !auditor) {
@@ -181,8 +182,8 @@ absl::StatusOr<UnitPage> Unit(const Sources& s, const std::string& node_id,
     if (auditor) t.actor = e.actor();
   }
   if (auditor) {
-    absl::StatusOr<county::LoadedUnit> unit =
-        county::LoadUnit(unit_id, true, read, read);
+    absl::StatusOr<domain::LoadedUnit> unit =
+        domain::LoadUnit(unit_id, true, read, read);
     if (!unit.ok()) return unit.status();
     page.reasons = domain::BlockingReasons(unit->state, unit->evaluations);
   }

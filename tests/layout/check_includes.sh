@@ -23,13 +23,13 @@ proto:
 storage: proto
 domain: proto
 proof: proto storage
-common: proto storage grpc
+common: proto storage domain grpc
 export: proto storage proof common
 projector: proto domain storage
 audit: proto storage domain proof common projector export grpc
 county: proto storage domain common export grpc
 city: proto storage domain proof common projector audit grpc
-dashboard: proto domain common projector audit county city grpc
+dashboard: proto domain common projector audit city grpc
 generator: proto domain common grpc
 reportctl: proto domain common export dashboard generator grpc
 tools: proto storage
