@@ -26,14 +26,6 @@
 #include "services/dashboard/server.h"
 #include "services/proof/node_keys.h"
 #include "spdlog/spdlog.h"
-#include "storage/disk_space.h"
-
-ABSL_FLAG(std::string, data_dir, "",
-          "Directory of the city's data: nodes/<node_id> holds each node's "
-          "copy (required)");
-ABSL_FLAG(bool, sync, true,
-          "Sync each copy's WAL before acknowledging (off only for "
-          "benchmarks)");
 
 ABSL_FLAG(absl::Duration, stale_after, absl::Seconds(30),
           "A node not heard from for this long is STALE in status, "
@@ -90,10 +82,9 @@ int main(int argc, char** argv) {
   const bool rebuild =
       !(*node)->args().empty() && (*node)->args()[0] == "rebuild";
   services::ApplyDiskReserveFlag();  // before any database is opened
-  const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
-  if (data_dir.empty()) {
-    return Node::Fail(absl::InvalidArgumentError("--data_dir is required"));
-  }
+  auto data = services::DataDirFromFlags();
+  if (!data.ok()) return Node::Fail(data.status());
+  const std::string& data_dir = data->path;
   // `city-aggregator rotate-key --data_dir=D`: the city's next signing
   // key (docs/OPERATIONS.md "Signing keys"), then exit.
   if (!(*node)->args().empty() && (*node)->args()[0] == "rotate-key") {
@@ -104,15 +95,11 @@ int main(int argc, char** argv) {
   // anything starts.
   auto dashboard_config = dashboard::ConfigFromFlags(data_dir, (*node)->tls());
   if (!dashboard_config.ok()) return Node::Fail(dashboard_config.status());
-  // A node started on a full disk says so and exits (docs/OPERATIONS.md
-  // "Full disks").
-  if (absl::Status s =
-          storage::CheckDiskReserve(data_dir, "the node cannot start");
-      !s.ok()) {
+  if (absl::Status s = services::CheckDiskAtStart(data_dir); !s.ok()) {
     return Node::Fail(s);
   }
 
-  city::NodeCopies copies(data_dir, absl::GetFlag(FLAGS_sync));
+  city::NodeCopies copies(data_dir, data->sync);
   city::RunnerOptions projection;
   projection.dir = data_dir + "/read_models";
   projection.logs = [&copies] {

@@ -15,6 +15,7 @@
 #include "services/common/roles.h"
 #include "services/common/undecodable_interceptor.h"
 #include "spdlog/spdlog.h"
+#include "storage/disk_space.h"
 
 ABSL_FLAG(std::string, listen, "",
           "host:port to serve gRPC on (county-node 127.0.0.1:7100, "
@@ -39,6 +40,14 @@ ABSL_FLAG(std::string, metrics_listen, "",
 ABSL_FLAG(int, shutdown_grace_ms, 0,
           "On SIGTERM/SIGINT, how long in-flight RPCs may take to finish "
           "(0: county-node 10000, city-aggregator 5000)");
+ABSL_FLAG(std::string, data_dir, "",
+          "Directory of the node's data, created when missing (required): "
+          "a county node's event log; the city's copies of each node's "
+          "log (nodes/<node_id>) and its read models");
+ABSL_FLAG(bool, sync, true,
+          "Sync the WAL before acknowledging a write (a county's command, "
+          "a batch pushed to the city). Off only for bulk loads and "
+          "benchmarks: an OS crash may then lose acknowledged writes");
 ABSL_FLAG(std::string, config, "",
           "Optional file of flags, one per line (--listen=127.0.0.1:7100); "
           "same as absl's --flagfile. Flags given after it win");
@@ -65,6 +74,18 @@ std::vector<std::string> RewriteConfig(int argc, char** argv) {
 }
 
 }  // namespace
+
+absl::StatusOr<DataDir> DataDirFromFlags() {
+  DataDir dir{absl::GetFlag(FLAGS_data_dir), absl::GetFlag(FLAGS_sync)};
+  if (dir.path.empty()) {
+    return absl::InvalidArgumentError("--data_dir is required");
+  }
+  return dir;
+}
+
+absl::Status CheckDiskAtStart(const std::string& data_dir) {
+  return storage::CheckDiskReserve(data_dir, "the node cannot start");
+}
 
 Node::Node(NodeSpec spec, std::vector<std::string> args, TlsConfig tls)
     : spec_(std::move(spec)), args_(std::move(args)), tls_(std::move(tls)) {}

@@ -19,6 +19,8 @@
 //   --insecure           plaintext, no identities: LOCAL DEVELOPMENT ONLY
 //   --log_level, --log_format, --metrics_listen, --shutdown_grace_ms
 //   --config=FILE        a file of flags, one per line (absl's --flagfile)
+//   --data_dir, --sync   the node's data directory and whether its logs
+//                        sync before acknowledging (DataDirFromFlags)
 //
 // Transport policy (ARCHITECTURE.md decision 7): the three TLS flags, or
 // --insecure, exactly one of the two; anything else refuses to start with a
@@ -66,6 +68,22 @@ struct NodeSpec {
   // "rebuild"): they need no transport flags.
   std::vector<std::string> offline_commands;
 };
+
+// The node's data on disk, from --data_dir and --sync.
+struct DataDir {
+  std::string path;  // the county's log, or the city's copies and models
+  bool sync = true;  // sync the WAL before acknowledging a write
+};
+
+// --data_dir and --sync; INVALID_ARGUMENT "--data_dir is required" when
+// --data_dir is empty. Read after Node::Start (which parses the flags).
+absl::StatusOr<DataDir> DataDirFromFlags();
+
+// A node started on a full disk says so and exits (docs/OPERATIONS.md
+// "Full disks"): storage's reserve check (storage::CheckDiskReserve) on
+// `data_dir`'s disk, refusing with "the node cannot start". Call after
+// ApplyDiskReserveFlag (disk_health.h), before opening any database.
+absl::Status CheckDiskAtStart(const std::string& data_dir);
 
 class Node {
  public:

@@ -24,20 +24,14 @@
 #include "services/domain/ids.h"
 #include "services/proof/node_keys.h"
 #include "spdlog/spdlog.h"
-#include "storage/disk_space.h"
 #include "storage/event_log.h"
 
 ABSL_FLAG(std::string, node_id, "",
           "This node's id: its administrative code, e.g. 371302 (required)");
-ABSL_FLAG(std::string, data_dir, "",
-          "Directory of the node's event log; created when missing (required)");
 ABSL_FLAG(std::string, city, "",
           "The city aggregator's host:port: the node pushes its log there "
           "(services/county/replicator.h) with --tls_cert. Empty: no "
           "replication");
-ABSL_FLAG(bool, sync, true,
-          "Sync the log's WAL before acknowledging a command. Off only for "
-          "bulk loads: an OS crash may then lose acknowledged commands");
 ABSL_FLAG(std::string, from_export, "",
           "county-node restore: the city's export of this node's log "
           "(reportctl audit export; docs/OPERATIONS.md)");
@@ -58,19 +52,14 @@ int main(int argc, char** argv) {
 
   services::ApplyDiskReserveFlag();  // before any database is opened
   const std::string node_id = absl::GetFlag(FLAGS_node_id);
-  const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
   if (absl::Status s = domain::ValidateNodeId(node_id); !s.ok()) {
     return Node::Fail(
         absl::InvalidArgumentError(absl::StrCat("--node_id: ", s.message())));
   }
-  if (data_dir.empty()) {
-    return Node::Fail(absl::InvalidArgumentError("--data_dir is required"));
-  }
-  // A node started on a full disk says so and exits (docs/OPERATIONS.md
-  // "Full disks").
-  if (absl::Status s =
-          storage::CheckDiskReserve(data_dir, "the node cannot start");
-      !s.ok()) {
+  auto data = services::DataDirFromFlags();
+  if (!data.ok()) return Node::Fail(data.status());
+  const std::string& data_dir = data->path;
+  if (absl::Status s = services::CheckDiskAtStart(data_dir); !s.ok()) {
     return Node::Fail(s);
   }
   // `county-node restore --node_id=N --data_dir=NEW --from_export=FILE`:
@@ -96,7 +85,7 @@ int main(int argc, char** argv) {
 
   storage::EventLogOptions options;
   options.node_id = node_id;
-  options.sync = absl::GetFlag(FLAGS_sync);
+  options.sync = data->sync;
   auto log = storage::EventLog::Open(data_dir, options);
   if (!log.ok()) {
     return Node::Fail(

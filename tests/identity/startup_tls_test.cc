@@ -101,6 +101,19 @@ TEST_F(StartupTest, SomeTlsFlagsAreRefusedByBoth) {
   }
 }
 
+// --data_dir is the one node start-up's (services/common/node.h), with its
+// check: both binaries refuse to start without it.
+TEST_F(StartupTest, NoDataDirIsRefusedByBoth) {
+  for (bool city : {false, true}) {
+    std::vector<std::string> argv = Base(city, "no-data-dir");
+    argv.erase(argv.begin() + (city ? 1 : 2));  // the --data_dir
+    argv.push_back("--insecure");
+    std::string log;
+    EXPECT_EQ(Run(argv, "no-data-dir", &log), 2) << log;
+    EXPECT_NE(log.find("--data_dir is required"), std::string::npos) << log;
+  }
+}
+
 TEST_F(StartupTest, EachBinarySaysWhatItServesAndToWhom) {
   for (bool city : {false, true}) {
     const std::string name = city ? "city-tls" : "county-tls";
