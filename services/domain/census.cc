@@ -9,16 +9,6 @@
 namespace reporting::domain {
 namespace {
 
-template <typename M>
-absl::Status Parse(const v1::EventEnvelope& event, M& message) {
-  if (!message.ParseFromString(event.payload())) {
-    return absl::InternalError(absl::StrCat(
-        "census fold: cannot parse ", event.event_type(), " at sequence ",
-        event.sequence(), " of stream ", event.stream_id()));
-  }
-  return absl::OkStatus();
-}
-
 absl::Status Invalid(absl::string_view unit_id, absl::string_view what) {
   return absl::InvalidArgumentError(
       absl::StrCat("census of unit ", unit_id, ": ", what));
@@ -60,14 +50,14 @@ absl::Status CheckFloating(absl::string_view unit_id,
 absl::Status ApplyCensusEvent(CensusState& s, const v1::EventEnvelope& event) {
   s.version = event.stream_version();
   if (Is<v1::CensusReported>(event)) {
-    if (auto st = Parse(event, s.report); !st.ok()) return st;
+    if (auto st = ParseForFold("census", event, s.report); !st.ok()) return st;
     s.reported = true;
     for (const auto& p : s.report.main_problems()) {
       s.resolutions[p.problem_id()] = "";
     }
   } else if (Is<v1::CensusProblemResolved>(event)) {
     v1::CensusProblemResolved m;
-    if (auto st = Parse(event, m); !st.ok()) return st;
+    if (auto st = ParseForFold("census", event, m); !st.ok()) return st;
     s.resolutions[m.problem_id()] = m.resolution();
   }
   return absl::OkStatus();

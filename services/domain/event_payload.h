@@ -5,6 +5,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "reporting/v1/envelope.pb.h"
 
 namespace reporting::domain {
@@ -36,6 +37,20 @@ absl::Status PayloadInto(const v1::EventEnvelope& event, M& message) {
     return absl::InternalError(absl::StrCat("event ", event.sequence(), " in ",
                                             event.stream_id(), " is not a ",
                                             M::descriptor()->full_name()));
+  }
+  return absl::OkStatus();
+}
+
+// Parses the payload of `event` (whose type the fold named `fold` has
+// already dispatched on) into `message`: INTERNAL "<fold> fold: cannot
+// parse <type> at sequence <n> of stream <id>" when it does not parse.
+template <typename M>
+absl::Status ParseForFold(absl::string_view fold,
+                          const v1::EventEnvelope& event, M& message) {
+  if (!message.ParseFromString(event.payload())) {
+    return absl::InternalError(absl::StrCat(
+        fold, " fold: cannot parse ", event.event_type(), " at sequence ",
+        event.sequence(), " of stream ", event.stream_id()));
   }
   return absl::OkStatus();
 }

@@ -8,16 +8,6 @@
 namespace reporting::domain {
 namespace {
 
-template <typename M>
-absl::Status Parse(const v1::EventEnvelope& event, M& message) {
-  if (!message.ParseFromString(event.payload())) {
-    return absl::InternalError(absl::StrCat(
-        "rectification fold: cannot parse ", event.event_type(),
-        " at sequence ", event.sequence(), " of stream ", event.stream_id()));
-  }
-  return absl::OkStatus();
-}
-
 absl::Status RequireField(absl::string_view item_id, absl::string_view field,
                           absl::string_view value) {
   if (IsBlank(value)) {
@@ -77,7 +67,7 @@ absl::Status ApplyRectificationEvent(RectificationState& s,
   s.version = event.stream_version();
   if (Is<v1::RectificationItemIdentified>(event)) {
     v1::RectificationItemIdentified m;
-    if (auto st = Parse(event, m); !st.ok()) return st;
+    if (auto st = ParseForFold("rectification", event, m); !st.ok()) return st;
     s.status = v1::RECTIFICATION_STATUS_IDENTIFIED;
     s.item_id = m.item_id();
     s.unit_id = m.unit_id();
@@ -85,7 +75,7 @@ absl::Status ApplyRectificationEvent(RectificationState& s,
     s.description = m.description();
   } else if (Is<v1::RectificationItemPlanned>(event)) {
     v1::RectificationItemPlanned m;
-    if (auto st = Parse(event, m); !st.ok()) return st;
+    if (auto st = ParseForFold("rectification", event, m); !st.ok()) return st;
     s.status = v1::RECTIFICATION_STATUS_PLANNED;
     s.measures = m.measures();
     s.responsible_person = m.responsible_person();
@@ -93,17 +83,17 @@ absl::Status ApplyRectificationEvent(RectificationState& s,
     s.item_class = m.class_();
   } else if (Is<v1::RectificationProgressReported>(event)) {
     v1::RectificationProgressReported m;
-    if (auto st = Parse(event, m); !st.ok()) return st;
+    if (auto st = ParseForFold("rectification", event, m); !st.ok()) return st;
     s.percent_done = m.percent_done();
   } else if (Is<v1::RectificationItemCompleted>(event)) {
     v1::RectificationItemCompleted m;
-    if (auto st = Parse(event, m); !st.ok()) return st;
+    if (auto st = ParseForFold("rectification", event, m); !st.ok()) return st;
     s.status = v1::RECTIFICATION_STATUS_COMPLETED;
     s.percent_done = kMaxPercentDone;
     s.closed_on = m.completed_on();
   } else if (Is<v1::RectificationExplanationPublished>(event)) {
     v1::RectificationExplanationPublished m;
-    if (auto st = Parse(event, m); !st.ok()) return st;
+    if (auto st = ParseForFold("rectification", event, m); !st.ok()) return st;
     s.status = v1::RECTIFICATION_STATUS_EXPLAINED;
     s.closed_on = m.published_on();
   }

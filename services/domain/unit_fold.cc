@@ -8,16 +8,6 @@ namespace reporting::domain {
 
 namespace {
 
-template <typename M>
-absl::Status Parse(const v1::EventEnvelope& event, M& message) {
-  if (!message.ParseFromString(event.payload())) {
-    return absl::InternalError(absl::StrCat(
-        "unit fold: cannot parse ", event.event_type(), " at sequence ",
-        event.sequence(), " of stream ", event.stream_id()));
-  }
-  return absl::OkStatus();
-}
-
 bool IsTransitionEvent(const v1::EventEnvelope& event) {
   return Is<v1::SelfInspectionCheckRecorded>(event) ||
          Is<v1::SelfInspectionCompleted>(event) ||
@@ -41,14 +31,14 @@ absl::Status ApplyTransitionEvent(UnitState& s,
   }
   if (Is<v1::SelfInspectionCheckRecorded>(event)) {
     v1::SelfInspectionCheckRecorded m;
-    if (auto st = Parse(event, m); !st.ok()) return st;
+    if (auto st = ParseForFold("unit", event, m); !st.ok()) return st;
     t.checks[m.check()] = m.passed();
     t.findings[m.check()] = m.finding();
   } else if (Is<v1::SelfInspectionCompleted>(event)) {
     t.self_inspection_completed = true;
   } else if (Is<v1::SatisfactionSurveyRecorded>(event)) {
     v1::SatisfactionSurveyRecorded m;
-    if (auto st = Parse(event, m); !st.ok()) return st;
+    if (auto st = ParseForFold("unit", event, m); !st.ok()) return st;
     SurveyRecord r;
     r.survey_number = m.survey_number();
     r.respondents = m.respondents();
@@ -66,7 +56,7 @@ absl::Status ApplyTransitionEvent(UnitState& s,
     t.sent_back_comments.clear();
   } else if (Is<v1::SupervisoryReviewRecorded>(event)) {
     v1::SupervisoryReviewRecorded m;
-    if (auto st = Parse(event, m); !st.ok()) return st;
+    if (auto st = ParseForFold("unit", event, m); !st.ok()) return st;
     if (m.passed()) {
       t.review_passed = true;
     } else {
@@ -76,7 +66,7 @@ absl::Status ApplyTransitionEvent(UnitState& s,
     }
   } else if (Is<v1::TransitionApprovalRecorded>(event)) {
     v1::TransitionApprovalRecorded m;
-    if (auto st = Parse(event, m); !st.ok()) return st;
+    if (auto st = ParseForFold("unit", event, m); !st.ok()) return st;
     if (m.approved()) {
       t.approved = true;
     } else {
@@ -87,12 +77,12 @@ absl::Status ApplyTransitionEvent(UnitState& s,
     }
   } else if (Is<v1::TransitionMeetingHeld>(event)) {
     v1::TransitionMeetingHeld m;
-    if (auto st = Parse(event, m); !st.ok()) return st;
+    if (auto st = ParseForFold("unit", event, m); !st.ok()) return st;
     s.stage = m.next_stage();
     t = TransitionProgress();
   } else if (Is<v1::StageWorkSummaryFiled>(event)) {
     v1::StageWorkSummaryFiled m;
-    if (auto st = Parse(event, m); !st.ok()) return st;
+    if (auto st = ParseForFold("unit", event, m); !st.ok()) return st;
     s.summaries[m.stage()] = m;
   }
   return absl::OkStatus();
