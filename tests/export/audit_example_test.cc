@@ -11,7 +11,6 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
@@ -50,13 +49,11 @@ constexpr int64_t kHeadSigned = 1719792003000000;
 constexpr int64_t kKeysMade = 1719705600000000;  // 2024-06-30
 constexpr int64_t kExported = 1719792010000000;
 
-std::string Hex(absl::string_view b) { return absl::BytesToHexString(b); }
-
 // Hex in lines of 32 bytes.
 std::string HexLines(absl::string_view bytes) {
   std::string out;
   for (size_t i = 0; i < bytes.size(); i += 32) {
-    absl::StrAppend(&out, Hex(bytes.substr(i, 32)), "\n");
+    absl::StrAppend(&out, storage::HexHash(bytes.substr(i, 32)), "\n");
   }
   return out;
 }
@@ -191,22 +188,26 @@ class AuditExampleTest : public ::testing::Test {
     b["envelope-1"] = HexLines(envelopes_[0]);
     b["hash-chain"] = absl::StrCat(
         "hash(1) = SHA-256(32 zero bytes || envelope 1)\n        = ",
-        Hex(hashes_[0]),
+        storage::HexHash(hashes_[0]),
         "\nhash(2) = SHA-256(hash(1) || envelope 2)\n        = ",
-        Hex(hashes_[1]), "\n");
+        storage::HexHash(hashes_[1]), "\n");
     const std::string rb = storage::ReceiptBytes(kNode, receipt_);
     b["receipt-1"] = absl::StrCat(
-        Hex(rb.substr(0, 8)), "                  \"RECEIPT1\"\n",
-        Hex(rb.substr(8, 7)), "                \"\\x06\" \"371302\"\n",
-        Hex(rb.substr(15, 8)), "                  number 1\n",
-        Hex(rb.substr(23, 8)), "                  first_sequence 1\n",
-        Hex(rb.substr(31, 8)), "                  last_sequence 2\n",
-        Hex(rb.substr(39, 32)), "\n",
+        storage::HexHash(rb.substr(0, 8)), "                  \"RECEIPT1\"\n",
+        storage::HexHash(rb.substr(8, 7)),
+        "                \"\\x06\" \"371302\"\n",
+        storage::HexHash(rb.substr(15, 8)), "                  number 1\n",
+        storage::HexHash(rb.substr(23, 8)),
+        "                  first_sequence 1\n",
+        storage::HexHash(rb.substr(31, 8)),
+        "                  last_sequence 2\n",
+        storage::HexHash(rb.substr(39, 32)), "\n",
         "                                  last_hash = hash(2)\n",
-        Hex(rb.substr(71, 8)), "                  received_at_us ", kReceived,
+        storage::HexHash(rb.substr(71, 8)), "                  received_at_us ",
+        kReceived,
         "\nreceipt_hash(1) = SHA-256(32 zero bytes || the bytes above)\n"
         "                = ",
-        Hex(receipt_.hash), "\n");
+        storage::HexHash(receipt_.hash), "\n");
     const v1::KeyRecord county_key = seal_.node_keys().keys(0);
     b["key-statement"] = absl::StrCat(proof::KeyStatement(county_key),
                                       "\nendorsement (by key 1 itself):\n",
