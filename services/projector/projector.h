@@ -228,7 +228,8 @@ class Projector {
   // False in kRebuild mode until the first Flush: every entry is dirty, and
   // figures are counted then rather than moved with each event.
   bool track_changes_;
-  std::string key_;                                 // Apply's state key, reused
+  std::string key_;       // Apply's state key, reused
+  std::string rule_key_;  // the re-check's lookups (RuleView), reused
   domain::EvaluationPayloads evaluation_payloads_;  // Apply's, reused
   NodeEntry* last_node_ = nullptr;  // Apply's node, looked up again on change
   const std::string* last_node_id_ = nullptr;

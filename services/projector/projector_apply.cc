@@ -23,41 +23,49 @@ class Projector::RuleView final : public RuleState {
     return node_.figures.kind() != v1::NODE_KIND_UNSPECIFIED;
   }
   const domain::UnitState* Unit(const std::string& unit_id) const override {
-    UnitEntry* unit = p_.UnitById(node_, node_id_, unit_id);
+    const UnitEntry* unit = Find(node_.units, "unit/", unit_id);
     return unit == nullptr ? nullptr : &unit->state;
   }
   const domain::EvaluationsByMember* Evaluations(
       const std::string& unit_id) const override {
-    UnitEntry* unit = p_.UnitById(node_, node_id_, unit_id);
+    const UnitEntry* unit = Find(node_.units, "unit/", unit_id);
     return unit == nullptr ? nullptr : &unit->evaluations;
   }
   const domain::EvaluationState* Evaluation(
       const std::string& stream_id) const override {
-    auto it = node_.evaluation_refs.find(StateKey(node_id_, stream_id));
-    return it == node_.evaluation_refs.end() ? nullptr : it->second.state;
+    const EvaluationRef* ref = Find(node_.evaluation_refs, "", stream_id);
+    return ref == nullptr ? nullptr : ref->state;
   }
   const domain::MaterialState* Material(
       const std::string& stream_id) const override {
-    return Find(node_.materials, stream_id);
+    return Find(node_.materials, "", stream_id);
   }
   const domain::MeetingState* Meeting(
       const std::string& stream_id) const override {
-    return Find(node_.meetings, stream_id);
+    return Find(node_.meetings, "", stream_id);
   }
   const domain::RectificationState* Item(
       const std::string& stream_id) const override {
-    return Find(node_.items, stream_id);
+    return Find(node_.items, "", stream_id);
   }
   const domain::CensusState* Census(
       const std::string& stream_id) const override {
-    return Find(node_.censuses, stream_id);
+    return Find(node_.censuses, "", stream_id);
   }
 
  private:
+  // The entry of stream `prefix` + `id` (StateKey), looked up with the
+  // projector's reused key buffer: a check looks up to three per event.
   template <typename Map>
   const typename Map::mapped_type* Find(const Map& table,
-                                        const std::string& stream_id) const {
-    auto it = table.find(StateKey(node_id_, stream_id));
+                                        absl::string_view prefix,
+                                        absl::string_view id) const {
+    std::string& key = p_.rule_key_;
+    key.assign(node_id_);
+    key.push_back(kSep);
+    key.append(prefix.data(), prefix.size());
+    key.append(id.data(), id.size());
+    auto it = table.find(key);
     return it == table.end() ? nullptr : &it->second;
   }
 

@@ -64,6 +64,28 @@ absl::Status Same(const v1::EventEnvelope& e, const M& decided) {
       diff));
 }
 
+// True when `m`, or a message inside it, carries fields its schema does not
+// have. Read where they are kept, without copying or changing `m`.
+bool HasUnknownFields(const google::protobuf::Message& m) {
+  const google::protobuf::Reflection& r = *m.GetReflection();
+  if (!r.GetUnknownFields(m).empty()) return true;
+  const google::protobuf::Descriptor& d = *m.GetDescriptor();
+  for (int i = 0; i < d.field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* f = d.field(i);
+    if (f->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) {
+      continue;
+    }
+    if (f->is_repeated()) {
+      for (int j = 0; j < r.FieldSize(m, f); ++j) {
+        if (HasUnknownFields(r.GetRepeatedMessage(m, f, j))) return true;
+      }
+    } else if (r.HasField(m, f) && HasUnknownFields(r.GetMessage(m, f))) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // Parses the payload as the request, decides it with `decide` (request ->
 // StatusOr<M>) and compares.
 template <typename M, typename Decide>
@@ -73,9 +95,7 @@ absl::Status Redecide(const v1::EventEnvelope& e, Decide decide) {
     return absl::FailedPreconditionError(absl::StrCat(
         "its payload does not parse as ", M::descriptor()->full_name()));
   }
-  M known = request;
-  known.DiscardUnknownFields();
-  if (known.ByteSizeLong() != request.ByteSizeLong()) {
+  if (HasUnknownFields(request)) {
     return absl::FailedPreconditionError(
         "its payload carries fields the schema does not have (a county "
         "refuses them)");

@@ -15,6 +15,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/unknown_field_set.h"
 #include "gtest/gtest.h"
 #include "reporting/v1/events.pb.h"
 #include "services/projector/history_generator.h"
@@ -255,6 +256,18 @@ TEST(RuleCheck, AnUnknownTypeAndUnknownFieldsAreCaught) {
     // Field 99, varint 1: parses, but no county writes it.
     log.AddBytes(absl::StrCat("unit/", kUnit), "reporting.v1.BranchRegistered",
                  branch.SerializeAsString() + std::string("\x98\x06\x01", 3));
+    ExpectQuarantined(log, 3, "fields the schema does not have");
+  }
+  {
+    // The same inside a message of the payload (a census's main problem).
+    Log log;
+    log.Start();
+    v1::CensusReported census;
+    census.set_unit_id(kUnit);
+    google::protobuf::Message* problem = census.add_main_problems();
+    problem->GetReflection()->MutableUnknownFields(problem)->AddVarint(99, 1);
+    log.AddBytes(absl::StrCat("census/", kUnit), "reporting.v1.CensusReported",
+                 census.SerializeAsString());
     ExpectQuarantined(log, 3, "fields the schema does not have");
   }
 }
