@@ -108,6 +108,11 @@ absl::StatusOr<Head> CheckTail(const RocksDb& db, const std::string& dir,
 
 }  // namespace
 
+std::atomic<bool>& EagerTypeIndexSeam() {
+  static std::atomic<bool> eager{false};
+  return eager;
+}
+
 absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(
     const std::string& dir, EventLogOptions options) {
   if (options.node_id.empty()) {
@@ -156,7 +161,8 @@ EventLogImpl::EventLogImpl(EventLogOptions options, std::unique_ptr<RocksDb> db,
                         : nullptr),
       written_(head),
       written_published_(head),
-      receipt_head_(std::move(receipt_head)) {
+      receipt_head_(std::move(receipt_head)),
+      eager_type_index_(EagerTypeIndexSeam().load()) {
   db_->set_on_failure([this](const absl::Status&) { StartRecovery(); });
 }
 
@@ -225,10 +231,13 @@ absl::Status EventLogImpl::ReopenLocked() {
     SetWrittenLocked(head);
     receipt_head_ = std::move(receipt_head);
     version_cache_.clear();
+    // A failed write's type cursor may be gone with it: read it again.
+    type_cursor_on_disk_ = TypeCursorOnDisk::kUnknown;
   }
   {
     absl::MutexLock l(&index_mu_);
-    index_state_ = IndexState::kUnknown;  // read meta "indexed" again
+    copy_cursor_ = IndexCursor{};  // read meta "indexed" again
+    type_cursor_ = IndexCursor{};  // and "type_indexed"
   }
   {
     absl::MutexLock l(&receipt_cache_mu_);

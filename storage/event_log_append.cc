@@ -442,7 +442,20 @@ void EventLogImpl::WriteGroup(const std::vector<Writer*>& group, bool sync) {
 
   // A stream's version is its newest stream_index entry: no separate
   // version record is written (storage/README.md, "Column families").
+  // type_index entries are not written here: the first group written
+  // without them records the type index cursor (storage/README.md "Types,
+  // lazily").
+  const uint64_t head_before = written_.sequence;
+  bool type_cursor = false;
   if (appended) {
+    absl::StatusOr<bool> staged = StageTypeCursorLocked(&batch_, head_before);
+    if (!staged.ok()) {
+      for (Writer* w : group) {
+        if (w->status.ok() || w->refusal_in_group) w->status = staged.status();
+      }
+      return;
+    }
+    type_cursor = *staged;
     keys::HeadValueTo(&record_buffer_, staging.head.sequence,
                       staging.head.hash);
     batch_.Put(db_->handle(Cf::kMeta),
@@ -471,6 +484,7 @@ void EventLogImpl::WriteGroup(const std::vector<Writer*>& group, bool sync) {
     return;
   }
   SetWrittenLocked(staging.head);
+  if (type_cursor) TypeCursorWrittenLocked(head_before);
   // The versions written: in place where cached, else added.
   std::vector<std::pair<absl::string_view, uint64_t>>& added = staged_buffer_;
   added.clear();
@@ -578,11 +592,16 @@ absl::Status EventLogImpl::StageLocked(const AppendRequest& request,
     std::copy_n(value.data(), kHashBytes, prev);
 
     keys::StreamIndexKeyTo(&stream_key_buffer_, e.stream_id, version);
-    keys::TypeIndexKeyTo(&type_key_buffer_, e.event_type, recorded_at, seq);
     batch_.Put(db_->handle(Cf::kEvents), keys::EventKey(seq), value);
     batch_.Put(db_->handle(Cf::kStreamIndex), stream_key_buffer_,
                keys::Be64(seq));
-    batch_.Put(db_->handle(Cf::kTypeIndex), type_key_buffer_, rocksdb::Slice());
+    // type_index is written lazily, by the first ReadByType that needs it
+    // (event_log_lazy_index.cc), unless a test asks for the old eager way.
+    if (eager_type_index_) {
+      keys::TypeIndexKeyTo(&type_key_buffer_, e.event_type, recorded_at, seq);
+      batch_.Put(db_->handle(Cf::kTypeIndex), type_key_buffer_,
+                 rocksdb::Slice());
+    }
   }
   result->stream_versions.Reserve(touched.size(), touched_bytes);
   for (const auto& [id, version] : touched) {

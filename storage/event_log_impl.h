@@ -14,6 +14,7 @@
 #ifndef REPORTING_STORAGE_EVENT_LOG_IMPL_H_
 #define REPORTING_STORAGE_EVENT_LOG_IMPL_H_
 
+#include <atomic>
 #include <deque>
 #include <memory>
 #include <string>
@@ -44,6 +45,12 @@ namespace reporting::storage {
 absl::StatusOr<Receipt> OpenReceipts(RocksDb& db,
                                      const EventLogOptions& options,
                                      const Head& head);
+
+// Test seam (event_log_testing.h, EagerTypeIndexForTesting): while true,
+// logs opened write type_index entries with their events and no type
+// index cursor, as every version before lazy type indexing did. False
+// outside tests.
+std::atomic<bool>& EagerTypeIndexSeam();
 
 class EventLogImpl : public EventLog {
  public:
@@ -244,15 +251,58 @@ class EventLogImpl : public EventLog {
       const std::vector<EnvelopeView>& envelopes, int64_t received_at_us)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_)
           ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
-  // A copy's lazy indexes (event_log_replica_index.cc): brings
-  // stream_index and type_index up to `head` (a durable sequence) before a
-  // read that uses them. Does nothing for a log that indexes as it writes.
-  absl::Status IndexUpTo(uint64_t head) const ABSL_LOCKS_EXCLUDED(index_mu_)
+  // Lazy indexes (event_log_lazy_index.cc): brings the indexes a read
+  // uses up to `head` (a durable sequence) before it reads them: a copy's
+  // stream_index and type_index (meta "indexed"), and for kTypes also an
+  // own log's type_index (meta "type_indexed"). Does nothing for an index
+  // written as the log writes.
+  enum class IndexUse { kStreams, kTypes };
+  absl::Status IndexUpTo(uint64_t head, IndexUse use) const
+      ABSL_LOCKS_EXCLUDED(index_mu_) ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
+  // When IndexUpTo is refused (a full disk, a failed write): how far the
+  // type index is complete (<= head), and the events past it, up to `head`,
+  // of `event_type` whose (recorded_at_us, sequence) is at or after
+  // `lower` and whose time is before `to_us`, in that order, read from the
+  // events column. ReadByType answers from both, so reads go on.
+  using TypeHit = std::pair<int64_t, uint64_t>;  // recorded_at_us, sequence
+  absl::StatusOr<uint64_t> TypesIndexedUpTo(uint64_t head) const
+      ABSL_LOCKS_EXCLUDED(index_mu_) ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
+  absl::StatusOr<std::vector<TypeHit>> UnindexedOfTypeLocked(
+      absl::string_view event_type, TypeHit lower, int64_t to_us,
+      uint64_t indexed, uint64_t head) const
       ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
-  // Reads meta "indexed" once (index_state_ kUnknown -> kEager or kLazy).
-  absl::Status LoadIndexStateLocked() const
+  // A lazily written index's cursor: kEager while its meta key is absent
+  // (the index is complete up to the written head), kLazy once present
+  // (events up to `indexed` are indexed).
+  enum class IndexState { kUnknown, kEager, kLazy };
+  struct IndexCursor {
+    IndexState state = IndexState::kUnknown;
+    uint64_t indexed = 0;
+  };
+  // Reads the cursor's meta `key` once (kUnknown -> kEager or kLazy).
+  absl::Status LoadCursorLocked(absl::string_view key,
+                                IndexCursor* cursor) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(index_mu_)
           ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
+  // Indexes the events past a kLazy cursor up to `head`: type_index
+  // entries, and stream_index entries too when `streams`; each chunk's
+  // entries and the new cursor (meta `key`) in one write.
+  absl::Status CatchUpLocked(absl::string_view key, bool streams, uint64_t head,
+                             IndexCursor* cursor) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(index_mu_)
+          ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
+  // An own log's writes of events (Append's groups, AppendRestored) carry
+  // no type_index entries. The first one after the log was written with
+  // them (no meta "type_indexed": an earlier version's log, or a new one)
+  // puts the cursor = `head`, the head before it, into `batch`; true when
+  // it did. Reads the key once per open.
+  absl::StatusOr<bool> StageTypeCursorLocked(rocksdb::WriteBatch* batch,
+                                             uint64_t head)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_)
+          ABSL_SHARED_LOCKS_REQUIRED(lifecycle_);
+  // After the write that StageTypeCursorLocked's cursor went into.
+  void TypeCursorWrittenLocked(uint64_t head)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_) ABSL_LOCKS_EXCLUDED(index_mu_);
   // The command index entry of `command_id` (written, durable or not);
   // false when there is none.
   absl::StatusOr<bool> LookupCommandLocked(absl::string_view command_id,
@@ -358,12 +408,6 @@ class EventLogImpl : public EventLog {
   mutable absl::Mutex receipt_cache_mu_;
   mutable Receipt receipt_cache_ ABSL_GUARDED_BY(receipt_cache_mu_);
 
-  // Replicas index lazily: a replicated write stores events only, and the
-  // first read of stream_index or type_index indexes what is missing
-  // (storage/README.md "Replicas"). kEager: no meta "indexed" (a node's own
-  // log, a restored log, a copy from before lazy indexing): every write
-  // indexes. kLazy: events up to indexed_ are indexed.
-  enum class IndexState { kUnknown, kEager, kLazy };
   // The recovery thread (StartRecovery). Taken on its own, or under
   // lifecycle_ and append_mu_ by the thread whose write failed.
   absl::Mutex recovery_mu_;
@@ -371,10 +415,24 @@ class EventLogImpl : public EventLog {
   bool recovering_ ABSL_GUARDED_BY(recovery_mu_) = false;
   bool recovery_stop_ ABSL_GUARDED_BY(recovery_mu_) = false;
 
+  // Lazy indexes (storage/README.md "Replicas", "Types, lazily"): a write
+  // leaves them out, and the first read that needs them indexes what is
+  // missing. copy_cursor_: meta "indexed", a copy's stream_index and
+  // type_index (kEager: a node's own log, a copy from before lazy
+  // indexing). type_cursor_: meta "type_indexed", an own log's type_index
+  // (kEager: a copy, an own log not written since it was eagerly indexed).
   mutable absl::Mutex index_mu_ ABSL_ACQUIRED_AFTER(append_mu_);
-  mutable IndexState index_state_ ABSL_GUARDED_BY(index_mu_) =
-      IndexState::kUnknown;
-  mutable uint64_t indexed_ ABSL_GUARDED_BY(index_mu_) = 0;
+  mutable IndexCursor copy_cursor_ ABSL_GUARDED_BY(index_mu_);
+  mutable IndexCursor type_cursor_ ABSL_GUARDED_BY(index_mu_);
+  // The append side's knowledge of meta "type_indexed" (written: later
+  // writes need not put it), read once per open by StageTypeCursorLocked.
+  enum class TypeCursorOnDisk { kUnknown, kAbsent, kPresent };
+  TypeCursorOnDisk type_cursor_on_disk_ ABSL_GUARDED_BY(append_mu_) =
+      TypeCursorOnDisk::kUnknown;
+  // Test seam (event_log_testing.h, EagerTypeIndexForTesting): this log
+  // writes type_index entries with its events and no cursor, as every
+  // version before lazy type indexing did.
+  const bool eager_type_index_;
 };
 
 }  // namespace reporting::storage

@@ -1,8 +1,10 @@
 // The read side of EventLogImpl: reads by sequence, stream, type and
 // command, head, waiting and verification. Readers see durable events only:
 // every read is bounded by GroupCommit's durable head.
+#include <algorithm>
 #include <limits>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "proto/event_types.h"
@@ -145,7 +147,7 @@ absl::StatusOr<std::vector<StoredEvent>> EventLogImpl::ReadStream(
         absl::StrCat("event_log: read stream: ", s.message()));
   }
   const uint64_t head = commit_.durable().sequence;
-  RETURN_IF_ERROR(IndexUpTo(head));  // a copy indexes lazily
+  RETURN_IF_ERROR(IndexUpTo(head, IndexUse::kStreams));  // a copy: lazily
   const std::string prefix = keys::StreamIndexPrefix(stream_id);
   const std::string lower =
       keys::StreamIndexKey(stream_id, std::max<uint64_t>(from_version, 1));
@@ -184,7 +186,7 @@ absl::StatusOr<uint64_t> EventLogImpl::StreamVersion(
         absl::StrCat("event_log: stream version: ", s.message()));
   }
   const uint64_t head = commit_.durable().sequence;
-  RETURN_IF_ERROR(IndexUpTo(head));  // a copy indexes lazily
+  RETURN_IF_ERROR(IndexUpTo(head, IndexUse::kStreams));  // a copy: lazily
   return NewestVersionLocked(stream_id, head, "stream version");
 }
 
@@ -224,9 +226,17 @@ absl::StatusOr<std::vector<StoredEvent>> EventLogImpl::ReadByType(
         "\": not a message of reporting/v1/events.proto"));
   }
   const uint64_t head = commit_.durable().sequence;
-  RETURN_IF_ERROR(IndexUpTo(head));  // a copy indexes lazily
+  // type_index is written lazily (a copy's and an own log's alike). When
+  // that write is refused (a full disk, a failed write: WriteState says
+  // so), the events past what is indexed are read from the events column
+  // instead, and merged in: reads go on.
+  uint64_t indexed = head;
+  if (absl::Status s = IndexUpTo(head, IndexUse::kTypes); !s.ok()) {
+    if (db_->WriteState().ok()) return s;
+    ASSIGN_OR_RETURN(indexed, TypesIndexedUpTo(head));
+  }
   if (from_us >= to_us) return std::vector<StoredEvent>();
-  std::string lower = keys::TypeIndexKey(event_type, from_us, 0);
+  TypeHit lower{from_us, 0};  // the first (recorded_at, sequence) wanted
   if (after_sequence > 0) {
     // Resume right after the given event: its (recorded_at, sequence).
     if (after_sequence > head) {
@@ -247,17 +257,37 @@ absl::StatusOr<std::vector<StoredEvent>> EventLogImpl::ReadByType(
                        after_sequence, " is a ", env.event_type(), ", not a ",
                        event_type, "; pass the last event this read returned"));
     }
-    lower = std::max(lower, keys::TypeIndexKey(event_type, env.recorded_at_us(),
-                                               after_sequence + 1));
+    lower = std::max(lower, TypeHit{env.recorded_at_us(), after_sequence + 1});
   }
+  std::vector<TypeHit> unindexed;  // empty unless indexing was refused
+  if (indexed < head) {
+    ASSIGN_OR_RETURN(unindexed, UnindexedOfTypeLocked(event_type, lower, to_us,
+                                                      indexed, head));
+  }
+  size_t next_unindexed = 0;
+  Batch batch(limits);
+  // Adds the unindexed events that sort before `until`; false once the
+  // batch is full.
+  const auto add_unindexed = [&](TypeHit until) -> absl::StatusOr<bool> {
+    while (next_unindexed < unindexed.size() &&
+           unindexed[next_unindexed] < until) {
+      if (batch.full()) return false;
+      ASSIGN_OR_RETURN(StoredEvent e,
+                       GetEventLocked(unindexed[next_unindexed].second));
+      if (!batch.Add(std::move(e))) return false;
+      ++next_unindexed;
+    }
+    return !batch.full();
+  };
   const std::string upper = keys::TypeIndexKey(event_type, to_us, 0);
   const size_t prefix_size = keys::TypeIndexPrefix(event_type).size();
   rocksdb::ReadOptions ro;
   rocksdb::Slice upper_slice(upper);
   ro.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Cf::kTypeIndex, ro);
-  Batch batch(limits);
-  for (it->Seek(lower); it->Valid() && !batch.full(); it->Next()) {
+  bool room = true;
+  for (it->Seek(keys::TypeIndexKey(event_type, lower.first, lower.second));
+       it->Valid() && room; it->Next()) {
     int64_t recorded_at = 0;
     uint64_t seq = 0;
     if (!keys::DecodeTypeIndexKey(View(it->key()), prefix_size, &recorded_at,
@@ -266,11 +296,15 @@ absl::StatusOr<std::vector<StoredEvent>> EventLogImpl::ReadByType(
           absl::StrCat("event_log: read by type node=", options_.node_id,
                        ": malformed index entry for ", event_type));
     }
-    if (seq > head) continue;  // not durable yet
+    // Past `indexed`: not durable yet, or read from the events above.
+    if (seq > indexed) continue;
+    ASSIGN_OR_RETURN(room, add_unindexed(TypeHit{recorded_at, seq}));
+    if (!room) break;
     ASSIGN_OR_RETURN(StoredEvent e, GetEventLocked(seq));
-    if (!batch.Add(std::move(e))) break;
+    room = batch.Add(std::move(e)) && !batch.full();
   }
   RETURN_IF_ERROR(ToStatus(it->status(), "read type index"));
+  if (room) RETURN_IF_ERROR(add_unindexed(TypeHit{to_us, 0}).status());
   return batch.Take();
 }
 

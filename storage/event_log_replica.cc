@@ -20,8 +20,9 @@
 // receipt per call (a range) and, on a copy, no `streams`
 // entries and no version cache (only Append reads them; a copy is never
 // appended to) and no index entries (written lazily, when first read:
-// event_log_replica_index.cc). docs/PERFORMANCE.md ("Replication") has the
-// profile. AppendRestored (a node's own log) writes all of them.
+// event_log_lazy_index.cc). docs/PERFORMANCE.md ("Replication") has the
+// profile. AppendRestored (a node's own log) writes what Append would:
+// the commands and stream_index entries, no type_index entries.
 #include <map>
 #include <memory>
 #include <string>
@@ -237,16 +238,18 @@ absl::StatusOr<Head> EventLogImpl::WriteReplicatedLocked(
     }
   }
 
-  // A copy indexes lazily (event_log_replica_index.cc): its first
+  // A copy indexes lazily (event_log_lazy_index.cc): its first
   // replicated write records the index cursor (everything before it was
-  // indexed as it was written), later ones write no index entries.
+  // indexed as it was written), later ones write no index entries. A
+  // restore indexes streams as it writes and types lazily, as Append.
   bool start_lazy_index = false;
   if (!restore) {
     absl::MutexLock l(&index_mu_);
-    RETURN_IF_ERROR(LoadIndexStateLocked());
-    start_lazy_index = index_state_ == IndexState::kEager;
+    RETURN_IF_ERROR(LoadCursorLocked(keys::kIndexedKey, &copy_cursor_));
+    start_lazy_index = copy_cursor_.state == IndexState::kEager;
   }
   const bool write_index = restore;
+  const bool write_type_index = restore && eager_type_index_;
 
   // Sized up front: a 1000-event batch is over a megabyte, and growing it
   // by doubling costs copies and page faults.
@@ -283,19 +286,22 @@ absl::StatusOr<Head> EventLogImpl::WriteReplicatedLocked(
     if (!write_index) continue;
     keys::StreamIndexKeyTo(&stream_key, env.stream_id, env.stream_version);
     batch.Put(stream_index_cf, stream_key, sequence_key);
-    keys::TypeIndexKeyTo(&type_key, env.event_type, env.recorded_at_us,
-                         e.sequence);
-    batch.Put(type_index_cf, type_key, rocksdb::Slice());
-    if (!restore) continue;
+    if (write_type_index) {
+      keys::TypeIndexKeyTo(&type_key, env.event_type, env.recorded_at_us,
+                           e.sequence);
+      batch.Put(type_index_cf, type_key, rocksdb::Slice());
+    }
     uint64_t& v = stream_versions[std::string(env.stream_id)];
     if (env.stream_version > v) v = env.stream_version;
   }
+  bool type_cursor = false;  // restore: the first lazy write's cursor
   if (restore) {
     for (const auto& [id, range] : commands) {
       batch.Put(db_->handle(Cf::kCommands), id,
                 keys::CommandValue(range.first, range.second));
       command_filter_.Add(id);
     }
+    ASSIGN_OR_RETURN(type_cursor, StageTypeCursorLocked(&batch, head.sequence));
   } else {
     // The city's receipt for what this write adds, chained onto the last.
     receipt.number = receipt_head_.number + 1;
@@ -329,10 +335,10 @@ absl::StatusOr<Head> EventLogImpl::WriteReplicatedLocked(
   if (!restore) receipt_head_ = std::move(receipt);
   // A restored log is appended to next: Append reads versions from there.
   if (restore) CacheVersionsLocked(stream_versions);
+  if (type_cursor) TypeCursorWrittenLocked(head.sequence);
   if (start_lazy_index) {
     absl::MutexLock l(&index_mu_);
-    index_state_ = IndexState::kLazy;
-    indexed_ = head.sequence;
+    copy_cursor_ = IndexCursor{IndexState::kLazy, head.sequence};
   }
   return next;
 }

@@ -9,6 +9,7 @@
 #include "rocksdb/statistics.h"
 #include "storage/envelope.h"
 #include "storage/event_log.h"
+#include "storage/event_log_impl.h"
 #include "storage/hash_chain.h"
 #include "storage/keys.h"
 #include "storage/rocks_db.h"
@@ -182,6 +183,45 @@ absl::StatusOr<uint64_t> StoreEventPastHead(const std::string& dir) {
             keys::EventValue(ChainHash(head_hash, bytes), bytes));
   RETURN_IF_ERROR(WriteAndClose(*db, batch));
   return extra;
+}
+
+EagerTypeIndexForTesting::EagerTypeIndexForTesting() {
+  EagerTypeIndexSeam() = true;
+}
+
+EagerTypeIndexForTesting::~EagerTypeIndexForTesting() {
+  EagerTypeIndexSeam() = false;
+}
+
+absl::StatusOr<TypeIndexContents> ReadTypeIndex(const std::string& dir) {
+  ASSIGN_OR_RETURN(std::unique_ptr<RocksDb> db, RocksDb::Open(dir, false));
+  TypeIndexContents out;
+  std::unique_ptr<rocksdb::Iterator> it =
+      db->NewIterator(Cf::kTypeIndex, rocksdb::ReadOptions());
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const absl::string_view key(it->key().data(), it->key().size());
+    const size_t prefix = key.find('\0');
+    int64_t at = 0;
+    uint64_t seq = 0;
+    if (prefix == absl::string_view::npos ||
+        !keys::DecodeTypeIndexKey(key, prefix + 1, &at, &seq)) {
+      return absl::DataLossError("event_log_testing: malformed type_index key");
+    }
+    out.sequences.push_back(seq);
+  }
+  RETURN_IF_ERROR(ToStatus(it->status(), "testing: read type_index"));
+  it.reset();
+  std::string value;
+  ASSIGN_OR_RETURN(out.has_cursor,
+                   db->Get(Cf::kMeta, keys::kTypeIndexedKey, &value));
+  if (out.has_cursor) {
+    if (value.size() != 8) {
+      return absl::DataLossError("event_log_testing: malformed type cursor");
+    }
+    out.cursor = keys::GetBe64(value);
+  }
+  RETURN_IF_ERROR(db->Close());
+  return out;
 }
 
 WalSyncCounter::WalSyncCounter() : statistics_(rocksdb::CreateDBStatistics()) {

@@ -21,6 +21,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -90,6 +91,29 @@ absl::Status DeleteReceipt(const std::string& dir, uint64_t number);
 // wrote for the same write (received_at: be64(last) -> be64(first)
 // be64(received_at_us)): a copy as written before receipts existed.
 absl::Status ReceiptsToReceiveTimes(const std::string& dir);
+
+// While it lives, every log opened (EventLog::Open) writes type_index
+// entries with its events and no meta "type_indexed", as every version
+// before lazy type indexing did (storage/README.md "Types, lazily"): a log
+// written by the old code path, for tests of such logs and append_bench's
+// baseline. One at a time.
+class EagerTypeIndexForTesting {
+ public:
+  EagerTypeIndexForTesting();
+  ~EagerTypeIndexForTesting();
+  EagerTypeIndexForTesting(const EagerTypeIndexForTesting&) = delete;
+  EagerTypeIndexForTesting& operator=(const EagerTypeIndexForTesting&) = delete;
+};
+
+// What the type index of the CLOSED log in `dir` holds: the sequence of
+// each type_index entry, in key order, and meta "type_indexed" (absent:
+// has_cursor false).
+struct TypeIndexContents {
+  std::vector<uint64_t> sequences;
+  bool has_cursor = false;
+  uint64_t cursor = 0;
+};
+absl::StatusOr<TypeIndexContents> ReadTypeIndex(const std::string& dir);
 
 // Counts RocksDB's own WAL syncs of every log opened (EventLog::Open) while
 // it lives: construct it before opening the log. Its count is RocksDB's

@@ -12,6 +12,7 @@
 //                                (a refusal; n is 0 or 32)
 //   meta         : "head"     -> be64(sequence) hash[32]
 //                  "indexed"  -> be64(sequence)      (copies)
+//                  "type_indexed" -> be64(sequence)  (own logs)
 //   received_at  : be64(last)                          -> be64(first)
 //                                                         be64(received_at_us)
 //                  (copies written before receipts: one entry per
@@ -42,6 +43,10 @@ inline constexpr absl::string_view kHeadKey = "head";
 // meta key of a copy's index cursor: be64(sequence), events up to it have
 // stream_index and type_index entries (replicas index lazily).
 inline constexpr absl::string_view kIndexedKey = "indexed";
+// meta key of a node's own log's type index cursor: be64(sequence), events
+// up to it have type_index entries (own logs index types lazily; their
+// stream_index is written with the events).
+inline constexpr absl::string_view kTypeIndexedKey = "type_indexed";
 
 // Appends v as 8 big-endian bytes.
 void PutBe64(std::string* dst, uint64_t v);
