@@ -32,7 +32,7 @@ absl::Status BareAppendLoop::Write(uint64_t first,
     return rocksdb::Slice(s.data(), s.size());
   };
   rocksdb::WriteBatch wb;
-  // Same puts in the same order as EventLog: per event its value and two
+  // Same puts in the same order as EventLog: per event its value and its
   // index entries, then the command and the head.
   for (size_t e = 0; e < events.size(); ++e) {
     const uint64_t s = first + e;

@@ -1,6 +1,6 @@
 // BareAppendLoop: the baseline of tests/bench/append_bench. It writes the
-// puts EventLog::Append makes for one append (per event its value and its
-// stream and type index entries, then the command and the head) to a
+// puts of one append (per event its value and its index entries, then the
+// command and the head; kAppendParts: those EventLog::Append makes) to a
 // RocksDB opened with the log's options, in one Write with the given sync
 // setting, and does none of the log's own work: no validation, no
 // idempotency or version checks, no encoding, no hashing. What an append
@@ -34,12 +34,16 @@ struct BareEvent {
 
 // Which of an append's index puts a bare write makes (append_bench's
 // index_cost scenarios leave one out to measure what it costs). The events
-// and the head are always written.
+// and the head are always written; the default is every index put a log
+// has.
 struct BareParts {
   bool stream_index = true;  // stream_id 0x00 be64(version) -> sequence
   bool type_index = true;    // event_type 0x00 time sequence -> ""
   bool command = true;       // command_id -> first, last, digest
 };
+// The puts EventLog::Append makes: no type_index entries (a node's own
+// log indexes types lazily, storage/README.md "Types, lazily").
+inline constexpr BareParts kAppendParts{true, false, true};
 
 class BareAppendLoop {
  public:
