@@ -4,6 +4,9 @@
 // them with expected versions (of streams only its thread writes, so they
 // must never be refused). Half the threads call Append, half AppendAsync
 // (the county's command path), so both ways to durability are killed.
+// One more thread reads by type every 5 ms, which indexes what was
+// appended since (the type index is written lazily), so kills also fall
+// in the middle of indexing.
 // --power_cut_journal journals what is durable for a power cut
 // (storage/testing/power_cut.h); --no_sync opens the log with sync off
 // (the power cut test's self-check). It reports to file descriptor 3 (a
@@ -23,8 +26,10 @@
 // follows the answer, i.e. the durable record. Command ids: crash_command.h.
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <map>
 #include <random>
 #include <string>
@@ -201,6 +206,20 @@ int main(int argc, char** argv) {
   for (int t = 0; t < reporting::storage::kThreads; ++t) {
     threads.emplace_back(reporting::storage::AppendLoop, log->get(), seed, t);
   }
+  // A reader by type: indexes what was appended (storage/README.md
+  // "Types, lazily"), so kills also fall in the middle of indexing.
+  threads.emplace_back([log = log->get()] {
+    for (;;) {
+      absl::StatusOr<std::vector<reporting::storage::StoredEvent>> some =
+          log->ReadByType(
+              reporting::events::TypeOf<reporting::v1::UnitRegistered>(),
+              std::numeric_limits<int64_t>::min(),
+              std::numeric_limits<int64_t>::max(), 0,
+              reporting::storage::ReadLimits{1, 1 << 20});
+      if (!some.ok()) reporting::storage::Die(some.status());
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  });
   for (std::thread& t : threads) t.join();  // never: killed by the parent
   return 0;
 }

@@ -20,6 +20,11 @@
 // or absent, never accepted. Prints "refusals: N answered, M resends
 // after kills, 0 turned into acceptances; ...".
 //
+// And that ReadByType, whose index is written lazily (by the appender's
+// reader thread, and by the check's own read after each kill), returns
+// exactly the events a scan of the log finds. Prints "type index: N events
+// read by type after the kills, ...".
+//
 // crash_test <crash_appender binary> --power_cut: the same, but each kill
 // is a power cut (storage/testing/power_cut.h): after the SIGKILL, every
 // file the appender wrote loses what was never made durable (unsynced
@@ -35,13 +40,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <random>
 #include <set>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -247,6 +255,54 @@ bool CheckStreamVersions(const EventLog& log, int round,
   return true;
 }
 
+// ReadByType returns exactly the log's events of the type, in (recorded_at,
+// sequence) order, as a scan of the events finds them: the type index is
+// written lazily (storage/README.md "Types, lazily"), by the appender's
+// reader thread and by this read, and a kill or cut may fall between an
+// append and its indexing or in the middle of it. Adds the events checked
+// to *checked.
+bool CheckTypeIndex(const EventLog& log, int round, uint64_t* checked) {
+  const std::string type = events::TypeOf<v1::UnitRegistered>();
+  std::vector<std::pair<int64_t, uint64_t>> want, got;
+  for (uint64_t next = 1;;) {
+    auto events = log.Read(next, ReadLimits{});
+    if (!events.ok() || events->empty()) break;
+    for (const StoredEvent& e : *events) {
+      v1::EventEnvelope env;
+      if (env.ParseFromString(e.envelope) && env.event_type() == type) {
+        want.emplace_back(env.recorded_at_us(), e.sequence);
+      }
+      next = e.sequence + 1;
+    }
+  }
+  std::sort(want.begin(), want.end());
+  for (uint64_t after = 0;;) {
+    auto page = log.ReadByType(type, std::numeric_limits<int64_t>::min(),
+                               std::numeric_limits<int64_t>::max(), after);
+    if (!page.ok()) {
+      std::fprintf(stderr, "round %d: read by type: %s\n", round,
+                   page.status().ToString().c_str());
+      return false;
+    }
+    if (page->empty()) break;
+    for (const StoredEvent& e : *page) {
+      v1::EventEnvelope env;
+      env.ParseFromString(e.envelope);
+      got.emplace_back(env.recorded_at_us(), e.sequence);
+    }
+    after = page->back().sequence;
+  }
+  if (got != want) {
+    std::fprintf(stderr,
+                 "round %d: read by type returned %zu events, the events "
+                 "column holds %zu of the type (or in another order)\n",
+                 round, got.size(), want.size());
+    return false;
+  }
+  *checked += got.size();
+  return true;
+}
+
 // Commands sent this round and never answered: the appender was killed
 // during (or just before) their Append.
 std::vector<std::string> InFlight(const Reports& r) {
@@ -314,7 +370,8 @@ bool CheckRefusals(EventLog& log, const Reports& r, int round,
 // *checked_head: the head of the previous check, set to this one's.
 bool Check(const std::string& dir, const Reports& reports, int round,
            bool last_round, uint64_t* lost, uint64_t* checked_head,
-           CommandCheckTotals* totals, RefusalTotals* refusals) {
+           CommandCheckTotals* totals, RefusalTotals* refusals,
+           uint64_t* by_type) {
   const std::map<uint64_t, std::string>& acked = reports.acked;
   EventLogOptions options;
   options.node_id = "371302";
@@ -343,6 +400,9 @@ bool Check(const std::string& dir, const Reports& reports, int round,
   }
   CommandCheck commands(round);
   if (!CheckStreamVersions(**log, round, &commands)) return false;
+  if (by_type != nullptr && !CheckTypeIndex(**log, round, by_type)) {
+    return false;
+  }
   // The command index of commands below the previous head was looked up
   // after an earlier kill; the last round looks up every command again.
   const uint64_t index_from = last_round ? 1 : *checked_head + 1;
@@ -392,15 +452,18 @@ int Main(int argc, char** argv) {
   uint64_t checked_head = 0;
   CommandCheckTotals totals;
   RefusalTotals refusals;
+  uint64_t by_type = 0;  // events ReadByType returned, checked
   testing::PowerCutStats cut;
   int kills = 0;
   for (int round = 1; round <= mode.rounds; ++round) {
     if (!RunAndKill(argv[1], dir, round, mode, rng, &reports, &cut)) return 1;
     ++kills;
-    // Refusals are checked only with sync on: with it off, losing a
-    // recorded refusal is the loss the self-check must find.
+    // Refusals and the type index are checked only with sync on: with it
+    // off, losing a recorded refusal is the loss the self-check must find,
+    // and the self-check is about acknowledged events only.
     if (!Check(dir, reports, round, round == mode.rounds, &lost, &checked_head,
-               &totals, mode.no_sync ? nullptr : &refusals)) {
+               &totals, mode.no_sync ? nullptr : &refusals,
+               mode.no_sync ? nullptr : &by_type)) {
       return 1;
     }
     // Each was printed. The self-check stops at its first loss: later
@@ -439,6 +502,10 @@ int Main(int argc, char** argv) {
                  kills);
     return 1;
   }
+  std::printf(
+      "type index: %llu events read by type after the kills, as a scan of "
+      "the events finds them (0 missing, extra or out of order)\n",
+      static_cast<unsigned long long>(by_type));
   std::printf(
       "refusals: %zu answered, %llu resends after kills, %llu turned into "
       "anything else; in flight at a kill: %llu recorded, %llu absent\n",
