@@ -29,6 +29,15 @@ TEST(IdsTest, MalformedIdsAreInvalidArgument) {
               absl::StatusCode::kInvalidArgument)
         << bad;
   }
+  // Too many or empty parts for a three-part id.
+  for (const char* bad :
+       {"371302-U0042-M0007-M0008", "371302-U0042-M0007-", "371302-U0042-",
+        "371302--M0007", "371302-U0042--M0007", "--", "371302-U0042"}) {
+    EXPECT_EQ(
+        CheckId(IdKind::kMember, "member_id", bad, "371302").status().code(),
+        absl::StatusCode::kInvalidArgument)
+        << bad;
+  }
   // A member id where a branch id belongs.
   auto s =
       CheckId(IdKind::kBranch, "branch_id", "371302-U0042-M0007", "371302");
