@@ -94,8 +94,10 @@ absl::StatusOr<Campaign> BuildCampaign(const CampaignOptions& options) {
   std::set<std::string> seen;
   for (const std::string& id : options.node_ids) {
     if (absl::Status s = domain::ValidateNodeId(id); !s.ok()) {
+      // The message names the id: "generate: node id \"37 13\" is
+      // malformed: ...".
       return absl::InvalidArgumentError(
-          absl::StrCat("generate: node id \"", id, "\": ", s.message()));
+          absl::StrCat("generate: ", s.message()));
     }
     if (!seen.insert(id).second) {
       return absl::InvalidArgumentError(

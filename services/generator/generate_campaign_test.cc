@@ -144,6 +144,14 @@ TEST(GenerateCampaign, RefusesImpossibleSizes) {
   o.node_ids = {"371302", "371302"};
   EXPECT_EQ(BuildCampaign(o).status().code(),
             absl::StatusCode::kInvalidArgument);
+  // A malformed node id is named once, with the form expected.
+  o = Small(1);
+  o.node_ids = {"37 13"};
+  const absl::Status bad = BuildCampaign(o).status();
+  EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(bad.message(),
+            "generate: node id \"37 13\" is malformed: expected 1 to 16 "
+            "letters or digits, e.g. 371302");
 }
 
 // The county's own rules accept every command, and each unit is left
